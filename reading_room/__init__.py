@@ -1,0 +1,1 @@
+"""The report reading room: Chinese official reports -> a browsable, searchable static site."""

@@ -1,0 +1,324 @@
+"""Stage 2: decoded text -> body lines, with every removal recorded.
+
+Cleaning removes web-scrape boilerplate (rules in ``corpus/boilerplate.yml``),
+turns bylines into metadata and repairs extraction artefacts. It never drops
+a line silently: each removed line becomes a ``Removal`` naming its rule.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from . import segment
+from .patterns import HEADING_START, SENTENCE_END
+
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN_SPACE_HAN = re.compile(rf"(?<=[{_HAN}])[ \u3000\u00a0\t]+(?=[{_HAN}])")
+# Punctuation after which a line break is a real paragraph end.
+_LINE_END_OK = "。！？!?；;：:…”」』）)】>》"
+_SUBTITLE = re.compile(r"^(——|--|―)")
+_GENRE_END = re.compile(r"(报告|总结|讲话|发言|决议|决定|意见|方案|计划|汇报|体会|述职)$")
+
+
+@dataclass(frozen=True)
+class LineRule:
+    name: str
+    pattern: re.Pattern
+    max_length: int | None = None
+    zone: str = "anywhere"
+
+
+@dataclass(frozen=True)
+class BlockRule:
+    name: str
+    start: re.Pattern
+    cont: re.Pattern
+    after_separator_only: bool = False
+    zone: str = "anywhere"
+
+
+@dataclass(frozen=True)
+class MetadataRule:
+    name: str
+    pattern: re.Pattern
+    value_on_next_line: bool = False
+    zone: str = "anywhere"
+
+
+@dataclass(frozen=True)
+class FurnitureSettings:
+    min_reports: int = 3
+    min_share: float = 0.02
+    max_length: int = 50
+
+
+@dataclass(frozen=True)
+class CleaningRules:
+    lines: tuple[LineRule, ...] = ()
+    blocks: tuple[BlockRule, ...] = ()
+    metadata: tuple[MetadataRule, ...] = ()
+    prefixes: tuple[LineRule, ...] = ()
+    furniture: FurnitureSettings = FurnitureSettings()
+    zone_lines: int = 30
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "CleaningRules":
+        def rx(p: str) -> re.Pattern:
+            return re.compile(p)
+
+        return cls(
+            lines=tuple(
+                LineRule(r["name"], rx(r["pattern"]), r.get("max_length"), r.get("zone", "anywhere"))
+                for r in data.get("lines", [])
+            ),
+            blocks=tuple(
+                BlockRule(
+                    r["name"], rx(r["start"]), rx(r["continue"]),
+                    bool(r.get("after_separator_only")), r.get("zone", "anywhere"),
+                )
+                for r in data.get("blocks", [])
+            ),
+            metadata=tuple(
+                MetadataRule(r["name"], rx(r["pattern"]), bool(r.get("value_on_next_line")), r.get("zone", "anywhere"))
+                for r in data.get("metadata", [])
+            ),
+            prefixes=tuple(LineRule(r["name"], rx(r["pattern"])) for r in data.get("prefixes", [])),
+            furniture=FurnitureSettings(**data.get("furniture", {})),
+            zone_lines=int(data.get("zone_lines", 30)),
+        )
+
+
+@dataclass(frozen=True)
+class Removal:
+    rule: str
+    text: str
+    line: int  # 1-based line number in the decoded file
+
+
+@dataclass
+class Cleaned:
+    lines: list[str]  # body lines in order, stripped, repaired
+    removed: list[Removal] = field(default_factory=list)
+    metadata: dict[str, str] = field(default_factory=dict)  # date, source, author
+
+
+def strip_line(line: str) -> str:
+    """Remove indentation and trailing space, full-width space included."""
+    return line.strip(" \t\u3000\u00a0\u200b\ufeff")
+
+
+def furniture_key(line: str) -> str:
+    return unicodedata.normalize("NFKC", strip_line(line))
+
+
+def looks_like_text(line: str) -> bool:
+    """Lines that may repeat across reports and still be a report's own text."""
+    return bool(
+        HEADING_START.match(line)
+        or line.endswith((":", "："))
+        or line.endswith(tuple(SENTENCE_END))
+        or _GENRE_END.search(line)
+    )
+
+
+def find_furniture(texts: Iterable[str], settings: FurnitureSettings) -> frozenset[str]:
+    """Lines that occur verbatim in many reports: the frame of the site they came from."""
+    counts: Counter[str] = Counter()
+    total = 0
+    for text in texts:
+        total += 1
+        keys = {furniture_key(line) for line in text.split("\n")}
+        counts.update(k for k in keys if k and len(k) <= settings.max_length)
+    threshold = max(settings.min_reports, settings.min_share * total)
+    return frozenset(k for k, n in counts.items() if n >= threshold and not looks_like_text(k))
+
+
+def _in_zone(zone: str, index: int, total: int, zone_lines: int) -> bool:
+    if zone == "head":
+        return index < zone_lines
+    if zone == "tail":
+        return index >= total - zone_lines
+    return True
+
+
+def clean(text: str, rules: CleaningRules, furniture: frozenset[str] = frozenset()) -> Cleaned:
+    """Remove boilerplate, lift bylines into metadata, repair extraction artefacts."""
+    raw_lines = text.split("\n")
+    out = Cleaned(lines=[])
+    numbered = [(i + 1, strip_line(line)) for i, line in enumerate(raw_lines)]
+    numbered = [(n, _strip_prefixes(line, n, rules, out)) for n, line in numbered if line]
+    total = len(numbered)
+    kept: list[tuple[int, str]] = []
+
+    i = 0
+    while i < total:
+        number, line = numbered[i]
+        consumed = _match_metadata(numbered, i, total, rules, out)
+        if not consumed:
+            consumed = _match_block(numbered, i, total, rules, out)
+        if not consumed:
+            rule = _match_line(line, i, total, rules, furniture)
+            if rule:
+                out.removed.append(Removal(rule, line, number))
+                consumed = 1
+        if consumed:
+            i += consumed
+            continue
+        kept.append((number, line))
+        i += 1
+
+    kept = _drop_head_duplicates(kept, rules.zone_lines, out)
+    out.lines = _join_broken_lines([_repair_spaces(line, n, out) for n, line in kept])
+    return out
+
+
+def _strip_prefixes(line: str, number: int, rules: CleaningRules, out: Cleaned) -> str:
+    for rule in rules.prefixes:
+        m = rule.pattern.search(line)
+        if m and m.group(0):
+            out.removed.append(Removal(rule.name, m.group(0), number))
+            line = line[:m.start()] + line[m.end():]
+    return line
+
+
+def _match_line(line: str, i: int, total: int, rules: CleaningRules, furniture: frozenset[str]) -> str | None:
+    for rule in rules.lines:
+        if rule.max_length is not None and len(line) > rule.max_length:
+            continue
+        if _in_zone(rule.zone, i, total, rules.zone_lines) and rule.pattern.search(line):
+            return rule.name
+    if furniture_key(line) in furniture:
+        return "repeated-across-reports"
+    return None
+
+
+def _match_metadata(numbered, i, total, rules: CleaningRules, out: Cleaned) -> int:
+    number, line = numbered[i]
+    for rule in rules.metadata:
+        if not _in_zone(rule.zone, i, total, rules.zone_lines):
+            continue
+        m = rule.pattern.search(line)
+        if not m:
+            continue
+        if rule.value_on_next_line:
+            if i + 1 >= total:
+                return 0
+            label = m.group("label")
+            value_number, value = numbered[i + 1]
+            field_name = _label_field(label)
+            if field_name == "date":
+                dm = re.search(r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}", value)
+                if not dm:
+                    return 0
+                out.metadata.setdefault("date", normalise_date(dm.group(0)))
+            else:
+                out.metadata.setdefault(field_name, value)
+            out.removed.append(Removal(rule.name, line, number))
+            out.removed.append(Removal(rule.name, value, value_number))
+            return 2
+        for key, value in m.groupdict().items():
+            if value and key in ("date", "source", "author"):
+                out.metadata.setdefault(key, normalise_date(value) if key == "date" else value)
+        out.removed.append(Removal(rule.name, line, number))
+        return 1
+    return 0
+
+
+def _label_field(label: str) -> str:
+    if label in ("来源", "稿源"):
+        return "source"
+    if label == "作者":
+        return "author"
+    return "date"
+
+
+def normalise_date(value: str) -> str:
+    parts = re.findall(r"\d+", value)
+    if len(parts) >= 3:
+        return f"{int(parts[0]):04d}-{int(parts[1]):02d}-{int(parts[2]):02d}"
+    return value
+
+
+def _match_block(numbered, i, total, rules: CleaningRules, out: Cleaned) -> int:
+    number, line = numbered[i]
+    for rule in rules.blocks:
+        if not _in_zone(rule.zone, i, total, rules.zone_lines) or not rule.start.search(line):
+            continue
+        taken = [(number, line)]
+        seen = {line}
+        j = i + 1
+        while j < total:
+            next_line = numbered[j][1]
+            previous = taken[-1][1]
+            is_separator = bool(re.fullmatch(r"[>›»/]", next_line))
+            if next_line in seen and len(next_line) <= 12:
+                pass  # a crumb repeated as the page heading
+            elif rule.after_separator_only and not is_separator and not re.search(r"[>›»/:：]$|^首页$", previous):
+                break
+            elif not rule.cont.search(next_line):
+                break
+            taken.append(numbered[j])
+            seen.add(next_line)
+            j += 1
+        for n, text in taken:
+            out.removed.append(Removal(rule.name, text, n))
+        return len(taken)
+    return 0
+
+
+def _drop_head_duplicates(kept, zone_lines: int, out: Cleaned):
+    """A page header often repeats the title; keep the first copy only."""
+    seen: set[str] = set()
+    result = []
+    for index, (number, line) in enumerate(kept):
+        if index < zone_lines and len(line) <= 60 and line in seen:
+            out.removed.append(Removal("repeated-in-header", line, number))
+            continue
+        seen.add(line)
+        result.append((number, line))
+    return result
+
+
+def _repair_spaces(line: str, number: int, out: Cleaned) -> str:
+    """`责任 制` -> `责任制`: a space between two Han characters is an extraction artefact
+    inside running text; on a short line (a name after a title: `省长 王予波`) it is only
+    removed when it splits a word."""
+    if not _HAN_SPACE_HAN.search(line):
+        return line
+    is_running_text = len(line) > 40 and any(p in line for p in "。，；")
+    pieces = []
+    last = 0
+    for m in _HAN_SPACE_HAN.finditer(line):
+        left, right = line[max(0, m.start() - 4):m.start()], line[m.end():m.end() + 4]
+        if is_running_text or segment.splits_word(left, right):
+            pieces.append(line[last:m.start()])
+            last = m.end()
+            out.removed.append(Removal("space-between-han", f"{left}{m.group(0)}{right}", number))
+    pieces.append(line[last:])
+    return "".join(pieces)
+
+
+def _join_broken_lines(lines: list[str]) -> list[str]:
+    """Rejoin a paragraph that the extraction broke mid-sentence."""
+    result: list[str] = []
+    for line in lines:
+        if result and _is_broken_pair(result[-1], line):
+            result[-1] += line
+        else:
+            result.append(line)
+    return result
+
+
+def _is_broken_pair(previous: str, line: str) -> bool:
+    if len(previous) < 20 or previous.endswith(tuple(_LINE_END_OK)):
+        return False
+    if HEADING_START.match(previous) or HEADING_START.match(line) or _SUBTITLE.match(previous):
+        return False
+    if previous.endswith(("，", "、", ",")):
+        return True
+    if line[0] in "，。、；：,;:）)”":
+        return True
+    return segment.splits_word(previous[-4:], line[:4])

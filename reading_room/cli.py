@@ -1,0 +1,60 @@
+"""`python build.py`: the command line around pipeline.generate and publish.build_site."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+from .pipeline import generate
+from .progress import Progress
+from .publish import PublishError, build_site
+from .settings import SettingsError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description="Build the report reading room from corpus/.")
+    p.add_argument("--corpus", type=Path, default=ROOT / "corpus", help="folder of report .txt files")
+    p.add_argument("--docs", type=Path, default=ROOT / "docs", help="where the Markdown pages go")
+    p.add_argument("--site", type=Path, default=ROOT / "site", help="where the HTML site goes")
+    p.add_argument("--config", type=Path, default=ROOT / "mkdocs.yml", help="MkDocs configuration")
+    p.add_argument("--cache", type=Path, default=ROOT / ".cache", help="conversion cache folder")
+    p.add_argument("--no-cache", action="store_true", help="convert every report again")
+    p.add_argument("--docs-only", action="store_true", help="write docs/ but do not run MkDocs")
+    p.add_argument("--strict", action="store_true", help="exit non-zero if any report was skipped")
+    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    p.add_argument("-v", "--verbose", action="store_true")
+    return p.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(message)s")
+    started = time.perf_counter()
+    progress = Progress()
+    try:
+        result = generate(args.corpus, args.docs, None if args.no_cache else args.cache, progress, args.jobs)
+    except SettingsError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    for name, reason in result.skipped:
+        print(f"skipped {args.corpus.name}/{name}: {reason}", file=sys.stderr)
+    if not args.docs_only:
+        progress.stage("mkdocs")
+        try:
+            build_site(args.config, args.site)
+        except PublishError as err:
+            print(f"error: {err}; the previous site/ is left as it was", file=sys.stderr)
+            return 1
+    seconds = time.perf_counter() - started
+    reasons = "; ".join(f"{name}: {reason}" for name, reason in result.skipped)
+    print(
+        f"{len(result.reports)} reports built ({result.converted} converted, "
+        f"{len(result.reports) - result.converted} from cache), {len(result.skipped)} skipped"
+        + (f" ({reasons})" if reasons else "")
+        + f", {seconds:.1f} s"
+    )
+    return 1 if args.strict and result.skipped else 0

@@ -1,0 +1,187 @@
+"""Stage 4: body lines -> headings and paragraphs.
+
+Headings come from 公文 numbering (GB/T 9704 order 一、 > （一） > 1. > （1）, with
+第一部分 / 第一章 above them). Levels are assigned per report from the styles it
+actually uses, so a report whose top level is （一） gets ``##`` for it.
+Paragraph-initial 一是 / 二是 items become one level below the current heading.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from .patterns import HAN_NUMERALS
+
+MAX_HEADING = 60  # characters; a longer first sentence is cut at its first clause
+MAX_ITEM_LEAD = 60
+
+_N = f"[{HAN_NUMERALS}]+"
+STYLE_RANK = {"part": 0, "han": 1, "paren_han": 2, "arabic": 3, "paren_arabic": 4}
+_STYLES = (
+    ("part", re.compile(rf"^(第({_N})(?:部分|章|篇|编))[\s、：:，,．.]*(.*)$")),
+    ("han", re.compile(rf"^(({_N})[、．])\s*(.*)$")),
+    ("paren_han", re.compile(rf"^([（(]({_N})[)）])\s*(.*)$")),
+    ("arabic", re.compile(r"^(([0-9]{1,2})[.．、])(?![0-9])\s*(.*)$")),
+    ("paren_arabic", re.compile(r"^([（(]([0-9]{1,2})[)）])\s*(.*)$")),
+)
+_ITEM = re.compile(rf"^(({_N})(?:是|要))(.+)$")
+# "一、二等奖": a numeral list inside text, not a heading
+_NUMERAL_LIST = re.compile(rf"^{_N}(?:[、，,]|等|级|类|至|到|和|或)")
+_SENTENCE_SPLIT = re.compile(r"[。！？!?]")
+_CLAUSE_SPLIT = re.compile(r"[，,；;：:]")
+_ITEM_LEAD_SPLIT = re.compile(r"[。！？!?；;：:]")
+
+
+@dataclass
+class Block:
+    kind: str  # "heading" or "paragraph"
+    text: str  # full text as shown (a heading keeps its number)
+    level: int = 0  # 2..6 for headings
+    style: str = ""  # numbering style of a heading: part, han, paren_han, arabic, paren_arabic, item
+    number: int = 0
+    anchor: str = ""
+    ordinal: int = 0  # paragraph number shown to readers (¶n), headings 0
+
+
+@dataclass
+class Outline:
+    blocks: list[Block] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def headings(self) -> list[Block]:
+        return [b for b in self.blocks if b.kind == "heading"]
+
+
+def han_number(numeral: str) -> int:
+    """一 -> 1, 十一 -> 11, 二十三 -> 23, 一百 -> 100; 0 when not a numeral."""
+    digits = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+    total, current = 0, 0
+    for ch in numeral:
+        if ch in digits:
+            current = digits[ch]
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            return 0
+    return total + current
+
+
+def _to_int(text: str) -> int:
+    return int(text) if text.isdigit() else han_number(text)
+
+
+@dataclass
+class _Candidate:
+    style: str
+    number: int
+    heading: str  # number + lead text
+    rest: str  # text that follows on the same line, becomes a paragraph
+
+
+def classify(line: str) -> _Candidate | None:
+    """The heading this line starts with, or None for a plain paragraph."""
+    probe = unicodedata.normalize("NFKC", line[:8]) + line[8:]
+    for style, pattern in _STYLES:
+        m = pattern.match(probe)
+        if not m:
+            continue
+        number = _to_int(m.group(2))
+        if number == 0:
+            return None
+        label_len = len(m.group(1))
+        label, body = line[:label_len], line[label_len:].lstrip()
+        if style == "han" and _NUMERAL_LIST.match(body):
+            return None
+        heading, rest = _split_lead(body, MAX_HEADING, _SENTENCE_SPLIT)
+        return _Candidate(style, number, label + heading, rest)
+    m = _ITEM.match(line)
+    if m:
+        number = han_number(m.group(2))
+        body = m.group(3)
+        # an enumeration inside one paragraph (一是…二是…) stays a paragraph
+        if number == 0 or re.search(rf"[{HAN_NUMERALS}]+是", body):
+            return None
+        lead, rest = _split_lead(body, MAX_ITEM_LEAD, _ITEM_LEAD_SPLIT)
+        if not lead:
+            return None
+        return _Candidate("item", number, m.group(1) + lead, rest)
+    return None
+
+
+def _split_lead(body: str, limit: int, splitter: re.Pattern) -> tuple[str, str]:
+    """Heading text is the first sentence; the rest of the line is a paragraph.
+
+    The punctuation mark that ends the lead sentence is where the heading stops,
+    as in `## 一、建强组织用实功，夯实基础聚合力`; the text after it is kept whole.
+    """
+    m = splitter.search(body)
+    lead, rest = (body[:m.start()], body[m.end():]) if m else (body, "")
+    if len(lead) <= limit:
+        return lead, rest.strip()
+    clause = _CLAUSE_SPLIT.search(body)
+    if clause and clause.start() <= limit:
+        return body[:clause.start()], body[clause.end():].strip()
+    return "", body
+
+
+def short_id(prefix: str, text: str, taken: set[str]) -> str:
+    """A short ASCII anchor from the text itself, so it survives rebuilds and edits elsewhere."""
+    base = prefix + hashlib.blake2b(text.encode("utf-8"), digest_size=4).hexdigest()[:6]
+    anchor, n = base, 2
+    while anchor in taken:
+        anchor, n = f"{base}-{n}", n + 1
+    taken.add(anchor)
+    return anchor
+
+
+def outline(lines: list[str]) -> Outline:
+    """Find headings and paragraphs in a report's body lines."""
+    candidates = [classify(line) for line in lines]
+    used = sorted({c.style for c in candidates if c and c.style != "item"}, key=STYLE_RANK.get)
+    level_of = {style: min(2 + i, 6) for i, style in enumerate(used)}
+
+    result = Outline()
+    taken: set[str] = set()
+    expected: dict[str, int] = {}
+    current_level = 1
+    ordinal = 0
+
+    def add_paragraph(text: str) -> None:
+        nonlocal ordinal
+        ordinal += 1
+        result.blocks.append(Block("paragraph", text, anchor=short_id("p-", text, taken), ordinal=ordinal))
+
+    for line, cand in zip(lines, candidates):
+        if cand is None:
+            add_paragraph(line)
+            continue
+        if cand.style == "item":
+            level = min(current_level + 1, 6) if current_level > 1 else 2
+        else:
+            level = level_of[cand.style]
+            current_level = level
+            # a new heading restarts the numbering of every style below it
+            for style in list(expected):
+                if style == "item" or STYLE_RANK.get(style, 9) > STYLE_RANK[cand.style]:
+                    del expected[style]
+        want = expected.get(cand.style, 1)
+        if cand.number != want:
+            result.warnings.append(
+                f"numbering out of sequence: expected {want} but found “{cand.heading[:20]}”"
+            )
+        expected[cand.style] = cand.number + 1
+        result.blocks.append(Block(
+            "heading", cand.heading, level=level, style=cand.style, number=cand.number,
+            anchor=short_id("h-", cand.heading, taken),
+        ))
+        if cand.rest:
+            add_paragraph(cand.rest)
+    return result

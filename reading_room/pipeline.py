@@ -1,0 +1,241 @@
+"""The whole path from corpus/ to docs/: the stages in order, with the cache.
+
+    decode -> clean -> metadata -> outline   (per report, cached, in parallel)
+    index                                    (across the corpus)
+    render                                   (Markdown pages under docs/)
+
+``publish.py`` then turns docs/ into site/.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import data, render
+from .clean import find_furniture
+from .decode import DecodeError, decode_bytes
+from .index import Index, build_index, slugify
+from .report import Report, convert, furniture_lines
+from .settings import Settings, load_settings
+
+log = logging.getLogger("reading_room")
+
+# Bump when a change to the code changes what conversion produces: it invalidates the cache.
+PIPELINE_VERSION = "1"
+PARALLEL_THRESHOLD = 24  # below this many conversions a process pool costs more than it saves
+
+
+@dataclass
+class Generated:
+    reports: list[Report]
+    skipped: list[tuple[str, str]]  # (source file, reason)
+    slogans: Index
+    cited: Index
+    converted: int = 0  # reports converted this run (the rest came from the cache)
+    changed_files: list[str] = field(default_factory=list)  # docs/ files written or removed
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    relative: str  # under corpus/, forward slashes
+    id: str
+
+
+def find_sources(corpus: Path) -> list[SourceFile]:
+    """Every .txt under corpus/, with an id that is stable and unique."""
+    files = sorted(p for p in corpus.rglob("*.txt") if p.is_file())
+    result, taken = [], set()
+    for path in files:
+        relative = path.relative_to(corpus).as_posix()
+        report_id = slugify(relative.rsplit(".", 1)[0].replace("/", "-"), limit=80)
+        if report_id in taken:
+            report_id += "-" + hashlib.blake2b(relative.encode(), digest_size=3).hexdigest()
+        taken.add(report_id)
+        result.append(SourceFile(path, relative, report_id))
+    return result
+
+
+def _cache_key(raw_sha: str, source: SourceFile, settings: Settings, furniture: list[str]) -> str:
+    digest = hashlib.sha256()
+    for part in (PIPELINE_VERSION, raw_sha, source.relative, source.id, settings.fingerprint, *furniture):
+        digest.update(part.encode("utf-8") + b"\0")
+    return digest.hexdigest()
+
+
+def _convert_job(job):
+    source, raw, settings, furniture = job
+    try:
+        return convert(source.id, source.relative, raw, settings, furniture), None
+    except DecodeError as err:
+        return None, str(err)
+    except Exception as err:  # a bug must not take the whole site down
+        log.debug("conversion of %s failed:\n%s", source.relative, traceback.format_exc())
+        return None, f"internal error while converting: {type(err).__name__}: {err}"
+
+
+def convert_corpus(corpus: Path, cache_dir: Path | None, progress=None, jobs: int | None = None):
+    """Convert every report, from the cache where the input is unchanged."""
+    settings = load_settings(corpus)
+    sources = find_sources(corpus)
+    raws: dict[str, bytes] = {}
+    texts: dict[str, str] = {}
+    skipped: list[tuple[str, str]] = []
+    for source in sources:
+        try:
+            raw = source.path.read_bytes()
+        except OSError as err:
+            skipped.append((source.relative, f"cannot read: {err.strerror}"))
+            continue
+        raws[source.relative] = raw
+        try:
+            texts[source.relative] = decode_bytes(raw).text
+        except DecodeError as err:
+            skipped.append((source.relative, str(err)))
+    furniture = find_furniture(texts.values(), settings.cleaning.furniture)
+
+    reports: dict[str, Report] = {}
+    todo = []
+    keys: dict[str, str] = {}
+    for source in sources:
+        if source.relative not in texts:
+            continue
+        raw = raws[source.relative]
+        own_furniture = furniture_lines(texts[source.relative], furniture)
+        key = _cache_key(hashlib.sha256(raw).hexdigest(), source, settings, own_furniture)
+        keys[source.relative] = key
+        cached = _read_cache(cache_dir, key)
+        if cached is not None:
+            reports[source.relative] = cached
+        else:
+            todo.append((source, raw, settings, frozenset(own_furniture)))
+
+    workers = jobs or os.cpu_count() or 1
+    if progress:
+        progress.start("convert", len(todo))
+    if len(todo) >= PARALLEL_THRESHOLD and workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = pool.map(_convert_job, todo, chunksize=8)
+            outcomes = list(_tick(zip(todo, results), progress))
+    else:
+        outcomes = list(_tick(((job, _convert_job(job)) for job in todo), progress))
+    for (source, *_), (report, reason) in outcomes:
+        if report is None:
+            skipped.append((source.relative, reason))
+            continue
+        reports[source.relative] = report
+        _write_cache(cache_dir, keys[source.relative], report)
+    if progress:
+        progress.done("convert")
+    ordered = [reports[s.relative] for s in sources if s.relative in reports]
+    skipped.sort()
+    return settings, ordered, skipped, len(todo) - sum(1 for _, (r, _) in outcomes if r is None)
+
+
+def _tick(pairs, progress):
+    for pair in pairs:
+        if progress:
+            progress.advance("convert")
+        yield pair
+
+
+def _read_cache(cache_dir: Path | None, key: str) -> Report | None:
+    if cache_dir is None:
+        return None
+    path = cache_dir / "reports" / key[:2] / f"{key}.json"
+    try:
+        return Report.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+
+
+def _write_cache(cache_dir: Path | None, key: str, report: Report) -> None:
+    if cache_dir is None:
+        return
+    path = cache_dir / "reports" / key[:2] / f"{key}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(report.to_dict(), ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)  # a cache entry is whole or absent, even if the build is killed
+
+
+def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=None,
+             jobs: int | None = None) -> Generated:
+    """Regenerate every generated page and data file under docs/ from corpus/."""
+    settings, reports, skipped, converted = convert_corpus(corpus, cache_dir, progress, jobs)
+    sources = [r.index_source() for r in reports]
+    if progress:
+        progress.stage("index")
+    slogans = build_index(sources, "slogans", settings.index)
+    cited = build_index(sources, "cited", settings.index)
+
+    if progress:
+        progress.stage("render")
+    pages = render_site(reports, skipped, slogans, cited, settings)
+    files: dict[str, bytes] = {path: text.encode("utf-8") for path, text in pages.items()}
+    files.update(data.data_files(reports, slogans, cited, settings.index.context))
+    for report in reports:
+        files[f"raw/{report.id}.txt"] = (corpus / report.source_file).read_bytes()
+    changed = write_tree(docs, files)
+    return Generated(reports, skipped, slogans, cited, converted, changed)
+
+
+def render_site(reports: list[Report], skipped, slogans: Index, cited: Index, settings: Settings) -> dict[str, str]:
+    by_id = {r.id: r for r in reports}
+    links: dict[str, dict[str, list[tuple[int, int, str]]]] = {r.id: {} for r in reports}
+    for idx in (slogans, cited):
+        for entry in idx.entries:
+            url = render.entry_url(idx.kind, entry)
+            for use in entry.uses:
+                if use.quoted:
+                    links[use.report].setdefault(use.anchor, []).append((use.start, use.end, url))
+    for per_report in links.values():
+        for spans in per_report.values():
+            spans.sort()
+    pages: dict[str, str] = {"index.md": render.home_page(reports, skipped, slogans, cited)}
+    for report in reports:
+        pages[f"reports/{report.id}.md"] = render.report_page(report, links[report.id])
+    pages.update(render.listing_pages(reports))
+    pages.update(render.cleaning_pages(reports))
+    for idx in (slogans, cited):
+        pages.update(render.index_pages(idx, by_id, settings.index.context, settings.index.uses_per_page))
+    return pages
+
+
+def write_tree(docs: Path, files: dict[str, bytes]) -> list[str]:
+    """Write generated files, touching only those whose bytes changed (so MkDocs'
+    dirty builds and ``mkdocs serve`` see only real changes), and remove generated
+    files that are no longer produced. Hand-written files are never touched."""
+    changed = []
+    for relative, content in sorted(files.items()):
+        path = docs / relative
+        try:
+            if path.read_bytes() == content:
+                continue
+        except OSError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        changed.append(relative)
+    for top in render.GENERATED_DIRS:
+        root = docs / top
+        if not root.exists():
+            continue
+        for path in sorted(root.rglob("*"), reverse=True):
+            relative = path.relative_to(docs).as_posix()
+            if path.is_file() and relative not in files:
+                path.unlink()
+                changed.append(relative)
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+    return changed
+
+
+def clear_cache(cache_dir: Path) -> None:
+    shutil.rmtree(cache_dir, ignore_errors=True)

@@ -1,0 +1,349 @@
+"""Stage 6: reports and indexes -> Markdown pages (path under docs/ -> text).
+
+Report text is always escaped: paragraphs are written as HTML blocks with
+HTML-escaped text (Python-Markdown passes them through untouched), headings as
+Markdown with every special character backslash-escaped. So `**个`, `<script>`,
+`[x](javascript:…)` and `{{ … }}` are shown exactly as the report has them.
+"""
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections import defaultdict
+from typing import Iterable
+
+import yaml
+
+from .index import Entry, Index, context, group_order, slugify
+from .report import Report
+
+GENERATED_DIRS = ("reports", "years", "bodies", "slogans", "cited", "cleaning", "raw", "data")
+GENERATED_FILES = ("index.md",)
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^=:\"'$])")
+INDEX_TITLES = {"slogans": "提法索引", "cited": "引用文件索引"}
+UNKNOWN_BODY = "（未标明）"
+
+
+def rel(from_url: str, to_url: str) -> str:
+    """Relative link between two directory-style site URLs ("reports/x/" -> "../../slogans/y/")."""
+    to_path, _, fragment = to_url.partition("#")
+    base = from_url if from_url.endswith("/") else posixpath.dirname(from_url) + "/"
+    target = posixpath.relpath("/" + to_path, "/" + base)
+    if to_path.endswith("/") and target != ".":
+        target += "/"
+    elif target == ".":
+        target = "./"
+    return target + ("#" + fragment if fragment else "")
+
+
+SECTION_ROOTS = {"", "years/", "bodies/", "slogans/", "cited/", "cleaning/"}
+
+
+def source_of(url: str) -> str:
+    """The Markdown file under docs/ that a site URL is built from ("reports/x/" -> "reports/x.md")."""
+    if url in SECTION_ROOTS:
+        return url + "index.md"
+    return url[:-1] + ".md" if url.endswith("/") else url
+
+
+def md_rel(from_url: str, to_url: str) -> str:
+    """A Markdown link target: relative between source files, so MkDocs checks and rewrites it."""
+    to_path, _, fragment = to_url.partition("#")
+    here = posixpath.dirname(source_of(from_url))
+    target = posixpath.relpath(source_of(to_path), here or ".")
+    return target + ("#" + fragment if fragment else "")
+
+
+def md_escape(text: str) -> str:
+    """Text for a Markdown heading or table cell, shown literally."""
+    text = html.escape(text, quote=False)
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def front_matter(data: dict) -> str:
+    return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000) + "---\n\n"
+
+
+def _linked_html(text: str, links: list[tuple[int, int, str]], page_url: str) -> str:
+    out, last = [], 0
+    for start, end, url in links:
+        if start < last:
+            continue  # overlapping quotations: the first one wins
+        out.append(html.escape(text[last:start]))
+        out.append(f'<a class="slogan" href="{rel(page_url, url)}">{html.escape(text[start:end])}</a>')
+        last = end
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def _linked_md(text: str, links: list[tuple[int, int, str]], page_url: str) -> str:
+    out, last = [], 0
+    for start, end, url in links:
+        if start < last:
+            continue
+        out.append(md_escape(text[last:start]))
+        out.append(f"[{md_escape(text[start:end])}]({md_rel(page_url, url)})")
+        last = end
+    out.append(md_escape(text[last:]))
+    return "".join(out)
+
+
+def year_url(year: int | None) -> str:
+    return f"years/{year or 'unknown'}/"
+
+
+def body_url(organization: str) -> str:
+    return f"bodies/{slugify(organization or UNKNOWN_BODY)}/"
+
+
+def report_page(report: Report, links: dict[str, list[tuple[int, int, str]]]) -> str:
+    """The Markdown page of one report; ``links`` maps block anchors to slogan links."""
+    url = report.url
+    meta = {
+        "title": report.title,
+        "report_id": report.id,
+        "year": report.year,
+        "organization": report.organization,
+        "genre": report.genre,
+        "pagefind": True,
+    }
+    lines = [front_matter(meta), f"# {md_escape(report.title)}\n"]
+    facts = [
+        f'<span class="fact" data-pagefind-filter="年份">{html.escape(str(report.year or "未知"))}</span>',
+        f'<span class="fact" data-pagefind-filter="机关">{html.escape(report.organization or UNKNOWN_BODY)}</span>',
+        f'<span class="fact" data-pagefind-filter="体裁">{html.escape(report.genre or "其他")}</span>',
+    ]
+    if report.date:
+        facts.append(f'<span class="fact">{html.escape(report.date)}</span>')
+    if report.source:
+        facts.append(f'<span class="fact">来源：{html.escape(report.source)}</span>')
+    facts.append(f'<span class="fact">{report.characters:,} 字</span>')
+    links_html = (
+        f'<a href="{rel(url, "raw/" + report.id + ".txt")}" download="{html.escape(report.source_file.rsplit("/", 1)[-1])}">'
+        f"下载原文（{html.escape(report.encoding)}）</a>"
+        f' · <a href="{rel(url, "cleaning/" + report.id + "/")}">清洗记录（删除 {len(report.removed)} 处）</a>'
+        f' · <a href="{rel(url, year_url(report.year))}">同年报告</a>'
+        f' · <a href="{rel(url, body_url(report.organization))}">同机关报告</a>'
+    )
+    lines.append(
+        f'<div class="report-meta" data-pagefind-ignore>{" ".join(facts)}<br>{links_html}</div>\n'
+    )
+    for block in report.blocks:
+        block_links = links.get(block.anchor, [])
+        if block.kind == "heading":
+            lines.append(f"{'#' * block.level} {_linked_md(block.text, block_links, url)} {{#{block.anchor}}}\n")
+        else:
+            lines.append(
+                f'<p id="{block.anchor}" class="para"><a class="pn" href="#{block.anchor}" '
+                f'data-n="{block.ordinal}" aria-label="¶{block.ordinal}" data-pagefind-ignore></a>'
+                f"{_linked_html(block.text, block_links, url)}</p>\n"
+            )
+    return "\n".join(lines)
+
+
+def _report_table(reports: Iterable[Report], page_url: str) -> str:
+    rows = ["| 标题 | 年份 | 机关 | 体裁 | 字数 |", "| --- | --- | --- | --- | ---: |"]
+    for r in reports:
+        rows.append(
+            f"| [{md_escape(r.title)}]({md_rel(page_url, r.url)}) | {r.year or ''} | "
+            f"{md_escape(r.organization)} | {md_escape(r.genre)} | {r.characters:,} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def sort_reports(reports: Iterable[Report]) -> list[Report]:
+    return sorted(reports, key=lambda r: (-(r.year or 0), r.title, r.id))
+
+
+def home_page(reports: list[Report], skipped: list[tuple[str, str]], slogans: Index, cited: Index) -> str:
+    years = sorted({r.year for r in reports if r.year}, reverse=True)
+    parts = [
+        front_matter({"title": "公文阅览室", "hide": ["navigation"]}),
+        "# 公文阅览室\n",
+        f"本站收录 **{len(reports)}** 篇报告（{years[-1] if years else ''}–{years[0] if years else ''}），"
+        f"索引 **{len(slogans.entries)}** 条提法、**{len(cited.entries)}** 份引用文件。"
+        "每篇报告保留原文字句，标题层级按公文序号自动识别，段落可单独引用。\n",
+        "[按年份](years/index.md) · [按机关](bodies/index.md) · [提法索引](slogans/index.md) · "
+        "[引用文件](cited/index.md) · [清洗日志](cleaning/index.md) · 数据下载：[reports.json](data/reports.json) · "
+        "[slogans.json](data/slogans.json) · [slogans.csv](data/slogans.csv) · "
+        "[cited.json](data/cited.json) · [cited.csv](data/cited.csv)\n",
+        "## 全部报告\n",
+        _report_table(sort_reports(reports), ""),
+    ]
+    if skipped:
+        parts.append("## 未能收录的文件\n")
+        parts.append("\n".join(f"- `{md_escape(name)}`：{md_escape(reason)}" for name, reason in skipped) + "\n")
+    return "\n".join(parts)
+
+
+def listing_pages(reports: list[Report]) -> dict[str, str]:
+    """Browse pages by year and by issuing body (the navigation does not list every report)."""
+    pages: dict[str, str] = {}
+    by_year: dict[int | None, list[Report]] = defaultdict(list)
+    by_body: dict[str, list[Report]] = defaultdict(list)
+    for r in reports:
+        by_year[r.year].append(r)
+        by_body[r.organization or UNKNOWN_BODY].append(r)
+
+    years = sorted(by_year, key=lambda y: -(y or 0))
+    overview = [front_matter({"title": "按年份"}), "# 按年份浏览\n"]
+    for year in years:
+        url = year_url(year)
+        label = f"{year} 年" if year else "年份未知"
+        overview.append(f"- [{label}]({md_rel('years/', url)})（{len(by_year[year])} 篇）")
+        pages[url.rstrip("/") + ".md"] = (
+            front_matter({"title": label}) + f"# {label}\n\n" + _report_table(sort_reports(by_year[year]), url)
+        )
+    pages["years/index.md"] = "\n".join(overview) + "\n"
+
+    overview = [front_matter({"title": "按机关"}), "# 按机关浏览\n"]
+    for body in sorted(by_body, key=lambda b: (-len(by_body[b]), b)):
+        url = body_url("" if body == UNKNOWN_BODY else body)
+        overview.append(f"- [{md_escape(body)}]({md_rel('bodies/', url)})（{len(by_body[body])} 篇）")
+        pages[url.rstrip("/") + ".md"] = (
+            front_matter({"title": body}) + f"# {md_escape(body)}\n\n"
+            + _report_table(sort_reports(by_body[body]), url)
+        )
+    pages["bodies/index.md"] = "\n".join(overview) + "\n"
+    return pages
+
+
+def cleaning_pages(reports: list[Report]) -> dict[str, str]:
+    """What cleaning removed, per report and rule; kept out of search."""
+    pages: dict[str, str] = {}
+    totals: dict[str, int] = defaultdict(int)
+    rows = ["| 报告 | 编码 | 删除 | 提示 |", "| --- | --- | ---: | --- |"]
+    for r in sort_reports(reports):
+        url = f"cleaning/{r.id}/"
+        for item in r.removed:
+            totals[item.rule] += 1
+        body = [
+            front_matter({"title": f"清洗记录：{r.title}", "search": {"exclude": True}}),
+            f"# 清洗记录：{md_escape(r.title)}\n",
+            f"[返回报告]({md_rel(url, r.url)}) · 源文件 `{md_escape(r.source_file)}` · 编码 {r.encoding} · "
+            f"SHA-256 `{r.sha256[:16]}…` · [下载原文]({md_rel(url, 'raw/' + r.id + '.txt')})\n",
+        ]
+        if r.overridden:
+            body.append("目录文件（catalog.yml）设定的字段：" + "、".join(r.overridden) + "\n")
+        if r.warnings:
+            body.append("## 提示\n\n" + "\n".join(f"- {md_escape(w)}" for w in r.warnings) + "\n")
+        body.append("## 删除的内容\n")
+        if r.removed:
+            body.append("| 行 | 规则 | 内容 |\n| ---: | --- | --- |")
+            body.extend(f"| {item.line} | `{item.rule}` | {md_escape(item.text)} |" for item in r.removed)
+        else:
+            body.append("（无）")
+        pages[url.rstrip("/") + ".md"] = "\n".join(body) + "\n"
+        rows.append(
+            f"| [{md_escape(r.title)}]({md_rel('cleaning/', url)}) | {r.encoding} | {len(r.removed)} | "
+            f"{md_escape('；'.join(r.warnings)) if r.warnings else ''} |"
+        )
+    rules = ["| 规则 | 删除行数 |", "| --- | ---: |"] + [f"| `{k}` | {v} |" for k, v in sorted(totals.items())]
+    pages["cleaning/index.md"] = "\n".join([
+        front_matter({"title": "清洗日志", "search": {"exclude": True}}),
+        "# 清洗日志\n",
+        "清洗规则见 `corpus/boilerplate.yml`；每篇报告删除的内容逐行列出，原文可下载核对。\n",
+        "## 按规则\n", "\n".join(rules) + "\n", "## 按报告\n", "\n".join(rows) + "\n",
+    ])
+    return pages
+
+
+def index_pages(idx: Index, reports: dict[str, Report], settings_context: int, per_page: int) -> dict[str, str]:
+    """Overview, group pages and one entry page (paginated) per formulation."""
+    kind, title = idx.kind, INDEX_TITLES[idx.kind]
+    pages: dict[str, str] = {}
+    groups: dict[str, list[Entry]] = defaultdict(list)
+    for entry in idx.entries:
+        groups[entry.group].append(entry)
+    order = sorted(groups, key=group_order)
+
+    def entry_line(entry: Entry, from_url: str) -> str:
+        return (f"- [{md_escape(entry.display)}]({md_rel(from_url, entry_url(kind, entry))}) "
+                f"<small>{entry.report_count} 篇 · {len(entry.uses)} 处</small>")
+
+    overview = [front_matter({"title": title}), f"# {title}\n"]
+    overview.append(
+        ("报告中引号内的提法（“四个意识”“三会一课”……）。" if kind == "slogans" else "报告中《》引用的文件与法规。")
+        + f"共 {len(idx.entries)} 条，按"
+        + ("数字（两个…、三…、四个…）与拼音首字母" if kind == "slogans" else "拼音首字母")
+        + "分组，组内按使用次数排序。\n"
+    )
+    overview.append(" · ".join(f"[{g}](#{_group_anchor(g)})" for g in order) + "\n")
+    for g in order:
+        group_url = f"{kind}/g/{_group_anchor(g)}/"
+        overview.append(f"## {md_escape(g)} {{#{_group_anchor(g)}}}\n")
+        overview.extend(entry_line(e, f"{kind}/") for e in groups[g][:12])
+        if len(groups[g]) > 12:
+            overview.append(f"\n[全部 {len(groups[g])} 条 →]({md_rel(kind + '/', group_url)})")
+        overview.append("")
+        pages[group_url.rstrip("/") + ".md"] = "\n".join(
+            [front_matter({"title": f"{title}：{g}"}), f"# {title}：{md_escape(g)}\n",
+             f"[← {title}]({md_rel(group_url, kind + '/')})\n"]
+            + [entry_line(e, group_url) for e in groups[g]]
+        ) + "\n"
+    pages[f"{kind}/index.md"] = "\n".join(overview) + "\n"
+
+    for entry in idx.entries:
+        chunks = [entry.uses[i:i + per_page] for i in range(0, len(entry.uses), per_page)] or [[]]
+        for number, uses in enumerate(chunks, start=1):
+            url = entry_url(kind, entry, number)
+            pages[url.rstrip("/") + ".md"] = _entry_page(
+                idx, entry, uses, url, number, len(chunks), reports, settings_context)
+    return pages
+
+
+def _group_anchor(group: str) -> str:
+    return "g-" + (slugify(group) if group not in "#" else "other")
+
+
+def entry_url(kind: str, entry: Entry, page: int = 1) -> str:
+    return f"{kind}/{entry.slug}/" + (f"{page}/" if page > 1 else "")
+
+
+def _entry_page(idx: Index, entry: Entry, uses, url: str, number: int, total: int,
+                reports: dict[str, Report], width: int) -> str:
+    title = INDEX_TITLES[idx.kind]
+    quoted = sum(1 for u in entry.uses if u.quoted)
+    variants = "、".join(
+        f"{md_escape(form)}（{count}）" if count else f"{md_escape(form)}（仅无引号）"
+        for form, count in sorted(entry.variants.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
+    parts = [
+        front_matter({"title": entry.display}),
+        f"# {md_escape(entry.display)}\n",
+        f"[← {title}]({md_rel(url, idx.kind + '/')}) · {entry.report_count} 篇报告 · {len(entry.uses)} 处使用"
+        f"（引号内 {quoted} 处，无引号 {len(entry.uses) - quoted} 处）\n",
+        f"写法：{variants}\n",
+    ]
+    if total > 1:
+        nav = " ".join(
+            f"**{n}**" if n == number else f"[{n}]({md_rel(url, entry_url(idx.kind, entry, n))})"
+            for n in range(1, total + 1)
+        )
+        parts.append(f"第 {number} / {total} 页：{nav}\n")
+    parts.append('<ol class="kwic">')
+    blocks = {}
+    for use in uses:
+        report = reports[use.report]
+        if report.id not in blocks:
+            blocks[report.id] = {b.anchor: b for b in report.blocks}
+            paths = dict((b.anchor, b.path) for b in report.index_source().blocks)
+            blocks[report.id]["__paths__"] = paths
+        block = blocks[report.id][use.anchor]
+        left, match, right = context(block.text, use.start, use.end, width)
+        path = " › ".join(_short(p) for p in blocks[report.id]["__paths__"][use.anchor])
+        mark = "" if use.quoted else '<span class="unquoted" title="无引号">无引号</span> '
+        parts.append(
+            f'<li><span class="kwic-line">{mark}…{html.escape(left)}<mark>{html.escape(match)}</mark>'
+            f'{html.escape(right)}…</span><br><a href="{rel(url, report.url + "#" + use.anchor)}">'
+            f"{html.escape(report.title)}</a>"
+            + (f' <span class="kwic-path">{html.escape(path)}</span>' if path else "")
+            + "</li>"
+        )
+    parts.append("</ol>\n")
+    return "\n".join(parts)
+
+
+def _short(text: str, limit: int = 18) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"

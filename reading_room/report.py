@@ -1,0 +1,99 @@
+"""One report converted: the result of decode -> clean -> metadata -> outline.
+
+``convert`` is a pure function of the raw bytes, the curation data and the
+corpus-wide furniture lines, which is what makes it cacheable by hash.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+from . import index
+from .clean import Removal, clean, furniture_key
+from .decode import decode_bytes
+from .metadata import read_metadata
+from .outline import Block, outline
+from .settings import Settings
+
+
+@dataclass
+class Report:
+    id: str  # URL slug, from the file name
+    source_file: str  # path under corpus/, with forward slashes
+    encoding: str
+    sha256: str
+    size: int
+    title: str
+    year: int | None
+    organization: str
+    genre: str
+    date: str
+    source: str
+    blocks: list[Block]
+    removed: list[Removal]
+    warnings: list[str] = field(default_factory=list)
+    overridden: list[str] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"reports/{self.id}/"
+
+    @property
+    def characters(self) -> int:
+        """Characters of body text, white space excluded."""
+        return sum(len(re.sub(r"\s", "", b.text)) for b in self.blocks)
+
+    @property
+    def headings(self) -> list[Block]:
+        return [b for b in self.blocks if b.kind == "heading"]
+
+    def index_source(self) -> index.Source:
+        path: list[Block] = []
+        blocks = []
+        for block in self.blocks:
+            if block.kind == "heading":
+                while path and path[-1].level >= block.level:
+                    path.pop()
+                blocks.append(index.Block(block.anchor, block.text, tuple(b.text for b in path)))
+                path.append(block)
+            else:
+                blocks.append(index.Block(block.anchor, block.text, tuple(b.text for b in path)))
+        return index.Source(self.id, self.url, self.title, tuple(blocks))
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Report":
+        data = dict(data)
+        data["blocks"] = [Block(**b) for b in data["blocks"]]
+        data["removed"] = [Removal(**r) for r in data["removed"]]
+        return cls(**data)
+
+
+def furniture_lines(text: str, furniture: frozenset[str]) -> list[str]:
+    """The furniture lines present in this text: part of its cache key."""
+    return sorted({furniture_key(line) for line in text.split("\n")} & furniture)
+
+
+def convert(report_id: str, source_file: str, raw: bytes, settings: Settings,
+            furniture: frozenset[str]) -> Report:
+    """Decode, clean, read metadata and outline one report. Raises DecodeError."""
+    decoded = decode_bytes(raw)
+    cleaned = clean(decoded.text, settings.cleaning, furniture)
+    override = settings.catalog.get(source_file) or settings.catalog.get(source_file.rsplit("/", 1)[-1]) or {}
+    stem = source_file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    meta = read_metadata(cleaned.lines, cleaned.metadata, settings.metadata, override, fallback_title=stem)
+    body = [line for i, line in enumerate(cleaned.lines) if i != meta.title_line]
+    result = outline(body)
+    warnings = list(result.warnings)
+    if meta.title_line is None and "title" not in meta.overridden:
+        warnings.append("no title line found; the file name is used as the title")
+    if not result.blocks:
+        warnings.append("no body text left after cleaning")
+    return Report(
+        id=report_id, source_file=source_file, encoding=decoded.encoding, sha256=decoded.sha256,
+        size=decoded.size, title=meta.title, year=meta.year, organization=meta.organization,
+        genre=meta.genre, date=meta.date, source=meta.source, blocks=result.blocks,
+        removed=cleaned.removed, warnings=warnings, overridden=meta.overridden,
+    )

@@ -1,0 +1,29 @@
+"""Word boundaries from jieba, shared by cleaning (artefact repair) and the slogan index.
+
+jieba loads its dictionary lazily (about a second), so stages that never need a
+segmentation never pay for it.
+"""
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+import jieba
+
+jieba.setLogLevel(logging.WARNING)
+
+
+@lru_cache(maxsize=65536)
+def boundaries(text: str) -> frozenset[int]:
+    """Offsets in ``text`` where jieba puts a word boundary (0 and len included)."""
+    cuts = {0}
+    offset = 0
+    for token in jieba.cut(text, HMM=False):
+        offset += len(token)
+        cuts.add(offset)
+    return frozenset(cuts)
+
+
+def splits_word(left: str, right: str) -> bool:
+    """True when ``left + right`` has a word running across the point between them."""
+    return len(left) not in boundaries(left + right)
