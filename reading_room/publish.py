@@ -12,6 +12,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from . import search
+
 log = logging.getLogger("reading_room")
 
 
@@ -34,6 +36,7 @@ def build_site(config_file: Path, site: Path, strict: bool = False) -> None:
             build(config)
         except (MkDocsException, SystemExit) as err:
             raise PublishError(f"MkDocs failed: {err}") from None
+        search.index_site(staging)
         swap_in(staging, site)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
