@@ -135,7 +135,7 @@ def _accept(form: str, kind: str, settings: IndexSettings) -> bool:
               else (settings.cited_min_length, settings.cited_max_length))
     return (
         lo <= len(form) <= hi
-        and _HAN.search(form) is not None
+        and len(_HAN.findall(form)) >= lo  # “15条”, “1+6” are not formulations
         and not _SENTENCE.search(form)
         and normalise(form) not in settings.stop
     )
@@ -204,7 +204,16 @@ def _at_word_boundaries(text: str, start: int, end: int) -> bool:
     right = min(stops) if stops else len(text)
     sentence = text[left:right]
     cuts = segment.boundaries(sentence)
-    return (start - left) in cuts and (end - left) in cuts
+    if (start - left) not in cuts or (end - left) not in cuts:
+        return False
+    # A formulation that starts or ends with a one-character word (“好班子” = 好 + 班子)
+    # is not used where that character forms a word with its neighbour (带好班子).
+    parts = segment.words(text[start:end])
+    if len(parts[0]) == 1 and start > 0 and segment.is_word(text[start - 1:start + 1]):
+        return False
+    if len(parts[-1]) == 1 and end < len(text) and segment.is_word(text[end - 1:end + 1]):
+        return False
+    return True
 
 
 def group_of(key: str) -> str:

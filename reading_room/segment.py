@@ -27,3 +27,15 @@ def boundaries(text: str) -> frozenset[int]:
 def splits_word(left: str, right: str) -> bool:
     """True when ``left + right`` has a word running across the point between them."""
     return len(left) not in boundaries(left + right)
+
+
+@lru_cache(maxsize=65536)
+def words(text: str) -> tuple[str, ...]:
+    """jieba's words for a short text (a formulation), new words guessed by its HMM."""
+    return tuple(jieba.cut(text, HMM=True))
+
+
+def is_word(text: str) -> bool:
+    """Whether ``text`` is a word in jieba's dictionary."""
+    jieba.dt.check_initialized()
+    return bool(jieba.dt.FREQ.get(text))

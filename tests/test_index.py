@@ -1,0 +1,229 @@
+"""The slogan (提法) index and the cited-documents index: extraction, variants,
+unquoted-use precision, and links that resolve in the built site."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from reading_room.index import (
+    Block, IndexSettings, Source, build_index, find_quotations, group_of, normalise, slugify,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+SETTINGS = IndexSettings(min_length=2, max_length=20, unquoted_min_length=3)
+
+
+def source(report: str, *paragraphs: str) -> Source:
+    blocks = tuple(Block(f"p-{i}", text, ()) for i, text in enumerate(paragraphs))
+    return Source(report, f"reports/{report}/", report, blocks)
+
+
+def entry(index, key):
+    return index.by_key().get(normalise(key))
+
+
+# --- extraction --------------------------------------------------------------
+
+def test_every_quote_style_is_found():
+    text = "增强“四个意识”，落实「三会一课」和『一岗双责』，坚持‘两个维护’，践行\"公安姓党\"。"
+    found = {text[s:e] for s, e in find_quotations(text, [("“", "”"), ("「", "」"), ("『", "』"), ("‘", "’"), ('"', '"')])}
+    assert {"四个意识", "三会一课", "一岗双责", "两个维护", "公安姓党"} <= found
+
+
+def test_length_range_and_sentences_are_settings():
+    long_quote = "“" + "我们要坚持党的全面领导并且不断推进各项工作取得新的更大成效" + "”"
+    idx = build_index([source("a", f"他说{long_quote}，又强调“四风”问题和“严”字当头，“要学习。要落实”")], "slogans", SETTINGS)
+    keys = {e.key for e in idx.entries}
+    assert "四风" in keys
+    assert not any(len(k) > 20 for k in keys), "long quotations of speeches are not formulations"
+    assert "严" not in keys, "one character is below the minimum length"
+    assert not any("。" in k for k in keys), "a quoted sentence is not a formulation"
+    wider = IndexSettings(min_length=1, max_length=40)
+    assert "严" in {e.key for e in build_index([source("a", "“严”字当头")], "slogans", wider).entries}
+
+
+def test_cited_documents_are_a_separate_index():
+    paragraphs = ("学习《中国共产党支部工作条例（试行）》，落实“三会一课”。",)
+    slogans = build_index([source("a", *paragraphs)], "slogans", SETTINGS)
+    cited = build_index([source("a", *paragraphs)], "cited", SETTINGS)
+    assert [e.key for e in cited.entries] == ["中国共产党支部工作条例(试行)"]
+    assert "中国共产党支部工作条例(试行)" not in {e.key for e in slogans.entries}
+    assert cited.entries[0].display == "中国共产党支部工作条例（试行）"
+
+
+# --- variants ----------------------------------------------------------------
+
+def test_separator_and_width_variants_are_one_entry():
+    idx = build_index([
+        source("a", "持续巩固“不忘初心、牢记使命”主题教育成果。"),
+        source("b", "扎实开展“不忘初心，牢记使命”主题教育。"),
+        source("c", "开展「不忘初心,牢记使命」主题教育。"),
+    ], "slogans", SETTINGS)
+    e = entry(idx, "不忘初心、牢记使命")
+    assert e is not None and e.report_count == 3
+    assert set(e.variants) == {"不忘初心、牢记使命", "不忘初心，牢记使命", "不忘初心,牢记使命"}
+    assert len([x for x in idx.entries if "初心" in x.key]) == 1
+
+
+def test_manual_merges_from_settings():
+    merged = IndexSettings(merges=((normalise("党章"), normalise("中国共产党章程")),))
+    idx = build_index([source("a", "学习《党章》"), source("b", "学习《中国共产党章程》")], "cited", merged)
+    assert len(idx.entries) == 1 and idx.entries[0].report_count == 2
+
+
+@given(st.text(alphabet="四个意识两维护三会一课、，,", min_size=2, max_size=12))
+@settings(max_examples=200, deadline=None)
+def test_normalise_is_idempotent_and_folds_separators(form):
+    key = normalise(form)
+    assert normalise(key) == key
+    assert "，" not in key and "," not in key
+
+
+# --- unquoted uses -------------------------------------------------------------
+
+def test_unquoted_uses_count_once_the_formulation_is_known():
+    idx = build_index([
+        source("a", "平台上线后，全体党员都在用“学习强国”学习。"),
+        source("b", "抓好全局民警学习强国的学习使用。"),
+        source("c", "这一篇没有提到它。"),
+    ], "slogans", SETTINGS)
+    e = entry(idx, "学习强国")
+    assert {(u.report, u.quoted) for u in e.uses} == {("a", True), ("b", False)}
+
+
+def test_unquoted_match_must_sit_on_word_boundaries():
+    idx = build_index([
+        source("a", "着眼进一步把“好班子”建成“强班子”。"),
+        source("b", "二是管好班子带好队伍。"),
+        source("c", "同时还要带好班子和队伍。"),
+    ], "slogans", SETTINGS)
+    e = entry(idx, "好班子")
+    assert [u.report for u in e.uses] == ["a"], "管好班子 and 带好班子 are not uses of “好班子”"
+
+
+def test_quoted_use_is_not_counted_again_as_unquoted():
+    idx = build_index([source("a", "落实“三会一课”制度，三会一课要经常化。")], "slogans", SETTINGS)
+    e = entry(idx, "三会一课")
+    assert sorted(u.quoted for u in e.uses) == [False, True]
+
+
+# --- grouping and slugs ------------------------------------------------------------
+
+def test_groups_numbered_formulations_by_numeral_and_others_by_pinyin():
+    assert group_of("两个维护") == "两"
+    assert group_of("四个意识") == "四"
+    assert group_of("三会一课") == "三"
+    assert group_of("公安姓党") == "G"
+    assert group_of("学习强国") == "X"
+
+
+def test_slugs_are_ascii_and_distinct():
+    idx = build_index([source("a", "“四个意识”“四个意识”“事故意识”“三会一课”")], "slogans", SETTINGS)
+    slugs = [e.slug for e in idx.entries]
+    assert len(set(slugs)) == len(slugs)
+    assert all(re.fullmatch(r"[0-9a-z-]+", s) for s in slugs)
+    assert slugify("四个意识") == "si-ge-yi-shi"
+
+
+# --- on the sample corpus, through the whole build ----------------------------------
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids, self.links = set(), []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "a" and a.get("href"):
+            self.links.append((a["href"], a.get("class", "")))
+
+
+@pytest.fixture(scope="module")
+def sample_site(tmp_path_factory):
+    base = tmp_path_factory.mktemp("index-site")
+    corpus = base / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "--corpus", str(corpus), "--docs", str(base / "docs"),
+         "--site", str(base / "site"), "--cache", str(base / "cache")],
+        cwd=base, capture_output=True, text=True,
+    )
+    if result.returncode != 0:
+        pytest.fail(result.stdout + result.stderr)
+    return base / "site"
+
+
+def _parse(path: Path) -> _Links:
+    parser = _Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_sample_corpus_entries(sample_site):
+    rows = {row["key"]: row for row in json.loads((sample_site / "data/slogans.json").read_text("utf-8"))}
+    reports = json.loads((sample_site / "data/reports.json").read_text("utf-8"))
+    texts = {r["id"]: (sample_site / r["url"] / "index.html").read_text("utf-8") for r in reports}
+
+    def quoting(form):
+        return {rid for rid, html in texts.items() if re.search(f"“(<a[^>]*>)?{form}(</a>)?”", html)}
+
+    sanhui = rows["三会一课"]
+    assert {o["report"] for o in sanhui["occurrences"] if o["quoted"]} == quoting("三会一课")
+    buwang = rows[normalise("不忘初心、牢记使命")]
+    assert {"不忘初心、牢记使命", "不忘初心，牢记使命"} <= set(buwang["variants"])
+    assert buwang["reports"] == 3
+    xuexi = rows["学习强国"]
+    mentions = {rid for rid, html in texts.items() if "学习强国" in html}
+    assert {o["report"] for o in xuexi["occurrences"]} == mentions
+    assert any(not o["quoted"] for o in xuexi["occurrences"])
+
+
+def test_every_slogan_link_and_use_resolves(sample_site):
+    """Report pages link each quoted formulation to its entry; each entry's uses land on a real anchor."""
+    pages = {p: _parse(p) for p in sample_site.rglob("*.html") if "pagefind" not in p.parts}
+    pages.pop(sample_site / "404.html", None)  # served at any path, so its links are absolute
+    checked = 0
+    for page, parsed in pages.items():
+        for href, cls in parsed.links:
+            if href.startswith(("http:", "https:", "mailto:")) or href.startswith("#") and not href[1:]:
+                continue
+            base = "file://" + str(page)
+            target, _, fragment = unquote(urljoin(base, href))[len("file://"):].partition("#")
+            target_path = Path(target)
+            if target_path.is_dir():
+                target_path = target_path / "index.html"
+            assert target_path.exists(), f"{page.relative_to(sample_site)} links to missing {href}"
+            if fragment and target_path.suffix == ".html":
+                assert fragment in pages[target_path].ids, f"{page.relative_to(sample_site)}: no anchor {href}"
+            checked += 1
+    assert checked > 100
+    report_pages = [p for p in pages if p.relative_to(sample_site).parts[0] == "reports"]
+    assert all(any(c == "slogan" for _, c in pages[p].links) for p in report_pages)
+
+
+def test_json_and_csv_formats(sample_site):
+    rows = json.loads((sample_site / "data/slogans.json").read_text("utf-8"))
+    reports = {r["id"] for r in json.loads((sample_site / "data/reports.json").read_text("utf-8"))}
+    for row in rows:
+        assert set(row) == {"slogan", "key", "variants", "url", "reports", "occurrences"}
+        assert (sample_site / row["url"] / "index.html").exists()
+        assert row["reports"] == len({o["report"] for o in row["occurrences"]})
+        for occ in row["occurrences"]:
+            assert occ["report"] in reports
+            assert row["slogan"] in occ["context"] or not occ["quoted"] or any(v in occ["context"] for v in row["variants"])
+    csv_text = (sample_site / "data/slogans.csv").read_text("utf-8-sig")
+    assert csv_text.splitlines()[0] == "slogan,key,reports,report,url,quoted,context"
+    assert len(csv_text.splitlines()) == 1 + sum(len(r["occurrences"]) for r in rows)
+    cited = json.loads((sample_site / "data/cited.json").read_text("utf-8"))
+    assert any(r["key"] == normalise("中国共产党支部工作条例（试行）") for r in cited)
