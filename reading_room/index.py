@@ -90,6 +90,7 @@ class Use:
     end: int
     quoted: bool
     form: str
+    position: int = 0  # the block's place in its report, for listing uses in reading order
 
 
 @dataclass
@@ -148,7 +149,7 @@ def build_index(sources: list[Source], kind: str, settings: IndexSettings) -> In
     every_quote = [p for pairs in _QUOTES.values() for p in pairs]
 
     for source in sources:
-        for block in source.blocks:
+        for position, block in enumerate(source.blocks):
             for start, end in find_quotations(block.text, _QUOTES[kind]):
                 form = block.text[start:end]
                 if not _accept(form, kind, settings):
@@ -156,7 +157,7 @@ def build_index(sources: list[Source], kind: str, settings: IndexSettings) -> In
                 key = merges.get(normalise(form), normalise(form))
                 entry = entries.setdefault(key, Entry(key))
                 entry.variants[form] += 1
-                entry.uses.append(Use(source.report, block.anchor, start, end, True, form))
+                entry.uses.append(Use(source.report, block.anchor, start, end, True, form, position))
             # any quoted stretch, formulation or not, is excluded from unquoted matching
             quoted_spans[(source.report, block.anchor)] = find_quotations(block.text, every_quote)
 
@@ -164,7 +165,7 @@ def build_index(sources: list[Source], kind: str, settings: IndexSettings) -> In
         _add_unquoted_uses(sources, entries, quoted_spans, settings)
 
     for entry in entries.values():
-        entry.uses.sort(key=lambda u: (u.report, u.anchor, u.start))
+        entry.uses.sort(key=lambda u: (u.report, u.position, u.start))
         entry.display = min(entry.variants, key=lambda f: (-entry.variants[f], f))
         entry.group = group_of(entry.key)
     _assign_slugs(entries.values())
@@ -182,7 +183,7 @@ def _add_unquoted_uses(sources, entries, quoted_spans, settings: IndexSettings) 
         return
     automaton.make_automaton()
     for source in sources:
-        for block in source.blocks:
+        for position, block in enumerate(source.blocks):
             folded = fold_text(block.text)
             spans = quoted_spans[(source.report, block.anchor)]
             for end_index, key in automaton.iter(folded):
@@ -194,7 +195,7 @@ def _add_unquoted_uses(sources, entries, quoted_spans, settings: IndexSettings) 
                     continue
                 form = block.text[start:end]
                 entries[key].variants[form] += 0  # seen, but quoted forms decide the display
-                entries[key].uses.append(Use(source.report, block.anchor, start, end, False, form))
+                entries[key].uses.append(Use(source.report, block.anchor, start, end, False, form, position))
 
 
 def _at_word_boundaries(text: str, start: int, end: int) -> bool:

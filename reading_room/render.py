@@ -284,12 +284,16 @@ def index_pages(idx: Index, reports: dict[str, Report], settings_context: int, p
         ) + "\n"
     pages[f"{kind}/index.md"] = "\n".join(overview) + "\n"
 
+    blocks = {r.id: {b.anchor: (b.text, b.path) for b in r.index_source().blocks} for r in reports.values()}
     for entry in idx.entries:
-        chunks = [entry.uses[i:i + per_page] for i in range(0, len(entry.uses), per_page)] or [[]]
-        for number, uses in enumerate(chunks, start=1):
+        # oldest reports first: readers follow how a formulation spread
+        uses = sorted(entry.uses, key=lambda u: (reports[u.report].year or 0, reports[u.report].title,
+                                                 u.report, u.position, u.start))
+        chunks = [uses[i:i + per_page] for i in range(0, len(uses), per_page)] or [[]]
+        for number, chunk in enumerate(chunks, start=1):
             url = entry_url(kind, entry, number)
             pages[url.rstrip("/") + ".md"] = _entry_page(
-                idx, entry, uses, url, number, len(chunks), reports, settings_context)
+                idx, entry, chunk, url, number, len(chunks), reports, blocks, settings_context)
     return pages
 
 
@@ -302,7 +306,7 @@ def entry_url(kind: str, entry: Entry, page: int = 1) -> str:
 
 
 def _entry_page(idx: Index, entry: Entry, uses, url: str, number: int, total: int,
-                reports: dict[str, Report], width: int) -> str:
+                reports: dict[str, Report], blocks: dict, width: int) -> str:
     title = INDEX_TITLES[idx.kind]
     quoted = sum(1 for u in entry.uses if u.quoted)
     variants = "、".join(
@@ -322,23 +326,19 @@ def _entry_page(idx: Index, entry: Entry, uses, url: str, number: int, total: in
             for n in range(1, total + 1)
         )
         parts.append(f"第 {number} / {total} 页：{nav}\n")
-    parts.append('<ol class="kwic">')
-    blocks = {}
+    first = (number - 1) * len(uses) + 1 if number < total else len(entry.uses) - len(uses) + 1
+    parts.append(f'<ol class="kwic" start="{first}">')
     for use in uses:
         report = reports[use.report]
-        if report.id not in blocks:
-            blocks[report.id] = {b.anchor: b for b in report.blocks}
-            paths = dict((b.anchor, b.path) for b in report.index_source().blocks)
-            blocks[report.id]["__paths__"] = paths
-        block = blocks[report.id][use.anchor]
-        left, match, right = context(block.text, use.start, use.end, width)
-        path = " › ".join(_short(p) for p in blocks[report.id]["__paths__"][use.anchor])
+        text, path = blocks[report.id][use.anchor]
+        left, match, right = context(text, use.start, use.end, width)
+        path_text = " › ".join(_short(p) for p in path)
         mark = "" if use.quoted else '<span class="unquoted" title="无引号">无引号</span> '
         parts.append(
             f'<li><span class="kwic-line">{mark}…{html.escape(left)}<mark>{html.escape(match)}</mark>'
             f'{html.escape(right)}…</span><br><a href="{rel(url, report.url + "#" + use.anchor)}">'
             f"{html.escape(report.title)}</a>"
-            + (f' <span class="kwic-path">{html.escape(path)}</span>' if path else "")
+            + (f' <span class="kwic-path">{html.escape(path_text)}</span>' if path_text else "")
             + "</li>"
         )
     parts.append("</ol>\n")
