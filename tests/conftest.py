@@ -1,0 +1,167 @@
+"""Shared fixtures: the real sample corpus built once per session into temporary folders.
+
+Nothing here writes into the project: every build goes to pytest's temporary
+directories, with its own MkDocs configuration whose docs_dir is the temporary
+docs folder (the hand-written pages are copied next to the generated ones).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+from reading_room import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+REAL_TEXTS = ROOT.parent / "shared" / "real-texts"
+CURATION = ("boilerplate.yml", "metadata.yml", "catalog.yml", "slogans.yml")
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def han(text: str) -> str:
+    """The Han characters of ``text``, in order."""
+    return "".join(HAN.findall(text))
+
+
+def sample_files() -> list[Path]:
+    return sorted(CORPUS.glob("*.txt"))
+
+
+def tree_hashes(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def write_mkdocs_config(where: Path, docs: Path) -> Path:
+    """A copy of the project's mkdocs.yml that reads ``docs`` (absolute paths throughout)."""
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["docs_dir"] = str(docs)
+    config["theme"]["custom_dir"] = str(ROOT / "overrides")
+    config["hooks"] = [str(ROOT / h) for h in config.get("hooks", [])]
+    for hand_written in ("about.md", "assets"):
+        source = ROOT / "docs" / hand_written
+        if source.is_dir():
+            shutil.copytree(source, docs / hand_written, dirs_exist_ok=True)
+        elif source.exists():
+            docs.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, docs / hand_written)
+    path = where / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@dataclass
+class Build:
+    root: Path
+    corpus: Path
+    docs: Path
+    site: Path
+    config: Path
+    exit_code: int
+    out: str
+    err: str
+
+    @property
+    def reports(self) -> list[dict]:
+        return json.loads((self.docs / "data" / "reports.json").read_text(encoding="utf-8"))
+
+    def report(self, source_file: str) -> dict:
+        return next(r for r in self.reports if r["source_file"] == source_file)
+
+    def page(self, report_id: str) -> str:
+        return (self.docs / "reports" / f"{report_id}.md").read_text(encoding="utf-8")
+
+    def html(self, report_id: str) -> str:
+        return (self.site / "reports" / report_id / "index.html").read_text(encoding="utf-8")
+
+
+def run_build(root: Path, corpus: Path, capsys, *extra: str, site: bool = True) -> Build:
+    """``python build.py`` in-process, into folders under ``root``."""
+    docs, out_site = root / "docs", root / "site"
+    docs.mkdir(parents=True, exist_ok=True)
+    config = write_mkdocs_config(root, docs)
+    args = ["--no-cache", "--corpus", str(corpus), "--docs", str(docs), "--site", str(out_site),
+            "--config", str(config), "--cache", str(root / "cache"), *extra]
+    if not site:
+        args.append("--docs-only")
+    if capsys is not None:
+        capsys.readouterr()
+    code = cli.main(args)
+    out, err = capsys.readouterr() if capsys is not None else ("", "")
+    return Build(root, corpus, docs, out_site, config, code, out, err)
+
+
+class _Capture:
+    """capsys is function-scoped; session fixtures capture with this instead."""
+
+    def __init__(self):
+        import io
+        import contextlib
+        self._out, self._err = io.StringIO(), io.StringIO()
+        self._stack = contextlib.ExitStack()
+        self._stack.enter_context(contextlib.redirect_stdout(self._out))
+        self._stack.enter_context(contextlib.redirect_stderr(self._err))
+
+    def readouterr(self):
+        out, err = self._out.getvalue(), self._err.getvalue()
+        self._out.seek(0), self._out.truncate()
+        self._err.seek(0), self._err.truncate()
+        return out, err
+
+    def close(self):
+        self._stack.close()
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory) -> Build:
+    """The real five-report corpus, built from corpus/ itself (read-only) into a temporary site."""
+    root = tmp_path_factory.mktemp("sample")
+    before = tree_hashes(CORPUS)
+    capture = _Capture()
+    try:
+        build = run_build(root, CORPUS, capture)
+    finally:
+        capture.close()
+    build.corpus_hashes_before = before
+    build.corpus_hashes_after = tree_hashes(CORPUS)
+    assert build.exit_code == 0, build.err
+    return build
+
+
+@pytest.fixture(scope="session")
+def sample_rebuild(tmp_path_factory) -> Build:
+    """A second build of the same corpus into other folders, for determinism checks."""
+    root = tmp_path_factory.mktemp("sample-again")
+    capture = _Capture()
+    try:
+        build = run_build(root, CORPUS, capture)
+    finally:
+        capture.close()
+    assert build.exit_code == 0, build.err
+    return build
+
+
+@pytest.fixture(scope="session")
+def settings():
+    from reading_room.settings import load_settings
+    return load_settings(CORPUS)
+
+
+@pytest.fixture
+def tmp_corpus(tmp_path) -> Path:
+    """An empty corpus folder with the project's curation files."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in CURATION:
+        if (CORPUS / name).exists():
+            shutil.copy2(CORPUS / name, corpus / name)
+    return corpus

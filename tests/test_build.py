@@ -1,0 +1,88 @@
+"""The whole build on the real sample corpus: data file, determinism, raw downloads, corpus untouched."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+from conftest import CORPUS, han, sample_files, tree_hashes
+
+REPORT_FIELDS = {"id", "title", "url", "source_file", "encoding", "sha256", "year", "organization",
+                 "genre", "characters", "headings", "removed"}
+
+
+def test_every_sample_report_is_built(sample_build):
+    built = {r["source_file"] for r in sample_build.reports}
+    assert built == {p.name for p in sample_files()}
+    assert "5 reports built" in sample_build.out
+    assert "0 skipped" in sample_build.out
+
+
+def test_corpus_is_not_modified_by_the_build(sample_build):
+    assert sample_build.corpus_hashes_before == sample_build.corpus_hashes_after
+    assert sample_build.corpus_hashes_after  # the corpus was really there
+
+
+def test_reports_json_has_the_documented_fields(sample_build):
+    for report in sample_build.reports:
+        assert REPORT_FIELDS <= set(report), REPORT_FIELDS - set(report)
+        for heading in report["headings"]:
+            assert set(heading) == {"level", "text", "anchor"}
+        for removal in report["removed"]:
+            assert {"rule", "text"} <= set(removal)
+
+
+def test_reports_json_values_describe_the_raw_file(sample_build):
+    for report in sample_build.reports:
+        raw = (CORPUS / report["source_file"]).read_bytes()
+        assert report["sha256"] == hashlib.sha256(raw).hexdigest()
+        assert report["encoding"] == "utf-8"  # the sample files are UTF-8 without BOM
+        assert report["url"] == f"reports/{report['id']}/"
+        page = sample_build.page(report["id"])
+        # characters counts the body text shown on the page, white space excluded
+        body = [b for b in re.findall(r'class="para">.*?</a>(.*?)</p>', page)]
+        assert report["characters"] >= len(han("".join(body)))
+        assert report["characters"] > 1000
+
+
+def test_headings_in_json_are_the_headings_on_the_page(sample_build):
+    for report in sample_build.reports:
+        page = sample_build.page(report["id"])
+        anchors_on_page = re.findall(r"^#{2,6} .* \{#(h-[0-9a-f]+(?:-\d+)?)\}$", page, re.M)
+        assert anchors_on_page == [h["anchor"] for h in report["headings"]]
+        levels_on_page = [len(m) for m in re.findall(r"^(#{2,6}) ", page, re.M)]
+        assert levels_on_page == [h["level"] for h in report["headings"]]
+
+
+def test_removed_lines_are_listed_with_their_rule(sample_build):
+    speech = sample_build.report("2023-police-party-committee-political-training-speech.txt")
+    rules = {r["rule"] for r in speech["removed"]}
+    assert {"breadcrumb", "byline", "editor-intro", "title-advert-copy", "recommended-keywords"} <= rules
+    raw = (CORPUS / speech["source_file"]).read_text(encoding="utf-8")
+    for removal in speech["removed"]:
+        assert removal["text"] in raw  # the log quotes the file, it does not paraphrase it
+
+
+def test_raw_file_is_downloadable_byte_for_byte(sample_build):
+    for report in sample_build.reports:
+        raw = (CORPUS / report["source_file"]).read_bytes()
+        assert (sample_build.docs / "raw" / f"{report['id']}.txt").read_bytes() == raw
+        assert (sample_build.site / "raw" / f"{report['id']}.txt").read_bytes() == raw
+        # and the report page links to it
+        assert f'raw/{report["id"]}.txt' in sample_build.html(report["id"])
+
+
+def test_build_is_deterministic(sample_build, sample_rebuild):
+    first, second = tree_hashes(sample_build.docs), tree_hashes(sample_rebuild.docs)
+    assert first == second
+    for name in ("reports.json", "slogans.json", "cited.json"):
+        a = (sample_build.site / "data" / name).read_bytes()
+        b = (sample_rebuild.site / "data" / name).read_bytes()
+        assert a == b, name
+    json.loads((sample_build.site / "data" / "reports.json").read_text(encoding="utf-8"))
+
+
+def test_no_report_is_empty_or_warns_about_its_title(sample_build):
+    for report in sample_build.reports:
+        assert report["headings"], report["id"]
+        assert not any("title" in w for w in report.get("warnings", [])), report["warnings"]
