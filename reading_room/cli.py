@@ -45,7 +45,7 @@ def main(argv=None) -> int:
     if not args.docs_only:
         progress.stage("mkdocs")
         try:
-            build_site(args.config, args.site)
+            build_site(args.config, args.site, docs=args.docs)
         except PublishError as err:
             print(f"error: {err}; the previous site/ is left as it was", file=sys.stderr)
             return 1

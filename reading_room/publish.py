@@ -21,7 +21,7 @@ class PublishError(RuntimeError):
     pass
 
 
-def build_site(config_file: Path, site: Path, strict: bool = False) -> None:
+def build_site(config_file: Path, site: Path, strict: bool = False, docs: Path | None = None) -> None:
     """Run MkDocs into a temporary folder, then swap it into ``site``."""
     from mkdocs.config import load_config
     from mkdocs.commands.build import build
@@ -31,7 +31,8 @@ def build_site(config_file: Path, site: Path, strict: bool = False) -> None:
     site.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site.name}.building-", dir=site.parent))
     try:
-        config = load_config(config_file=str(config_file), site_dir=str(staging), strict=strict)
+        overrides = {"docs_dir": str(docs.resolve())} if docs else {}
+        config = load_config(config_file=str(config_file), site_dir=str(staging), strict=strict, **overrides)
         try:
             build(config)
         except (MkDocsException, SystemExit) as err:
