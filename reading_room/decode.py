@@ -90,8 +90,8 @@ def _detect(raw: bytes) -> str:
     try:
         raw.decode("utf-8")
         return "utf-8"  # the common case, and chardet is least sure on short UTF-8 texts
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as err:
+        failures = [f"UTF-8 ({err.reason} at byte {err.start})"]
     guess = (chardet.detect(raw).get("encoding") or "").lower()
     candidates = []
     if guess in _CANONICAL and _CANONICAL[guess]:
@@ -101,12 +101,11 @@ def _detect(raw: bytes) -> str:
         try:
             raw.decode(candidate)
             return candidate
-        except UnicodeDecodeError:
-            continue
-    detail = f" (chardet guessed {guess})" if guess else ""
-    raise DecodeError(
-        "not valid UTF-8, UTF-16, GB18030/GBK/GB2312 or Big5" + detail
-    )
+        except UnicodeDecodeError as err:
+            if candidate != "utf-8":
+                failures.append(f"{candidate.upper()} ({err.reason} at byte {err.start})")
+    detail = f"; chardet guessed {guess}" if guess else ""
+    raise DecodeError("does not decode as " + ", ".join(failures) + detail)
 
 
 def _control_ratio(text: str) -> float:
