@@ -20,7 +20,8 @@ from .report import Report
 
 GENERATED_DIRS = ("reports", "years", "bodies", "slogans", "cited", "cleaning", "raw", "data")
 GENERATED_FILES = ("index.md",)
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^=:\"'$])")
+# Python-Markdown's backslash escapes (with the tables extension's |); < > & become entities.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 INDEX_TITLES = {"slogans": "提法索引", "cited": "引用文件索引"}
 UNKNOWN_BODY = "（未标明）"
 
@@ -221,7 +222,7 @@ def cleaning_pages(reports: list[Report]) -> dict[str, str]:
         body = [
             front_matter({"title": f"清洗记录：{r.title}", "search": {"exclude": True}}),
             f"# 清洗记录：{md_escape(r.title)}\n",
-            f"[返回报告]({md_rel(url, r.url)}) · 源文件 `{md_escape(r.source_file)}` · 编码 {r.encoding} · "
+            f"[返回报告]({md_rel(url, r.url)}) · 源文件 <code>{html.escape(r.source_file)}</code> · 编码 {r.encoding} · "
             f"SHA-256 `{r.sha256[:16]}…` · [下载原文]({md_rel(url, 'raw/' + r.id + '.txt')})\n",
         ]
         if r.overridden:
