@@ -154,6 +154,8 @@ def sample_site(tmp_path_factory):
     base = tmp_path_factory.mktemp("index-site")
     corpus = base / "corpus"
     shutil.copytree(ROOT / "corpus", corpus)
+    shutil.copytree(ROOT / "docs", base / "docs", ignore=shutil.ignore_patterns(
+        "index.md", "reports", "years", "bodies", "slogans", "cited", "cleaning", "raw", "data", "pagefind"))
     result = subprocess.run(
         [sys.executable, str(ROOT / "build.py"), "--corpus", str(corpus), "--docs", str(base / "docs"),
          "--site", str(base / "site"), "--cache", str(base / "cache")],
