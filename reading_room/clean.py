@@ -20,6 +20,10 @@ _HAN_SPACE_HAN = re.compile(rf"(?<=[{_HAN}])[ \u3000\u00a0\t]+(?=[{_HAN}])")
 # Punctuation after which a line break is a real paragraph end.
 _LINE_END_OK = "。！？!?；;：:…”」』）)】>》"
 _SUBTITLE = re.compile(r"^(——|--|―)")
+_ONLY_OPENING = re.compile(r"[（(【\[“‘《〔]+")
+_ONLY_CLOSING = re.compile(r"[）)】\]”’》〕。，、；：！？,.;:!?]+")
+_AT_MEETING = re.compile(r"上(的(讲话|发言|报告|致辞))?$")
+_RUNNING_TEXT = re.compile(r"[，。；,;]")
 _GENRE_END = re.compile(r"(报告|总结|讲话|发言|决议|决定|意见|方案|计划|汇报|体会|述职)$")
 
 
@@ -102,7 +106,7 @@ class Removal:
 class Cleaned:
     lines: list[str]  # body lines in order, stripped, repaired
     removed: list[Removal] = field(default_factory=list)
-    metadata: dict[str, str] = field(default_factory=dict)  # date, source, author
+    metadata: dict[str, str] = field(default_factory=dict)  # date, source, author, editor
 
 
 def strip_line(line: str) -> str:
@@ -215,6 +219,8 @@ def _match_metadata(numbered, i, total, rules: CleaningRules, out: Cleaned) -> i
                     return 0
                 out.metadata.setdefault("date", normalise_date(dm.group(0)))
             else:
+                if len(value) > 30 or value.endswith(SENTENCE_END + ("：", ":")):
+                    return 0  # a label followed by text, not by its value
                 out.metadata.setdefault(field_name, value)
             out.removed.append(Removal(rule.name, line, number))
             out.removed.append(Removal(rule.name, value, value_number))
@@ -232,6 +238,8 @@ def _label_field(label: str) -> str:
         return "source"
     if label == "作者":
         return "author"
+    if label in ("责任编辑", "编辑", "责编"):
+        return "editor"
     return "date"
 
 
@@ -274,12 +282,17 @@ def _drop_head_duplicates(kept, zone_lines: int, out: Cleaned):
     seen: set[str] = set()
     result = []
     for index, (number, line) in enumerate(kept):
-        if index < zone_lines and len(line) <= 60 and line in seen:
+        if index < zone_lines and len(line) <= 60 and line in seen and not _is_sentence(line):
             out.removed.append(Removal("repeated-in-header", line, number))
             continue
         seen.add(line)
         result.append((number, line))
     return result
+
+
+def _is_sentence(line: str) -> bool:
+    """A salutation or sentence (各位代表！) may well repeat in a report's own text."""
+    return line.endswith(SENTENCE_END + ("：", ":", "；", ";"))
 
 
 def _repair_spaces(line: str, number: int, out: Cleaned) -> str:
@@ -313,12 +326,24 @@ def _join_broken_lines(lines: list[str]) -> list[str]:
 
 
 def _is_broken_pair(previous: str, line: str) -> bool:
-    if len(previous) < 20 or previous.endswith(tuple(_LINE_END_OK)):
+    if _ONLY_OPENING.fullmatch(previous) or _ONLY_CLOSING.fullmatch(line):
+        return True  # "（" / "三）改革开放…": a mark the extraction put on a line of its own
+    if previous.endswith(tuple(_LINE_END_OK)):
         return False
-    if HEADING_START.match(previous) or HEADING_START.match(line) or _SUBTITLE.match(previous):
+    if _SUBTITLE.match(previous):
+        # "——2026年1月26日在某省第十四届" / "人民代表大会第五次会议上"
+        return "在" in previous and not _AT_MEETING.search(previous) and bool(_AT_MEETING.search(line)) \
+            and len(line) <= 40 and not HEADING_START.match(line)
+    if HEADING_START.match(previous) or HEADING_START.match(line):
+        return False
+    if len(previous) >= 6 and previous.endswith("的"):
+        return True  # a sentence never ends on the particle 的
+    if len(previous) < 20:
         return False
     if previous.endswith(("，", "、", ",")):
         return True
     if line[0] in "，。、；：,;:）)”":
         return True
+    if len(previous) >= 40 and _RUNNING_TEXT.search(previous):
+        return True  # running text stops on a punctuation mark, not mid-clause
     return segment.splits_word(previous[-4:], line[:4])
