@@ -1,0 +1,400 @@
+"""Cleaning: each boilerplate rule on real and invented text, byline metadata, artefact repair,
+furniture across reports, and the promise that nothing is lost (property tests)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings as hsettings, strategies as st
+
+from conftest import CORPUS, REAL_TEXTS, han, sample_files
+from reading_room.clean import clean, find_furniture
+from reading_room.decode import decode_bytes
+
+SPEECH = CORPUS / "2023-police-party-committee-political-training-speech.txt"
+MUNICIPAL = CORPUS / "2020-municipal-party-office-party-branch-summary.txt"
+PROVINCIAL = CORPUS / "2020-provincial-police-unit-party-branch-summary.txt"
+COUNTY = CORPUS / "2019-county-police-bureau-party-building-summary.txt"
+
+# An invented report inside an invented government-site page frame.
+BODY = [
+    "某县市场监管局2022年度党建工作总结",
+    "一、主要工作",
+    "一年来，局党组坚持以党的政治建设为统领，围绕市场监管中心工作，扎实推进机关党建各项任务，取得了明显成效。",
+    "（一）强化理论武装。全年组织党组理论学习中心组集中学习十二次，开展专题研讨四次，撰写心得体会三十余篇。",
+    "二、存在问题",
+    "个别支部“三会一课”质量不高，党员教育管理方式较为单一，党建与业务融合还不够紧密。",
+]
+FRAME_HEAD = [
+    "当前位置：首页 > 政务公开 > 工作总结",
+    "发布时间：2022-12-30 09:15:00 来源：县市场监管局",
+    "【字体：大 中 小】",
+    "分享",
+]
+FRAME_TAIL = [
+    "打印本页",
+    "关闭窗口",
+    "扫一扫在手机打开当前页",
+    "第1页 共2页",
+]
+
+
+def _lines(path):
+    return decode_bytes(path.read_bytes()).text.split("\n")
+
+
+def _line_with(path, needle):
+    return next(line for line in _lines(path) if needle in line)
+
+
+def _line_ending(path, end):
+    return next(line for line in _lines(path) if line.strip().endswith(end))
+
+
+def _clean_file(path, settings, furniture=frozenset()):
+    return clean(decode_bytes(path.read_bytes()).text, settings.cleaning, furniture)
+
+
+def _rule_of(cleaned, text):
+    rules = [r.rule for r in cleaned.removed if r.text == text.strip()]
+    return rules[0] if rules else None
+
+
+def assert_nothing_lost(text: str, cleaned) -> None:
+    """Every Han character of the input is in a removal or in the output, in order."""
+    lines = text.split("\n")
+    kept = []
+    for number, line in enumerate(lines, start=1):
+        for removal in cleaned.removed:
+            if removal.line == number and removal.rule != "space-between-han":
+                assert removal.text in line, (removal, line)
+                line = line.replace(removal.text, "", 1)
+        kept.append(line)
+    assert han("".join(kept)) == han("".join(cleaned.lines))
+
+
+# --- each rule on real text -------------------------------------------------------
+
+@pytest.mark.parametrize("path, needle, rule", [
+    (COUNTY, "仅供学习参考", "study-only-notice"),
+    (PROVINCIAL, "仅供内部交流", "study-only-notice"),
+    (MUNICIPAL, "现在订阅", "advert-subscription"),
+    (MUNICIPAL, "举报倒卖", "advert-subscription"),
+    (MUNICIPAL, "咨询QQ", "qq-wechat-group"),
+    (SPEECH, "小编", "editor-intro"),
+    (SPEECH, "(精选文档)", "title-advert-copy"),
+    (SPEECH, "推荐访问", "recommended-keywords"),
+    (SPEECH, "当前位置", "breadcrumb"),
+    (SPEECH, "来源:网友投稿", "byline"),
+])
+def test_rule_on_real_text(settings, path, needle, rule):
+    line = _line_ending(path, needle) if rule == "title-advert-copy" else _line_with(path, needle)
+    cleaned = _clean_file(path, settings)
+    assert _rule_of(cleaned, line) == rule
+    assert not any(needle in kept for kept in cleaned.lines)
+
+
+def test_real_byline_becomes_metadata(settings):
+    cleaned = _clean_file(SPEECH, settings)
+    byline = _line_with(SPEECH, "来源:网友投稿")
+    date = re.search(r"\d{4}-\d{2}-\d{2}", byline).group(0)
+    assert cleaned.metadata["date"] == date
+    assert cleaned.metadata["source"] == byline.rsplit(":", 1)[1].strip()
+
+
+def test_real_title_survives_its_advert_copy(settings):
+    cleaned = _clean_file(SPEECH, settings)
+    copy = _line_ending(SPEECH, "(精选文档)").strip()
+    title = copy.replace("(精选文档)", "")
+    title = title[re.match(r"\d{4}年", title).end():]  # the advert puts the year in front
+    assert title in cleaned.lines
+    assert cleaned.lines.index(title) < 3
+
+
+def test_sample_reports_lose_nothing(settings):
+    texts = [decode_bytes(p.read_bytes()).text for p in sample_files()]
+    furniture = find_furniture(texts, settings.cleaning.furniture)
+    for text in texts:
+        assert_nothing_lost(text, clean(text, settings.cleaning, furniture))
+
+
+def test_real_text_repairs_han_spaces(settings):
+    text = MUNICIPAL.read_text(encoding="utf-8")
+    split = re.findall(r"[\u4e00-\u9fff]\u00a0[\u4e00-\u9fff]", text)
+    assert split  # the file has non-breaking spaces inside words
+    cleaned = _clean_file(MUNICIPAL, settings)
+    body = "\n".join(cleaned.lines)
+    for pair in split:
+        assert pair[0] + pair[2] in body
+        assert pair not in body
+    assert sum(1 for r in cleaned.removed if r.rule == "space-between-han") >= len(split)
+    assert "责任制" in body and "《中国共产党" in body
+
+
+def test_real_text_indented_with_full_width_spaces_cleans_the_same(settings):
+    text = COUNTY.read_text(encoding="utf-8")
+    indented = "\n".join("\u3000\u3000" + line if line.strip() else line for line in text.split("\n"))
+    assert clean(indented, settings.cleaning).lines == clean(text, settings.cleaning).lines
+
+
+def _long_paragraph(path):
+    return max(_lines(path), key=len).strip()
+
+
+@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_real_paragraph_broken_mid_sentence_is_rejoined(settings, data):
+    paragraph = _long_paragraph(COUNTY)
+    # break the paragraph anywhere except right after a mark that may end a line
+    candidates = [k for k in range(40, len(paragraph) - 5)
+                  if paragraph[k - 1] not in "。！？!?；;：:…”」』）)】>》"
+                  and not re.match(r"[一二三四五六七八九十]+[是要、]|[（(]", paragraph[k:])]
+    k = data.draw(st.sampled_from(candidates))
+    broken = paragraph[:k] + "\n" + paragraph[k:]
+    assert clean(broken, settings.cleaning).lines == [paragraph]
+
+
+def test_real_paragraphs_are_not_joined_to_each_other(settings):
+    cleaned = _clean_file(COUNTY, settings)
+    body_lines = [line.strip() for line in _lines(COUNTY) if line.strip()][2:]
+    assert len(cleaned.lines) == len(body_lines) + 1  # the title line stays
+
+
+# --- each rule on invented text -----------------------------------------------------
+
+def _page(*body):
+    return "\n".join(FRAME_HEAD + list(body or BODY) + FRAME_TAIL)
+
+
+def test_invented_page_frame_is_removed(settings):
+    cleaned = clean(_page(), settings.cleaning)
+    assert cleaned.lines == BODY
+    rules = {r.text: r.rule for r in cleaned.removed}
+    assert rules["当前位置：首页 > 政务公开 > 工作总结"] == "breadcrumb"
+    assert rules["【字体：大 中 小】"] == "font-size-widget"
+    for furniture in ("分享", "打印本页", "关闭窗口", "扫一扫在手机打开当前页"):
+        assert rules[furniture] == "page-furniture"
+    assert rules["第1页 共2页"] == "page-counter"
+    assert cleaned.metadata == {"date": "2022-12-30", "source": "县市场监管局"}
+
+
+@pytest.mark.parametrize("line, rule", [
+    ("本资料仅供学习交流，请勿转载", "study-only-notice"),
+    ("开通会员即可下载全部范文", "advert-subscription"),
+    ("欢迎加入公文写作QQ群：123456789", "qq-wechat-group"),
+    ("关注微信公众号获取更多材料", "qq-wechat-group"),
+    ("以下是小编整理的述职报告，供大家参考。", "editor-intro"),
+    ("某县市场监管局2022年度党建工作总结（通用5篇）", "title-advert-copy"),
+    ("某县市场监管局2022年度党建工作总结(精选文档)", "title-advert-copy"),
+    ("<!-- 正文开始 -->", "html-comment"),
+    ("县长作工作报告。本报记者 张三 摄", "photo-caption"),
+    ("【打印】", "page-furniture"),
+    ("【", "page-furniture"),
+    ("第 2 页 / 共 3 页", "page-counter"),
+])
+def test_invented_line_rules(settings, line, rule):
+    cleaned = clean(_page(BODY[0], line, *BODY[1:]), settings.cleaning)
+    assert _rule_of(cleaned, line) == rule
+    assert cleaned.lines == BODY
+
+
+@pytest.mark.parametrize("tail", [
+    ["推荐访问：党建工作总结 述职报告 心得体会"],
+    ["相关报道：", "某县召开党建工作推进会", "某县开展主题党日活动"],
+    ["相关链接>>", "3f2a9c0e:", "某县召开党建工作推进会"],
+    ["责任编辑：王五"],
+    ["责任编辑：", "王五"],
+])
+def test_invented_tail_widgets(settings, tail):
+    cleaned = clean("\n".join(BODY + tail), settings.cleaning)
+    assert cleaned.lines == BODY
+    assert len(cleaned.removed) == len(tail)
+
+
+def test_tail_rules_do_not_touch_the_head(settings):
+    """推荐访问 and related-article lists are page footers; in a report's first lines they are text."""
+    text = "\n".join([BODY[0], "相关报道：", *BODY[1:]] + [f"（{n}）第{n}项具体工作已经完成。" for n in range(1, 40)])
+    cleaned = clean(text, settings.cleaning)
+    assert "相关报道：" in cleaned.lines
+
+
+@pytest.mark.parametrize("lines, metadata", [
+    (["时间:2023-10-11 10:05:03 来源:网友投稿"], {"date": "2023-10-11", "source": "网友投稿"}),
+    (["发布时间：2021年3月5日"], {"date": "2021-03-05"}),
+    (["来源：县委组织部"], {"source": "县委组织部"}),
+    (["（来源：县委组织部）"], {"source": "县委组织部"}),
+    (["作者：李四"], {"author": "李四"}),
+    (["2022-01-05 08:30"], {"date": "2022-01-05"}),
+    (["来源:", "县委组织部", "发表时间：", "2022-01-05 08:30:00"], {"source": "县委组织部", "date": "2022-01-05"}),
+])
+def test_invented_bylines_become_metadata(settings, lines, metadata):
+    cleaned = clean("\n".join([BODY[0], *lines, *BODY[1:]]), settings.cleaning)
+    assert cleaned.metadata == metadata
+    assert cleaned.lines == BODY
+    assert len(cleaned.removed) == len(lines)
+
+
+def test_label_followed_by_text_is_not_a_byline(settings):
+    text = "\n".join([BODY[0], "来源：", "一年来，局党组坚持以党的政治建设为统领，扎实推进机关党建各项任务。", *BODY[1:]])
+    cleaned = clean(text, settings.cleaning)
+    assert "source" not in cleaned.metadata
+    assert cleaned.lines[1:3] == ["来源：", "一年来，局党组坚持以党的政治建设为统领，扎实推进机关党建各项任务。"]
+
+
+def test_markdown_heading_marker_is_stripped_but_the_line_kept(settings):
+    cleaned = clean("# 某县2022年度党建工作总结\n## 一、主要工作\n一年来做了大量工作。", settings.cleaning)
+    assert cleaned.lines == ["某县2022年度党建工作总结", "一、主要工作", "一年来做了大量工作。"]
+    assert [r.rule for r in cleaned.removed] == ["markdown-heading-marker"] * 2
+
+
+def test_title_repeated_in_the_page_header_is_kept_once(settings):
+    cleaned = clean("\n".join([BODY[0], "来源：县委组织部", BODY[0], *BODY[1:]]), settings.cleaning)
+    assert cleaned.lines == BODY
+    assert [r.rule for r in cleaned.removed] == ["byline-source", "repeated-in-header"]
+
+
+def test_a_repeated_salutation_is_text_not_a_header_copy(settings):
+    body = [BODY[0], "各位代表！", "一年来，我们坚持稳中求进工作总基调，经济运行总体平稳。", "各位代表！", "过去五年极不平凡。"]
+    assert clean("\n".join(body), settings.cleaning).lines == body
+
+
+# --- artefact repair on invented text ----------------------------------------------------
+
+def test_space_inside_a_word_is_removed_in_running_text(settings):
+    line = "全面落实党建工作责任 制，认真学习《中 国共产党章程》，不断提高机关党建工作质量和水平。"
+    cleaned = clean(line, settings.cleaning)
+    assert cleaned.lines == ["全面落实党建工作责任制，认真学习《中国共产党章程》，不断提高机关党建工作质量和水平。"]
+    assert [r.rule for r in cleaned.removed] == ["space-between-han"] * 2
+
+
+def test_space_between_title_and_name_stays_on_a_short_line(settings):
+    assert clean("县长 李明", settings.cleaning).lines == ["县长 李明"]
+
+
+def test_space_inside_a_word_on_a_short_line_is_removed(settings):
+    assert clean("严格落实责任 制", settings.cleaning).lines == ["严格落实责任制"]
+
+
+def test_full_width_indentation_is_removed(settings):
+    assert clean("\u3000\u3000一、主要工作\n\u3000\u3000一年来成效明显。\u3000", settings.cleaning).lines == [
+        "一、主要工作", "一年来成效明显。"]
+
+
+@pytest.mark.parametrize("lines, joined", [
+    (["一年来，局党组坚持以党的政治建设为统领，围绕中心工作，", "扎实推进机关党建各项任务。"],
+     ["一年来，局党组坚持以党的政治建设为统领，围绕中心工作，扎实推进机关党建各项任务。"]),
+    (["（", "三）改革开放持续深化。"], ["（三）改革开放持续深化。"]),
+    (["——2022年1月5日在某县第十八届", "人民代表大会第一次会议上"], ["——2022年1月5日在某县第十八届人民代表大会第一次会议上"]),
+    (["“十四五”时期经济社会发展的", "主要目标"], ["“十四五”时期经济社会发展的主要目标"]),
+])
+def test_broken_lines_are_joined(settings, lines, joined):
+    assert clean("\n".join(lines), settings.cleaning).lines == joined
+
+
+@pytest.mark.parametrize("lines", [
+    ["一、主要工作", "一年来，局党组坚持以党的政治建设为统领。"],
+    ["各位代表：", "现在，我代表县人民政府向大会报告工作。"],
+    ["一年来，局党组坚持以党的政治建设为统领，扎实推进各项任务。", "二、存在问题"],
+    ["——2022年1月5日在某县第十八届人民代表大会第一次会议上", "县长 李明"],
+    ["某县2022年度党建工作总结", "各位同志："],
+])
+def test_whole_lines_are_not_joined(settings, lines):
+    assert clean("\n".join(lines), settings.cleaning).lines == lines
+
+
+# --- furniture across reports ------------------------------------------------------------
+
+def test_sample_corpus_furniture(settings):
+    texts = [decode_bytes(p.read_bytes()).text for p in sample_files()]
+    furniture = find_furniture(texts, settings.cleaning.furniture)
+    assert "酷乐文行" in furniture  # the advertiser's name, alone on a line in three reports
+    for line in furniture:
+        assert not line.endswith(("。", "！", "？")), line
+        assert not re.match(r"[一二三四五六七八九十]+、", line), line
+
+
+def test_lines_repeated_across_reports_are_furniture(settings):
+    frame = ["网站首页", "机构概况", "政务公开"]
+    texts = []
+    for n in range(4):
+        texts.append("\n".join(frame + [f"某县第{n + 1}号党建工作总结", "一、主要工作", "以上报告，请予审议。"]))
+    furniture = find_furniture(texts, settings.cleaning.furniture)
+    assert set(frame) <= furniture
+    assert "一、主要工作" not in furniture and "以上报告，请予审议。" not in furniture
+    cleaned = clean(texts[0], settings.cleaning, furniture)
+    assert cleaned.lines == ["某县第1号党建工作总结", "一、主要工作", "以上报告，请予审议。"]
+    assert {r.rule for r in cleaned.removed} == {"repeated-across-reports"}
+
+
+def test_a_line_in_too_few_reports_is_not_furniture(settings):
+    texts = ["网站首页\n某县总结甲", "网站首页\n某县总结乙", "某县总结丙", "某县总结丁"]
+    assert "网站首页" not in find_furniture(texts, settings.cleaning.furniture)
+
+
+# --- nothing is lost: property tests ----------------------------------------------------
+
+def _corpus_lines():
+    lines = []
+    for path in sample_files():
+        lines += [line for line in _lines(path) if line.strip()]
+    return lines
+
+
+REAL_LINES = _corpus_lines()
+FRAME_LINES = FRAME_HEAD + FRAME_TAIL + [
+    "推荐访问：党建 述职", "相关报道：", "【", "】", "首页", ">", "来源：", "县委组织部", "责任编辑：", "王五",
+    "时间:2023-10-11 10:05:03 来源:网友投稿", "下面是小编整理的总结，供大家参考。", "# ", "## 一、总体要求",
+    "（", "三）深化改革。", "第一部分 工作回顾", "一是加强学习。二是改进作风。",
+]
+han_chars = st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF)
+invented_line = st.lists(
+    st.one_of(han_chars, st.sampled_from(list("，。、；：！？“”（）《》 \u3000\u00a0123ABX*#<>"))),
+    min_size=0, max_size=60,
+).map("".join)
+any_line = st.one_of(st.sampled_from(REAL_LINES), st.sampled_from(FRAME_LINES), invented_line)
+
+
+@hsettings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(any_line, min_size=1, max_size=40))
+@example(lines=["中 国共产党", "（", "三）深化改革。"])
+def test_every_han_character_is_kept_or_logged(settings, lines):
+    text = "\n".join(lines)
+    assert_nothing_lost(text, clean(text, settings.cleaning))
+
+
+@hsettings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(any_line, min_size=1, max_size=40), furniture=st.sets(st.sampled_from(FRAME_LINES + REAL_LINES[:5])))
+def test_removals_quote_their_line_and_output_lines_are_clean(settings, lines, furniture):
+    text = "\n".join(lines)
+    cleaned = clean(text, settings.cleaning, frozenset(furniture))
+    raw = text.split("\n")
+    for removal in cleaned.removed:
+        assert 1 <= removal.line <= len(raw)
+        if removal.rule != "space-between-han":
+            assert removal.text and removal.text in raw[removal.line - 1]
+    for line in cleaned.lines:
+        assert line and line == line.strip(" \t\u3000\u00a0")
+
+
+# --- generalisation: the real texts in ../shared (read-only; skipped when absent) ------
+
+real_texts = sorted(REAL_TEXTS.glob("*.txt")) if REAL_TEXTS.is_dir() else []
+needs_real_texts = pytest.mark.skipif(not real_texts, reason="../shared/real-texts is not present")
+WIDGET_WORDS = {"下载", "打印", "全屏", "收藏", "加大", "还原", "减小", "大", "中", "小", "【", "】", ">", "|", "×",
+                "首页", "分享", "分享：", "分享:", "打印本页", "关闭窗口", "扫一扫在手机打开当前页", "相关报道：", "相关文档："}
+
+
+@needs_real_texts
+def test_real_texts_lose_nothing_and_keep_no_widgets(settings):
+    texts = [decode_bytes(p.read_bytes()).text for p in real_texts]
+    furniture = find_furniture(texts, settings.cleaning.furniture)
+    for path, text in zip(real_texts, texts):
+        cleaned = clean(text, settings.cleaning, furniture)
+        assert_nothing_lost(text, cleaned)
+        leftovers = [line for line in cleaned.lines if line in WIDGET_WORDS or re.match(r"【?字[体号][:：]", line)]
+        assert not leftovers, (path.name, leftovers)
+        # page bylines became metadata: a file with a 来源 line has a source
+        if re.search(r"^[（(]?来源[:：]", text, re.M):
+            assert cleaned.metadata.get("source"), path.name
+        # a lone bracket or line-initial fragment never survives as a paragraph of its own
+        assert not [line for line in cleaned.lines if re.fullmatch(r"[（(【\[]", line)], path.name
