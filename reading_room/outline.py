@@ -21,11 +21,16 @@ _N = f"[{HAN_NUMERALS}]+"
 STYLE_RANK = {"part": 0, "han": 1, "paren_han": 2, "arabic": 3, "paren_arabic": 4}
 _STYLES = (
     ("part", re.compile(rf"^(第({_N})(?:部分|章|篇|编))[\s、：:，,．.]*(.*)$")),
-    ("han", re.compile(rf"^(({_N})[、．])\s*(.*)$")),
+    # the probe is NFKC-normalised, so a full-width 一． arrives as 一.
+    ("han", re.compile(rf"^(({_N})[、．.])\s*(.*)$")),
     ("paren_han", re.compile(rf"^([（(]({_N})[)）])\s*(.*)$")),
     ("arabic", re.compile(r"^(([0-9]{1,2})[.．、])(?![0-9])\s*(.*)$")),
     ("paren_arabic", re.compile(r"^([（(]([0-9]{1,2})[)）])\s*(.*)$")),
 )
+# "附件1" / "附件二": an annex after the report restarts the numbering
+_ANNEX = re.compile(rf"^附件\s*([0-9]{{1,2}}|{_N})?\s*[:：]?$")
+# "19.…" then "20.2026年…": the number of a list item directly followed by digits
+_DECIMAL_LIKE = re.compile(r"^(([0-9]{1,2})\.)(?=[0-9])")
 _ITEM = re.compile(rf"^(({_N})(?:是|要))(.+)$")
 # "一、二等奖": a numeral list inside text, not a heading
 _NUMERAL_LIST = re.compile(rf"^{_N}(?:[、，,]|等|级|类|至|到|和|或)")
@@ -39,7 +44,7 @@ class Block:
     kind: str  # "heading" or "paragraph"
     text: str  # full text as shown (a heading keeps its number)
     level: int = 0  # 2..6 for headings
-    style: str = ""  # numbering style of a heading: part, han, paren_han, arabic, paren_arabic, item
+    style: str = ""  # numbering style of a heading: part, han, paren_han, arabic, paren_arabic, item, annex
     number: int = 0
     anchor: str = ""
     ordinal: int = 0  # paragraph number shown to readers (¶n), headings 0
@@ -84,6 +89,7 @@ class _Candidate:
     number: int
     heading: str  # number + lead text
     rest: str  # text that follows on the same line, becomes a paragraph
+    ambiguous: bool = False  # "20.2026年…": a heading only where the numbering expects 20
 
 
 def classify(line: str) -> _Candidate | None:
@@ -98,10 +104,20 @@ def classify(line: str) -> _Candidate | None:
             return None
         label_len = len(m.group(1))
         label, body = line[:label_len], line[label_len:].lstrip()
+        if body and line[label_len:label_len + 1].isspace() and not unicodedata.category(label[-1]).startswith("P"):
+            label += " "  # "第一部分 工作回顾": the space is part of the heading as written
         if style == "han" and _NUMERAL_LIST.match(body):
             return None
         heading, rest = _split_lead(body, MAX_HEADING, _SENTENCE_SPLIT)
         return _Candidate(style, number, label + heading, rest)
+    m = _DECIMAL_LIKE.match(unicodedata.normalize("NFKC", line[:8]) + line[8:])
+    if m and int(m.group(2)) >= 2:
+        label_len = len(m.group(1))
+        heading, rest = _split_lead(line[label_len:], MAX_HEADING, _SENTENCE_SPLIT)
+        return _Candidate("arabic", int(m.group(2)), line[:label_len] + heading, rest, ambiguous=True)
+    m = _ANNEX.match(line)
+    if m:
+        return _Candidate("annex", _to_int(m.group(1)) if m.group(1) else 1, line, "")
     m = _ITEM.match(line)
     if m:
         number = han_number(m.group(2))
@@ -145,7 +161,14 @@ def short_id(prefix: str, text: str, taken: set[str]) -> str:
 def outline(lines: list[str]) -> Outline:
     """Find headings and paragraphs in a report's body lines."""
     candidates = [classify(line) for line in lines]
-    used = sorted({c.style for c in candidates if c and c.style != "item"}, key=STYLE_RANK.get)
+    expected_arabic = 1
+    for i, cand in enumerate(candidates):
+        if cand and cand.style == "arabic":
+            if cand.ambiguous and cand.number != expected_arabic:
+                candidates[i] = None  # 1.5万名党员…, or a decimal out of the list's sequence
+            else:
+                expected_arabic = cand.number + 1
+    used = sorted({c.style for c in candidates if c and c.style in STYLE_RANK}, key=STYLE_RANK.get)
     level_of = {style: min(2 + i, 6) for i, style in enumerate(used)}
 
     result = Outline()
@@ -165,12 +188,17 @@ def outline(lines: list[str]) -> Outline:
             continue
         if cand.style == "item":
             level = min(current_level + 1, 6) if current_level > 1 else 2
+        elif cand.style == "annex":
+            level = current_level = 2
+            for style in list(expected):  # the annex numbers its own items from 一 again
+                if style != "annex":
+                    del expected[style]
         else:
             level = level_of[cand.style]
             current_level = level
             # a new heading restarts the numbering of every style below it
             for style in list(expected):
-                if style == "item" or STYLE_RANK.get(style, 9) > STYLE_RANK[cand.style]:
+                if style == "item" or STYLE_RANK.get(style, -1) > STYLE_RANK[cand.style]:
                     del expected[style]
         want = expected.get(cand.style, 1)
         if cand.number != want:

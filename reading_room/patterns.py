@@ -6,6 +6,6 @@ SENTENCE_END = ("。", "！", "？", "!", "?")
 
 # Anything that starts like a 公文 heading number; outline.py decides whether it is one.
 HEADING_START = re.compile(
-    rf"^(第[{HAN_NUMERALS}]+(部分|章|篇|节)|[{HAN_NUMERALS}]+[、．]|[（(][{HAN_NUMERALS}]+[)）]"
+    rf"^(第[{HAN_NUMERALS}]+(部分|章|篇|节)|[{HAN_NUMERALS}]+([、．]|\.(?![0-9]))|[（(][{HAN_NUMERALS}]+[)）]"
     r"|[0-9０-９]{1,2}[.．、](?![0-9０-９])|[（(][0-9０-９]{1,2}[)）])"
 )
