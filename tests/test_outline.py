@@ -1,0 +1,267 @@
+"""Outline: 公文 heading styles, levels per report, 一是 items, not-headings, sequence warnings, anchors."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+
+from conftest import CORPUS, han
+from reading_room.clean import clean
+from reading_room.decode import decode_bytes
+from reading_room.outline import classify, han_number, outline
+
+PROVINCIAL = CORPUS / "2020-provincial-police-unit-party-branch-summary.txt"
+COUNTY = CORPUS / "2019-county-police-bureau-party-building-summary.txt"
+SPEECH = CORPUS / "2023-police-party-committee-political-training-speech.txt"
+P = "一年来，我们坚持以党的政治建设为统领，扎实推进各项工作。"
+
+
+def heads(result):
+    return [(b.level, b.text) for b in result.blocks if b.kind == "heading"]
+
+
+def _body(path, settings):
+    return clean(decode_bytes(path.read_bytes()).text, settings.cleaning).lines
+
+
+# --- styles -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("line, style, number", [
+    ("一、主要工作", "han", 1),
+    ("十一、加强作风建设", "han", 11),
+    ("二十三、其他事项", "han", 23),
+    ("一．主要工作", "han", 1),
+    ("一.主要工作", "han", 1),
+    ("（一）强化理论武装", "paren_han", 1),
+    ("(十二)强化理论武装", "paren_han", 12),
+    ("1.加强学习", "arabic", 1),
+    ("１．加强学习", "arabic", 1),
+    ("12、加强学习", "arabic", 12),
+    ("（1）按时交纳党费", "paren_arabic", 1),
+    ("(３)按时交纳党费", "paren_arabic", 3),
+    ("第一部分 工作回顾", "part", 1),
+    ("第三章 总则", "part", 3),
+    ("第十二篇 展望", "part", 12),
+])
+def test_heading_styles(line, style, number):
+    cand = classify(line)
+    assert cand is not None and (cand.style, cand.number) == (style, number)
+    assert cand.heading == line  # the heading keeps its number and its text as written
+
+
+@pytest.mark.parametrize("line", [
+    "1.5万名党员参加了志愿服务活动。",
+    "１．５万名党员参加了志愿服务活动。",
+    "2020年，我们坚持以党建为引领。",
+    "一、二等奖各评出三名，三等奖五名。",
+    "一年来，我们做了大量工作。",
+    "十分重视基层党建工作。",
+    "一是加强学习，二是改进作风，三是严格纪律。",  # an enumeration inside a paragraph
+    "第一时间传达学习会议精神。",
+])
+def test_not_headings(line):
+    assert classify(line) is None
+
+
+@pytest.mark.parametrize("numeral, value", [
+    ("一", 1), ("十", 10), ("十一", 11), ("二十", 20), ("二十三", 23), ("九十九", 99), ("一百", 100), ("两", 2),
+])
+def test_han_numbers(numeral, value):
+    assert han_number(numeral) == value
+
+
+def test_heading_with_body_on_the_same_line_on_real_text(settings):
+    body = _body(PROVINCIAL, settings)
+    line = next(l for l in body if l.startswith("一、"))
+    result = outline(body)
+    first = next(b for b in result.blocks if b.kind == "heading")
+    # the heading is the numbered first sentence; the rest is its first paragraph
+    sentence, rest = line.split("。", 1)
+    assert first.text == sentence and first.level == 2
+    following = result.blocks[result.blocks.index(first) + 1]
+    assert following.kind == "paragraph" and following.text == rest
+    assert first.text.startswith("一、") and "，" in first.text  # 一、……，……: the whole first sentence
+
+
+def test_invented_heading_with_body():
+    result = outline(["一、建强组织用实功，夯实基础聚合力。牢牢扭住支部建设这个核心，持续打基础。"])
+    assert heads(result) == [(2, "一、建强组织用实功，夯实基础聚合力")]
+    assert result.blocks[1].text == "牢牢扭住支部建设这个核心，持续打基础。"
+
+
+def test_long_first_sentence_is_cut_at_its_first_clause():
+    line = "（一）" + "坚持以习近平新时代中国特色社会主义思想为指导" * 2 + "，全面贯彻党的二十大精神" * 3 + "。其后正文。"
+    result = outline([line])
+    assert result.blocks[0].text == "（一）" + "坚持以习近平新时代中国特色社会主义思想为指导" * 2
+    assert han("".join(b.text for b in result.blocks)) == han(line)
+
+
+# --- levels -------------------------------------------------------------------------------
+
+def test_full_gbt9704_order():
+    lines = ["第一部分 总体情况", "一、主要工作", "（一）理论学习", "1.中心组学习", "（1）专题研讨", P,
+             "（2）集中宣讲", "2.支部学习", "（二）组织建设", "二、存在问题", "第二部分 下步打算", "一、工作思路"]
+    result = outline(lines)
+    assert [level for level, _ in heads(result)] == [2, 3, 4, 5, 6, 6, 5, 4, 3, 2, 3]
+    assert result.warnings == []
+
+
+def test_a_report_whose_top_level_is_paren_han_gets_level_two():
+    result = outline(["（一）理论学习", P, "1.中心组学习", P, "（二）组织建设", P])
+    assert heads(result) == [(2, "（一）理论学习"), (3, "1.中心组学习"), (2, "（二）组织建设")]
+
+
+def test_levels_follow_the_styles_a_real_report_uses(settings):
+    # the speech uses 一、 and (一); nothing else
+    result = outline(_body(SPEECH, settings))
+    styles = {b.style: b.level for b in result.headings}
+    assert styles == {"han": 2, "paren_han": 3}
+    assert result.warnings == []
+
+
+def test_numbering_restarts_under_each_parent(settings):
+    result = outline(_body(SPEECH, settings))
+    numbers = [(b.style, b.number) for b in result.headings]
+    assert numbers.count(("paren_han", 1)) == 2  # (一) under 一、 and again under 二、
+    assert result.warnings == []
+
+
+# --- 一是 items ----------------------------------------------------------------------------
+
+def test_items_are_one_level_below_the_current_heading_on_real_text(settings):
+    result = outline(_body(COUNTY, settings))
+    blocks = result.blocks
+    items = [b for b in blocks if b.style == "item"]
+    assert len(items) >= 5
+    for item in items:
+        parent = next(b for b in reversed(blocks[:blocks.index(item)]) if b.kind == "heading" and b.style != "item")
+        assert item.level == parent.level + 1
+        assert re.match(r"[一二三四五六七八九十]+是", item.text)
+        assert not item.text.endswith("。")  # headed by its lead sentence only
+
+
+def test_invented_items():
+    result = outline(["一、主要工作", "一是加强学习。全年集中学习十二次。", "二是改进作风：深入基层调研。", "二、问题"])
+    assert heads(result) == [(2, "一、主要工作"), (3, "一是加强学习"), (3, "二是改进作风"), (2, "二、问题")]
+    assert [b.text for b in result.blocks if b.kind == "paragraph"] == ["全年集中学习十二次。", "深入基层调研。"]
+
+
+def test_items_without_a_heading_are_level_two():
+    assert heads(outline(["一是加强学习。全年学习。", "二是改进作风。深入基层。"]))[0][0] == 2
+
+
+def test_enumeration_inside_a_paragraph_stays_in_the_paragraph(settings):
+    body = _body(COUNTY, settings)
+    line = next(l for l in body if "一要" in l and not l.startswith("一要"))
+    result = outline([line])
+    assert [b.kind for b in result.blocks] == ["heading", "paragraph"]
+    assert "一要" in result.blocks[1].text and "二要" in result.blocks[1].text
+
+
+# --- sequence warnings -----------------------------------------------------------------------
+
+def test_numbering_that_breaks_sequence_is_reported():
+    result = outline(["一、甲项工作", P, "四、乙项工作", P])
+    assert len(result.warnings) == 1 and "四、乙项工作" in result.warnings[0]
+    assert len(result.headings) == 2  # still headings
+
+
+def test_items_out_of_sequence_are_reported():
+    assert outline(["一是加强学习。", "三是改进作风。"]).warnings
+
+
+def test_an_annex_restarts_the_numbering():
+    result = outline(["一、甲", "二、乙", "附件1", "一、丙", "二、丁", "附件2", "一、戊"])
+    assert result.warnings == []
+    assert [b.text for b in result.headings][2] == "附件1"
+
+
+def test_list_numbers_followed_by_digits_in_sequence():
+    result = outline(["1.甲", "2.乙", "3.2026年十件实事：内容", "1.5万名党员参加。"])
+    assert [b.text for b in result.headings] == ["1.甲", "2.乙", "3.2026年十件实事：内容"]
+    assert result.warnings == []
+
+
+def test_sample_reports_have_no_sequence_warnings(sample_build):
+    for report in sample_build.reports:
+        assert not [w for w in report["warnings"] if "sequence" in w], report["id"]
+
+
+# --- anchors ---------------------------------------------------------------------------------
+
+def test_anchors_are_short_ascii_unique_and_stable(settings):
+    body = _body(SPEECH, settings)
+    first, second = outline(body), outline(list(body))
+    anchors = [b.anchor for b in first.blocks]
+    assert anchors == [b.anchor for b in second.blocks]
+    assert len(set(anchors)) == len(anchors)
+    for anchor in anchors:
+        assert re.fullmatch(r"[hp]-[0-9a-f]{6}(-\d+)?", anchor), anchor
+
+
+def test_anchors_survive_edits_elsewhere_in_the_report(settings):
+    body = _body(SPEECH, settings)
+    before = {b.text: b.anchor for b in outline(body).blocks}
+    edited = body[:5] + ["新增的一段文字，位置在前面。"] + body[5:-1]
+    after = {b.text: b.anchor for b in outline(edited).blocks}
+    common = set(before) & set(after)
+    assert len(common) > 10
+    assert all(before[t] == after[t] for t in common)
+
+
+def test_repeated_paragraphs_get_distinct_anchors():
+    result = outline(["同上。", "同上。", "同上。"])
+    assert len({b.anchor for b in result.blocks}) == 3
+
+
+# --- properties ----------------------------------------------------------------------------------
+
+numeral = st.integers(min_value=1, max_value=99)
+
+
+def _han_numeral(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    tens, ones = divmod(n, 10)
+    return (("" if tens == 1 else digits[tens]) + "十" if tens else "") + (digits[ones] if ones else "")
+
+
+heading_line = st.builds(
+    lambda style, n, text: {
+        "han": f"{_han_numeral(n)}、{text}", "paren_han": f"（{_han_numeral(n)}）{text}",
+        "arabic": f"{n}.{text}", "paren_arabic": f"（{n}）{text}", "item": f"{_han_numeral(n)}是{text}",
+    }[style],
+    st.sampled_from(["han", "paren_han", "arabic", "paren_arabic", "item"]), numeral,
+    st.text(alphabet="党建工作加强学习组织建设，。；：、（）1２X*#", min_size=0, max_size=80),
+)
+any_line = st.one_of(heading_line, st.text(alphabet="党建工作一二三十是、，。（）()1.5年", min_size=1, max_size=60))
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(lines=st.lists(any_line.filter(lambda s: s.strip()), min_size=1, max_size=30))
+def test_outline_keeps_every_han_character_in_order(lines):
+    result = outline(lines)
+    assert han("".join(b.text for b in result.blocks)) == han("".join(lines))
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(lines=st.lists(any_line.filter(lambda s: s.strip()), min_size=1, max_size=30))
+def test_outline_levels_and_anchors_are_well_formed(lines):
+    result = outline(lines)
+    previous = 1
+    for block in result.blocks:
+        assert block.anchor.isascii() and len(block.anchor) <= 12
+        if block.kind == "heading":
+            assert 2 <= block.level <= 6
+            assert block.text.strip()
+    assert len({b.anchor for b in result.blocks}) == len(result.blocks)
+    assert [b.ordinal for b in result.blocks if b.kind == "paragraph"] == list(
+        range(1, 1 + sum(b.kind == "paragraph" for b in result.blocks)))
+
+
+@hsettings(max_examples=100, deadline=None)
+@given(numbers=st.lists(st.integers(min_value=1, max_value=30), min_size=1, max_size=12))
+def test_sequence_warning_exactly_when_numbers_skip(numbers):
+    result = outline([f"{_han_numeral(n)}、第{n}项工作" for n in numbers])
+    breaks = sum(1 for i, n in enumerate(numbers) if n != (numbers[i - 1] + 1 if i else 1))
+    assert len(result.warnings) == breaks
