@@ -13,7 +13,10 @@ TITLE_ZONE = 12  # the title is among the first lines left after cleaning
 FIELDS = ("title", "year", "organization", "genre", "date", "source")
 _YEAR = re.compile(r"(19[4-9]\d|20\d\d)\s*年")
 _LEADING = re.compile(r"^(#+\s*|(19|20)\d\d年度?|在|关于)+")
-_TOPIC_START = re.compile(r"(19|20)\d\d年|关于|上半年|下半年|年度")
+# where the topic starts: "某某同志在市委全会上的讲话" names a person, then the meeting
+_TOPIC_START = re.compile(r"(19|20)\d\d年|关于|上半年|下半年|年度|在")
+# "在全县党建工作会议上的讲话": 全县 is the whole county, not a body
+_WHOLE_AREA = re.compile(r"^全[省市县区局镇乡]$")
 
 
 @dataclass(frozen=True)
@@ -76,15 +79,17 @@ def organization_of(title: str, rules: MetadataRules) -> str:
     text = _LEADING.sub("", title)
     cuts = [m.start() for m in [_TOPIC_START.search(text)] if m]
     cuts += [text.find(k) for k, _ in rules.genres if k in text]
-    prefix = text[: min(cuts)] if cuts else text
+    cut = min(cuts) if cuts else len(text)
     best = 0
     for suffix in rules.organization_suffixes:
-        end = prefix.rfind(suffix)
-        if end >= 0:
-            best = max(best, end + len(suffix))
-    if best and prefix[best:best + 1] in ("）", ")"):
+        # a suffix may run past the cut: 四川省人民政府工作报告 cuts at 政府工作报告
+        start = text.rfind(suffix, 0, cut + len(suffix) - 1)  # starts before the cut
+        if start >= 0:
+            best = max(best, start + len(suffix))
+    if best and text[best:best + 1] in ("）", ")"):
         best += 1
-    return prefix[:best]
+    organization = text[:best]
+    return "" if _WHOLE_AREA.match(organization) else organization
 
 
 def read_metadata(lines: list[str], byline: dict[str, str], rules: MetadataRules,
