@@ -1,46 +1,240 @@
-"""Stage 7: docs/ -> site/ with MkDocs, never half-built.
+"""Stage 7: docs/ -> site/ with MkDocs, never half-built, and incremental.
 
 The site is built into a temporary folder beside site/ and swapped in only
 when the build succeeded; a failed or interrupted build leaves the previous
 site/ as it was.
+
+Incremental ("dirty") builds: when the previous site/ was built from the same
+MkDocs configuration, theme overrides, hooks and MkDocs/Material versions (the
+*site fingerprint*, kept in ``.site.state.json`` beside site/), the staging
+folder starts as a copy of site/ made of hard links, and MkDocs runs with
+``dirty=True``: it renders only the pages whose Markdown is newer than their
+HTML. ``pipeline.write_tree`` rewrites a generated page only when its bytes
+changed, so a changed report rebuilds its own page and the index pages that
+mention it, nothing else. The navigation lists only hand-written section pages
+with their titles given in mkdocs.yml, so an unchanged page's HTML stays right
+when other pages change.
+
+Before MkDocs writes anything, every hard link it could write through is
+removed from the staging folder: the HTML of each page or asset MkDocs will
+rebuild, the theme's templates (404.html, sitemap.xml[.gz]), and every file
+that no longer corresponds to a source (the page of a report removed from
+corpus/, the previous search index). So MkDocs always creates new files and
+the published site/ is never written into. Whatever runs on the staging
+folder after MkDocs (``search.index_site``) must likewise create or replace
+files, never rewrite one in place.
+
+Any change to the fingerprint, a missing or unreadable state file or
+``full=True`` gives a full (clean) build.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import shutil
 import tempfile
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import search
 
 log = logging.getLogger("reading_room")
 
+STATE_VERSION = "1"  # bump when the way sites are built changes what a dirty build may reuse
+
 
 class PublishError(RuntimeError):
     pass
 
 
-def build_site(config_file: Path, site: Path, strict: bool = False, docs: Path | None = None) -> None:
-    """Run MkDocs into a temporary folder, then swap it into ``site``."""
-    from mkdocs.config import load_config
+@dataclass
+class SiteBuild:
+    dirty: bool  # True when the previous site was reused
+    pages: int  # documentation pages in the site
+    rebuilt: int  # pages MkDocs rendered this time
+    removed: int  # files of the previous site dropped (removed sources, stale outputs)
+    seconds: float
+
+
+def state_path(site: Path) -> Path:
+    return site.with_name(f".{site.name}.state.json")
+
+
+def site_fingerprint(config, config_file: Path) -> str:
+    """What the HTML of an unchanged page depends on besides its Markdown."""
+    from importlib import metadata
+
+    digest = hashlib.sha256()
+
+    def add(*parts: str | bytes) -> None:
+        for part in parts:
+            digest.update(part if isinstance(part, bytes) else part.encode("utf-8"))
+            digest.update(b"\0")
+
+    add(STATE_VERSION, str(Path(config["docs_dir"]).resolve()))
+    for dist in ("mkdocs", "mkdocs-material", "properdocs", "Markdown", "pymdown-extensions"):
+        try:
+            add(dist, metadata.version(dist))
+        except metadata.PackageNotFoundError:
+            add(dist, "-")
+    add(Path(config_file).read_bytes())
+    roots = [Path(p) for p in config.get("hooks") or []]
+    custom_dir = config["theme"].custom_dir if config.get("theme") is not None else None
+    if custom_dir:
+        roots.append(Path(custom_dir))
+    for root in roots:
+        paths = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        for path in paths:
+            if "__pycache__" in path.parts:
+                continue
+            add(path.as_posix())
+            try:
+                add(path.read_bytes())
+            except OSError:
+                add("missing")
+    return digest.hexdigest()
+
+
+def read_state(site: Path) -> dict:
+    try:
+        state = json.loads(state_path(site).read_text(encoding="utf-8"))
+        return state if isinstance(state, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def write_state(site: Path, fingerprint: str) -> None:
+    path = state_path(site)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps({"fingerprint": fingerprint, "built": time.time()}), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def link_tree(source: Path, target: Path) -> None:
+    """``target`` becomes a copy of ``source`` made of hard links (copies across file systems)."""
+    def link(src, dst):
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+    shutil.copytree(source, target, copy_function=link, dirs_exist_ok=True, symlinks=True)
+
+
+class _QuietDirty(logging.Filter):
+    """MkDocs warns on every dirty build that navigation may be wrong; here it is not (see above)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+class _Reuse:
+    """A MkDocs plugin added for dirty builds: once MkDocs knows every file it will
+    write, remove from the staging site each file it must not reuse."""
+
+    def __init__(self, site_dir: Path):
+        self.site_dir = site_dir
+        self.pages = 0
+        self.rebuilt = 0
+        self.removed = 0
+
+    def on_files(self, files, config):
+        keep = set()
+        for file in files:
+            if file.is_documentation_page():
+                self.pages += 1
+            if file.is_modified():
+                if file.is_documentation_page():
+                    self.rebuilt += 1
+            else:
+                keep.add(os.path.normpath(file.dest_path))
+        for path in sorted(self.site_dir.rglob("*"), reverse=True):
+            relative = os.path.normpath(path.relative_to(self.site_dir).as_posix())
+            if path.is_dir() and not path.is_symlink():
+                if not any(path.iterdir()):
+                    path.rmdir()
+                continue
+            if relative not in keep:
+                path.unlink()
+                self.removed += 1
+        return files
+
+
+class _Count:
+    def __init__(self):
+        self.pages = 0
+
+    def on_files(self, files, config):
+        self.pages = sum(1 for f in files if f.is_documentation_page())
+        return files
+
+
+def _register(config, name: str, plugin) -> None:
+    from mkdocs.plugins import BasePlugin, event_priority
+
+    class Wrapped(BasePlugin):
+        @event_priority(-1000)  # after every other plugin, when the file list is final
+        def on_files(self, files, config):
+            return plugin.on_files(files, config)
+
+    wrapped = Wrapped()
+    wrapped.load_config({})
+    config.plugins[name] = wrapped
+
+
+def build_site(config_file: Path, site: Path, strict: bool = False, docs: Path | None = None,
+               full: bool = False) -> SiteBuild:
+    """Run MkDocs into a temporary folder, then swap it into ``site``.
+
+    Reuses the previous site (a dirty build) unless ``full`` or anything but the
+    Markdown changed since it was built.
+    """
     from mkdocs.commands.build import build
+    from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    started = time.perf_counter()
     site = site.resolve()
     site.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site.name}.building-", dir=site.parent))
     try:
-        overrides = {"docs_dir": str(docs.resolve())} if docs else {}
-        config = load_config(config_file=str(config_file), site_dir=str(staging), strict=strict, **overrides)
         try:
-            build(config)
+            overrides = {"docs_dir": str(docs.resolve())} if docs else {}
+            config = load_config(config_file=str(config_file), site_dir=str(staging), strict=strict, **overrides)
+        except (MkDocsException, SystemExit) as err:
+            raise PublishError(f"MkDocs configuration: {err}") from None
+        fingerprint = site_fingerprint(config, config_file)
+        dirty = (not full and site.is_dir()
+                 and read_state(site).get("fingerprint") == fingerprint)
+        if dirty:
+            link_tree(site, staging)
+            watcher = _Reuse(staging)
+        else:
+            watcher = _Count()
+        _register(config, "reading-room-publish", watcher)
+        quiet = _QuietDirty()
+        logging.getLogger("mkdocs.commands.build").addFilter(quiet)
+        try:
+            build(config, dirty=dirty)
         except (MkDocsException, SystemExit) as err:
             raise PublishError(f"MkDocs failed: {err}") from None
+        finally:
+            logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
         search.index_site(staging)
+        # the state file is invalidated before the swap and written after it: a build
+        # killed in between leaves no state, and the next build is a full one
+        state_path(site).unlink(missing_ok=True)
         swap_in(staging, site)
+        write_state(site, fingerprint)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    pages = watcher.pages
+    return SiteBuild(
+        dirty=dirty, pages=pages, rebuilt=getattr(watcher, "rebuilt", pages),
+        removed=getattr(watcher, "removed", 0), seconds=time.perf_counter() - started,
+    )
 
 
 def swap_in(staging: Path, site: Path) -> None:
