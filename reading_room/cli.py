@@ -24,6 +24,8 @@ def parse_args(argv):
     p.add_argument("--cache", type=Path, default=ROOT / ".cache", help="conversion cache folder")
     p.add_argument("--no-cache", action="store_true", help="convert every report again")
     p.add_argument("--docs-only", action="store_true", help="write docs/ but do not run MkDocs")
+    p.add_argument("--full", action="store_true",
+                   help="rebuild the whole site instead of only the pages whose Markdown changed")
     p.add_argument("--strict", action="store_true", help="exit non-zero if any report was skipped")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
     p.add_argument("-v", "--verbose", action="store_true")
@@ -45,10 +47,15 @@ def main(argv=None) -> int:
     if not args.docs_only:
         progress.stage("mkdocs")
         try:
-            build_site(args.config, args.site, docs=args.docs)
+            built = build_site(args.config, args.site, docs=args.docs, full=args.full)
         except PublishError as err:
             print(f"error: {err}; the previous site/ is left as it was", file=sys.stderr)
             return 1
+        progress.stage(
+            f"site: {built.rebuilt} of {built.pages} pages rendered"
+            + (f", {built.removed} stale files dropped (incremental build)" if built.dirty else " (full build)")
+            + f", {built.seconds:.1f} s"
+        )
     seconds = time.perf_counter() - started
     reasons = "; ".join(f"{name}: {reason}" for name, reason in result.skipped)
     print(
