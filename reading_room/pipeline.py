@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import data, render
-from .clean import find_furniture
+from .clean import find_furniture, furniture_key
 from .decode import DecodeError, decode_bytes
 from .index import Index, build_index, slugify
 from .report import Report, convert, furniture_lines
@@ -82,12 +82,21 @@ def _convert_job(job):
 
 
 def convert_corpus(corpus: Path, cache_dir: Path | None, progress=None, jobs: int | None = None):
-    """Convert every report, from the cache where the input is unchanged."""
+    """Convert every report, from the cache where the input is unchanged.
+
+    The corpus-wide furniture lines need every report's short lines; those are
+    cached too (by raw hash), so an unchanged report is neither decoded nor
+    converted again.
+    """
     settings = load_settings(corpus)
     sources = find_sources(corpus)
+    max_length = settings.cleaning.furniture.max_length
     raws: dict[str, bytes] = {}
-    texts: dict[str, str] = {}
+    shas: dict[str, str] = {}
+    texts: dict[str, str] = {}  # the short lines of each decodable report, one a line
     skipped: list[tuple[str, str]] = []
+    seen = _read_lines_cache(cache_dir, max_length)
+    lines_cache: dict[str, dict] = {}
     for source in sources:
         try:
             raw = source.path.read_bytes()
@@ -95,10 +104,20 @@ def convert_corpus(corpus: Path, cache_dir: Path | None, progress=None, jobs: in
             skipped.append((source.relative, f"cannot read: {err.strerror}"))
             continue
         raws[source.relative] = raw
-        try:
-            texts[source.relative] = decode_bytes(raw).text
-        except DecodeError as err:
-            skipped.append((source.relative, str(err)))
+        sha = shas[source.relative] = hashlib.sha256(raw).hexdigest()
+        entry = seen.get(sha)
+        if entry is None:
+            try:
+                text = decode_bytes(raw).text
+                entry = {"lines": sorted({k for k in map(furniture_key, text.split("\n")) if len(k) <= max_length})}
+            except DecodeError as err:
+                entry = {"error": str(err)}
+        lines_cache[sha] = entry
+        if "error" in entry:
+            skipped.append((source.relative, entry["error"]))
+        else:
+            texts[source.relative] = "\n".join(entry["lines"])
+    _write_lines_cache(cache_dir, max_length, lines_cache, changed=lines_cache.keys() != seen.keys())
     furniture = find_furniture(texts.values(), settings.cleaning.furniture)
 
     reports: dict[str, Report] = {}
@@ -109,7 +128,7 @@ def convert_corpus(corpus: Path, cache_dir: Path | None, progress=None, jobs: in
             continue
         raw = raws[source.relative]
         own_furniture = furniture_lines(texts[source.relative], furniture)
-        key = _cache_key(hashlib.sha256(raw).hexdigest(), source, settings, own_furniture)
+        key = _cache_key(shas[source.relative], source, settings, own_furniture)
         keys[source.relative] = key
         cached = _read_cache(cache_dir, key)
         if cached is not None:
@@ -164,6 +183,35 @@ def _write_cache(cache_dir: Path | None, key: str, report: Report) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(report.to_dict(), ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, path)  # a cache entry is whole or absent, even if the build is killed
+
+
+def _lines_cache_path(cache_dir: Path) -> Path:
+    return cache_dir / "lines.json"
+
+
+def _read_lines_cache(cache_dir: Path | None, max_length: int) -> dict[str, dict]:
+    """raw SHA-256 -> {"lines": short lines as furniture keys} or {"error": why it cannot be decoded}."""
+    if cache_dir is None:
+        return {}
+    try:
+        data = json.loads(_lines_cache_path(cache_dir).read_text(encoding="utf-8"))
+        if data.get("version") == PIPELINE_VERSION and data.get("max_length") == max_length:
+            return data["entries"]
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        pass
+    return {}
+
+
+def _write_lines_cache(cache_dir: Path | None, max_length: int, entries: dict[str, dict], changed: bool) -> None:
+    """Written whole (entries of reports no longer in the corpus are dropped), only when it changed."""
+    if cache_dir is None or not changed:
+        return
+    path = _lines_cache_path(cache_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"version": PIPELINE_VERSION, "max_length": max_length, "entries": entries},
+                              ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=None,
