@@ -1,0 +1,212 @@
+"""The conversion cache and incremental builds: no-op, one report changed, one removed.
+
+Each test builds its own copy of the sample corpus into temporary folders,
+with the cache on (the shared fixtures in conftest build with --no-cache).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS, CURATION, ROOT, sample_files, write_mkdocs_config
+from reading_room import cli, pipeline
+
+sys.path.insert(0, str(ROOT / "bench"))
+import generate_corpus  # noqa: E402
+
+
+class Project:
+    def __init__(self, root: Path):
+        self.root = root
+        self.corpus = root / "corpus"
+        self.docs = root / "docs"
+        self.site = root / "site"
+        self.cache = root / "cache"
+        self.docs.mkdir(parents=True, exist_ok=True)
+        self.config = write_mkdocs_config(root, self.docs)
+
+    def build(self, capsys, *extra: str, site: bool = True) -> str:
+        args = ["--corpus", str(self.corpus), "--docs", str(self.docs), "--site", str(self.site),
+                "--config", str(self.config), "--cache", str(self.cache), *extra]
+        if not site:
+            args.append("--docs-only")
+        capsys.readouterr()
+        code = cli.main(args)
+        out, err = capsys.readouterr()
+        assert code == 0, err
+        return out + err
+
+    def generate(self) -> pipeline.Generated:
+        return pipeline.generate(self.corpus, self.docs, self.cache)
+
+    def reports(self) -> list[dict]:
+        return json.loads((self.docs / "data" / "reports.json").read_text(encoding="utf-8"))
+
+    def mtimes(self, folder: Path) -> dict[str, int]:
+        return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def project(tmp_path) -> Project:
+    p = Project(tmp_path / "project")
+    p.corpus.mkdir()
+    for path in sample_files():
+        shutil.copy2(path, p.corpus / path.name)
+    for name in CURATION:
+        if (CORPUS / name).exists():
+            shutil.copy2(CORPUS / name, p.corpus / name)
+    return p
+
+
+def _append(path: Path, text: str) -> None:
+    path.write_bytes(path.read_bytes() + text.encode("utf-8"))
+
+
+ADDED = "\n这是为检验增量构建而新增的一段文字，内容独一无二：增量构建试金石。\n"
+
+
+def test_first_build_converts_everything_and_fills_the_cache(project):
+    result = project.generate()
+    assert result.converted == len(sample_files())
+    assert len(list((project.cache / "reports").rglob("*.json"))) == len(sample_files())
+
+
+def test_no_op_rebuild_converts_nothing_and_writes_nothing(project):
+    project.generate()
+    before = project.mtimes(project.docs)
+    again = project.generate()
+    assert again.converted == 0
+    assert again.changed_files == []
+    assert project.mtimes(project.docs) == before
+
+
+def test_no_op_rebuild_decodes_nothing(project, monkeypatch):
+    project.generate()
+    calls = []
+    original = pipeline.decode_bytes
+    monkeypatch.setattr(pipeline, "decode_bytes", lambda raw: calls.append(1) or original(raw))
+    assert project.generate().converted == 0
+    assert calls == []
+
+
+def test_one_report_changed_converts_only_that_report(project):
+    first = project.generate()
+    target = sorted(project.corpus.glob("*.txt"))[0]
+    report_id = next(r.id for r in first.reports if r.source_file == target.name)
+    others = [f"reports/{r.id}.md" for r in first.reports if r.id != report_id]
+    _append(target, ADDED)
+    again = project.generate()
+    assert again.converted == 1
+    assert f"reports/{report_id}.md" in again.changed_files
+    assert not set(others) & set(again.changed_files)  # the other reports' pages are not rewritten
+    assert "增量构建试金石" in (project.docs / "reports" / f"{report_id}.md").read_text(encoding="utf-8")
+    # what is rewritten is the report's own files and pages that list or index it
+    allowed = ("reports/", "cleaning/", "raw/", "data/", "years/", "bodies/", "slogans/", "cited/", "index.md")
+    assert all(path.startswith(allowed) for path in again.changed_files)
+
+
+def test_changed_curation_data_converts_everything_again(project):
+    project.generate()
+    _append(project.corpus / "boilerplate.yml", "\n# a comment changes the fingerprint\n")
+    assert project.generate().converted == len(sample_files())
+
+
+def test_pipeline_version_is_part_of_the_cache_key(project, monkeypatch):
+    project.generate()
+    monkeypatch.setattr(pipeline, "PIPELINE_VERSION", pipeline.PIPELINE_VERSION + "-next")
+    assert project.generate().converted == len(sample_files())
+
+
+def test_corrupt_cache_entries_are_converted_again(project):
+    project.generate()
+    for path in (project.cache / "reports").rglob("*.json"):
+        path.write_text("{not json", encoding="utf-8")
+    (project.cache / "lines.json").write_text("[]", encoding="utf-8")
+    again = project.generate()
+    assert again.converted == len(sample_files())
+    assert len(again.reports) == len(sample_files())
+
+
+def test_removed_report_loses_its_page_and_index_entries(project):
+    first = project.generate()
+    target = sorted(project.corpus.glob("*.txt"))[1]
+    report_id = next(r.id for r in first.reports if r.source_file == target.name)
+    target.unlink()
+    again = project.generate()
+    # (with five reports, removing one can change which lines count as furniture, and so
+    # reconvert the reports that have them; never more than the reports left)
+    assert again.converted <= len(sample_files()) - 1
+    for path in (f"reports/{report_id}.md", f"cleaning/{report_id}.md", f"raw/{report_id}.txt"):
+        assert not (project.docs / path).exists(), path
+        assert path in again.changed_files
+    assert report_id not in {r["id"] for r in project.reports()}
+    for name in ("slogans.json", "cited.json"):
+        entries = json.loads((project.docs / "data" / name).read_text(encoding="utf-8"))
+        assert all(o["report"] != report_id for e in entries for o in e["occurrences"])
+    for page in project.docs.rglob("*.md"):
+        assert f"{report_id}.md" not in page.read_text(encoding="utf-8"), page
+    assert (project.docs / "about.md").exists()  # hand-written pages stay
+
+
+def test_undecodable_file_is_remembered_and_still_skipped(project):
+    (project.corpus / "broken.txt").write_bytes(b"\x00\xff\xfe" * 50 + bytes(range(256)) * 4)
+    first = project.generate()
+    again = project.generate()
+    assert [name for name, _ in first.skipped] == [name for name, _ in again.skipped]
+    assert "broken.txt" in [name for name, _ in again.skipped]
+
+
+def test_site_rebuild_renders_only_changed_pages(project, capsys):
+    out = project.build(capsys)
+    assert "(full build)" in out
+    out = project.build(capsys)
+    assert "site: 0 of" in out and "incremental build" in out
+    target = sorted(project.corpus.glob("*.txt"))[0]
+    report_id = next(r["id"] for r in project.reports() if r["source_file"] == target.name)
+    other_id = next(r["id"] for r in project.reports() if r["source_file"] != target.name)
+    other_html = project.site / "reports" / other_id / "index.html"
+    other_mtime = other_html.stat().st_mtime_ns
+    _append(target, ADDED)
+    out = project.build(capsys)
+    assert "1 converted" in out and "incremental build" in out
+    rendered = int(out.split("site: ", 1)[1].split(" of ", 1)[0])
+    assert 1 <= rendered < 20
+    assert "增量构建试金石" in (project.site / "reports" / report_id / "index.html").read_text(encoding="utf-8")
+    assert other_html.stat().st_mtime_ns == other_mtime  # reused, not rendered again
+    # the home page and listings still list every report
+    home = (project.site / "index.html").read_text(encoding="utf-8")
+    assert all(r["title"] in home for r in project.reports())
+
+
+def test_generated_corpus_keeps_its_body_text(tmp_path):
+    """The benchmark's generated reports lose their boilerplate, never their paragraphs."""
+    corpus = tmp_path / "corpus"
+    paths = generate_corpus.generate(40, corpus, seed=3)
+    assert len(paths) == 40
+    encodings = {r.encoding for r in pipeline.generate(corpus, tmp_path / "docs", None).reports}
+    assert {"utf-8", "gb18030"} <= {e.lower().replace("-sig", "") for e in encodings} or len(encodings) >= 3
+    result = pipeline.generate(corpus, tmp_path / "docs", None)
+    assert not result.skipped
+    from reading_room.decode import decode_bytes
+    for report in result.reports:
+        text = decode_bytes((corpus / report.source_file).read_bytes()).text
+        body = "".join(b.text for b in report.blocks)
+        paragraphs = [line.strip() for line in text.split("\n") if len(line.strip()) >= 60
+                      and "会员" not in line and "推荐访问" not in line and "小编" not in line]
+        kept = sum(1 for line in paragraphs if line[-30:] in body)  # (a leading 一是… may become a heading)
+        assert kept >= 0.95 * len(paragraphs), (report.source_file, kept, len(paragraphs))
+        assert report.year and 2015 <= report.year <= 2024
+        for removal in report.removed:
+            assert removal.rule != "repeated-across-reports" or len(removal.text) <= 50
+
+
+def test_generator_is_seeded(tmp_path):
+    a = generate_corpus.generate(5, tmp_path / "a", seed=11)
+    b = generate_corpus.generate(5, tmp_path / "b", seed=11)
+    assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b]
+    assert os.listdir(tmp_path / "a") == os.listdir(tmp_path / "a")

@@ -1,0 +1,163 @@
+"""publish.build_site: the swap, failures and interruptions, incremental (dirty) builds."""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import CORPUS, CURATION, sample_files, tree_hashes, write_mkdocs_config
+from reading_room import pipeline, publish, search
+
+
+@pytest.fixture
+def built(tmp_path):
+    """Five sample reports generated into docs/ and built once into site/ (a full build)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for path in sample_files():
+        shutil.copy2(path, corpus / path.name)
+    for name in CURATION:
+        if (CORPUS / name).exists():
+            shutil.copy2(CORPUS / name, corpus / name)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    config = write_mkdocs_config(tmp_path, docs)
+    site = tmp_path / "site"
+    pipeline.generate(corpus, docs, tmp_path / "cache")
+    first = publish.build_site(config, site)
+    assert not first.dirty and first.rebuilt == first.pages > 0
+    return tmp_path, corpus, docs, config, site
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".site.") and not p.name.endswith("state.json"))
+
+
+def test_failed_build_leaves_the_previous_site(built, monkeypatch):
+    root, corpus, docs, config, site = built
+    before = tree_hashes(site)
+    state = publish.state_path(site).read_bytes()
+    broken = yaml.safe_load(config.read_text(encoding="utf-8"))
+    broken["theme"]["name"] = "no-such-theme"
+    config.write_text(yaml.safe_dump(broken, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(publish.PublishError):
+        publish.build_site(config, site)
+    assert tree_hashes(site) == before
+    assert publish.state_path(site).read_bytes() == state
+    assert _leftovers(root) == []
+
+
+def test_failure_inside_mkdocs_leaves_the_previous_site(built):
+    root, corpus, docs, config, site = built
+    before = tree_hashes(site)
+    hook = root / "failing_hook.py"
+    hook.write_text("def on_post_build(config):\n    raise SystemExit('boom')\n", encoding="utf-8")
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["hooks"] = [*data.get("hooks", []), str(hook)]
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(publish.PublishError):
+        publish.build_site(config, site)
+    assert tree_hashes(site) == before
+    assert _leftovers(root) == []
+
+
+@pytest.mark.parametrize("full", [False, True])
+def test_interrupted_build_leaves_the_previous_site(built, monkeypatch, full):
+    root, corpus, docs, config, site = built
+    before = tree_hashes(site)
+    (corpus / sample_files()[0].name).write_bytes(
+        (corpus / sample_files()[0].name).read_bytes() + "\n中断测试新增段落，检验中断后旧站点不变。\n".encode())
+    pipeline.generate(corpus, docs, root / "cache")
+
+    def interrupted(staging):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(search, "index_site", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        publish.build_site(config, site, full=full)
+    assert tree_hashes(site) == before
+    assert _leftovers(root) == []
+    assert any((root / "cache" / "reports").rglob("*.json"))  # the cache is intact
+
+
+def test_search_index_is_written_before_the_swap(built, monkeypatch):
+    root, corpus, docs, config, site = built
+    seen = []
+    original = search.index_site
+    monkeypatch.setattr(search, "index_site", lambda staging: seen.append(Path(staging)) or original(staging))
+    publish.build_site(config, site)
+    assert seen and seen[0] != site and seen[0].parent == site.parent
+    assert not seen[0].exists()  # it became site/
+
+
+def test_noop_rebuild_is_incremental_and_renders_nothing(built):
+    root, corpus, docs, config, site = built
+    before = tree_hashes(site)
+    again = publish.build_site(config, site)
+    assert again.dirty and again.rebuilt == 0
+    after = tree_hashes(site)
+    pages = {k: v for k, v in before.items() if k.endswith(".html") and k != "404.html"}
+    assert {k: after.get(k) for k in pages} == pages
+
+
+def test_dirty_build_never_writes_into_the_published_site(built):
+    root, corpus, docs, config, site = built
+    reports = sorted((site / "reports").iterdir())
+    target = reports[0] / "index.html"
+    keep = root / "kept-link.html"
+    os.link(target, keep)  # a second name of the published file's inode
+    digest = hashlib.sha256(keep.read_bytes()).hexdigest()
+    page = docs / "reports" / f"{reports[0].name}.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n追加的一段文字。\n", encoding="utf-8")
+    again = publish.build_site(config, site)
+    assert again.dirty and again.rebuilt >= 1
+    assert "追加的一段文字" in target.read_text(encoding="utf-8")
+    assert hashlib.sha256(keep.read_bytes()).hexdigest() == digest  # the old inode was not written
+
+
+def test_dirty_build_drops_pages_whose_source_is_gone(built):
+    root, corpus, docs, config, site = built
+    victim = sample_files()[2].name
+    report_id = next(p.stem for p in (docs / "reports").glob("*.md") if p.stem.startswith(victim[:12]))
+    (corpus / victim).unlink()
+    pipeline.generate(corpus, docs, root / "cache")
+    again = publish.build_site(config, site)
+    assert again.dirty and again.removed > 0
+    assert not (site / "reports" / report_id).exists()
+    assert not (site / "cleaning" / report_id).exists()
+    assert not (site / "raw" / f"{report_id}.txt").exists()
+    assert report_id not in (site / "index.html").read_text(encoding="utf-8")
+    assert "sitemap.xml" in os.listdir(site)
+
+
+def test_configuration_change_forces_a_full_build(built):
+    root, corpus, docs, config, site = built
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["site_name"] = "另一个名字"
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    again = publish.build_site(config, site)
+    assert not again.dirty and again.rebuilt == again.pages
+    assert "另一个名字" in (site / "about" / "index.html").read_text(encoding="utf-8")
+
+
+def test_full_flag_and_missing_state_force_a_full_build(built):
+    root, corpus, docs, config, site = built
+    assert not publish.build_site(config, site, full=True).dirty
+    publish.state_path(site).unlink()
+    assert not publish.build_site(config, site).dirty
+    assert publish.build_site(config, site).dirty
+
+
+def test_swap_in_replaces_the_site_whole(tmp_path):
+    site, staging = tmp_path / "site", tmp_path / ".site.building-x"
+    site.mkdir()
+    (site / "old.html").write_text("old")
+    staging.mkdir()
+    (staging / "new.html").write_text("new")
+    publish.swap_in(staging, site)
+    assert os.listdir(site) == ["new.html"]
+    assert not staging.exists() and not (tmp_path / ".site.old").exists()
