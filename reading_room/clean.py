@@ -336,6 +336,8 @@ def _is_broken_pair(previous: str, line: str) -> bool:
             and len(line) <= 40 and not HEADING_START.match(line)
     if HEADING_START.match(previous) or HEADING_START.match(line):
         return False
+    if _GENRE_END.search(previous) and not _RUNNING_TEXT.search(previous):
+        return False  # a title: "……工作总结" + "局工会……" is not the word 结局
     if len(previous) >= 6 and previous.endswith("的"):
         return True  # a sentence never ends on the particle 的
     if len(previous) < 20:

@@ -174,6 +174,7 @@ def outline(lines: list[str]) -> Outline:
     result = Outline()
     taken: set[str] = set()
     expected: dict[str, int] = {}
+    parents: list[tuple[int, int]] = []  # (style rank, level) of the headings above
     current_level = 1
     ordinal = 0
 
@@ -190,11 +191,17 @@ def outline(lines: list[str]) -> Outline:
             level = min(current_level + 1, 6) if current_level > 1 else 2
         elif cand.style == "annex":
             level = current_level = 2
+            parents[:] = [(-1, 2)]
             for style in list(expected):  # the annex numbers its own items from 一 again
                 if style != "annex":
                     del expected[style]
         else:
-            level = level_of[cand.style]
+            rank = STYLE_RANK[cand.style]
+            while parents and parents[-1][0] >= rank:
+                parents.pop()
+            # never deeper than one below the parent: 一、 then 1. (no （一） in between) is ###
+            level = min(level_of[cand.style], (parents[-1][1] if parents else 1) + 1)
+            parents.append((rank, level))
             current_level = level
             # a new heading restarts the numbering of every style below it
             for style in list(expected):

@@ -86,3 +86,38 @@ def test_no_report_is_empty_or_warns_about_its_title(sample_build):
     for report in sample_build.reports:
         assert report["headings"], report["id"]
         assert not any("title" in w for w in report.get("warnings", [])), report["warnings"]
+
+
+# --- generalisation: the real texts in ../shared (read-only; skipped when absent) ------
+
+from conftest import REAL_TEXTS, CURATION  # noqa: E402
+import pytest  # noqa: E402
+import shutil  # noqa: E402
+
+real_texts = sorted(REAL_TEXTS.glob("*.txt")) if REAL_TEXTS.is_dir() else []
+
+
+@pytest.mark.skipif(not real_texts, reason="../shared/real-texts is not present")
+def test_real_texts_build(tmp_path, capsys):
+    from conftest import run_build
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in CURATION:
+        shutil.copy2(CORPUS / name, corpus / name)
+    for path in real_texts:
+        shutil.copy2(path, corpus / path.name)
+    build = run_build(tmp_path / "out", corpus, capsys, site=False)
+    assert build.exit_code == 0 and "0 skipped" in build.out
+    reports = build.reports
+    assert len(reports) == len(real_texts)
+    for report in reports:
+        # the title is the document's own title line: a genre word ends it, no page frame in it
+        assert report["genre"] in ("报告", "决议", "决定"), report["title"]
+        assert not re.search(r"当前位置|首页|[>›]|来源|字[体号]", report["title"])
+        assert report["year"] and 2000 <= report["year"] <= 2026
+        assert len(report["headings"]) >= 3, report["id"]
+        assert not any("title" in w for w in report["warnings"])
+        # no numbering warnings: every heading sequence in these documents is regular
+        assert not [w for w in report["warnings"] if "sequence" in w], (report["id"], report["warnings"])
+        levels = [h["level"] for h in report["headings"]]
+        assert levels[0] == 2 and all(b - a <= 1 for a, b in zip(levels, levels[1:])), report["id"]

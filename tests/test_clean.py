@@ -297,6 +297,8 @@ def test_broken_lines_are_joined(settings, lines, joined):
     ["一年来，局党组坚持以党的政治建设为统领，扎实推进各项任务。", "二、存在问题"],
     ["——2022年1月5日在某县第十八届人民代表大会第一次会议上", "县长 李明"],
     ["某县2022年度党建工作总结", "各位同志："],
+    # a title ending in a genre word is whole, even where jieba reads 总结|局 as 结局
+    ["某区政府办公室2015年上半年党建工作总结", "局工会紧紧围绕民警职工最关心的利益问题，扎实为民警办实事。"],
 ])
 def test_whole_lines_are_not_joined(settings, lines):
     assert clean("\n".join(lines), settings.cleaning).lines == lines

@@ -112,6 +112,12 @@ def test_a_report_whose_top_level_is_paren_han_gets_level_two():
     assert heads(result) == [(2, "（一）理论学习"), (3, "1.中心组学习"), (2, "（二）组织建设")]
 
 
+def test_a_heading_is_never_more_than_one_level_below_its_parent():
+    # 一、 then 1. with no （一） in between: 1. is the child of 一、, not two levels down
+    result = outline(["一、主要工作", "1.理论学习", "2.组织建设", "二、下步打算", "（一）强化学习", "1.中心组学习"])
+    assert [level for level, _ in heads(result)] == [2, 3, 3, 2, 3, 4]
+
+
 def test_levels_follow_the_styles_a_real_report_uses(settings):
     # the speech uses 一、 and (一); nothing else
     result = outline(_body(SPEECH, settings))

@@ -1,0 +1,189 @@
+"""Report pages: URLs, text shown as written (checked in the HTML MkDocs makes), anchors, strict build."""
+from __future__ import annotations
+
+import logging
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from conftest import run_build
+
+HOSTILE = [
+    "某单位2021年工作总结",
+    "一、加强**个方面工作<script>alert(1)</script>",
+    "全年共完成**个项目、*件实事，XX同志和X单位受到表彰。",
+    "#话题# 开展主题党日活动。",
+    "详见[通知](javascript:alert(2))，以及<img src=x onerror=alert(3)>。",
+    "模板写法{{ config.site_name }}和{% include 'x' %}保持原样。",
+    "（一）<b>粗体</b>与_下划线_、`代码`、~~删除~~都照原文显示",
+    "1.表格| a | b |和\\反斜杠原样显示。",
+]
+
+
+class _Page(HTMLParser):
+    """Text, elements and ids of the article part of a MkDocs page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.text: list[str] = []
+        self.tags: list[tuple[str, dict]] = []
+        self.h1: list[str] = []
+        self._in_h1 = False
+        self._in_script = False
+        self.scripts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "article":
+            self.depth += 1
+        if self.depth:
+            self.tags.append((tag, attrs))
+        if tag == "h1" and self.depth:
+            self._in_h1 = True
+            self.h1.append("")
+        if tag == "script":
+            self._in_script = True
+            self.scripts.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "article":
+            self.depth -= 1
+        if tag == "h1":
+            self._in_h1 = False
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts[-1] += data
+        if self.depth:
+            self.text.append(data)
+            if self._in_h1:
+                self.h1[-1] += data
+
+
+def parse(html: str) -> _Page:
+    page = _Page()
+    page.feed(html)
+    return page
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hostile")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    from conftest import CORPUS, CURATION
+    import shutil
+    for name in CURATION:
+        shutil.copy2(CORPUS / name, corpus / name)
+    (corpus / "hostile report.txt").write_text("\n".join(HOSTILE) + "\n", encoding="utf-8")
+    # two reports with the same title, and file names that differ only in spaces and case
+    (corpus / "same-title-a.txt").write_text("\n".join(HOSTILE[:3]), encoding="utf-8")
+    (corpus / "same title a.txt").write_text("\n".join(HOSTILE[:3]), encoding="utf-8")
+    (corpus / "党建 总结.txt").write_text("\n".join(HOSTILE[:3]), encoding="utf-8")
+    (corpus / "sub").mkdir()
+    (corpus / "sub" / "a.txt").write_text("\n".join(HOSTILE[:3]), encoding="utf-8")
+    (corpus / "sub-a.txt").write_text("\n".join(HOSTILE[:3]), encoding="utf-8")
+    from conftest import _Capture
+    capture = _Capture()
+    try:
+        build = run_build(root / "out", corpus, capture)
+    finally:
+        capture.close()
+    assert build.exit_code == 0, build.err
+    return build
+
+
+def test_urls_are_stable_distinct_and_without_spaces(hostile_site):
+    reports = hostile_site.reports
+    urls = [r["url"] for r in reports]
+    assert len(set(urls)) == len(urls) == 6
+    for report in reports:
+        assert " " not in report["url"] and re.fullmatch(r"reports/[^/\s]+/", report["url"])
+        assert (hostile_site.site / report["url"] / "index.html").exists()
+    by_file = {r["source_file"]: r["id"] for r in reports}
+    assert by_file["hostile report.txt"].startswith("hostile")
+    assert by_file["same-title-a.txt"] != by_file["same title a.txt"]
+    assert by_file["sub/a.txt"] != by_file["sub-a.txt"]
+
+
+def test_urls_come_from_the_file_name_not_the_content(sample_build, sample_rebuild):
+    assert [r["id"] for r in sample_build.reports] == [r["id"] for r in sample_rebuild.reports]
+    for report in sample_build.reports:
+        assert report["id"] == report["source_file"][:-4]  # the sample file names are already slugs
+
+
+def test_report_text_is_shown_literally_in_the_html(hostile_site):
+    report = hostile_site.report("hostile report.txt")
+    page = parse(hostile_site.html(report["id"]))
+    text = re.sub(r"\s+", "", "".join(page.text))
+    for line in HOSTILE[1:]:
+        # every line is on the page as written (a heading loses only the 。 that ends its lead)
+        for part in re.sub(r"\s+", "", line).split("。"):
+            assert part in text, part
+    # the markup in the report never became markup on the page
+    assert not [tag for tag, _ in page.tags if tag in ("img", "b", "del", "strong", "em", "table", "code", "script")]
+    assert not [a for tag, a in page.tags if tag == "a" and "javascript" in (a.get("href") or "")]
+    assert not [s for s in page.scripts if "alert" in s]
+    assert "**个" in text and "*件" in text and "XX同志" in text and "X单位" in text
+    assert "{{config.site_name}}" in text and "#话题#" in text
+
+
+def test_title_is_the_only_h1(hostile_site, sample_build):
+    for build in (hostile_site, sample_build):
+        for report in build.reports:
+            page = parse(build.html(report["id"]))
+            assert len(page.h1) == 1
+            assert page.h1[0].strip().rstrip("#").strip() == report["title"]
+
+
+def test_every_heading_and_paragraph_has_its_anchor_in_the_html(sample_build):
+    for report in sample_build.reports:
+        page = parse(sample_build.html(report["id"]))
+        ids = [a.get("id") for _, a in page.tags if a.get("id")]
+        md = sample_build.page(report["id"])
+        anchors = re.findall(r'\{#([hp]-[0-9a-f]{6}(?:-\d+)?)\}|id="([hp]-[0-9a-f]{6}(?:-\d+)?)"', md)
+        anchors = [a or b for a, b in anchors]
+        assert anchors and set(anchors) <= set(ids)
+        assert all(re.fullmatch(r"[hp]-[0-9a-f]{6}(-\d+)?", a) for a in anchors)
+
+
+def test_anchors_do_not_change_on_rebuild(sample_build, sample_rebuild):
+    for report in sample_build.reports:
+        first = re.findall(r'id="([hp]-[^"]+)"', sample_build.html(report["id"]))
+        second = re.findall(r'id="([hp]-[^"]+)"', sample_rebuild.html(report["id"]))
+        assert first == second and len(first) > 10
+
+
+def test_placeholders_in_the_sample_reports_stay_visible(sample_build):
+    speech = next(r for r in sample_build.reports if r["source_file"].startswith("2023"))
+    text = "".join(parse(sample_build.html(speech["id"])).text)
+    assert "**市公安局" in text and "**个" in text
+    unit = next(r for r in sample_build.reports if "h1" in r["id"])
+    text = "".join(parse(sample_build.html(unit["id"])).text)
+    assert "X党委" in text and "《X》" in text
+
+
+def test_strict_mkdocs_build_of_the_sample_corpus_has_no_warnings(sample_build, tmp_path):
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    records = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            if record.levelno >= logging.WARNING:
+                records.append(record.getMessage())
+
+    handler = Keep()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    try:
+        config = load_config(config_file=str(sample_build.config), site_dir=str(tmp_path / "site"), strict=True)
+        build(config)
+    finally:
+        logger.removeHandler(handler)
+    assert records == []
