@@ -50,15 +50,21 @@ class SourceFile:
 
 
 def find_sources(corpus: Path) -> list[SourceFile]:
-    """Every .txt under corpus/, with an id that is stable and unique."""
+    """Every .txt under corpus/, with an id that is stable and unique.
+
+    A file whose path already is a clean slug (`2020-county-summary.txt`) keeps it
+    as its id. Any other name (spaces, Chinese, capitals, sub-folders) gets its slug
+    plus a short hash of its path, so an id never depends on which other files exist:
+    adding a file can never move an existing report's URL.
+    """
     files = sorted(p for p in corpus.rglob("*.txt") if p.is_file())
-    result, taken = [], set()
+    result = []
     for path in files:
         relative = path.relative_to(corpus).as_posix()
-        report_id = slugify(relative.rsplit(".", 1)[0].replace("/", "-"), limit=80)
-        if report_id in taken:
+        stem = relative.rsplit(".", 1)[0]
+        report_id = slugify(stem.replace("/", "-"), limit=80)
+        if report_id != stem:
             report_id += "-" + hashlib.blake2b(relative.encode(), digest_size=3).hexdigest()
-        taken.add(report_id)
         result.append(SourceFile(path, relative, report_id))
     return result
 
