@@ -47,7 +47,7 @@ def main(argv=None) -> int:
     if not args.docs_only:
         progress.stage("mkdocs")
         try:
-            built = build_site(args.config, args.site, docs=args.docs, full=args.full)
+            built = build_site(args.config, args.site, docs=args.docs, full=args.full, jobs=args.jobs)
         except PublishError as err:
             print(f"error: {err}; the previous site/ is left as it was", file=sys.stderr)
             return 1

@@ -43,7 +43,9 @@ from . import search
 
 log = logging.getLogger("reading_room")
 
-STATE_VERSION = "1"  # bump when the way sites are built changes what a dirty build may reuse
+STATE_VERSION = "1"
+PARALLEL_PAGES = 400  # below this many pages, a second MkDocs process costs more than it saves
+MAX_SHARES = 4  # bump when the way sites are built changes what a dirty build may reuse
 
 
 class PublishError(RuntimeError):
@@ -171,6 +173,91 @@ class _Count:
         return files
 
 
+class _Share:
+    """A full build split across processes: this one renders every ``shares``-th page.
+
+    The other pages (and, except in share 0, the static files) get empty
+    placeholder outputs dated after their sources, so MkDocs, run with
+    ``dirty=True`` on an empty folder, skips them. The shares' outputs are
+    then moved into one folder (``_merge``)."""
+
+    def __init__(self, site_dir: Path, share: int, shares: int):
+        self.site_dir, self.share, self.shares = site_dir, share, shares
+        self.pages = 0
+        self.mine: list[str] = []
+        self.all: list[str] = []
+
+    def on_files(self, files, config):
+        pages = sorted((f for f in files if f.is_documentation_page()), key=lambda f: f.src_uri)
+        self.pages = len(pages)
+        self.all = [f.dest_path for f in pages]
+        others = [f for i, f in enumerate(pages) if i % self.shares != self.share]
+        self.mine = [f.dest_path for i, f in enumerate(pages) if i % self.shares == self.share]
+        if self.share:
+            others += [f for f in files if not f.is_documentation_page()]
+        for f in others:
+            if not f.abs_src_path or f.generated_by:
+                continue
+            dest = Path(f.abs_dest_path)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(b"")
+            later = os.path.getmtime(f.abs_src_path) + 10**6
+            os.utime(dest, (later, later))
+        return files
+
+
+def _build_share(config_file: str, overrides: dict, site_dir: str, strict: bool, share: int,
+                 shares: int) -> tuple[list[str], list[str]]:
+    """One process's part of a parallel full build: (the pages it rendered, every page)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(config_file=config_file, site_dir=site_dir, strict=strict, **overrides)
+    watcher = _Share(Path(site_dir), share, shares)
+    _register(config, "reading-room-publish", watcher)
+    with _quiet_dirty():
+        build(config, dirty=True)
+    return watcher.mine, watcher.all
+
+
+class _quiet_dirty:
+    def __enter__(self):
+        self.filter = _QuietDirty()
+        logging.getLogger("mkdocs.commands.build").addFilter(self.filter)
+
+    def __exit__(self, *exc):
+        logging.getLogger("mkdocs.commands.build").removeFilter(self.filter)
+
+
+def _parallel_full_build(config_file: Path, overrides: dict, staging: Path, strict: bool, shares: int) -> int:
+    """Render the pages in ``shares`` processes, into ``staging``; returns the number of pages."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    extra = [Path(tempfile.mkdtemp(prefix=f"{staging.name}-share{k}-", dir=staging.parent)) for k in range(1, shares)]
+    try:
+        with ProcessPoolExecutor(max_workers=shares - 1, mp_context=multiprocessing.get_context(method)) as pool:
+            futures = [pool.submit(_build_share, str(config_file), overrides, str(folder), strict, k, shares)
+                       for k, folder in enumerate(extra, start=1)]
+            first = _build_share(str(config_file), overrides, str(staging), strict, 0, shares)
+            parts = [f.result()[0] for f in futures]
+        mine, every = first
+        done = set(mine)
+        for folder, part in zip(extra, parts):
+            for relative in part:
+                target = staging / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(folder / relative, target)
+                done.add(relative)
+        if done != set(every):
+            raise PublishError(f"parallel build: {len(set(every) - done)} pages were not rendered")
+        return len(every)
+    finally:
+        for folder in extra:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def _register(config, name: str, plugin) -> None:
     from mkdocs.plugins import BasePlugin, event_priority
 
@@ -185,11 +272,12 @@ def _register(config, name: str, plugin) -> None:
 
 
 def build_site(config_file: Path, site: Path, strict: bool = False, docs: Path | None = None,
-               full: bool = False) -> SiteBuild:
+               full: bool = False, jobs: int | None = None) -> SiteBuild:
     """Run MkDocs into a temporary folder, then swap it into ``site``.
 
     Reuses the previous site (a dirty build) unless ``full`` or anything but the
-    Markdown changed since it was built.
+    Markdown changed since it was built. A full build of a large site renders its
+    pages in ``jobs`` processes (default: every core).
     """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -200,28 +288,33 @@ def build_site(config_file: Path, site: Path, strict: bool = False, docs: Path |
     site.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site.name}.building-", dir=site.parent))
     try:
+        overrides = {"docs_dir": str(docs.resolve())} if docs else {}
         try:
-            overrides = {"docs_dir": str(docs.resolve())} if docs else {}
             config = load_config(config_file=str(config_file), site_dir=str(staging), strict=strict, **overrides)
         except (MkDocsException, SystemExit) as err:
             raise PublishError(f"MkDocs configuration: {err}") from None
         fingerprint = site_fingerprint(config, config_file)
         dirty = (not full and site.is_dir()
                  and read_state(site).get("fingerprint") == fingerprint)
-        if dirty:
-            link_tree(site, staging)
-            watcher = _Reuse(staging)
-        else:
-            watcher = _Count()
-        _register(config, "reading-room-publish", watcher)
-        quiet = _QuietDirty()
-        logging.getLogger("mkdocs.commands.build").addFilter(quiet)
+        shares = min(jobs or os.cpu_count() or 1, MAX_SHARES)
+        pages = rebuilt = removed = 0
         try:
-            build(config, dirty=dirty)
+            if not dirty and shares > 1 and _count_pages(config) >= PARALLEL_PAGES:
+                pages = rebuilt = _parallel_full_build(config_file, overrides, staging, strict, shares)
+            else:
+                if dirty:
+                    link_tree(site, staging)
+                    watcher = _Reuse(staging)
+                else:
+                    watcher = _Count()
+                _register(config, "reading-room-publish", watcher)
+                with _quiet_dirty():
+                    build(config, dirty=dirty)
+                pages = watcher.pages
+                rebuilt = getattr(watcher, "rebuilt", pages)
+                removed = getattr(watcher, "removed", 0)
         except (MkDocsException, SystemExit) as err:
             raise PublishError(f"MkDocs failed: {err}") from None
-        finally:
-            logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
         search.index_site(staging)
         # the state file is invalidated before the swap and written after it: a build
         # killed in between leaves no state, and the next build is a full one
@@ -230,11 +323,13 @@ def build_site(config_file: Path, site: Path, strict: bool = False, docs: Path |
         write_state(site, fingerprint)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    pages = watcher.pages
-    return SiteBuild(
-        dirty=dirty, pages=pages, rebuilt=getattr(watcher, "rebuilt", pages),
-        removed=getattr(watcher, "removed", 0), seconds=time.perf_counter() - started,
-    )
+    return SiteBuild(dirty=dirty, pages=pages, rebuilt=rebuilt, removed=removed,
+                     seconds=time.perf_counter() - started)
+
+
+def _count_pages(config) -> int:
+    docs = Path(config["docs_dir"])
+    return sum(1 for _ in docs.rglob("*.md"))
 
 
 def swap_in(staging: Path, site: Path) -> None:

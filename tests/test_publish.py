@@ -161,3 +161,16 @@ def test_swap_in_replaces_the_site_whole(tmp_path):
     publish.swap_in(staging, site)
     assert os.listdir(site) == ["new.html"]
     assert not staging.exists() and not (tmp_path / ".site.old").exists()
+
+
+def test_parallel_full_build_gives_the_same_site(built, monkeypatch):
+    root, corpus, docs, config, site = built
+    serial = publish.build_site(config, site, full=True, jobs=1)
+    before = {k: v for k, v in tree_hashes(site).items() if not k.startswith("sitemap")}
+    monkeypatch.setattr(publish, "PARALLEL_PAGES", 1)
+    parallel = publish.build_site(config, site, full=True, jobs=2)
+    assert parallel.pages == serial.pages and parallel.rebuilt == parallel.pages
+    after = {k: v for k, v in tree_hashes(site).items() if not k.startswith("sitemap")}
+    assert after == before
+    assert _leftovers(root) == []
+    assert publish.build_site(config, site).dirty  # and the next build can reuse it
