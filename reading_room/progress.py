@@ -1,6 +1,7 @@
 """Progress on long builds: a tqdm bar in a terminal, one plain log line per stage elsewhere (CI)."""
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -10,7 +11,9 @@ from tqdm import tqdm
 class Progress:
     def __init__(self, stream=None, interactive: bool | None = None):
         self.stream = stream or sys.stderr
-        self.interactive = self.stream.isatty() if interactive is None else interactive
+        if interactive is None:  # a bar in a terminal; plain lines in CI logs, even on a pseudo-terminal
+            interactive = self.stream.isatty() and not os.environ.get("CI")
+        self.interactive = interactive
         self.bar = None
         self.started = time.perf_counter()
 

@@ -210,3 +210,27 @@ def test_generator_is_seeded(tmp_path):
     b = generate_corpus.generate(5, tmp_path / "b", seed=11)
     assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b]
     assert os.listdir(tmp_path / "a") == os.listdir(tmp_path / "a")
+
+
+def test_progress_is_plain_lines_in_ci(monkeypatch):
+    import io
+
+    from reading_room.progress import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setenv("CI", "true")
+    stream = Terminal()
+    progress = Progress(stream)
+    assert not progress.interactive
+    progress.start("convert", 3)
+    for _ in range(3):
+        progress.advance("convert")
+    progress.done("convert")
+    progress.stage("mkdocs")
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 2 and "convert: 3 report(s) to convert" in lines[0] and lines[1].endswith("mkdocs")
+    monkeypatch.delenv("CI")
+    assert Progress(Terminal()).interactive
