@@ -154,7 +154,14 @@
 
   function open() {
     if (!toggle.checked) { toggle.checked = true; toggle.dispatchEvent(new Event("change")); }
-    setTimeout(function () { input.focus(); input.select(); }, 0);
+    focusInput();
+  }
+  function focusInput() {  // at once, and again once the small-screen panel has slid in
+    input.focus();
+    [0, 50, 250].forEach(function (ms) {
+      setTimeout(function () { if (toggle.checked && document.activeElement !== input && !input.contains(document.activeElement) &&
+        !(document.activeElement && document.activeElement.closest(".md-search__output"))) input.focus(); }, ms);
+    });
   }
   function close() {
     if (toggle.checked) { toggle.checked = false; toggle.dispatchEvent(new Event("change")); }
@@ -257,7 +264,7 @@
   toggle.addEventListener("change", function () {
     if (toggle.checked) {
       loadMeta().then(buildFilters).catch(function () { /* said by run() */ });
-      setTimeout(function () { input.focus(); }, 0);
+      focusInput();
     }
   });
   input.addEventListener("focus", function () { if (!toggle.checked) open(); });
