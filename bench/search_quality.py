@@ -4,7 +4,7 @@
     python bench/search_quality.py                       # build corpus/ into bench/out/sample, measure
     python bench/search_quality.py --generate 1000       # generated corpus of 1,000 reports
     python bench/search_quality.py --site site           # a site already built
-    python bench/search_quality.py --generate 1000 --pagefind   # also Pagefind 1.6.0 (npm ci first)
+    python bench/search_quality.py --generate 1000 --pagefind   # also Pagefind 1.6.0 (npm ci --prefix bench first)
 
 The query set mixes formulations from the slogan index, words, parts of words,
 phrases and strings absent from the corpus. The ground truth is computed here,
@@ -27,7 +27,7 @@ site served on 127.0.0.1:
 
 With ``--pagefind`` the same queries go through Pagefind's own search API
 (``pagefind.search`` then ``data()`` of every result, and of the first ten for
-the bytes), after indexing the same site with node_modules/.bin/pagefind.
+the bytes), after indexing the same site with bench/node_modules/.bin/pagefind.
 """
 from __future__ import annotations
 
@@ -322,9 +322,9 @@ def print_report(result: dict, extra: dict) -> None:
 
 
 def index_with_pagefind(site: Path) -> float:
-    binary = ROOT / "node_modules" / ".bin" / "pagefind"
+    binary = ROOT / "bench" / "node_modules" / ".bin" / "pagefind"
     if not binary.exists():
-        raise SystemExit("--pagefind needs Pagefind from npm: run `npm ci` at the top of the repo")
+        raise SystemExit("--pagefind needs Pagefind from npm: run `npm ci --prefix bench`")
     started = time.perf_counter()
     subprocess.run([str(binary), "--site", str(site)], check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - started
