@@ -97,22 +97,22 @@ def build(corpus: Path, work: Path) -> tuple[Path, float, float]:
     site = work / "site"
     config = write_config(work, work / "docs")
     timings = {}
-    original = search.index_site
+    original = search.index_files
 
-    def timed(site_dir):
+    def timed(reports):
         started = time.perf_counter()
-        result = original(site_dir)
+        result = original(reports)
         timings["index"] = time.perf_counter() - started
         return result
 
-    search.index_site = timed
+    search.index_files = timed
     try:
         started = time.perf_counter()
         code = cli.main(["--corpus", str(corpus), "--docs", str(work / "docs"), "--site", str(site),
                          "--config", str(config), "--cache", str(work / "cache")])
         seconds = time.perf_counter() - started
     finally:
-        search.index_site = original
+        search.index_files = original
     if code != 0:
         raise SystemExit(f"build failed ({code})")
     return site, seconds, timings.get("index", float("nan"))

@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import data, render
+from . import data, render, search
 from .clean import find_furniture, furniture_key
 from .decode import DecodeError, decode_bytes
 from .index import Index, build_index, slugify
@@ -235,6 +235,9 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
     pages = render_site(reports, skipped, slogans, cited, settings)
     files: dict[str, bytes] = {path: text.encode("utf-8") for path, text in pages.items()}
     files.update(data.data_files(reports, slogans, cited, settings.index.context))
+    if progress:
+        progress.stage("search")
+    files.update(search.index_files(reports))
     for report in reports:
         files[f"raw/{report.id}.txt"] = (corpus / report.source_file).read_bytes()
     changed = write_tree(docs, files)

@@ -19,9 +19,9 @@ Before MkDocs writes anything, every hard link it could write through is
 removed from the staging folder: the HTML of each page or asset MkDocs will
 rebuild, the theme's templates (404.html, sitemap.xml[.gz]), and every file
 that no longer corresponds to a source (the page of a report removed from
-corpus/, the previous search index). So MkDocs always creates new files and
-the published site/ is never written into. Whatever runs on the staging
-folder after MkDocs (``search.index_site``) must likewise create or replace
+corpus/). So MkDocs always creates new files and
+the published site/ is never written into. Anything that ever runs on the staging
+folder after MkDocs must likewise create or replace
 files, never rewrite one in place.
 
 Any change to the fingerprint, a missing or unreadable state file or
@@ -39,7 +39,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import search
 
 log = logging.getLogger("reading_room")
 
@@ -315,7 +314,6 @@ def build_site(config_file: Path, site: Path, strict: bool = False, docs: Path |
                 removed = getattr(watcher, "removed", 0)
         except (MkDocsException, SystemExit) as err:
             raise PublishError(f"MkDocs failed: {err}") from None
-        search.index_site(staging)
         # the state file is invalidated before the swap and written after it: a build
         # killed in between leaves no state, and the next build is a full one
         state_path(site).unlink(missing_ok=True)

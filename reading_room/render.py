@@ -18,7 +18,7 @@ import yaml
 from .index import Entry, Index, context, group_order, slugify
 from .report import Report
 
-GENERATED_DIRS = ("reports", "years", "bodies", "slogans", "cited", "cleaning", "raw", "data")
+GENERATED_DIRS = ("reports", "years", "bodies", "slogans", "cited", "cleaning", "raw", "data", "search")
 GENERATED_FILES = ("index.md",)
 # Python-Markdown's backslash escapes (with the tables extension's |); < > & become entities.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
@@ -98,6 +98,15 @@ def body_url(organization: str) -> str:
     return f"bodies/{slugify(organization or UNKNOWN_BODY)}/"
 
 
+def facets(report: Report) -> dict[str, str]:
+    """The values a reader filters search results by (shown on the page, used by the search index)."""
+    return {
+        "年份": str(report.year or "未知"),
+        "机关": report.organization or UNKNOWN_BODY,
+        "体裁": report.genre or "其他",
+    }
+
+
 def report_page(report: Report, links: dict[str, list[tuple[int, int, str]]]) -> str:
     """The Markdown page of one report; ``links`` maps block anchors to slogan links."""
     url = report.url
@@ -111,9 +120,8 @@ def report_page(report: Report, links: dict[str, list[tuple[int, int, str]]]) ->
     }
     lines = [front_matter(meta), f"# {md_escape(report.title)}\n"]
     facts = [
-        f'<span class="fact" data-pagefind-filter="年份">{html.escape(str(report.year or "未知"))}</span>',
-        f'<span class="fact" data-pagefind-filter="机关">{html.escape(report.organization or UNKNOWN_BODY)}</span>',
-        f'<span class="fact" data-pagefind-filter="体裁">{html.escape(report.genre or "其他")}</span>',
+        f'<span class="fact" data-pagefind-filter="{name}">{html.escape(value)}</span>'
+        for name, value in facets(report).items()
     ]
     if report.date:
         facts.append(f'<span class="fact">{html.escape(report.date)}</span>')

@@ -1,4 +1,4 @@
-"""Stage 8: the site's search index, a static character n-gram index.
+"""Search stage: the site's search index, a static character n-gram index.
 
 Readers search for exact strings of Chinese text: a formulation (三会一课), a
 word (堡垒), part of a word (初心), a phrase (民主评议党员). Word segmenters
@@ -11,8 +11,9 @@ contain it. A query of n characters is looked up as its n-1 pairs; the reports
 that have all of them are the candidates, and the browser confirms each one
 against the report's text before it shows the passage.
 
-Layout under ``site/search/`` (written by :func:`index_site`; read by
-docs/assets/search.js):
+Layout under ``docs/search/``, copied to ``site/search/`` (written by
+:func:`index_files` from the converted reports, so only the files whose bytes
+change are rewritten; read by docs/assets/search.js):
 
 * ``meta.json``: the reports (id, title, year, issuing body, genre: the facets
   are indices into the value lists) and the number of key shards;
@@ -23,8 +24,8 @@ docs/assets/search.js):
 * ``t/<id>.json``: the blocks of one report, ``[[anchor, text], ...]``, the
   title first with an empty anchor: loaded for the results on screen only.
 
-Only report pages are indexed: those whose content is wrapped in
-``data-pagefind-body`` by overrides/main.html (front matter ``pagefind: true``).
+Only report pages are indexed, with the same text, anchors and filter values
+their pages show (the page title, then every heading and paragraph).
 """
 from __future__ import annotations
 
@@ -32,11 +33,10 @@ import base64
 import json
 import logging
 import re
-import shutil
 import time
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
-from pathlib import Path
+
+from .render import facets
 
 log = logging.getLogger("reading_room")
 
@@ -44,6 +44,7 @@ INDEX_DIR = "search"
 FORMAT = 1
 SHARD_BYTES = 12_000  # aimed size of one key shard, before compression
 _SPACE = re.compile(r"[\s\u3000\ufeff\u200b]+")
+_WS = re.compile(r"\s+")
 FACETS = ("年份", "机关", "体裁")
 
 
@@ -77,88 +78,6 @@ class Page:
     blocks: list[list[str]] = field(default_factory=list)  # [anchor, text]
 
 
-class _ReportParser(HTMLParser):
-    """Headings and paragraphs inside ``data-pagefind-body``; ignored elements and permalinks left out."""
-
-    BLOCKS = {"h1", "h2", "h3", "h4", "h5", "h6", "p"}
-    VOID = {"br", "img", "hr", "input", "meta", "link", "wbr", "source"}
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.stack: list[tuple[str, bool, bool]] = []  # tag, opens body, ignored
-        self.in_body = 0
-        self.ignored = 0
-        self.block: list[str] | None = None
-        self.block_tag = ""
-        self.anchor = ""
-        self.blocks: list[list[str]] = []
-        self.facets: dict[str, str] = {}
-        self.facet: str | None = None
-        self.found_body = False
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag in self.VOID:
-            return
-        body = "data-pagefind-body" in a
-        if body:
-            self.in_body += 1
-            self.found_body = True
-        ignore = "data-pagefind-ignore" in a or "headerlink" in (a.get("class") or "").split()
-        if ignore:
-            self.ignored += 1
-        self.stack.append((tag, body, ignore))
-        if "data-pagefind-filter" in a and self.in_body:
-            self.facet = a["data-pagefind-filter"]
-            self.facets.setdefault(self.facet, "")
-        if self.in_body and not self.ignored and tag in self.BLOCKS and self.block is None:
-            self.block, self.block_tag, self.anchor = [], tag, a.get("id") or ""
-
-    def handle_endtag(self, tag):
-        if tag in self.VOID:
-            return
-        while self.stack:
-            open_tag, body, ignore = self.stack.pop()
-            if body:
-                self.in_body -= 1
-            if ignore:
-                self.ignored -= 1
-            if self.facet is not None:
-                self.facet = None
-            if open_tag == self.block_tag and self.block is not None:
-                text = re.sub(r"\s+", " ", "".join(self.block)).strip()
-                if text:
-                    self.blocks.append([self.anchor, text])
-                self.block, self.block_tag = None, ""
-            if open_tag == tag:
-                break
-
-    def handle_data(self, data):
-        if self.facet is not None:
-            self.facets[self.facet] += data
-        if self.block is not None and not self.ignored:
-            self.block.append(data)
-
-
-def parse_page(html_text: str, url: str) -> Page | None:
-    """The searchable text of one built page, or None when it is not a report page."""
-    if "data-pagefind-body" not in html_text:
-        return None
-    parser = _ReportParser()
-    parser.feed(html_text)
-    parser.close()
-    if not parser.found_body:
-        return None
-    page = Page(url=url, facets={k: v.strip() for k, v in parser.facets.items()})
-    blocks = parser.blocks
-    if blocks and blocks[0][0] and blocks[0][1]:
-        # the page title (h1): shown as the result's title, searched like the text
-        page.title = blocks[0][1]
-        blocks[0][0] = ""
-    page.blocks = blocks
-    return page
-
-
 def encode_set(members: list[int], total: int) -> str:
     """A sorted set of report numbers, as gaps (sparse) or a base64 bitmap (dense)."""
     gaps = ",".join(str(b - a) for a, b in zip([0] + members[:-1], members))
@@ -182,19 +101,6 @@ def decode_set(value: str, total: int) -> list[int]:
         return out
     bits = base64.b64decode(value[1:])
     return [i for i in range(total) if bits[i >> 3] >> (i & 7) & 1]
-
-
-def collect(site_dir: Path) -> list[Page]:
-    pages = []
-    for path in sorted(site_dir.rglob("index.html")):
-        rel = path.parent.relative_to(site_dir).as_posix()
-        if rel.startswith(INDEX_DIR + "/") or rel == INDEX_DIR:
-            continue
-        page = parse_page(path.read_text(encoding="utf-8"), "" if rel == "." else rel + "/")
-        if page is not None and page.blocks:
-            pages.append(page)
-    pages.sort(key=lambda p: p.url)
-    return pages
 
 
 def build_index(pages: list[Page]) -> tuple[dict, dict[int, dict[str, str]], dict[str, list]]:
@@ -231,33 +137,23 @@ def _dump(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
-def index_site(site_dir: Path) -> dict:
-    """Write the search index into ``site_dir/search``; returns a summary (also logged)."""
+def page_of(report) -> Page:
+    """What the index holds of one report: its title, filter values, and every block."""
+    blocks = [["", _WS.sub(" ", report.title).strip()]]
+    blocks += [[b.anchor, _WS.sub(" ", b.text).strip()] for b in report.blocks]
+    return Page(url=report.url, title=blocks[0][1], facets=facets(report), blocks=blocks)
+
+
+def index_files(reports) -> dict[str, bytes]:
+    """The files of the search index, by path under docs/."""
     started = time.perf_counter()
-    site_dir = Path(site_dir)
-    out = site_dir / INDEX_DIR
-    if out.exists():
-        shutil.rmtree(out)
-    pages = collect(site_dir)
+    pages = sorted((page_of(r) for r in reports), key=lambda p: p.url)
     meta, shards, texts = build_index(pages)
-    (out / "k").mkdir(parents=True)
-    (out / "t").mkdir()
-    (out / "meta.json").write_text(_dump(meta), encoding="utf-8")
-    index_bytes = 0
+    files = {f"{INDEX_DIR}/meta.json": _dump(meta).encode("utf-8")}
     for number, keys in shards.items():
-        data = _dump(keys)
-        index_bytes += len(data.encode("utf-8"))
-        (out / "k" / f"{number}.json").write_text(data, encoding="utf-8")
+        files[f"{INDEX_DIR}/k/{number}.json"] = _dump(keys).encode("utf-8")
     for doc_id, blocks in texts.items():
-        (out / "t" / f"{doc_id}.json").write_text(_dump(blocks), encoding="utf-8")
-    summary = {
-        "engine": "reading-room n-gram index",
-        "pages": len(pages),
-        "shards": meta["shards"],
-        "keys": sum(len(k) for k in shards.values()),
-        "index_bytes": index_bytes,
-        "seconds": round(time.perf_counter() - started, 2),
-    }
-    log.info("search: %(engine)s, %(pages)d report pages, %(keys)d keys in %(shards)d shards "
-             "(%(index_bytes)d bytes), %(seconds).2f s", summary)
-    return summary
+        files[f"{INDEX_DIR}/t/{doc_id}.json"] = _dump(blocks).encode("utf-8")
+    log.info("search: %d report pages, %d keys in %d shards, %.2f s", len(pages),
+             sum(len(k) for k in shards.values()), meta["shards"], time.perf_counter() - started)
+    return files

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from conftest import CORPUS, CURATION, sample_files, tree_hashes, write_mkdocs_config
-from reading_room import pipeline, publish, search
+from reading_room import pipeline, publish
 
 
 @pytest.fixture
@@ -73,10 +73,10 @@ def test_interrupted_build_leaves_the_previous_site(built, monkeypatch, full):
         (corpus / sample_files()[0].name).read_bytes() + "\n中断测试新增段落，检验中断后旧站点不变。\n".encode())
     pipeline.generate(corpus, docs, root / "cache")
 
-    def interrupted(staging):
-        raise KeyboardInterrupt
+    def interrupted(staging, site):
+        raise KeyboardInterrupt  # after MkDocs has built the staging folder, before the swap
 
-    monkeypatch.setattr(search, "index_site", interrupted)
+    monkeypatch.setattr(publish, "swap_in", interrupted)
     with pytest.raises(KeyboardInterrupt):
         publish.build_site(config, site, full=full)
     assert tree_hashes(site) == before
@@ -84,14 +84,11 @@ def test_interrupted_build_leaves_the_previous_site(built, monkeypatch, full):
     assert any((root / "cache" / "reports").rglob("*.json"))  # the cache is intact
 
 
-def test_search_index_is_written_before_the_swap(built, monkeypatch):
+def test_search_index_is_published_with_the_site(built):
     root, corpus, docs, config, site = built
-    seen = []
-    original = search.index_site
-    monkeypatch.setattr(search, "index_site", lambda staging: seen.append(Path(staging)) or original(staging))
-    publish.build_site(config, site)
-    assert seen and seen[0] != site and seen[0].parent == site.parent
-    assert not seen[0].exists()  # it became site/
+    reports = sorted(p.name for p in (site / "reports").iterdir())
+    assert (site / "search" / "meta.json").exists()
+    assert sorted(p.stem for p in (site / "search" / "t").iterdir()) == reports
 
 
 def test_noop_rebuild_is_incremental_and_renders_nothing(built):
