@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable
 
 import ahocorasick
@@ -57,13 +58,21 @@ def normalise(form: str) -> str:
     return unicodedata.normalize("NFKC", form).translate(_FOLD).strip()
 
 
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    """Every BMP character whose NFKC form (then folded) is one other character."""
+    table = {}
+    for code in range(0x10000):
+        ch = chr(code)
+        folded = unicodedata.normalize("NFKC", ch).translate(_FOLD)
+        if len(folded) == 1 and folded != ch:
+            table[code] = folded
+    return table
+
+
 def fold_text(text: str) -> str:
     """Like ``normalise`` but always the same length as ``text``, for searching in it."""
-    out = []
-    for ch in text:
-        n = unicodedata.normalize("NFKC", ch).translate(_FOLD)
-        out.append(n if len(n) == 1 else ch)
-    return "".join(out)
+    return text.translate(_fold_table())
 
 
 @dataclass(frozen=True)
@@ -116,17 +125,19 @@ class Index:
         return {e.key: e for e in self.entries}
 
 
+@lru_cache(maxsize=None)
+def _quotation_pattern(left: str, right: str) -> re.Pattern:
+    inside = re.escape(left if left == right else left + right)
+    return re.compile(re.escape(left) + r"([^" + inside + r"\n]+)" + re.escape(right))
+
+
 def find_quotations(text: str, pairs: Iterable[tuple[str, str]]) -> list[tuple[int, int]]:
     """Spans (start, end) of the text inside each pair of quotation marks."""
     spans = []
     for left, right in pairs:
-        if left == right:
-            pattern = re.compile(re.escape(left) + r"([^" + re.escape(left) + r"\n]+)" + re.escape(right))
-        else:
-            pattern = re.compile(
-                re.escape(left) + r"([^" + re.escape(left + right) + r"\n]+)" + re.escape(right)
-            )
-        for m in pattern.finditer(text):
+        if left not in text:
+            continue
+        for m in _quotation_pattern(left, right).finditer(text):
             spans.append((m.start(1), m.end(1)))
     return sorted(spans)
 
