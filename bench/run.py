@@ -63,21 +63,35 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
+def _memory(p: int) -> int:
+    """Proportional set size of one process: pages it shares with others (a forked
+    worker shares most of its parent's) count once across them, not once per process."""
+    try:
+        with open(f"/proc/{p}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        with open(f"/proc/{p}/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return 0
+
+
 def _tree_rss(pid: int) -> int:
+    """Memory of the process tree: the sum of its processes' proportional set sizes."""
     tree, total, todo = _children(), 0, [pid]
     while todo:
         p = todo.pop()
         todo.extend(tree.get(p, []))
-        try:
-            with open(f"/proc/{p}/statm") as f:
-                total += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-        except OSError:
-            pass
+        total += _memory(p)
     return total
 
 
 def run(cmd: list[str], cwd: Path, log: Path) -> tuple[float, int]:
-    """(seconds, peak RSS of the process tree in bytes); raises if the command failed."""
+    """(seconds, peak memory (PSS) of the process tree in bytes); raises if the command failed."""
     started = time.perf_counter()
     with open(log, "ab") as out:
         out.write(f"$ {' '.join(map(str, cmd))}\n".encode())

@@ -16,7 +16,6 @@ from functools import lru_cache
 from typing import Iterable
 
 import ahocorasick
-from pypinyin import Style, lazy_pinyin
 
 from . import segment
 
@@ -201,8 +200,10 @@ def build_index(sources: list[Source], kind: str, settings: IndexSettings,
     for entry in entries.values():
         entry.uses.sort(key=lambda u: (u.report, u.position, u.start))
         entry.display = min(entry.variants, key=lambda f: (-entry.variants[f], f))
-        entry.group = group_of(entry.key)
-    _assign_slugs(entries.values())
+        name = f"k:{entry.key}"
+        memo_out[name] = memo[name] if name in memo else [group_of(entry.key), slugify(entry.key)]
+        entry.group = memo_out[name][0]
+    _assign_slugs(entries.values(), {key: memo_out[f"k:{key}"][1] for key in entries})
     ordered = sorted(entries.values(), key=lambda e: (-len(e.uses), e.key))
     return Index(kind, ordered)
 
@@ -283,7 +284,8 @@ def group_of(key: str) -> str:
     first = key[0]
     if first in NUMERAL_GROUPS and len(key) > 1:
         return first
-    initial = lazy_pinyin(first, style=Style.FIRST_LETTER, errors="default")[0][:1].upper()
+    pinyin = _pypinyin()
+    initial = pinyin.lazy_pinyin(first, style=pinyin.Style.FIRST_LETTER, errors="default")[0][:1].upper()
     return initial if "A" <= initial <= "Z" else "#"
 
 
@@ -293,18 +295,37 @@ def group_order(group: str) -> tuple[int, str]:
     return (1 if group != "#" else 2, group)
 
 
+def _pypinyin():
+    """pypinyin, imported on first use: loading its dictionaries takes 0.4 s, which a
+    rebuild that meets no new Chinese name or formulation need not pay."""
+    import pypinyin
+
+    return pypinyin
+
+
+# Pinyin of the Chinese texts slugified so far: the pipeline keeps it in its cache
+# between builds, so a rebuild that meets no new name never loads pypinyin.
+PINYIN: dict[str, str] = {}
+
+
 def slugify(text: str, limit: int = 48) -> str:
     """An ASCII slug: pinyin for Han characters, letters and digits kept."""
-    parts = lazy_pinyin(text, errors=lambda chars: [re.sub(r"[^0-9A-Za-z]+", "-", chars)])
-    slug = re.sub(r"[^0-9a-z]+", "-", "-".join(parts).lower()).strip("-")
+    if text.isascii():
+        joined = text
+    else:
+        joined = PINYIN.get(text)
+        if joined is None:
+            joined = PINYIN[text] = "-".join(_pypinyin().lazy_pinyin(
+                text, errors=lambda chars: [re.sub(r"[^0-9A-Za-z]+", "-", chars)]))
+    slug = re.sub(r"[^0-9a-z]+", "-", joined.lower()).strip("-")
     return slug[:limit].strip("-") or "x"
 
 
-def _assign_slugs(entries: Iterable[Entry]) -> None:
+def _assign_slugs(entries: Iterable[Entry], slugs: dict[str, str] | None = None) -> None:
     """Stable, distinct slugs: two keys with the same pinyin get a short hash suffix."""
     by_slug: dict[str, list[Entry]] = defaultdict(list)
     for entry in entries:
-        by_slug[slugify(entry.key)].append(entry)
+        by_slug[(slugs or {}).get(entry.key) or slugify(entry.key)].append(entry)
     for slug, group in by_slug.items():
         if len(group) == 1:
             group[0].slug = slug

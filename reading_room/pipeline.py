@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import data, render, search
+from . import index as index_module
 from .clean import find_furniture, furniture_key
 from .decode import DecodeError, decode_bytes
 from .index import Index, build_index, slugify
@@ -224,6 +225,7 @@ def _write_lines_cache(cache_dir: Path | None, max_length: int, entries: dict[st
 def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=None,
              jobs: int | None = None) -> Generated:
     """Regenerate every generated page and data file under docs/ from corpus/."""
+    index_module.PINYIN.update(_read_json(cache_dir, "pinyin.json"))
     settings, reports, skipped, converted = convert_corpus(corpus, cache_dir, progress, jobs)
     if progress:
         progress.stage("search index (alongside the next stages)")
@@ -245,6 +247,7 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
     for report in reports:
         files[f"raw/{report.id}.txt"] = (corpus / report.source_file).read_bytes()
     changed = write_tree(docs, files)
+    _write_json(cache_dir, "pinyin.json", dict(sorted(index_module.PINYIN.items())))
     return Generated(reports, skipped, slogans, cited, converted, changed)
 
 

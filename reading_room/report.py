@@ -16,6 +16,9 @@ from .outline import Block, outline
 from .settings import Settings
 
 
+_SPACE = re.compile(r"\s")
+
+
 @dataclass
 class Report:
     id: str  # URL slug, from the file name
@@ -41,13 +44,21 @@ class Report:
     @property
     def characters(self) -> int:
         """Characters of body text, white space excluded."""
-        return sum(len(re.sub(r"\s", "", b.text)) for b in self.blocks)
+        if "_characters" not in self.__dict__:
+            self.__dict__["_characters"] = sum(len(_SPACE.sub("", b.text)) for b in self.blocks)
+        return self.__dict__["_characters"]
 
     @property
     def headings(self) -> list[Block]:
         return [b for b in self.blocks if b.kind == "heading"]
 
     def index_source(self) -> index.Source:
+        """The report as the index sees it: blocks with the headings above them (computed once)."""
+        if "_index_source" not in self.__dict__:
+            self.__dict__["_index_source"] = self._make_index_source()
+        return self.__dict__["_index_source"]
+
+    def _make_index_source(self) -> index.Source:
         path: list[Block] = []
         blocks = []
         for block in self.blocks:
