@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 import time
@@ -44,6 +45,10 @@ def main(argv=None) -> int:
         return 2
     for name, reason in result.skipped:
         print(f"skipped {args.corpus.name}/{name}: {reason}", file=sys.stderr)
+    # keep only the counts: MkDocs (and the processes it forks) need none of the reports
+    built_count, converted, skipped = len(result.reports), result.converted, result.skipped
+    del result
+    gc.collect()
     if not args.docs_only:
         progress.stage("mkdocs")
         try:
@@ -57,11 +62,11 @@ def main(argv=None) -> int:
             + f", {built.seconds:.1f} s"
         )
     seconds = time.perf_counter() - started
-    reasons = "; ".join(f"{name}: {reason}" for name, reason in result.skipped)
+    reasons = "; ".join(f"{name}: {reason}" for name, reason in skipped)
     print(
-        f"{len(result.reports)} reports built ({result.converted} converted, "
-        f"{len(result.reports) - result.converted} from cache), {len(result.skipped)} skipped"
+        f"{built_count} reports built ({converted} converted, "
+        f"{built_count - converted} from cache), {len(skipped)} skipped"
         + (f" ({reasons})" if reasons else "")
         + f", {seconds:.1f} s"
     )
-    return 1 if args.strict and result.skipped else 0
+    return 1 if args.strict and skipped else 0
