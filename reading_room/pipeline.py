@@ -229,8 +229,8 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
     settings, reports, skipped, converted = convert_corpus(corpus, cache_dir, progress, jobs)
     if progress:
         progress.stage("search index (alongside the next stages)")
-    search_files = _start_search(reports, settings, docs, cache_dir, jobs)
-    sources = [r.index_source() for r in reports]
+    search_files = _start_search(reports, docs, jobs)
+    sources = [r.index_source for r in reports]
     if progress:
         progress.stage("index")
     memo, memo_out = _read_json(cache_dir, "index-memo.json"), {}
@@ -277,15 +277,15 @@ def _search_job():
     return _search_files(*_SEARCH_INPUT)
 
 
-def _start_search(reports, settings, docs, cache_dir, jobs):
+def _start_search(reports, docs, jobs):
     """Build the search index in a forked process (which inherits the reports without
     copying them) while this one builds the slogan index and renders the pages.
     Returns a function that waits for the files."""
     global _SEARCH_INPUT
     if (jobs or os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        files = _search_files(reports, settings, docs, cache_dir)
+        files = _search_files(reports, docs)
         return lambda: files
-    _SEARCH_INPUT = (reports, settings, docs, cache_dir)
+    _SEARCH_INPUT = (reports, docs)
     pool = multiprocessing.get_context("fork").Pool(1)
     try:
         pending = pool.apply_async(_search_job)
@@ -302,25 +302,9 @@ def _start_search(reports, settings, docs, cache_dir, jobs):
     return wait
 
 
-def _search_files(reports: list[Report], settings: Settings, docs: Path, cache_dir: Path | None) -> dict[str, bytes]:
-    """The search index, rebuilt only when a report's text or filter values changed."""
-    digest = hashlib.sha256(f"{PIPELINE_VERSION}\0{search.FORMAT}\0{settings.fingerprint}".encode())
-    for report in reports:
-        digest.update(f"{report.id}\0{report.sha256}\0{report.source_file}\0".encode())
-    fingerprint = digest.hexdigest()
-    state = cache_dir / "search.json" if cache_dir else None
-    if state is not None:
-        try:
-            previous = json.loads(state.read_text(encoding="utf-8"))
-            if previous["fingerprint"] == fingerprint:
-                return {path: (docs / path).read_bytes() for path in previous["files"]}
-        except (OSError, ValueError, KeyError, TypeError):
-            pass  # no usable state: build the index
-    files = search.index_files(reports, docs / search.INDEX_DIR)
-    if state is not None:
-        state.parent.mkdir(parents=True, exist_ok=True)
-        state.write_text(json.dumps({"fingerprint": fingerprint, "files": sorted(files)}), encoding="utf-8")
-    return files
+def _search_files(reports: list[Report], docs: Path) -> dict[str, bytes]:
+    """The search index, updated from the one the previous build left in docs/search/."""
+    return search.index_files(reports, docs / search.INDEX_DIR)
 
 
 def render_site(reports: list[Report], skipped, slogans: Index, cited: Index, settings: Settings) -> dict[str, str]:

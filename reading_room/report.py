@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 
 from . import index
 from .clean import Removal, clean, furniture_key
@@ -41,24 +42,18 @@ class Report:
     def url(self) -> str:
         return f"reports/{self.id}/"
 
-    @property
+    @cached_property
     def characters(self) -> int:
         """Characters of body text, white space excluded."""
-        if "_characters" not in self.__dict__:
-            self.__dict__["_characters"] = sum(len(_SPACE.sub("", b.text)) for b in self.blocks)
-        return self.__dict__["_characters"]
+        return sum(len(_SPACE.sub("", b.text)) for b in self.blocks)
 
     @property
     def headings(self) -> list[Block]:
         return [b for b in self.blocks if b.kind == "heading"]
 
+    @cached_property
     def index_source(self) -> index.Source:
-        """The report as the index sees it: blocks with the headings above them (computed once)."""
-        if "_index_source" not in self.__dict__:
-            self.__dict__["_index_source"] = self._make_index_source()
-        return self.__dict__["_index_source"]
-
-    def _make_index_source(self) -> index.Source:
+        """The report as the index sees it: blocks with the headings above them."""
         path: list[Block] = []
         blocks = []
         for block in self.blocks:
