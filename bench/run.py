@@ -216,24 +216,38 @@ def bench(n: int, args) -> dict:
         project / "docs" / "reports" / f"{victim_id}.md").exists()
     if args.properdocs:
         print(f"[{n}] ProperDocs", file=sys.stderr, flush=True)
-        try:
-            row["properdocs"], _ = run([args.properdocs, "build", "--site-dir", str(out / "site-properdocs")],
-                                       project, log)
-        except RuntimeError as err:
-            print(err, file=sys.stderr)
-            row["properdocs"] = None
+        engine_build(row, "properdocs", [args.properdocs, "build", "--site-dir", str(out / "site-properdocs")],
+                     project, out / "site-properdocs", log)
     if args.zensical:
         print(f"[{n}] Zensical", file=sys.stderr, flush=True)
-        try:
-            row["zensical"], _ = run([args.zensical, "build", "--clean"], project, log)
-        except RuntimeError as err:
-            print(err, file=sys.stderr)
-            row["zensical"] = None
+        # Zensical has no --site-dir and wants the config and site inside the project
+        config = project / "mkdocs.zensical.yml"
+        config.write_text((project / "mkdocs.yml").read_text(encoding="utf-8").replace(
+            "\nsite_dir: site\n", "\nsite_dir: .site-zensical\n"), encoding="utf-8")
+        engine_build(row, "zensical", [args.zensical, "build", "--clean", "-f", config.name],
+                     project, project / ".site-zensical", log)
     if not args.no_plain:
         plain = plain_project(project, out / "plain")
         print(f"[{n}] plain MkDocs + Material + jieba", file=sys.stderr, flush=True)
         row["plain"], row["plain_mem"] = run([py, "-m", "mkdocs", "build", "-q"], plain, log)
     return row
+
+
+def html_pages(site: Path) -> set[str]:
+    return {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
+
+
+def engine_build(row: dict, name: str, cmd: list[str], project: Path, site: Path, log: Path) -> None:
+    """Time another engine on the generated docs/, and say whether it made the same pages."""
+    try:
+        row[name], _ = run(cmd, project, log)
+    except RuntimeError as err:
+        print(err, file=sys.stderr)
+        row[name] = None
+        return
+    ours, theirs = html_pages(project / "site"), html_pages(site)
+    row[name + "_pages"] = "same pages" if ours == theirs else (
+        f"{len(ours - theirs)} missing, {len(theirs - ours)} extra of {len(ours):,}")
 
 
 def table(rows: list[dict], args) -> str:
@@ -258,10 +272,9 @@ def table(rows: list[dict], args) -> str:
                  f"{r['one'] / r['full']:.2f}",
                  mb(max(r["full_mem"], r["noop_mem"], r["one_mem"])),
                  f"{r['site_mb']:.0f} MB ({r['pages']:,} pages)", f"{r['median_kb']:.1f} kB"]
-        if args.properdocs:
-            cells.append(s(r.get("properdocs")))
-        if args.zensical:
-            cells.append(s(r.get("zensical")))
+        for engine in ("properdocs", "zensical"):
+            if getattr(args, engine):
+                cells.append(s(r.get(engine)) + (f" ({r[engine + '_pages']})" if r.get(engine + "_pages") else ""))
         lines.append("| " + " | ".join(cells) + " |")
     cpu = ""
     try:

@@ -29,9 +29,9 @@ def on_pre_build(config):
         return
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    from reading_room.pipeline import generate
+    from reading_room.pipeline import CACHE_DIR, generate
 
-    result = generate(ROOT / "corpus", Path(config["docs_dir"]), ROOT / ".cache")
+    result = generate(ROOT / "corpus", Path(config["docs_dir"]), ROOT / CACHE_DIR)
     for name, reason in result.skipped:
         log.warning("skipped corpus/%s: %s", name, reason)
     log.info("corpus: %d reports, %d converted", len(result.reports), result.converted)

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from .pipeline import generate
+from .pipeline import CACHE_DIR, generate
 from .progress import Progress
 from .publish import PublishError, build_site
 from .settings import SettingsError
@@ -22,7 +22,7 @@ def parse_args(argv):
     p.add_argument("--docs", type=Path, default=ROOT / "docs", help="where the Markdown pages go")
     p.add_argument("--site", type=Path, default=ROOT / "site", help="where the HTML site goes")
     p.add_argument("--config", type=Path, default=ROOT / "mkdocs.yml", help="MkDocs configuration")
-    p.add_argument("--cache", type=Path, default=ROOT / ".cache", help="conversion cache folder")
+    p.add_argument("--cache", type=Path, default=ROOT / CACHE_DIR, help="conversion cache folder")
     p.add_argument("--no-cache", action="store_true", help="convert every report again")
     p.add_argument("--docs-only", action="store_true", help="write docs/ but do not run MkDocs")
     p.add_argument("--full", action="store_true",

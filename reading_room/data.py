@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Iterator
 
 from .index import Index, context
 from .render import entry_url
@@ -79,14 +80,11 @@ def index_csv(rows: list[dict], name_field: str = "slogan") -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def data_files(reports: list[Report], slogans: Index, cited: Index, width: int) -> dict[str, bytes]:
+def data_files(reports: list[Report], slogans: Index, cited: Index, width: int) -> Iterator[tuple[str, bytes]]:
+    """The downloadable data as (path under docs/, bytes), one file at a time."""
     by_id = {r.id: r for r in reports}
-    slogan_rows = index_json(slogans, by_id, width)
-    cited_rows = index_json(cited, by_id, width)
-    return {
-        "data/reports.json": _json(reports_json(reports)),
-        "data/slogans.json": _json(slogan_rows),
-        "data/slogans.csv": index_csv(slogan_rows),
-        "data/cited.json": _json(cited_rows),
-        "data/cited.csv": index_csv(cited_rows, "document"),
-    }
+    yield "data/reports.json", _json(reports_json(reports))
+    for idx, name, name_field in ((slogans, "slogans", "slogan"), (cited, "cited", "document")):
+        rows = index_json(idx, by_id, width)
+        yield f"data/{name}.json", _json(rows)
+        yield f"data/{name}.csv", index_csv(rows, name_field)

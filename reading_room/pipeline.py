@@ -18,6 +18,7 @@ import traceback
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from . import data, render, search
 from . import index as index_module
@@ -31,6 +32,8 @@ log = logging.getLogger("reading_room")
 
 # Bump when a change to the code changes what conversion produces: it invalidates the cache.
 PIPELINE_VERSION = "1"
+# Not ".cache": Zensical keeps its own cache there and `zensical build --clean` empties it.
+CACHE_DIR = ".build-cache"
 PARALLEL_THRESHOLD = 24  # below this many conversions a process pool costs more than it saves
 
 
@@ -240,15 +243,20 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
 
     if progress:
         progress.stage("render")
-    pages = render_site(reports, skipped, slogans, cited, settings)
-    files: dict[str, bytes] = {path: text.encode("utf-8") for path, text in pages.items()}
-    files.update(data.data_files(reports, slogans, cited, settings.index.context))
-    files.update(search_files())
-    for report in reports:
-        files[f"raw/{report.id}.txt"] = (corpus / report.source_file).read_bytes()
-    changed = write_tree(docs, files)
+    changed = write_tree(docs, _generated_files(corpus, reports, skipped, slogans, cited, settings, search_files))
     _write_json(cache_dir, "pinyin.json", dict(sorted(index_module.PINYIN.items())))
     return Generated(reports, skipped, slogans, cited, converted, changed)
+
+
+def _generated_files(corpus, reports, skipped, slogans, cited, settings, search_files):
+    """Every generated file as (path under docs/, bytes), one at a time: the whole of
+    docs/ (hundreds of MB at thousands of reports) is never held in memory at once."""
+    for path, text in render_site(reports, skipped, slogans, cited, settings):
+        yield path, text.encode("utf-8")
+    yield from data.data_files(reports, slogans, cited, settings.index.context)
+    yield from search_files().items()
+    for report in reports:
+        yield f"raw/{report.id}.txt", (corpus / report.source_file).read_bytes()
 
 
 def _read_json(cache_dir: Path | None, name: str) -> dict:
@@ -307,7 +315,9 @@ def _search_files(reports: list[Report], docs: Path) -> dict[str, bytes]:
     return search.index_files(reports, docs / search.INDEX_DIR)
 
 
-def render_site(reports: list[Report], skipped, slogans: Index, cited: Index, settings: Settings) -> dict[str, str]:
+def render_site(reports: list[Report], skipped, slogans: Index, cited: Index,
+                settings: Settings) -> Iterator[tuple[str, str]]:
+    """Every generated Markdown page as (path under docs/, text), one page at a time."""
     by_id = {r.id: r for r in reports}
     links: dict[str, dict[str, list[tuple[int, int, str]]]] = {r.id: {} for r in reports}
     for idx in (slogans, cited):
@@ -319,22 +329,24 @@ def render_site(reports: list[Report], skipped, slogans: Index, cited: Index, se
     for per_report in links.values():
         for spans in per_report.values():
             spans.sort()
-    pages: dict[str, str] = {"index.md": render.home_page(reports, skipped, slogans, cited)}
+    yield "index.md", render.home_page(reports, skipped, slogans, cited)
     for report in reports:
-        pages[f"reports/{report.id}.md"] = render.report_page(report, links[report.id])
-    pages.update(render.listing_pages(reports))
-    pages.update(render.cleaning_pages(reports))
+        yield f"reports/{report.id}.md", render.report_page(report, links.pop(report.id))
+    yield from render.listing_pages(reports).items()
+    yield from render.cleaning_pages(reports).items()
     for idx in (slogans, cited):
-        pages.update(render.index_pages(idx, by_id, settings.index.context, settings.index.uses_per_page))
-    return pages
+        yield from render.index_pages(idx, by_id, settings.index.context, settings.index.uses_per_page).items()
 
 
-def write_tree(docs: Path, files: dict[str, bytes]) -> list[str]:
+def write_tree(docs: Path, files: Iterable[tuple[str, bytes]]) -> list[str]:
     """Write generated files, touching only those whose bytes changed (so MkDocs'
     dirty builds and ``mkdocs serve`` see only real changes), and remove generated
-    files that are no longer produced. Hand-written files are never touched."""
+    files that are no longer produced. Hand-written files are never touched.
+    Returns the paths written or removed, sorted."""
     changed = []
-    for relative, content in sorted(files.items()):
+    written: set[str] = set()
+    for relative, content in files:
+        written.add(relative)
         path = docs / relative
         try:
             if path.read_bytes() == content:
@@ -349,12 +361,12 @@ def write_tree(docs: Path, files: dict[str, bytes]) -> list[str]:
             continue
         for path in sorted(root.rglob("*"), reverse=True):
             relative = path.relative_to(docs).as_posix()
-            if path.is_file() and relative not in files:
+            if path.is_file() and relative not in written:
                 path.unlink()
                 changed.append(relative)
             elif path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
-    return changed
+    return sorted(changed)
 
 
 def clear_cache(cache_dir: Path) -> None:
