@@ -72,9 +72,15 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+# The site's search is its own index (reading_room/search.py, report text only). An engine
+# that brings a search of its own (Zensical always does) is told to leave every page out.
+ENGINE_SEARCH_OFF = {"search": {"exclude": True}}
+
+
 def front_matter(data: dict) -> str:
     """YAML front matter, written by PyYAML's safe dumper: the C one (libyaml, the same
     output, 8 times faster) where PyYAML has it, else ``yaml.safe_dump`` itself."""
+    data = {**data, **ENGINE_SEARCH_OFF}
     options = dict(allow_unicode=True, sort_keys=False, width=1000)
     if hasattr(yaml, "CSafeDumper"):
         text = yaml.dump(data, Dumper=yaml.CSafeDumper, **options)
@@ -247,7 +253,7 @@ def cleaning_pages(reports: list[Report]) -> dict[str, str]:
         for item in r.removed:
             totals[item.rule] += 1
         body = [
-            front_matter({"title": f"清洗记录：{r.title}", "search": {"exclude": True}}),
+            front_matter({"title": f"清洗记录：{r.title}"}),
             f"# 清洗记录：{md_escape(r.title)}\n",
             f"[返回报告]({md_rel(url, r.url)}) · 源文件 <code>{html.escape(r.source_file)}</code> · 编码 {r.encoding} · "
             f"SHA-256 `{r.sha256[:16]}…` · [下载原文]({md_rel(url, 'raw/' + r.id + '.txt')})\n",
@@ -269,7 +275,7 @@ def cleaning_pages(reports: list[Report]) -> dict[str, str]:
         )
     rules = ["| 规则 | 删除行数 |", "| --- | ---: |"] + [f"| `{k}` | {v} |" for k, v in sorted(totals.items())]
     pages["cleaning/index.md"] = "\n".join([
-        front_matter({"title": "清洗日志", "search": {"exclude": True}}),
+        front_matter({"title": "清洗日志"}),
         "# 清洗日志\n",
         "清洗规则见 `corpus/boilerplate.yml`；每篇报告删除的内容逐行列出，原文可下载核对。\n",
         "## 按规则\n", "\n".join(rules) + "\n", "## 按报告\n", "\n".join(rows) + "\n",

@@ -6,51 +6,23 @@ report containing the query must be listed, and none that lacks it.
 """
 from __future__ import annotations
 
-import functools
-import html
 import re
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+from browsing import ARGS, CHROMIUM, search, serve, texts
 
 if not CHROMIUM.exists():
     pytest.skip("Debian's chromium is not installed (/usr/bin/chromium): .ci/run installs it",
                 allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
-SPACE = re.compile(r"[\s\u3000\ufeff\u200b]+")
-BLOCK = re.compile(r"<(h[1-6]|p)\b[^>]*>(.*?)</\1>", re.S)
-
-
-def texts(site: Path) -> dict[str, str]:
-    """Report URL -> its headings and paragraphs as shown, white space removed, one block a line."""
-    out = {}
-    for path in sorted((site / "reports").glob("*/index.html")):
-        page = path.read_text(encoding="utf-8")
-        body = page[page.index("data-pagefind-body"):]
-        body = re.sub(r'<div class="report-meta".*?</div>', "", body, flags=re.S)
-        body = re.sub(r'<a class="headerlink"[^>]*>.*?</a>', "", body, flags=re.S)
-        blocks = [SPACE.sub("", html.unescape(re.sub(r"<[^>]+>", "", m.group(2)))) for m in BLOCK.finditer(body)]
-        out[f"reports/{path.parent.name}/"] = "\n".join(blocks)
-    return out
-
 
 @pytest.fixture(scope="module")
 def served(sample_build):
-    handler = functools.partial(type("Quiet", (SimpleHTTPRequestHandler,), {"log_message": lambda *a: None}),
-                                directory=str(sample_build.site))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_port}/", texts(sample_build.site)
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(sample_build.site) as base:
+        yield base, texts(sample_build.site)
 
 
 @pytest.fixture(scope="module")
@@ -76,25 +48,6 @@ def page(browser, served):
     assert not pg.foreign, f"requests left the site: {pg.foreign}"
     assert not pg.errors, f"script errors: {pg.errors}"
     context.close()
-
-
-def search(pg, query: str) -> list[str]:
-    """Type ``query`` into the box (opened with "/"); every listed report URL once all are confirmed."""
-    if not pg.evaluate("document.getElementById('__search').checked"):
-        pg.keyboard.press("/")
-    pg.wait_for_selector("#rr-search-input:focus")
-    pg.fill("#rr-search-input", "")
-    pg.keyboard.insert_text(query)
-    pg.wait_for_function(
-        """q => { const m = document.querySelector('#rr-search-result .md-search-result__meta').textContent;
-                  return m.includes('“' + q + '”'); }""", arg=query)
-    while pg.locator(".rr-more__button").count():
-        pg.click(".rr-more__button")
-    pg.wait_for_function(
-        """() => [...document.querySelectorAll('#rr-search-result .md-search-result__item:not(.rr-more)')]
-                 .every(li => li.classList.contains('rr-confirmed'))""")
-    return pg.eval_on_selector_all("#rr-search-result .md-search-result__item[data-url]",
-                                   "items => items.map(li => li.dataset.url)")
 
 
 QUERIES = ["三会一课", "堡垒", "民主评议党员", "初心", "疫情防控", "政治轮训", "不忘初心、牢记使命", "四个意识"]

@@ -147,6 +147,10 @@
   var result = document.getElementById("rr-search-result");
   var filterBox = document.getElementById("rr-search-filters");
   if (!toggle || !input || !result) return;
+  // Material styles this markup; a theme that draws its own search box (Zensical's) does
+  // not, and then search.css lays the box out itself.
+  var box = input.closest(".rr-search"), output = box && box.querySelector(".md-search__output");
+  if (output && getComputedStyle(output).position === "static") box.classList.add("rr-search--standalone");
   var info = result.querySelector(".md-search-result__meta");
   var list = result.querySelector(".md-search-result__list");
   var selects = [];
