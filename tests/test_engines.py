@@ -5,6 +5,7 @@ Material for MkDocs reaches end of life in May 2027; this keeps the way out open
 """
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -107,7 +108,6 @@ def test_search_box_is_laid_out_and_finds_under_both_engines(sample_build, zensi
 def test_zensical_own_search_index_leaves_generated_pages_out(sample_build, zensical_site):
     """Zensical always builds a search index of its own; every generated page tells it to leave
     the page out (the site's search is reading_room/search.py), so it stays small at any corpus size."""
-    import json
     items = json.loads((zensical_site / "search.json").read_text(encoding="utf-8"))["items"]
     generated = {p.parent.relative_to(sample_build.site).as_posix() + "/"
                  for p in sample_build.site.rglob("index.html") if p.parent != sample_build.site}
