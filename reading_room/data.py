@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Iterator
 
 from .index import Index, context
 from .render import entry_url
@@ -80,11 +79,15 @@ def index_csv(rows: list[dict], name_field: str = "slogan") -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def data_files(reports: list[Report], slogans: Index, cited: Index, width: int) -> Iterator[tuple[str, bytes]]:
-    """The downloadable data as (path under docs/, bytes), one file at a time."""
-    by_id = {r.id: r for r in reports}
-    yield "data/reports.json", _json(reports_json(reports))
-    for idx, name, name_field in ((slogans, "slogans", "slogan"), (cited, "cited", "document")):
-        rows = index_json(idx, by_id, width)
-        yield f"data/{name}.json", _json(rows)
-        yield f"data/{name}.csv", index_csv(rows, name_field)
+def reports_file(reports: list[Report]) -> bytes:
+    """data/reports.json"""
+    return _json(reports_json(reports))
+
+
+NAME_FIELDS = {"slogans": "slogan", "cited": "document"}
+
+
+def index_files(idx: Index, reports: dict[str, Report], width: int) -> dict[str, bytes]:
+    """data/<kind>.json and data/<kind>.csv, made from the same rows."""
+    rows = index_json(idx, reports, width)
+    return {f"data/{idx.kind}.json": _json(rows), f"data/{idx.kind}.csv": index_csv(rows, NAME_FIELDS[idx.kind])}

@@ -13,7 +13,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 import ahocorasick
 
@@ -94,8 +94,9 @@ class Source:
     blocks: tuple[Block, ...]
 
 
-@dataclass(frozen=True)
-class Use:
+class Use(NamedTuple):
+    """One use of a formulation. A tuple: a corpus has hundreds of thousands, and
+    the pipeline digests them to tell which pages changed."""
     report: str
     anchor: str
     start: int  # the formulation's span in the block text (quotes excluded)
@@ -157,18 +158,23 @@ def _accept(form: str, kind: str, settings: IndexSettings) -> bool:
 
 
 def build_index(sources: list[Source], kind: str, settings: IndexSettings,
-                memo: dict | None = None, memo_out: dict | None = None) -> Index:
+                memo: dict | None = None, memo_out: dict | None = None,
+                fingerprints: list[str] | None = None) -> Index:
     """The index of one kind ("slogans" or "cited") over every report.
 
     ``memo`` holds each report's uses from an earlier build, keyed by the report's
-    text and the settings (and, for unquoted uses, the set of known formulations);
+    text and the settings (and, for unquoted uses, the set of known formulations),
+    and the word-boundary decisions of each report's last scan (so an edited report,
+    or a new formulation, sends jieba only the sentences it has not seen);
     ``memo_out`` receives the entries this build used, to be kept for the next one.
-    So a rebuild with one report changed scans only that report.
+    So a rebuild with one report changed scans only that report. ``fingerprints``,
+    one per source, stand for the reports' text in those keys (by default a digest
+    of it; the pipeline passes its conversion cache keys, which it has already).
     """
     memo = memo if memo is not None else {}
     memo_out = memo_out if memo_out is not None else {}
     tag = _settings_tag(kind, settings)
-    prints = [_fingerprint(source) for source in sources]
+    prints = fingerprints or [_fingerprint(source) for source in sources]
     entries: dict[str, Entry] = {}
 
     def add(uses: list[list], report: str) -> None:
@@ -190,11 +196,15 @@ def build_index(sources: list[Source], kind: str, settings: IndexSettings,
         keyset = hashlib.blake2b("\0".join(keys).encode("utf-8"), digest_size=8).hexdigest()
         automaton = None
         for source, fp in zip(sources, prints):
-            name = f"u:{tag}:{keyset}:{fp}"
+            name, words = f"u:{tag}:{keyset}:{fp}", f"w:{tag}:{source.report}"
             if name not in memo:
                 automaton = automaton or _automaton(keys)
-                memo[name] = _unquoted_uses(source, automaton) if automaton else []
+                decided: dict[str, int] = {}
+                memo[name] = _unquoted_uses(source, automaton, memo.get(words, {}), decided) if automaton else []
+                memo[words] = decided
             memo_out[name] = memo[name]
+            if words in memo:
+                memo_out[words] = memo[words]
             add(memo[name], source.report)
 
     for entry in entries.values():
@@ -209,9 +219,20 @@ def build_index(sources: list[Source], kind: str, settings: IndexSettings,
 
 
 def _settings_tag(kind: str, settings: IndexSettings) -> str:
-    fields = [kind, INDEX_VERSION, settings.min_length, settings.max_length, settings.unquoted_min_length,
+    fields = [kind, INDEX_VERSION, _jieba_version(), settings.min_length, settings.max_length, settings.unquoted_min_length,
               sorted(settings.stop), sorted(settings.merges), settings.cited_min_length, settings.cited_max_length]
     return hashlib.blake2b(json.dumps(fields, ensure_ascii=False).encode("utf-8"), digest_size=8).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _jieba_version() -> str:
+    """Word boundaries come from jieba's dictionary: a new jieba invalidates the memo."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("jieba")
+    except metadata.PackageNotFoundError:
+        return "-"
 
 
 def _fingerprint(source: Source) -> str:
@@ -244,8 +265,14 @@ def _automaton(keys: list[str]):
     return automaton
 
 
-def _unquoted_uses(source: Source, automaton) -> list[list]:
-    """Unquoted uses of known formulations, at word boundaries only."""
+def _unquoted_uses(source: Source, automaton, known: dict[str, int] | None = None,
+                   decided: dict[str, int] | None = None) -> list[list]:
+    """Unquoted uses of known formulations, at word boundaries only.
+
+    ``known`` holds earlier word-boundary decisions (see ``_boundary_key``); every
+    decision this scan makes or reuses is put in ``decided``."""
+    known = known if known is not None else {}
+    decided = decided if decided is not None else {}
     uses = []
     for position, block in enumerate(source.blocks):
         # any quoted stretch, formulation or not, is excluded from unquoted matching
@@ -255,16 +282,33 @@ def _unquoted_uses(source: Source, automaton) -> list[list]:
             start = end - len(key)
             if any(s - 1 <= start and end <= e + 1 for s, e in spans):
                 continue  # inside (or exactly) a quotation: counted as quoted or not a use
-            if _at_word_boundaries(block.text, start, end):
+            case = _boundary_key(block.text, start, end)
+            if case not in known:
+                known[case] = int(_at_word_boundaries(block.text, start, end))
+            decided[case] = known[case]
+            if decided[case]:
                 uses.append([key, block.anchor, start, end, False, block.text[start:end], position])
     return uses
 
 
-def _at_word_boundaries(text: str, start: int, end: int) -> bool:
-    """Whether jieba, reading the sentence around the match, cuts at both ends of it."""
+def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause around text[start:end]: from the punctuation before it to the one after."""
     left = max(text.rfind(ch, 0, start) for ch in "。！？；，、：") + 1
     stops = [i for i in (text.find(ch, end) for ch in "。！？；，、：") if i >= 0]
-    right = min(stops) if stops else len(text)
+    return left, min(stops) if stops else len(text)
+
+
+def _boundary_key(text: str, start: int, end: int) -> str:
+    """Everything ``_at_word_boundaries`` reads: the clause, the match's place in it and
+    the characters either side (jieba's answer for them never changes)."""
+    left, right = _sentence_around(text, start, end)
+    case = f"{start - left}:{end - left}:{text[start - 1:start]}:{text[end:end + 1]}:{text[left:right]}"
+    return hashlib.blake2b(case.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def _at_word_boundaries(text: str, start: int, end: int) -> bool:
+    """Whether jieba, reading the sentence around the match, cuts at both ends of it."""
+    left, right = _sentence_around(text, start, end)
     sentence = text[left:right]
     cuts = segment.boundaries(sentence)
     if (start - left) not in cuts or (end - left) not in cuts:

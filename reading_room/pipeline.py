@@ -13,12 +13,11 @@ import json
 import logging
 import multiprocessing
 import os
-import shutil
 import traceback
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterator
 
 from . import data, render, search
 from . import index as index_module
@@ -27,6 +26,7 @@ from .decode import DecodeError, decode_bytes
 from .index import Index, build_index, slugify
 from .report import Report, convert, furniture_lines
 from .settings import Settings, load_settings
+from .writer import Deferred, RenderMemo, code_version, digest, write_tree
 
 log = logging.getLogger("reading_room")
 
@@ -92,7 +92,17 @@ def _convert_job(job):
         return None, f"internal error while converting: {type(err).__name__}: {err}"
 
 
-def convert_corpus(corpus: Path, cache_dir: Path | None, progress=None, jobs: int | None = None):
+@dataclass
+class Conversion:
+    settings: Settings
+    reports: list[Report]
+    skipped: list[tuple[str, str]]
+    converted: int  # reports converted this run (the rest came from the cache)
+    # report id -> its cache key: a digest of everything the converted report is made from
+    keys: dict[str, str]
+
+
+def convert_corpus(corpus: Path, cache_dir: Path | None, progress=None, jobs: int | None = None) -> Conversion:
     """Convert every report, from the cache where the input is unchanged.
 
     The corpus-wide furniture lines need every report's short lines; those are
@@ -166,7 +176,11 @@ def convert_corpus(corpus: Path, cache_dir: Path | None, progress=None, jobs: in
         progress.done("convert")
     ordered = [reports[s.relative] for s in sources if s.relative in reports]
     skipped.sort()
-    return settings, ordered, skipped, len(todo) - sum(1 for _, (r, _) in outcomes if r is None)
+    return Conversion(
+        settings, ordered, skipped,
+        converted=len(todo) - sum(1 for _, (r, _) in outcomes if r is None),
+        keys={reports[s.relative].id: keys[s.relative] for s in sources if s.relative in reports},
+    )
 
 
 def _tick(pairs, progress):
@@ -229,7 +243,8 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
              jobs: int | None = None) -> Generated:
     """Regenerate every generated page and data file under docs/ from corpus/."""
     index_module.PINYIN.update(_read_json(cache_dir, "pinyin.json"))
-    settings, reports, skipped, converted = convert_corpus(corpus, cache_dir, progress, jobs)
+    conversion = convert_corpus(corpus, cache_dir, progress, jobs)
+    settings, reports = conversion.settings, conversion.reports
     if progress:
         progress.stage("search index (alongside the next stages)")
     search_files = _start_search(reports, docs, jobs)
@@ -237,26 +252,64 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
     if progress:
         progress.stage("index")
     memo, memo_out = _read_json(cache_dir, "index-memo.json"), {}
-    slogans = build_index(sources, "slogans", settings.index, memo, memo_out)
-    cited = build_index(sources, "cited", settings.index, memo, memo_out)
+    keys = [conversion.keys[r.id] for r in reports]
+    slogans = build_index(sources, "slogans", settings.index, memo, memo_out, keys)
+    cited = build_index(sources, "cited", settings.index, memo, memo_out, keys)
     _write_json(cache_dir, "index-memo.json", memo_out)
 
     if progress:
         progress.stage("render")
-    changed = write_tree(docs, _generated_files(corpus, reports, skipped, slogans, cited, settings, search_files))
+    render_memo = RenderMemo.load(cache_dir, digest(code_version(), settings.fingerprint, str(docs.resolve())))
+    files = _generated_files(corpus, conversion, slogans, cited, search_files)
+    changed = write_tree(docs, files, render_memo)
+    render_memo.save(cache_dir)
     _write_json(cache_dir, "pinyin.json", dict(sorted(index_module.PINYIN.items())))
-    return Generated(reports, skipped, slogans, cited, converted, changed)
+    return Generated(reports, conversion.skipped, slogans, cited, conversion.converted, changed)
 
 
-def _generated_files(corpus, reports, skipped, slogans, cited, settings, search_files):
-    """Every generated file as (path under docs/, bytes), one at a time: the whole of
-    docs/ (hundreds of MB at thousands of reports) is never held in memory at once."""
-    for path, text in render_site(reports, skipped, slogans, cited, settings):
-        yield path, text.encode("utf-8")
-    yield from data.data_files(reports, slogans, cited, settings.index.context)
+def _generated_files(corpus: Path, conversion: Conversion, slogans: Index, cited: Index, search_files):
+    """Every generated file as (path under docs/, bytes or Deferred), one at a time: the
+    whole of docs/ (hundreds of MB at thousands of reports) is never held in memory at once."""
+    reports, keys = conversion.reports, conversion.keys
+    for path, page in render_site(conversion, slogans, cited):
+        yield path, page.encode("utf-8") if isinstance(page, str) else page
+    yield from data_files(reports, keys, slogans, cited, conversion.settings.index.context)
     yield from search_files().items()
     for report in reports:
-        yield f"raw/{report.id}.txt", (corpus / report.source_file).read_bytes()
+        yield f"raw/{report.id}.txt", Deferred(keys[report.id], (corpus / report.source_file).read_bytes)
+
+
+def _encoded(make, *args):
+    """A Deferred's maker for a page: the page's text, as UTF-8."""
+    return lambda: make(*args).encode("utf-8")
+
+
+def _entry_digests(idx: Index, keys: dict[str, str]) -> dict[str, str]:
+    """entry key -> digest of all it shows: its counts and forms, every use, and the reports used."""
+    return {
+        entry.key: digest(idx.kind, entry.key, entry.display, entry.slug, sorted(entry.variants.items()),
+                          entry.uses, *sorted({keys[u.report] for u in entry.uses}))
+        for entry in idx.entries
+    }
+
+
+def data_files(reports: list[Report], keys: dict[str, str], slogans: Index, cited: Index,
+               width: int) -> Iterator[tuple[str, Deferred]]:
+    """The downloadable data, each file made again only when a report or an entry in it changed."""
+    by_id = {r.id: r for r in reports}
+    yield "data/reports.json", Deferred(digest(*(keys[r.id] for r in reports)),
+                                        lambda: data.reports_file(reports))
+    for idx in (slogans, cited):
+        inputs = digest(width, *_entry_digests(idx, keys).values())
+        made: dict[str, bytes] = {}  # the JSON and the CSV come from the same rows: made together
+
+        def make(path: str, idx=idx, made=made) -> bytes:
+            if not made:
+                made.update(data.index_files(idx, by_id, width))
+            return made.pop(path)
+
+        for path in (f"data/{idx.kind}.json", f"data/{idx.kind}.csv"):
+            yield path, Deferred(digest(path, inputs), lambda path=path, make=make: make(path))
 
 
 def _read_json(cache_dir: Path | None, name: str) -> dict:
@@ -315,9 +368,13 @@ def _search_files(reports: list[Report], docs: Path) -> dict[str, bytes]:
     return search.index_files(reports, docs / search.INDEX_DIR)
 
 
-def render_site(reports: list[Report], skipped, slogans: Index, cited: Index,
-                settings: Settings) -> Iterator[tuple[str, str]]:
-    """Every generated Markdown page as (path under docs/, text), one page at a time."""
+def render_site(conversion: Conversion, slogans: Index, cited: Index) -> Iterator[tuple[str, str | Deferred]]:
+    """Every generated Markdown page as (path under docs/, text or Deferred), one page at a time.
+
+    Pages made from one report (its page, its cleaning record) or one entry's uses
+    are Deferred, each with the digest of its inputs: ``write_tree`` renders them only
+    when those changed. Overviews, which list every report or entry, are always made."""
+    reports, keys, settings = conversion.reports, conversion.keys, conversion.settings
     by_id = {r.id: r for r in reports}
     links: dict[str, dict[str, list[tuple[int, int, str]]]] = {r.id: {} for r in reports}
     for idx in (slogans, cited):
@@ -329,45 +386,21 @@ def render_site(reports: list[Report], skipped, slogans: Index, cited: Index,
     for per_report in links.values():
         for spans in per_report.values():
             spans.sort()
-    yield "index.md", render.home_page(reports, skipped, slogans, cited)
+    yield "index.md", render.home_page(reports, conversion.skipped, slogans, cited)
     for report in reports:
-        yield f"reports/{report.id}.md", render.report_page(report, links.pop(report.id))
+        own = links.pop(report.id)
+        yield (f"reports/{report.id}.md",
+               Deferred(digest(keys[report.id], sorted(own.items())), _encoded(render.report_page, report, own)))
     yield from render.listing_pages(reports).items()
-    yield from render.cleaning_pages(reports).items()
+    yield "cleaning/index.md", render.cleaning_index(reports)
+    for report in reports:
+        yield f"cleaning/{report.id}.md", Deferred(keys[report.id], _encoded(render.cleaning_page, report))
+    width, per_page = settings.index.context, settings.index.uses_per_page
     for idx in (slogans, cited):
-        yield from render.index_pages(idx, by_id, settings.index.context, settings.index.uses_per_page).items()
-
-
-def write_tree(docs: Path, files: Iterable[tuple[str, bytes]]) -> list[str]:
-    """Write generated files, touching only those whose bytes changed (so MkDocs'
-    dirty builds and ``mkdocs serve`` see only real changes), and remove generated
-    files that are no longer produced. Hand-written files are never touched.
-    Returns the paths written or removed, sorted."""
-    changed = []
-    written: set[str] = set()
-    for relative, content in files:
-        written.add(relative)
-        path = docs / relative
-        try:
-            if path.read_bytes() == content:
-                continue
-        except OSError:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
-        changed.append(relative)
-    for top in render.GENERATED_DIRS:
-        root = docs / top
-        if not root.exists():
-            continue
-        for path in sorted(root.rglob("*"), reverse=True):
-            relative = path.relative_to(docs).as_posix()
-            if path.is_file() and relative not in written:
-                path.unlink()
-                changed.append(relative)
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
-    return sorted(changed)
-
-
-def clear_cache(cache_dir: Path) -> None:
-    shutil.rmtree(cache_dir, ignore_errors=True)
+        yield from render.index_pages(idx).items()
+        for page in render.entry_pages(idx, by_id, per_page):
+            entry = page.entry
+            shown = digest(idx.kind, entry.key, entry.display, entry.slug, sorted(entry.variants.items()),
+                           len(entry.uses), entry.report_count, sum(u.quoted for u in entry.uses),
+                           page.number, page.total, width, page.uses, *sorted({keys[u.report] for u in page.uses}))
+            yield page.path, Deferred(shown, _encoded(render.entry_page, idx.kind, page, by_id, width))

@@ -9,7 +9,7 @@ MkDocs configuration, theme overrides, hooks and MkDocs/Material versions (the
 *site fingerprint*, kept in ``.site.state.json`` beside site/), the staging
 folder starts as a copy of site/ made of hard links, and MkDocs runs with
 ``dirty=True``: it renders only the pages whose Markdown is newer than their
-HTML. ``pipeline.write_tree`` rewrites a generated page only when its bytes
+HTML. ``writer.write_tree`` rewrites a generated page only when its bytes
 changed, so a changed report rebuilds its own page and the index pages that
 mention it, nothing else. The navigation lists only hand-written section pages
 with their titles given in mkdocs.yml, so an unchanged page's HTML stays right

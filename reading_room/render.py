@@ -11,11 +11,12 @@ import html
 import posixpath
 import re
 from collections import defaultdict
-from typing import Iterable
+from dataclasses import dataclass
+from typing import Iterable, Iterator
 
 import yaml
 
-from .index import Entry, Index, context, group_order, slugify
+from .index import Entry, Index, Use, context, group_order, slugify
 from .report import Report
 
 GENERATED_DIRS = ("reports", "years", "bodies", "slogans", "cited", "cleaning", "raw", "data", "search")
@@ -243,48 +244,50 @@ def listing_pages(reports: list[Report]) -> dict[str, str]:
     return pages
 
 
-def cleaning_pages(reports: list[Report]) -> dict[str, str]:
-    """What cleaning removed, per report and rule; kept out of search."""
-    pages: dict[str, str] = {}
+def cleaning_page(r: Report) -> str:
+    """What cleaning removed from one report, line by line, with the rule that removed it."""
+    url = f"cleaning/{r.id}/"
+    body = [
+        front_matter({"title": f"清洗记录：{r.title}"}),
+        f"# 清洗记录：{md_escape(r.title)}\n",
+        f"[返回报告]({md_rel(url, r.url)}) · 源文件 <code>{html.escape(r.source_file)}</code> · 编码 {r.encoding} · "
+        f"SHA-256 `{r.sha256[:16]}…` · [下载原文]({md_rel(url, 'raw/' + r.id + '.txt')})\n",
+    ]
+    if r.overridden:
+        body.append("目录文件（catalog.yml）设定的字段：" + "、".join(r.overridden) + "\n")
+    if r.warnings:
+        body.append("## 提示\n\n" + "\n".join(f"- {md_escape(w)}" for w in r.warnings) + "\n")
+    body.append("## 删除的内容\n")
+    if r.removed:
+        body.append("| 行 | 规则 | 内容 |\n| ---: | --- | --- |")
+        body.extend(f"| {item.line} | `{item.rule}` | {md_escape(item.text)} |" for item in r.removed)
+    else:
+        body.append("（无）")
+    return "\n".join(body) + "\n"
+
+
+def cleaning_index(reports: list[Report]) -> str:
+    """The cleaning log: removals per rule across the corpus, and per report."""
     totals: dict[str, int] = defaultdict(int)
     rows = ["| 报告 | 编码 | 删除 | 提示 |", "| --- | --- | ---: | --- |"]
     for r in sort_reports(reports):
-        url = f"cleaning/{r.id}/"
         for item in r.removed:
             totals[item.rule] += 1
-        body = [
-            front_matter({"title": f"清洗记录：{r.title}"}),
-            f"# 清洗记录：{md_escape(r.title)}\n",
-            f"[返回报告]({md_rel(url, r.url)}) · 源文件 <code>{html.escape(r.source_file)}</code> · 编码 {r.encoding} · "
-            f"SHA-256 `{r.sha256[:16]}…` · [下载原文]({md_rel(url, 'raw/' + r.id + '.txt')})\n",
-        ]
-        if r.overridden:
-            body.append("目录文件（catalog.yml）设定的字段：" + "、".join(r.overridden) + "\n")
-        if r.warnings:
-            body.append("## 提示\n\n" + "\n".join(f"- {md_escape(w)}" for w in r.warnings) + "\n")
-        body.append("## 删除的内容\n")
-        if r.removed:
-            body.append("| 行 | 规则 | 内容 |\n| ---: | --- | --- |")
-            body.extend(f"| {item.line} | `{item.rule}` | {md_escape(item.text)} |" for item in r.removed)
-        else:
-            body.append("（无）")
-        pages[url.rstrip("/") + ".md"] = "\n".join(body) + "\n"
         rows.append(
-            f"| [{md_escape(r.title)}]({md_rel('cleaning/', url)}) | {r.encoding} | {len(r.removed)} | "
+            f"| [{md_escape(r.title)}]({md_rel('cleaning/', f'cleaning/{r.id}/')}) | {r.encoding} | {len(r.removed)} | "
             f"{md_escape('；'.join(r.warnings)) if r.warnings else ''} |"
         )
     rules = ["| 规则 | 删除行数 |", "| --- | ---: |"] + [f"| `{k}` | {v} |" for k, v in sorted(totals.items())]
-    pages["cleaning/index.md"] = "\n".join([
+    return "\n".join([
         front_matter({"title": "清洗日志"}),
         "# 清洗日志\n",
         "清洗规则见 `corpus/boilerplate.yml`；每篇报告删除的内容逐行列出，原文可下载核对。\n",
         "## 按规则\n", "\n".join(rules) + "\n", "## 按报告\n", "\n".join(rows) + "\n",
     ])
-    return pages
 
 
-def index_pages(idx: Index, reports: dict[str, Report], settings_context: int, per_page: int) -> dict[str, str]:
-    """Overview, group pages and one entry page (paginated) per formulation."""
+def index_pages(idx: Index) -> dict[str, str]:
+    """The overview and group pages of an index; the entry pages are ``entry_pages``."""
     kind, title = idx.kind, INDEX_TITLES[idx.kind]
     pages: dict[str, str] = {}
     groups: dict[str, list[Entry]] = defaultdict(list)
@@ -317,18 +320,29 @@ def index_pages(idx: Index, reports: dict[str, Report], settings_context: int, p
             + [entry_line(e, group_url) for e in groups[g]]
         ) + "\n"
     pages[f"{kind}/index.md"] = "\n".join(overview) + "\n"
+    return pages
 
-    blocks = {r.id: {b.anchor: (b.text, b.path) for b in r.index_source.blocks} for r in reports.values()}
+
+@dataclass(frozen=True)
+class EntryPage:
+    """One page of an entry's uses (an entry with many uses has several)."""
+    path: str  # under docs/
+    entry: Entry
+    uses: list[Use]  # the uses on this page, in the order shown
+    number: int
+    total: int
+
+
+def entry_pages(idx: Index, reports: dict[str, Report], per_page: int) -> Iterator[EntryPage]:
+    """The pages of every entry, paginated, each to be rendered by ``entry_page``."""
     for entry in idx.entries:
         # oldest reports first: readers follow how a formulation spread
         uses = sorted(entry.uses, key=lambda u: (reports[u.report].year or 0, reports[u.report].title,
                                                  u.report, u.position, u.start))
         chunks = [uses[i:i + per_page] for i in range(0, len(uses), per_page)] or [[]]
         for number, chunk in enumerate(chunks, start=1):
-            url = entry_url(kind, entry, number)
-            pages[url.rstrip("/") + ".md"] = _entry_page(
-                idx, entry, chunk, url, number, len(chunks), reports, blocks, settings_context)
-    return pages
+            path = entry_url(idx.kind, entry, number).rstrip("/") + ".md"
+            yield EntryPage(path, entry, chunk, number, len(chunks))
 
 
 def _group_anchor(group: str) -> str:
@@ -339,9 +353,11 @@ def entry_url(kind: str, entry: Entry, page: int = 1) -> str:
     return f"{kind}/{entry.slug}/" + (f"{page}/" if page > 1 else "")
 
 
-def _entry_page(idx: Index, entry: Entry, uses, url: str, number: int, total: int,
-                reports: dict[str, Report], blocks: dict, width: int) -> str:
-    title = INDEX_TITLES[idx.kind]
+def entry_page(kind: str, page: EntryPage, reports: dict[str, Report], width: int) -> str:
+    """One page of an entry: its variants and counts, then its uses in context."""
+    entry, uses, number, total = page.entry, page.uses, page.number, page.total
+    url = entry_url(kind, entry, number)
+    title = INDEX_TITLES[kind]
     quoted = sum(1 for u in entry.uses if u.quoted)
     variants = "、".join(
         f"{md_escape(form)}（{count}）" if count else f"{md_escape(form)}（仅无引号）"
@@ -350,13 +366,13 @@ def _entry_page(idx: Index, entry: Entry, uses, url: str, number: int, total: in
     parts = [
         front_matter({"title": entry.display}),
         f"# {md_escape(entry.display)}\n",
-        f"[← {title}]({md_rel(url, idx.kind + '/')}) · {entry.report_count} 篇报告 · {len(entry.uses)} 处使用"
+        f"[← {title}]({md_rel(url, kind + '/')}) · {entry.report_count} 篇报告 · {len(entry.uses)} 处使用"
         f"（引号内 {quoted} 处，无引号 {len(entry.uses) - quoted} 处）\n",
         f"写法：{variants}\n",
     ]
     if total > 1:
         nav = " ".join(
-            f"**{n}**" if n == number else f"[{n}]({md_rel(url, entry_url(idx.kind, entry, n))})"
+            f"**{n}**" if n == number else f"[{n}]({md_rel(url, entry_url(kind, entry, n))})"
             for n in range(1, total + 1)
         )
         parts.append(f"第 {number} / {total} 页：{nav}\n")
@@ -364,9 +380,9 @@ def _entry_page(idx: Index, entry: Entry, uses, url: str, number: int, total: in
     parts.append(f'<ol class="kwic" start="{first}">')
     for use in uses:
         report = reports[use.report]
-        text, path = blocks[report.id][use.anchor]
-        left, match, right = context(text, use.start, use.end, width)
-        path_text = " › ".join(_short(p) for p in path)
+        block = report.index_blocks[use.anchor]
+        left, match, right = context(block.text, use.start, use.end, width)
+        path_text = " › ".join(_short(p) for p in block.path)
         mark = "" if use.quoted else '<span class="unquoted" title="无引号">无引号</span> '
         parts.append(
             f'<li><span class="kwic-line">{mark}…{html.escape(left)}<mark>{html.escape(match)}</mark>'

@@ -66,6 +66,11 @@ class Report:
                 blocks.append(index.Block(block.anchor, block.text, tuple(b.text for b in path)))
         return index.Source(self.id, self.url, self.title, tuple(blocks))
 
+    @cached_property
+    def index_blocks(self) -> dict[str, index.Block]:
+        """The index's blocks by anchor (index pages show a use with its heading path)."""
+        return {b.anchor: b for b in self.index_source.blocks}
+
     def to_dict(self) -> dict:
         return asdict(self)
 

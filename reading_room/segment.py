@@ -1,16 +1,20 @@
 """Word boundaries from jieba, shared by cleaning (artefact repair) and the slogan index.
 
-jieba loads its dictionary lazily (about a second), so stages that never need a
-segmentation never pay for it.
+jieba is imported on first use and loads its dictionary lazily (about a second in
+all), so builds and stages that never need a segmentation never pay for it.
 """
 from __future__ import annotations
 
 import logging
 from functools import lru_cache
 
-import jieba
 
-jieba.setLogLevel(logging.WARNING)
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
 
 
 @lru_cache(maxsize=65536)
@@ -18,7 +22,7 @@ def boundaries(text: str) -> frozenset[int]:
     """Offsets in ``text`` where jieba puts a word boundary (0 and len included)."""
     cuts = {0}
     offset = 0
-    for token in jieba.cut(text, HMM=False):
+    for token in _jieba().cut(text, HMM=False):
         offset += len(token)
         cuts.add(offset)
     return frozenset(cuts)
@@ -32,10 +36,11 @@ def splits_word(left: str, right: str) -> bool:
 @lru_cache(maxsize=65536)
 def words(text: str) -> tuple[str, ...]:
     """jieba's words for a short text (a formulation), new words guessed by its HMM."""
-    return tuple(jieba.cut(text, HMM=True))
+    return tuple(_jieba().cut(text, HMM=True))
 
 
 def is_word(text: str) -> bool:
     """Whether ``text`` is a word in jieba's dictionary."""
+    jieba = _jieba()
     jieba.dt.check_initialized()
     return bool(jieba.dt.FREQ.get(text))

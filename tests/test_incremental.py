@@ -235,3 +235,136 @@ def test_progress_is_plain_lines_in_ci(monkeypatch):
     assert len(lines) == 2 and "convert: 3 report(s) to convert" in lines[0] and lines[1].endswith("mkdocs")
     monkeypatch.delenv("CI")
     assert Progress(Terminal()).interactive
+
+
+# ---- the render memo: pages made again only when their inputs changed ----
+
+def _generated_tree(docs: Path) -> dict[str, bytes]:
+    from reading_room.render import GENERATED_DIRS, GENERATED_FILES
+
+    tree = {name: (docs / name).read_bytes() for name in GENERATED_FILES}
+    for top in GENERATED_DIRS:
+        for path in (docs / top).rglob("*"):
+            if path.is_file():
+                tree[path.relative_to(docs).as_posix()] = path.read_bytes()
+    return tree
+
+
+def _count_calls(monkeypatch, module, name: str) -> list:
+    calls = []
+    original = getattr(module, name)
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counting)
+    return calls
+
+
+NEW_FORMULATION = "\n我们坚持“增量构建四个确保”，做到增量构建四个确保落地见效。\n"
+
+
+def _retitle(path: Path, title: str) -> None:
+    """Add to a report's title line, in the file's own encoding."""
+    from reading_room.decode import decode_bytes
+
+    decoded = decode_bytes(path.read_bytes())
+    assert title in decoded.text
+    text = decoded.text.replace(title, title + "（修订稿）", 1)
+    codec = {"utf-8-sig": "utf-8-sig", "utf-16": "utf-16"}.get(decoded.encoding.lower(), decoded.encoding)
+    path.write_bytes(text.encode(codec))
+
+
+def test_every_incremental_build_equals_a_build_from_scratch(project, tmp_path):
+    """After each kind of change, the docs/ that the cache and the render memo produce
+    are byte for byte the docs/ of a build with no cache at all."""
+    first = project.generate()
+    targets = sorted(project.corpus.glob("*.txt"))
+    titles = {r.source_file: r.title for r in first.reports}
+    changes = [
+        # only the title: the report's uses stay, the index pages that show it must not
+        lambda: _retitle(targets[4], titles[targets[4].name]),
+        lambda: _append(targets[0], ADDED),  # text only
+        lambda: _append(targets[1], NEW_FORMULATION),  # a new formulation, quoted and unquoted
+        lambda: _append(targets[2], "\n同样做到增量构建四个确保。\n"),  # an unquoted use in another report
+        lambda: targets[3].unlink(),  # a report removed
+        lambda: shutil.copy2(targets[0], project.corpus / "added-copy.txt"),  # a report added
+        lambda: _append(project.corpus / "slogans.yml", "\n# curation data changed\n"),
+        lambda: None,  # nothing
+    ]
+    for number, change in enumerate(changes):
+        change()
+        project.generate()
+        fresh = tmp_path / f"fresh-{number}"
+        pipeline.generate(project.corpus, fresh, None)
+        mine, theirs = _generated_tree(project.docs), _generated_tree(fresh)
+        assert sorted(mine) == sorted(theirs), number
+        differing = [path for path in mine if mine[path] != theirs[path]]
+        assert differing == [], (number, differing[:5])
+
+
+def test_no_op_rebuild_renders_no_report_or_entry_page(project, monkeypatch):
+    from reading_room import render
+
+    project.generate()
+    calls = {name: _count_calls(monkeypatch, render, name)
+             for name in ("report_page", "cleaning_page", "entry_page")}
+    project.generate()
+    assert {name: len(c) for name, c in calls.items()} == {name: 0 for name in calls}
+
+
+def test_one_report_changed_renders_only_its_own_pages(project, monkeypatch):
+    from reading_room import render
+
+    first = project.generate()
+    target = sorted(project.corpus.glob("*.txt"))[0]
+    report_id = next(r.id for r in first.reports if r.source_file == target.name)
+    report_pages = _count_calls(monkeypatch, render, "report_page")
+    cleaning_pages = _count_calls(monkeypatch, render, "cleaning_page")
+    entry_pages = _count_calls(monkeypatch, render, "entry_page")
+    _append(target, ADDED)  # no formulation in it: the index entries keep their uses
+    project.generate()
+    assert [args[0].id for args in report_pages] == [report_id]
+    assert [args[0].id for args in cleaning_pages] == [report_id]
+    # an entry page is made again only if it shows a use in the changed report
+    assert all(any(u.report == report_id for u in args[1].uses) for args in entry_pages)
+
+
+def test_generated_page_edited_or_deleted_by_hand_is_made_again(project):
+    first = project.generate()
+    page = project.docs / "reports" / f"{first.reports[0].id}.md"
+    cleaning = project.docs / "cleaning" / f"{first.reports[1].id}.md"
+    expected = page.read_bytes(), cleaning.read_bytes()
+    page.write_text("edited by hand", encoding="utf-8")
+    cleaning.unlink()
+    again = project.generate()
+    assert (page.read_bytes(), cleaning.read_bytes()) == expected
+    assert {page.relative_to(project.docs).as_posix(),
+            cleaning.relative_to(project.docs).as_posix()} <= set(again.changed_files)
+
+
+def test_changed_code_renders_every_page_again(project, monkeypatch):
+    from reading_room import render
+
+    first = project.generate()
+    calls = _count_calls(monkeypatch, render, "report_page")
+    monkeypatch.setattr(pipeline, "code_version", lambda: "a different version of the code")
+    project.generate()
+    assert sorted(args[0].id for args in calls) == sorted(r.id for r in first.reports)
+
+
+def test_edited_report_asks_jieba_only_about_clauses_it_has_not_seen(project, monkeypatch):
+    from reading_room import index
+
+    project.generate()
+    _append(sorted(project.corpus.glob("*.txt"))[1], NEW_FORMULATION)
+    project.generate()  # a new formulation: every report is scanned for it
+    checks = _count_calls(monkeypatch, index, "_at_word_boundaries")
+    target = sorted(project.corpus.glob("*.txt"))[2]
+    _append(target, ADDED)
+    project.generate()
+    assert checks == []  # the report's other clauses were decided in the last build
+    _append(target, "\n新的一句话里也要增量构建四个确保。\n")
+    project.generate()
+    assert len(checks) == 1 and "新的一句话" in checks[0][0]

@@ -1,0 +1,132 @@
+"""Writing docs/: generated files in, only real changes out.
+
+A file that depends on one report or one index entry comes as a ``Deferred``: a
+digest of everything its bytes are made from, and a function that makes them.
+The render memo (kept in the build cache) remembers, per file, the digest it was
+last made from and the size and modification time it was left with. A deferred
+file whose digest is unchanged and whose file on disk is as it was left is not
+made again, so a rebuild with one report changed renders the few pages that
+report touches, not the thousands of a corpus.
+
+The memo is only a shortcut: it is thrown away whole when the package's code, the
+curation data or the docs/ folder differ from the build that wrote it, and a file
+that anything else touched since (an editor, a half-finished build) no longer
+matches its stamp and is made again.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .render import GENERATED_DIRS
+
+PACKAGE = Path(__file__).resolve().parent
+MEMO_FILE = "render-memo.json"
+
+
+@dataclass(frozen=True)
+class Deferred:
+    inputs: str  # digest of everything the file's bytes are made from
+    make: Callable[[], bytes]
+
+
+def digest(*parts: object) -> str:
+    """A digest of strings (and the ``repr`` of anything else), in order."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update((part if isinstance(part, str) else repr(part)).encode("utf-8") + b"\0")
+    return h.hexdigest()
+
+
+def code_version() -> str:
+    """Every module of the package, hashed: any change to the code renders every page again."""
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(PACKAGE.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+@dataclass
+class RenderMemo:
+    """What the last build made each deferred file from: path -> [inputs, size, mtime_ns]."""
+    scope: str  # code, curation data and docs/ folder the entries are valid for
+    files: dict[str, list]
+
+    @classmethod
+    def load(cls, cache_dir: Path | None, scope: str) -> "RenderMemo":
+        if cache_dir is not None:
+            try:
+                data = json.loads((cache_dir / MEMO_FILE).read_text(encoding="utf-8"))
+                if data.get("scope") == scope and isinstance(data.get("files"), dict):
+                    return cls(scope, data["files"])
+            except (OSError, ValueError, AttributeError):
+                pass
+        return cls(scope, {})
+
+    def save(self, cache_dir: Path | None) -> None:
+        if cache_dir is None:
+            return
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = cache_dir / (MEMO_FILE + ".tmp")
+        tmp.write_text(json.dumps({"scope": self.scope, "files": self.files}, separators=(",", ":")),
+                       encoding="utf-8")
+        os.replace(tmp, cache_dir / MEMO_FILE)
+
+
+def _stamp(path: Path) -> list[int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+def write_tree(docs: Path, files: Iterable[tuple[str, bytes | Deferred]],
+               memo: RenderMemo | None = None) -> list[str]:
+    """Write generated files, touching only those whose bytes changed (so MkDocs'
+    dirty builds and ``mkdocs serve`` see only real changes), and remove generated
+    files that are no longer produced. Hand-written files are never touched.
+    ``memo`` is read for deferred files and updated to this build's.
+    Returns the paths written or removed, sorted."""
+    known = memo.files if memo is not None else {}
+    kept: dict[str, list] = {}
+    changed = []
+    written: set[str] = set()
+    for relative, content in files:
+        written.add(relative)
+        path = docs / relative
+        inputs = None
+        if isinstance(content, Deferred):
+            inputs, last = content.inputs, known.get(relative)
+            if last is not None and last[0] == inputs and _stamp(path) == last[1:]:
+                kept[relative] = last
+                continue
+            content = content.make()
+        try:
+            same = path.read_bytes() == content
+        except OSError:
+            same = False
+            path.parent.mkdir(parents=True, exist_ok=True)
+        if not same:
+            path.write_bytes(content)
+            changed.append(relative)
+        if inputs is not None:
+            kept[relative] = [inputs, *(_stamp(path) or [])]
+    for top in GENERATED_DIRS:
+        root = docs / top
+        if not root.exists():
+            continue
+        for path in sorted(root.rglob("*"), reverse=True):
+            relative = path.relative_to(docs).as_posix()
+            if path.is_file() and relative not in written:
+                path.unlink()
+                changed.append(relative)
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+    if memo is not None:
+        memo.files = kept
+    return sorted(changed)
