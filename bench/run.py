@@ -144,6 +144,14 @@ def make_project(target: Path, n: int, seed: int) -> Path:
     return target
 
 
+def _our_markdown_extensions() -> list:
+    """The baseline converts Markdown as our site does: the same extensions and options."""
+    import yaml
+
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    return config.get("markdown_extensions") or []
+
+
 def plain_project(project: Path, target: Path) -> Path:
     """MkDocs + Material + search (zh, jieba) over the same report pages, every page in the nav."""
     if target.exists():
@@ -160,7 +168,7 @@ def plain_project(project: Path, target: Path) -> Path:
     (target / "mkdocs.yml").write_text(
         "site_name: plain\n"
         "theme:\n  name: material\n  language: zh\n"
-        "markdown_extensions: [attr_list, md_in_html, tables, toc]\n"
+        "markdown_extensions: " + json.dumps(_our_markdown_extensions()) + "\n"
         "plugins:\n  - search:\n      lang: zh\n"
         "nav:\n  - index.md\n  - 报告:\n" + nav,
         encoding="utf-8")
