@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import unicodedata
+import re
 from dataclasses import dataclass
 
 import chardet
@@ -108,8 +108,10 @@ def _detect(raw: bytes) -> str:
     raise DecodeError("does not decode as " + ", ".join(failures) + detail)
 
 
+# Unicode's control characters (category Cc: U+0000-001F, U+007F-009F) other than
+# the white space a text file may hold (tab, line feed, vertical tab, form feed).
+_CONTROL = re.compile("[\x00-\x08\x0d-\x1f\x7f-\x9f]")
+
+
 def _control_ratio(text: str) -> float:
-    controls = sum(
-        1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\t\f\v"
-    )
-    return controls / max(len(text), 1)
+    return len(_CONTROL.findall(text)) / max(len(text), 1)

@@ -47,6 +47,16 @@ class Generated:
     changed_files: list[str] = field(default_factory=list)  # docs/ files written or removed
 
 
+@dataclass
+class Conversion:
+    settings: Settings
+    reports: list[Report]
+    skipped: list[tuple[str, str]]
+    converted: int  # reports converted this run (the rest came from the cache)
+    # report id -> its cache key: a digest of everything the converted report is made from
+    keys: dict[str, str]
+
+
 @dataclass(frozen=True)
 class SourceFile:
     path: Path
@@ -81,6 +91,16 @@ def _cache_key(raw_sha: str, source: SourceFile, settings: Settings, furniture: 
     return digest.hexdigest()
 
 
+def _short_lines_job(job) -> dict:
+    """A report's short lines as furniture keys, or why it cannot be decoded."""
+    raw, max_length = job
+    try:
+        text = decode_bytes(raw).text
+    except DecodeError as err:
+        return {"error": str(err)}
+    return {"lines": sorted({k for k in map(furniture_key, text.split("\n")) if len(k) <= max_length})}
+
+
 def _convert_job(job):
     source, raw, settings, furniture = job
     try:
@@ -92,14 +112,33 @@ def _convert_job(job):
         return None, f"internal error while converting: {type(err).__name__}: {err}"
 
 
-@dataclass
-class Conversion:
-    settings: Settings
-    reports: list[Report]
-    skipped: list[tuple[str, str]]
-    converted: int  # reports converted this run (the rest came from the cache)
-    # report id -> its cache key: a digest of everything the converted report is made from
-    keys: dict[str, str]
+class _Workers:
+    """Runs jobs on every core when there are enough of them to pay for the processes
+    (started once, on first need, for all the stages that use them)."""
+
+    def __init__(self, jobs: int | None):
+        self.workers = jobs or os.cpu_count() or 1
+        self.pool: ProcessPoolExecutor | None = None
+
+    def map(self, function, jobs: list, progress=None, stage: str = ""):
+        """``function`` over ``jobs``, results in order; ticks ``progress`` as they come."""
+        if len(jobs) >= PARALLEL_THRESHOLD and self.workers > 1:
+            if self.pool is None:
+                self.pool = ProcessPoolExecutor(max_workers=self.workers)
+            results = self.pool.map(function, jobs, chunksize=8)
+        else:
+            results = map(function, jobs)
+        for result in results:
+            if progress:
+                progress.advance(stage)
+            yield result
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
 
 
 def convert_corpus(corpus: Path, cache_dir: Path | None, progress=None, jobs: int | None = None) -> Conversion:
@@ -109,6 +148,11 @@ def convert_corpus(corpus: Path, cache_dir: Path | None, progress=None, jobs: in
     cached too (by raw hash), so an unchanged report is neither decoded nor
     converted again.
     """
+    with _Workers(jobs) as workers:
+        return _convert_corpus(corpus, cache_dir, progress, workers)
+
+
+def _convert_corpus(corpus: Path, cache_dir: Path | None, progress, workers: _Workers) -> Conversion:
     settings = load_settings(corpus)
     sources = find_sources(corpus)
     max_length = settings.cleaning.furniture.max_length
@@ -117,7 +161,7 @@ def convert_corpus(corpus: Path, cache_dir: Path | None, progress=None, jobs: in
     texts: dict[str, str] = {}  # the short lines of each decodable report, one a line
     skipped: list[tuple[str, str]] = []
     seen = _read_lines_cache(cache_dir, max_length)
-    lines_cache: dict[str, dict] = {}
+    unseen: dict[str, bytes] = {}  # raw SHA-256 -> bytes, for reports whose lines are not cached
     for source in sources:
         try:
             raw = source.path.read_bytes()
@@ -126,18 +170,16 @@ def convert_corpus(corpus: Path, cache_dir: Path | None, progress=None, jobs: in
             continue
         raws[source.relative] = raw
         sha = shas[source.relative] = hashlib.sha256(raw).hexdigest()
-        entry = seen.get(sha)
-        if entry is None:
-            try:
-                text = decode_bytes(raw).text
-                entry = {"lines": sorted({k for k in map(furniture_key, text.split("\n")) if len(k) <= max_length})}
-            except DecodeError as err:
-                entry = {"error": str(err)}
-        lines_cache[sha] = entry
+        if sha not in seen:
+            unseen[sha] = raw
+    found = workers.map(_short_lines_job, [(raw, max_length) for raw in unseen.values()])
+    lines_cache = {**{sha: seen[sha] for sha in shas.values() if sha in seen}, **dict(zip(unseen, found))}
+    for relative, sha in shas.items():
+        entry = lines_cache[sha]
         if "error" in entry:
-            skipped.append((source.relative, entry["error"]))
+            skipped.append((relative, entry["error"]))
         else:
-            texts[source.relative] = "\n".join(entry["lines"])
+            texts[relative] = "\n".join(entry["lines"])
     _write_lines_cache(cache_dir, max_length, lines_cache, changed=lines_cache.keys() != seen.keys())
     furniture = find_furniture(texts.values(), settings.cleaning.furniture)
 
@@ -157,15 +199,9 @@ def convert_corpus(corpus: Path, cache_dir: Path | None, progress=None, jobs: in
         else:
             todo.append((source, raw, settings, frozenset(own_furniture)))
 
-    workers = jobs or os.cpu_count() or 1
     if progress:
         progress.start("convert", len(todo))
-    if len(todo) >= PARALLEL_THRESHOLD and workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = pool.map(_convert_job, todo, chunksize=8)
-            outcomes = list(_tick(zip(todo, results), progress))
-    else:
-        outcomes = list(_tick(((job, _convert_job(job)) for job in todo), progress))
+    outcomes = list(zip(todo, workers.map(_convert_job, todo, progress, "convert")))
     for (source, *_), (report, reason) in outcomes:
         if report is None:
             skipped.append((source.relative, reason))
@@ -181,13 +217,6 @@ def convert_corpus(corpus: Path, cache_dir: Path | None, progress=None, jobs: in
         converted=len(todo) - sum(1 for _, (r, _) in outcomes if r is None),
         keys={reports[s.relative].id: keys[s.relative] for s in sources if s.relative in reports},
     )
-
-
-def _tick(pairs, progress):
-    for pair in pairs:
-        if progress:
-            progress.advance("convert")
-        yield pair
 
 
 def _read_cache(cache_dir: Path | None, key: str) -> Report | None:

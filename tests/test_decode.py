@@ -4,8 +4,11 @@ from __future__ import annotations
 import codecs
 import json
 import re
+import unicodedata
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import CORPUS, run_build, sample_files
 from reading_room.decode import DecodeError, decode_bytes
@@ -208,3 +211,12 @@ def test_strict_build_passes_on_a_clean_corpus(tmp_corpus, tmp_path, capsys):
     assert build.exit_code == 0
     data = json.loads((build.docs / "data" / "reports.json").read_text(encoding="utf-8"))
     assert data[0]["encoding"] == "utf-16"
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x2FFF), max_size=200))
+def test_control_characters_are_unicode_category_cc_less_text_white_space(text):
+    """The fast count of control characters is Unicode's own definition of them."""
+    from reading_room.decode import _control_ratio
+
+    expected = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\t\f\v")
+    assert _control_ratio(text) == expected / max(len(text), 1)
