@@ -23,7 +23,7 @@ from . import data, render, search
 from . import index as index_module
 from .clean import find_furniture, furniture_key
 from .decode import DecodeError, decode_bytes
-from .index import Index, build_index, slugify
+from .index import Entry, Index, Use, build_index, slugify
 from .report import Report, convert, furniture_lines
 from .settings import Settings, load_settings
 from .writer import Deferred, RenderMemo, code_version, digest, write_tree
@@ -300,9 +300,10 @@ def _generated_files(corpus: Path, conversion: Conversion, slogans: Index, cited
     """Every generated file as (path under docs/, bytes or Deferred), one at a time: the
     whole of docs/ (hundreds of MB at thousands of reports) is never held in memory at once."""
     reports, keys = conversion.reports, conversion.keys
-    for path, page in render_site(conversion, slogans, cited):
+    shown = UsesShown({r.id: r for r in reports})
+    for path, page in render_site(conversion, slogans, cited, shown):
         yield path, page.encode("utf-8") if isinstance(page, str) else page
-    yield from data_files(reports, keys, slogans, cited, conversion.settings.index.context)
+    yield from data_files(reports, keys, slogans, cited, conversion.settings.index.context, shown)
     yield from search_files().items()
     for report in reports:
         yield f"raw/{report.id}.txt", Deferred(keys[report.id], (corpus / report.source_file).read_bytes)
@@ -313,23 +314,43 @@ def _encoded(make, *args):
     return lambda: make(*args).encode("utf-8")
 
 
-def _entry_digests(idx: Index, keys: dict[str, str]) -> dict[str, str]:
-    """entry key -> digest of all it shows: its counts and forms, every use, and the reports used."""
-    return {
-        entry.key: digest(idx.kind, entry.key, entry.display, entry.slug, sorted(entry.variants.items()),
-                          entry.uses, *sorted({keys[u.report] for u in entry.uses}))
-        for entry in idx.entries
-    }
+class UsesShown:
+    """Digests of what an index page or data row shows of the report around a use: the
+    report's title and year and the block the use is in (its text and the headings
+    above it). An edit elsewhere in a report leaves them, and those pages, unchanged."""
+
+    def __init__(self, reports: dict[str, Report]):
+        self.reports = reports
+        self.blocks: dict[tuple[str, str], str] = {}
+
+    def digests(self, uses: list[Use]) -> list[str]:
+        result = []
+        for use in uses:
+            known = self.blocks.get((use.report, use.anchor))
+            if known is None:
+                report = self.reports[use.report]
+                block = report.index_blocks[use.anchor]
+                known = self.blocks[use.report, use.anchor] = digest(report.title, report.year, block.text,
+                                                                     block.path)
+            result.append(known)
+        return result
+
+
+def _entry_digest(kind: str, entry: Entry, uses: list[Use], shown: UsesShown, *more) -> str:
+    """A digest of what a page or row of an entry shows: its forms and counts, ``uses``
+    and the report text around them."""
+    return digest(kind, entry.key, entry.display, entry.slug, sorted(entry.variants.items()), len(entry.uses),
+                  entry.report_count, sum(u.quoted for u in entry.uses), *more, uses, shown.digests(uses))
 
 
 def data_files(reports: list[Report], keys: dict[str, str], slogans: Index, cited: Index,
-               width: int) -> Iterator[tuple[str, Deferred]]:
+               width: int, shown: UsesShown) -> Iterator[tuple[str, Deferred]]:
     """The downloadable data, each file made again only when a report or an entry in it changed."""
     by_id = {r.id: r for r in reports}
     yield "data/reports.json", Deferred(digest(*(keys[r.id] for r in reports)),
                                         lambda: data.reports_file(reports))
     for idx in (slogans, cited):
-        inputs = digest(width, *_entry_digests(idx, keys).values())
+        inputs = digest(width, *(_entry_digest(idx.kind, e, e.uses, shown) for e in idx.entries))
         made: dict[str, bytes] = {}  # the JSON and the CSV come from the same rows: made together
 
         def make(path: str, idx=idx, made=made) -> bytes:
@@ -397,7 +418,8 @@ def _search_files(reports: list[Report], docs: Path) -> dict[str, bytes]:
     return search.index_files(reports, docs / search.INDEX_DIR)
 
 
-def render_site(conversion: Conversion, slogans: Index, cited: Index) -> Iterator[tuple[str, str | Deferred]]:
+def render_site(conversion: Conversion, slogans: Index, cited: Index,
+                shown: UsesShown | None = None) -> Iterator[tuple[str, str | Deferred]]:
     """Every generated Markdown page as (path under docs/, text or Deferred), one page at a time.
 
     Pages made from one report (its page, its cleaning record) or one entry's uses
@@ -405,6 +427,7 @@ def render_site(conversion: Conversion, slogans: Index, cited: Index) -> Iterato
     when those changed. Overviews, which list every report or entry, are always made."""
     reports, keys, settings = conversion.reports, conversion.keys, conversion.settings
     by_id = {r.id: r for r in reports}
+    shown = shown or UsesShown(by_id)
     links: dict[str, dict[str, list[tuple[int, int, str]]]] = {r.id: {} for r in reports}
     for idx in (slogans, cited):
         for entry in idx.entries:
@@ -428,8 +451,5 @@ def render_site(conversion: Conversion, slogans: Index, cited: Index) -> Iterato
     for idx in (slogans, cited):
         yield from render.index_pages(idx).items()
         for page in render.entry_pages(idx, by_id, per_page):
-            entry = page.entry
-            shown = digest(idx.kind, entry.key, entry.display, entry.slug, sorted(entry.variants.items()),
-                           len(entry.uses), entry.report_count, sum(u.quoted for u in entry.uses),
-                           page.number, page.total, width, page.uses, *sorted({keys[u.report] for u in page.uses}))
-            yield page.path, Deferred(shown, _encoded(render.entry_page, idx.kind, page, by_id, width))
+            inputs = _entry_digest(idx.kind, page.entry, page.uses, shown, page.number, page.total, width)
+            yield page.path, Deferred(inputs, _encoded(render.entry_page, idx.kind, page, by_id, width))

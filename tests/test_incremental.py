@@ -265,15 +265,42 @@ def _count_calls(monkeypatch, module, name: str) -> list:
 NEW_FORMULATION = "\n我们坚持“增量构建四个确保”，做到增量构建四个确保落地见效。\n"
 
 
-def _retitle(path: Path, title: str) -> None:
-    """Add to a report's title line, in the file's own encoding."""
+def _rewrite(path: Path, old: str, new: str) -> None:
+    """Replace the first occurrence of ``old`` in a report, in the file's own encoding."""
     from reading_room.decode import decode_bytes
 
     decoded = decode_bytes(path.read_bytes())
-    assert title in decoded.text
-    text = decoded.text.replace(title, title + "（修订稿）", 1)
+    assert old in decoded.text, (path.name, old)
     codec = {"utf-8-sig": "utf-8-sig", "utf-16": "utf-16"}.get(decoded.encoding.lower(), decoded.encoding)
-    path.write_bytes(text.encode(codec))
+    path.write_bytes(decoded.text.replace(old, new, 1).encode(codec))
+
+
+def _quoted_uses(report, slogans):
+    return [use for entry in slogans.entries for use in entry.uses if use.report == report.id and use.quoted]
+
+
+def _retitle(path: Path, report) -> None:
+    """Add to the report's title line: its uses stay, the index pages that name it must change."""
+    _rewrite(path, report.title, report.title + "（修订稿）")
+
+
+def _edit_next_to_a_use(path: Path, report, slogans) -> None:
+    """Insert words just after a quoted use: the use keeps its place, its context changes."""
+    from reading_room.decode import decode_bytes
+
+    text = decode_bytes(path.read_bytes()).text
+    quoted = next(u.form + "”" for u in _quoted_uses(report, slogans) if text.count(u.form + "”") == 1)
+    _rewrite(path, quoted, quoted + "（增补说明）")
+
+
+def _edit_heading_above_a_use(path: Path, report, slogans) -> None:
+    """Add to the heading above a quoted use: the use stays, the heading path shown with it changes."""
+    from reading_room.decode import decode_bytes
+
+    text = decode_bytes(path.read_bytes()).text
+    heading = next(h for u in _quoted_uses(report, slogans) for h in report.index_blocks[u.anchor].path[-1:]
+                   if text.count(h) == 1)
+    _rewrite(path, heading, heading + "（修订）")
 
 
 def test_every_incremental_build_equals_a_build_from_scratch(project, tmp_path):
@@ -281,10 +308,12 @@ def test_every_incremental_build_equals_a_build_from_scratch(project, tmp_path):
     are byte for byte the docs/ of a build with no cache at all."""
     first = project.generate()
     targets = sorted(project.corpus.glob("*.txt"))
-    titles = {r.source_file: r.title for r in first.reports}
+    reports = {r.source_file: r for r in first.reports}
     changes = [
         # only the title: the report's uses stay, the index pages that show it must not
-        lambda: _retitle(targets[4], titles[targets[4].name]),
+        lambda: _retitle(targets[4], reports[targets[4].name]),
+        lambda: _edit_next_to_a_use(targets[3], reports[targets[3].name], first.slogans),
+        lambda: _edit_heading_above_a_use(targets[2], reports[targets[2].name], first.slogans),
         lambda: _append(targets[0], ADDED),  # text only
         lambda: _append(targets[1], NEW_FORMULATION),  # a new formulation, quoted and unquoted
         lambda: _append(targets[2], "\n同样做到增量构建四个确保。\n"),  # an unquoted use in another report
