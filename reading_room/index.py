@@ -174,7 +174,9 @@ def build_index(sources: list[Source], kind: str, settings: IndexSettings,
     memo = memo if memo is not None else {}
     memo_out = memo_out if memo_out is not None else {}
     tag = _settings_tag(kind, settings)
-    prints = fingerprints or [_fingerprint(source) for source in sources]
+    if fingerprints is not None and len(fingerprints) != len(sources):
+        raise ValueError(f"{len(fingerprints)} fingerprints for {len(sources)} sources")
+    prints = fingerprints if fingerprints is not None else [_fingerprint(source) for source in sources]
     entries: dict[str, Entry] = {}
 
     def add(uses: list[list], report: str) -> None:
@@ -196,15 +198,16 @@ def build_index(sources: list[Source], kind: str, settings: IndexSettings,
         keyset = hashlib.blake2b("\0".join(keys).encode("utf-8"), digest_size=8).hexdigest()
         automaton = None
         for source, fp in zip(sources, prints):
-            name, words = f"u:{tag}:{keyset}:{fp}", f"w:{tag}:{source.report}"
+            name = f"u:{tag}:{keyset}:{fp}"
+            decisions = f"w:{tag}:{source.report}"  # this report's word-boundary decisions
             if name not in memo:
                 automaton = automaton or _automaton(keys)
                 decided: dict[str, int] = {}
-                memo[name] = _unquoted_uses(source, automaton, memo.get(words, {}), decided) if automaton else []
-                memo[words] = decided
+                memo[name] = _unquoted_uses(source, automaton, memo.get(decisions, {}), decided) if automaton else []
+                memo[decisions] = decided
             memo_out[name] = memo[name]
-            if words in memo:
-                memo_out[words] = memo[words]
+            if decisions in memo:
+                memo_out[decisions] = memo[decisions]
             add(memo[name], source.report)
 
     for entry in entries.values():
@@ -219,9 +222,18 @@ def build_index(sources: list[Source], kind: str, settings: IndexSettings,
 
 
 def _settings_tag(kind: str, settings: IndexSettings) -> str:
-    fields = [kind, INDEX_VERSION, _jieba_version(), settings.min_length, settings.max_length, settings.unquoted_min_length,
+    fields = [kind, INDEX_VERSION, _code_version(), _jieba_version(), settings.min_length, settings.max_length, settings.unquoted_min_length,
               sorted(settings.stop), sorted(settings.merges), settings.cited_min_length, settings.cited_max_length]
     return hashlib.blake2b(json.dumps(fields, ensure_ascii=False).encode("utf-8"), digest_size=8).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _code_version() -> str:
+    """The package's code: the memo is keyed by the reports' conversion cache keys, which
+    stand for their text only as long as the code that converts them is the same."""
+    from .writer import code_version
+
+    return code_version()
 
 
 @lru_cache(maxsize=1)

@@ -26,7 +26,7 @@ from .decode import DecodeError, decode_bytes
 from .index import Entry, Index, Use, build_index, slugify
 from .report import Report, convert, furniture_lines
 from .settings import Settings, load_settings
-from .writer import Deferred, RenderMemo, code_version, digest, write_tree
+from .writer import Deferred, RenderMemo, code_version, digest, libraries_version, write_tree
 
 log = logging.getLogger("reading_room")
 
@@ -85,10 +85,10 @@ def find_sources(corpus: Path) -> list[SourceFile]:
 
 
 def _cache_key(raw_sha: str, source: SourceFile, settings: Settings, furniture: list[str]) -> str:
-    digest = hashlib.sha256()
+    h = hashlib.sha256()
     for part in (PIPELINE_VERSION, raw_sha, source.relative, source.id, settings.fingerprint, *furniture):
-        digest.update(part.encode("utf-8") + b"\0")
-    return digest.hexdigest()
+        h.update(part.encode("utf-8") + b"\0")
+    return h.hexdigest()
 
 
 def _short_lines_job(job) -> dict:
@@ -288,7 +288,8 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
 
     if progress:
         progress.stage("render")
-    render_memo = RenderMemo.load(cache_dir, digest(code_version(), settings.fingerprint, str(docs.resolve())))
+    scope = digest(code_version(), libraries_version(), settings.fingerprint, str(docs.resolve()))
+    render_memo = RenderMemo.load(cache_dir, scope)
     files = _generated_files(corpus, conversion, slogans, cited, search_files)
     changed = write_tree(docs, files, render_memo)
     render_memo.save(cache_dir)
@@ -315,9 +316,10 @@ def _encoded(make, *args):
 
 
 class UsesShown:
-    """Digests of what an index page or data row shows of the report around a use: the
-    report's title and year and the block the use is in (its text and the headings
-    above it). An edit elsewhere in a report leaves them, and those pages, unchanged."""
+    """Digests of what an index page or data row reads of the report around a use: the
+    report's title and year (shown, and used to order the uses) and the block the use is
+    in (its text and the headings above it). An edit elsewhere in a report leaves them,
+    and those pages, unchanged."""
 
     def __init__(self, reports: dict[str, Report]):
         self.reports = reports
@@ -345,13 +347,16 @@ def _entry_digest(kind: str, entry: Entry, uses: list[Use], shown: UsesShown, *m
 
 def data_files(reports: list[Report], keys: dict[str, str], slogans: Index, cited: Index,
                width: int, shown: UsesShown) -> Iterator[tuple[str, Deferred]]:
-    """The downloadable data, each file made again only when a report or an entry in it changed."""
+    """The downloadable data (made by data.py), each file made again only when a report
+    or an entry in it changed."""
     by_id = {r.id: r for r in reports}
     yield "data/reports.json", Deferred(digest(*(keys[r.id] for r in reports)),
                                         lambda: data.reports_file(reports))
     for idx in (slogans, cited):
         inputs = digest(width, *(_entry_digest(idx.kind, e, e.uses, shown) for e in idx.entries))
-        made: dict[str, bytes] = {}  # the JSON and the CSV come from the same rows: made together
+        # The JSON and the CSV come from the same rows, so whichever is needed first makes
+        # both; the other waits here until it is asked for (or is dropped, if its memo held).
+        made: dict[str, bytes] = {}
 
         def make(path: str, idx=idx, made=made) -> bytes:
             if not made:

@@ -9,9 +9,13 @@ made again, so a rebuild with one report changed renders the few pages that
 report touches, not the thousands of a corpus.
 
 The memo is only a shortcut: it is thrown away whole when the package's code, the
-curation data or the docs/ folder differ from the build that wrote it, and a file
-that anything else touched since (an editor, a half-finished build) no longer
-matches its stamp and is made again.
+libraries that shape the Markdown, the curation data or the docs/ folder differ from
+the build that wrote it, and a file that anything else touched since (an editor, a
+half-finished build) no longer matches its stamp and is made again. As in git's
+index, a file whose date is not older than the memo file's own is "racy": an edit of
+the same size within the same tick of the file system's clock (2 s on FAT, a few ms
+on ext4) would keep its stamp, so it is made again, once, and rewritten only if its
+bytes differ.
 """
 from __future__ import annotations
 
@@ -50,20 +54,40 @@ def code_version() -> str:
     return h.hexdigest()
 
 
+def libraries_version() -> str:
+    """Python and the libraries whose output goes into the pages (front matter, slugs)."""
+    import sys
+    from importlib import metadata
+
+    import yaml
+
+    parts = [sys.version, str(hasattr(yaml, "CSafeDumper"))]
+    for dist in ("PyYAML", "pypinyin", "jieba"):
+        try:
+            parts.append(f"{dist} {metadata.version(dist)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{dist} -")
+    return digest(*parts)
+
+
 @dataclass
 class RenderMemo:
     """What the last build made each deferred file from: path -> [inputs, size, mtime_ns]."""
-    scope: str  # code, curation data and docs/ folder the entries are valid for
+    scope: str  # code, libraries, curation data and docs/ folder the entries are valid for
     files: dict[str, list]
+    saved_ns: int = 0  # the memo file's date: a stamp not older than it is not trusted
 
     @classmethod
     def load(cls, cache_dir: Path | None, scope: str) -> "RenderMemo":
         if cache_dir is not None:
             try:
-                data = json.loads((cache_dir / MEMO_FILE).read_text(encoding="utf-8"))
+                path = cache_dir / MEMO_FILE
+                saved_ns = path.stat().st_mtime_ns
+                data = json.loads(path.read_text(encoding="utf-8"))
                 if data.get("scope") == scope and isinstance(data.get("files"), dict):
-                    return cls(scope, data["files"])
-            except (OSError, ValueError, AttributeError):
+                    files = {path: entry for path, entry in data["files"].items() if _is_entry(entry)}
+                    return cls(scope, files, saved_ns)
+            except (OSError, ValueError, TypeError, AttributeError):
                 pass
         return cls(scope, {})
 
@@ -75,6 +99,16 @@ class RenderMemo:
         tmp.write_text(json.dumps({"scope": self.scope, "files": self.files}, separators=(",", ":")),
                        encoding="utf-8")
         os.replace(tmp, cache_dir / MEMO_FILE)
+
+    def holds(self, relative: str, inputs: str, path: Path) -> bool:
+        """Whether ``path`` is still what the last build made from ``inputs``."""
+        last = self.files.get(relative)
+        return last is not None and last[0] == inputs and _stamp(path) == last[1:] and last[2] < self.saved_ns
+
+
+def _is_entry(entry) -> bool:
+    return (isinstance(entry, list) and len(entry) == 3 and isinstance(entry[0], str)
+            and all(isinstance(n, int) for n in entry[1:]))
 
 
 def _stamp(path: Path) -> list[int] | None:
@@ -92,7 +126,7 @@ def write_tree(docs: Path, files: Iterable[tuple[str, bytes | Deferred]],
     files that are no longer produced. Hand-written files are never touched.
     ``memo`` is read for deferred files and updated to this build's.
     Returns the paths written or removed, sorted."""
-    known = memo.files if memo is not None else {}
+    memo = memo if memo is not None else RenderMemo("", {})
     kept: dict[str, list] = {}
     changed = []
     written: set[str] = set()
@@ -101,9 +135,9 @@ def write_tree(docs: Path, files: Iterable[tuple[str, bytes | Deferred]],
         path = docs / relative
         inputs = None
         if isinstance(content, Deferred):
-            inputs, last = content.inputs, known.get(relative)
-            if last is not None and last[0] == inputs and _stamp(path) == last[1:]:
-                kept[relative] = last
+            inputs = content.inputs
+            if memo.holds(relative, inputs, path):
+                kept[relative] = memo.files[relative]
                 continue
             content = content.make()
         try:
@@ -127,6 +161,5 @@ def write_tree(docs: Path, files: Iterable[tuple[str, bytes | Deferred]],
                 changed.append(relative)
             elif path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
-    if memo is not None:
-        memo.files = kept
+    memo.files = kept
     return sorted(changed)

@@ -128,9 +128,15 @@ def test_corrupt_cache_entries_are_converted_again(project):
     for path in (project.cache / "reports").rglob("*.json"):
         path.write_text("{not json", encoding="utf-8")
     (project.cache / "lines.json").write_text("[]", encoding="utf-8")
+    memo = json.loads((project.cache / "render-memo.json").read_text(encoding="utf-8"))
+    junk = [5, None, "x", [], ["a", "b", "c"], {"a": 1}]
+    memo["files"] = {path: junk[n % len(junk)] for n, path in enumerate(memo["files"])}
+    (project.cache / "render-memo.json").write_text(json.dumps(memo), encoding="utf-8")
+    before = _generated_tree(project.docs)
     again = project.generate()
     assert again.converted == len(sample_files())
     assert len(again.reports) == len(sample_files())
+    assert _generated_tree(project.docs) == before
 
 
 def test_removed_report_loses_its_page_and_index_entries(project):
@@ -371,6 +377,29 @@ def test_generated_page_edited_or_deleted_by_hand_is_made_again(project):
     assert (page.read_bytes(), cleaning.read_bytes()) == expected
     assert {page.relative_to(project.docs).as_posix(),
             cleaning.relative_to(project.docs).as_posix()} <= set(again.changed_files)
+
+
+def test_same_size_edit_within_one_clock_tick_is_still_caught(project):
+    """A file system whose clock ticks slower than the build: the page and the render
+    memo get the same date, and then the page is edited within that tick, keeping its
+    size. Its stamp cannot be trusted, so it is made again."""
+    first = project.generate()
+    page = project.docs / "reports" / f"{first.reports[0].id}.md"
+    memo = project.cache / "render-memo.json"
+    tick = memo.stat().st_mtime_ns // 10**9 * 10**9
+    good = page.read_bytes()
+    bad = good.replace(b"title:", b"TITLE:", 1)
+    assert bad != good and len(bad) == len(good)
+    page.write_bytes(bad)
+    for path in (page, memo):
+        os.utime(path, ns=(tick, tick))
+    memo_json = json.loads(memo.read_text(encoding="utf-8"))
+    memo_json["files"][page.relative_to(project.docs).as_posix()][2] = tick  # the date it was left with
+    memo.write_text(json.dumps(memo_json), encoding="utf-8")
+    os.utime(memo, ns=(tick, tick))
+    again = project.generate()
+    assert page.read_bytes() == good
+    assert again.changed_files == [page.relative_to(project.docs).as_posix()]
 
 
 def test_changed_code_renders_every_page_again(project, monkeypatch):
