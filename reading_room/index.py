@@ -7,7 +7,6 @@ puts a word boundary at both ends (so 管好班子 is not a use of “好班子�
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -18,6 +17,7 @@ from typing import Iterable, NamedTuple
 import ahocorasick
 
 from . import segment
+from .cache import code_version, digest, libraries_version
 
 NUMERAL_GROUPS = "一二两三四五六七八九十百千"
 _QUOTES = {
@@ -195,7 +195,7 @@ def build_index(sources: list[Source], kind: str, settings: IndexSettings,
 
     if kind == "slogans":
         keys = sorted(k for k in entries if len(k) >= settings.unquoted_min_length)
-        keyset = hashlib.blake2b("\0".join(keys).encode("utf-8"), digest_size=8).hexdigest()
+        keyset = digest(*keys)
         automaton = None
         for source, fp in zip(sources, prints):
             name = f"u:{tag}:{keyset}:{fp}"
@@ -222,36 +222,17 @@ def build_index(sources: list[Source], kind: str, settings: IndexSettings,
 
 
 def _settings_tag(kind: str, settings: IndexSettings) -> str:
-    fields = [kind, INDEX_VERSION, _code_version(), _jieba_version(), settings.min_length, settings.max_length, settings.unquoted_min_length,
-              sorted(settings.stop), sorted(settings.merges), settings.cited_min_length, settings.cited_max_length]
-    return hashlib.blake2b(json.dumps(fields, ensure_ascii=False).encode("utf-8"), digest_size=8).hexdigest()
-
-
-@lru_cache(maxsize=1)
-def _code_version() -> str:
-    """The package's code: the memo is keyed by the reports' conversion cache keys, which
-    stand for their text only as long as the code that converts them is the same."""
-    from .writer import code_version
-
-    return code_version()
-
-
-@lru_cache(maxsize=1)
-def _jieba_version() -> str:
-    """Word boundaries come from jieba's dictionary: a new jieba invalidates the memo."""
-    from importlib import metadata
-
-    try:
-        return metadata.version("jieba")
-    except metadata.PackageNotFoundError:
-        return "-"
+    """What every memo entry depends on besides the report. The code is part of it: the
+    memo is keyed by the reports' conversion cache keys, which stand for their text only
+    as long as the code that converts them is the same; and jieba's dictionary decides
+    word boundaries."""
+    return digest(kind, INDEX_VERSION, code_version(), libraries_version(), settings.min_length,
+                  settings.max_length, settings.unquoted_min_length, sorted(settings.stop), sorted(settings.merges),
+                  settings.cited_min_length, settings.cited_max_length)
 
 
 def _fingerprint(source: Source) -> str:
-    digest = hashlib.blake2b(source.report.encode("utf-8"), digest_size=12)
-    for block in source.blocks:
-        digest.update(f"\0{block.anchor}\0{block.text}".encode("utf-8"))
-    return digest.hexdigest()
+    return digest(source.report, *(f"{block.anchor}\0{block.text}" for block in source.blocks))
 
 
 def _quoted_uses(source: Source, kind: str, settings: IndexSettings) -> list[list]:
@@ -314,8 +295,7 @@ def _boundary_key(text: str, start: int, end: int) -> str:
     """Everything ``_at_word_boundaries`` reads: the clause, the match's place in it and
     the characters either side (jieba's answer for them never changes)."""
     left, right = _sentence_around(text, start, end)
-    case = f"{start - left}:{end - left}:{text[start - 1:start]}:{text[end:end + 1]}:{text[left:right]}"
-    return hashlib.blake2b(case.encode("utf-8"), digest_size=8).hexdigest()
+    return digest(start - left, end - left, text[start - 1:start], text[end:end + 1], text[left:right])
 
 
 def _at_word_boundaries(text: str, start: int, end: int) -> bool:
@@ -387,8 +367,8 @@ def _assign_slugs(entries: Iterable[Entry], slugs: dict[str, str] | None = None)
             group[0].slug = slug
             continue
         for entry in group:
-            digest = hashlib.blake2b(entry.key.encode("utf-8"), digest_size=3).hexdigest()
-            entry.slug = f"{slug}-{digest}"
+            suffix = hashlib.blake2b(entry.key.encode("utf-8"), digest_size=3).hexdigest()
+            entry.slug = f"{slug}-{suffix}"
 
 
 def context(text: str, start: int, end: int, width: int) -> tuple[str, str, str]:

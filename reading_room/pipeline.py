@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import multiprocessing
 import os
@@ -21,12 +20,13 @@ from typing import Iterator
 
 from . import data, render, search
 from . import index as index_module
+from .cache import code_version, digest, libraries_version, read_json, write_json
 from .clean import find_furniture, furniture_key
 from .decode import DecodeError, decode_bytes
-from .index import Entry, Index, Use, build_index, slugify
+from .index import Index, Use, build_index, slugify
 from .report import Report, convert, furniture_lines
 from .settings import Settings, load_settings
-from .writer import Deferred, RenderMemo, code_version, digest, libraries_version, write_tree
+from .writer import Deferred, RenderMemo, write_tree
 
 log = logging.getLogger("reading_room")
 
@@ -85,10 +85,7 @@ def find_sources(corpus: Path) -> list[SourceFile]:
 
 
 def _cache_key(raw_sha: str, source: SourceFile, settings: Settings, furniture: list[str]) -> str:
-    h = hashlib.sha256()
-    for part in (PIPELINE_VERSION, raw_sha, source.relative, source.id, settings.fingerprint, *furniture):
-        h.update(part.encode("utf-8") + b"\0")
-    return h.hexdigest()
+    return digest(PIPELINE_VERSION, raw_sha, source.relative, source.id, settings.fingerprint, *furniture)
 
 
 def _short_lines_job(job) -> dict:
@@ -219,53 +216,37 @@ def _convert_corpus(corpus: Path, cache_dir: Path | None, progress, workers: _Wo
     )
 
 
+def _report_path(cache_dir: Path, key: str) -> Path:
+    return cache_dir / "reports" / key[:2] / f"{key}.json"
+
+
 def _read_cache(cache_dir: Path | None, key: str) -> Report | None:
-    if cache_dir is None:
-        return None
-    path = cache_dir / "reports" / key[:2] / f"{key}.json"
+    data = read_json(_report_path(cache_dir, key)) if cache_dir is not None else None
     try:
-        return Report.from_dict(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError, KeyError):
+        return Report.from_dict(data) if data is not None else None
+    except (TypeError, KeyError, AttributeError):
         return None
 
 
 def _write_cache(cache_dir: Path | None, key: str, report: Report) -> None:
-    if cache_dir is None:
-        return
-    path = cache_dir / "reports" / key[:2] / f"{key}.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(report.to_dict(), ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)  # a cache entry is whole or absent, even if the build is killed
-
-
-def _lines_cache_path(cache_dir: Path) -> Path:
-    return cache_dir / "lines.json"
+    if cache_dir is not None:
+        write_json(_report_path(cache_dir, key), report.to_dict())
 
 
 def _read_lines_cache(cache_dir: Path | None, max_length: int) -> dict[str, dict]:
     """raw SHA-256 -> {"lines": short lines as furniture keys} or {"error": why it cannot be decoded}."""
-    if cache_dir is None:
-        return {}
-    try:
-        data = json.loads(_lines_cache_path(cache_dir).read_text(encoding="utf-8"))
-        if data.get("version") == PIPELINE_VERSION and data.get("max_length") == max_length:
-            return data["entries"]
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        pass
+    data = _read_json(cache_dir, "lines.json")
+    if data.get("version") == PIPELINE_VERSION and data.get("max_length") == max_length:
+        entries = data.get("entries")
+        return entries if isinstance(entries, dict) else {}
     return {}
 
 
 def _write_lines_cache(cache_dir: Path | None, max_length: int, entries: dict[str, dict], changed: bool) -> None:
     """Written whole (entries of reports no longer in the corpus are dropped), only when it changed."""
-    if cache_dir is None or not changed:
-        return
-    path = _lines_cache_path(cache_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"version": PIPELINE_VERSION, "max_length": max_length, "entries": entries},
-                              ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
+    if changed:
+        _write_json(cache_dir, "lines.json", {"version": PIPELINE_VERSION, "max_length": max_length,
+                                              "entries": entries})
 
 
 def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=None,
@@ -301,10 +282,10 @@ def _generated_files(corpus: Path, conversion: Conversion, slogans: Index, cited
     """Every generated file as (path under docs/, bytes or Deferred), one at a time: the
     whole of docs/ (hundreds of MB at thousands of reports) is never held in memory at once."""
     reports, keys = conversion.reports, conversion.keys
-    shown = UsesShown({r.id: r for r in reports})
-    for path, page in render_site(conversion, slogans, cited, shown):
+    entry_pages = _entry_pages((slogans, cited), {r.id: r for r in reports}, conversion.settings)
+    for path, page in render_site(conversion, slogans, cited, entry_pages):
         yield path, page.encode("utf-8") if isinstance(page, str) else page
-    yield from data_files(reports, keys, slogans, cited, conversion.settings.index.context, shown)
+    yield from data_files(reports, keys, (slogans, cited), conversion.settings.index.context, entry_pages)
     yield from search_files().items()
     for report in reports:
         yield f"raw/{report.id}.txt", Deferred(keys[report.id], (corpus / report.source_file).read_bytes)
@@ -338,22 +319,34 @@ class UsesShown:
         return result
 
 
-def _entry_digest(kind: str, entry: Entry, uses: list[Use], shown: UsesShown, *more) -> str:
-    """A digest of what a page or row of an entry shows: its forms and counts, ``uses``
-    and the report text around them."""
-    return digest(kind, entry.key, entry.display, entry.slug, sorted(entry.variants.items()), len(entry.uses),
-                  entry.report_count, sum(u.quoted for u in entry.uses), *more, uses, shown.digests(uses))
+def _entry_pages(indexes: tuple[Index, ...], reports: dict[str, Report],
+                 settings: Settings) -> dict[str, list[tuple[render.EntryPage, str]]]:
+    """Every page of every entry, by index kind, with a digest of all it shows: the
+    entry's forms and counts, the uses on the page and the report text around them."""
+    shown = UsesShown(reports)
+    width, per_page = settings.index.context, settings.index.uses_per_page
+    pages = {}
+    for idx in indexes:
+        pages[idx.kind] = []
+        for page in render.entry_pages(idx, reports, per_page):
+            entry = page.entry
+            inputs = digest(idx.kind, entry.key, entry.display, entry.slug, sorted(entry.variants.items()),
+                            len(entry.uses), entry.report_count, sum(u.quoted for u in entry.uses),
+                            page.number, page.total, width, page.uses, shown.digests(page.uses))
+            pages[idx.kind].append((page, inputs))
+    return pages
 
 
-def data_files(reports: list[Report], keys: dict[str, str], slogans: Index, cited: Index,
-               width: int, shown: UsesShown) -> Iterator[tuple[str, Deferred]]:
-    """The downloadable data (made by data.py), each file made again only when a report
-    or an entry in it changed."""
+def data_files(reports: list[Report], keys: dict[str, str], indexes: tuple[Index, ...], width: int,
+               entry_pages: dict[str, list[tuple[render.EntryPage, str]]]) -> Iterator[tuple[str, Deferred]]:
+    """The downloadable data (made by data.py), each file made again only when a report,
+    or what the pages of its index show, changed."""
     by_id = {r.id: r for r in reports}
     yield "data/reports.json", Deferred(digest(*(keys[r.id] for r in reports)),
                                         lambda: data.reports_file(reports))
-    for idx in (slogans, cited):
-        inputs = digest(width, *(_entry_digest(idx.kind, e, e.uses, shown) for e in idx.entries))
+    for idx in indexes:
+        # the entry pages together show every use of every entry, with its context
+        inputs = digest(width, *(inputs for _, inputs in entry_pages[idx.kind]))
         # The JSON and the CSV come from the same rows, so whichever is needed first makes
         # both; the other waits here until it is asked for (or is dropped, if its memo held).
         made: dict[str, bytes] = {}
@@ -368,22 +361,13 @@ def data_files(reports: list[Report], keys: dict[str, str], slogans: Index, cite
 
 
 def _read_json(cache_dir: Path | None, name: str) -> dict:
-    if cache_dir is None:
-        return {}
-    try:
-        value = json.loads((cache_dir / name).read_text(encoding="utf-8"))
-        return value if isinstance(value, dict) else {}
-    except (OSError, ValueError):
-        return {}
+    value = read_json(cache_dir / name) if cache_dir is not None else None
+    return value if isinstance(value, dict) else {}
 
 
 def _write_json(cache_dir: Path | None, name: str, value: dict) -> None:
-    if cache_dir is None:
-        return
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = cache_dir / (name + ".tmp")
-    tmp.write_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    os.replace(tmp, cache_dir / name)
+    if cache_dir is not None:
+        write_json(cache_dir / name, value)
 
 
 _SEARCH_INPUT = None
@@ -424,15 +408,14 @@ def _search_files(reports: list[Report], docs: Path) -> dict[str, bytes]:
 
 
 def render_site(conversion: Conversion, slogans: Index, cited: Index,
-                shown: UsesShown | None = None) -> Iterator[tuple[str, str | Deferred]]:
+                entry_pages: dict[str, list[tuple[render.EntryPage, str]]]) -> Iterator[tuple[str, str | Deferred]]:
     """Every generated Markdown page as (path under docs/, text or Deferred), one page at a time.
 
     Pages made from one report (its page, its cleaning record) or one entry's uses
     are Deferred, each with the digest of its inputs: ``write_tree`` renders them only
     when those changed. Overviews, which list every report or entry, are always made."""
-    reports, keys, settings = conversion.reports, conversion.keys, conversion.settings
+    reports, keys, width = conversion.reports, conversion.keys, conversion.settings.index.context
     by_id = {r.id: r for r in reports}
-    shown = shown or UsesShown(by_id)
     links: dict[str, dict[str, list[tuple[int, int, str]]]] = {r.id: {} for r in reports}
     for idx in (slogans, cited):
         for entry in idx.entries:
@@ -452,9 +435,7 @@ def render_site(conversion: Conversion, slogans: Index, cited: Index,
     yield "cleaning/index.md", render.cleaning_index(reports)
     for report in reports:
         yield f"cleaning/{report.id}.md", Deferred(keys[report.id], _encoded(render.cleaning_page, report))
-    width, per_page = settings.index.context, settings.index.uses_per_page
     for idx in (slogans, cited):
         yield from render.index_pages(idx).items()
-        for page in render.entry_pages(idx, by_id, per_page):
-            inputs = _entry_digest(idx.kind, page.entry, page.uses, shown, page.number, page.total, width)
+        for page, inputs in entry_pages[idx.kind]:
             yield page.path, Deferred(inputs, _encoded(render.entry_page, idx.kind, page, by_id, width))

@@ -29,8 +29,6 @@ Any change to the fingerprint, a missing or unreadable state file or
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import os
 import shutil
@@ -39,6 +37,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import digest, read_json, versions, write_json
+from .writer import prune
 
 log = logging.getLogger("reading_room")
 
@@ -66,22 +66,9 @@ def state_path(site: Path) -> Path:
 
 def site_fingerprint(config, config_file: Path) -> str:
     """What the HTML of an unchanged page depends on besides its Markdown."""
-    from importlib import metadata
-
-    digest = hashlib.sha256()
-
-    def add(*parts: str | bytes) -> None:
-        for part in parts:
-            digest.update(part if isinstance(part, bytes) else part.encode("utf-8"))
-            digest.update(b"\0")
-
-    add(STATE_VERSION, str(Path(config["docs_dir"]).resolve()))
-    for dist in ("mkdocs", "mkdocs-material", "properdocs", "Markdown", "pymdown-extensions"):
-        try:
-            add(dist, metadata.version(dist))
-        except metadata.PackageNotFoundError:
-            add(dist, "-")
-    add(Path(config_file).read_bytes())
+    parts: list[str | bytes] = [STATE_VERSION, str(Path(config["docs_dir"]).resolve())]
+    parts += versions("mkdocs", "mkdocs-material", "properdocs", "Markdown", "pymdown-extensions")
+    parts.append(Path(config_file).read_bytes())
     roots = [Path(p) for p in config.get("hooks") or []]
     custom_dir = config["theme"].custom_dir if config.get("theme") is not None else None
     if custom_dir:
@@ -91,27 +78,21 @@ def site_fingerprint(config, config_file: Path) -> str:
         for path in paths:
             if "__pycache__" in path.parts:
                 continue
-            add(path.as_posix())
+            parts.append(path.as_posix())
             try:
-                add(path.read_bytes())
+                parts.append(path.read_bytes())
             except OSError:
-                add("missing")
-    return digest.hexdigest()
+                parts.append("missing")
+    return digest(*parts)
 
 
 def read_state(site: Path) -> dict:
-    try:
-        state = json.loads(state_path(site).read_text(encoding="utf-8"))
-        return state if isinstance(state, dict) else {}
-    except (OSError, ValueError):
-        return {}
+    state = read_json(state_path(site))
+    return state if isinstance(state, dict) else {}
 
 
 def write_state(site: Path, fingerprint: str) -> None:
-    path = state_path(site)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps({"fingerprint": fingerprint, "built": time.time()}), encoding="utf-8")
-    os.replace(tmp, path)
+    write_json(state_path(site), {"fingerprint": fingerprint, "built": time.time()})
 
 
 def link_tree(source: Path, target: Path) -> None:
@@ -150,16 +131,8 @@ class _Reuse:
                 if file.is_documentation_page():
                     self.rebuilt += 1
             else:
-                keep.add(os.path.normpath(file.dest_path))
-        for path in sorted(self.site_dir.rglob("*"), reverse=True):
-            relative = os.path.normpath(path.relative_to(self.site_dir).as_posix())
-            if path.is_dir() and not path.is_symlink():
-                if not any(path.iterdir()):
-                    path.rmdir()
-                continue
-            if relative not in keep:
-                path.unlink()
-                self.removed += 1
+                keep.add(Path(os.path.normpath(file.dest_path)).as_posix())
+        self.removed = len(prune(self.site_dir, self.site_dir, keep))
         return files
 
 

@@ -19,16 +19,13 @@ bytes differ.
 """
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
+from .cache import read_json, write_json
 from .render import GENERATED_DIRS
 
-PACKAGE = Path(__file__).resolve().parent
 MEMO_FILE = "render-memo.json"
 
 
@@ -36,38 +33,6 @@ MEMO_FILE = "render-memo.json"
 class Deferred:
     inputs: str  # digest of everything the file's bytes are made from
     make: Callable[[], bytes]
-
-
-def digest(*parts: object) -> str:
-    """A digest of strings (and the ``repr`` of anything else), in order."""
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        h.update((part if isinstance(part, str) else repr(part)).encode("utf-8") + b"\0")
-    return h.hexdigest()
-
-
-def code_version() -> str:
-    """Every module of the package, hashed: any change to the code renders every page again."""
-    h = hashlib.blake2b(digest_size=16)
-    for path in sorted(PACKAGE.glob("*.py")):
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
-
-
-def libraries_version() -> str:
-    """Python and the libraries whose output goes into the pages (front matter, slugs)."""
-    import sys
-    from importlib import metadata
-
-    import yaml
-
-    parts = [sys.version, str(hasattr(yaml, "CSafeDumper"))]
-    for dist in ("PyYAML", "pypinyin", "jieba"):
-        try:
-            parts.append(f"{dist} {metadata.version(dist)}")
-        except metadata.PackageNotFoundError:
-            parts.append(f"{dist} -")
-    return digest(*parts)
 
 
 @dataclass
@@ -79,26 +44,19 @@ class RenderMemo:
 
     @classmethod
     def load(cls, cache_dir: Path | None, scope: str) -> "RenderMemo":
-        if cache_dir is not None:
+        path = cache_dir / MEMO_FILE if cache_dir is not None else None
+        data = read_json(path) if path is not None else None
+        if isinstance(data, dict) and data.get("scope") == scope and isinstance(data.get("files"), dict):
             try:
-                path = cache_dir / MEMO_FILE
                 saved_ns = path.stat().st_mtime_ns
-                data = json.loads(path.read_text(encoding="utf-8"))
-                if data.get("scope") == scope and isinstance(data.get("files"), dict):
-                    files = {path: entry for path, entry in data["files"].items() if _is_entry(entry)}
-                    return cls(scope, files, saved_ns)
-            except (OSError, ValueError, TypeError, AttributeError):
-                pass
+            except OSError:
+                return cls(scope, {})
+            return cls(scope, {name: entry for name, entry in data["files"].items() if _is_entry(entry)}, saved_ns)
         return cls(scope, {})
 
     def save(self, cache_dir: Path | None) -> None:
-        if cache_dir is None:
-            return
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = cache_dir / (MEMO_FILE + ".tmp")
-        tmp.write_text(json.dumps({"scope": self.scope, "files": self.files}, separators=(",", ":")),
-                       encoding="utf-8")
-        os.replace(tmp, cache_dir / MEMO_FILE)
+        if cache_dir is not None:
+            write_json(cache_dir / MEMO_FILE, {"scope": self.scope, "files": self.files})
 
     def holds(self, relative: str, inputs: str, path: Path) -> bool:
         """Whether ``path`` is still what the last build made from ``inputs``."""
@@ -151,15 +109,22 @@ def write_tree(docs: Path, files: Iterable[tuple[str, bytes | Deferred]],
         if inputs is not None:
             kept[relative] = [inputs, *(_stamp(path) or [])]
     for top in GENERATED_DIRS:
-        root = docs / top
-        if not root.exists():
-            continue
-        for path in sorted(root.rglob("*"), reverse=True):
-            relative = path.relative_to(docs).as_posix()
-            if path.is_file() and relative not in written:
-                path.unlink()
-                changed.append(relative)
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
+        changed += prune(docs, docs / top, written)
     memo.files = kept
     return sorted(changed)
+
+
+def prune(base: Path, root: Path, keep: set[str]) -> list[str]:
+    """Remove every file under ``root`` whose path relative to ``base`` is not in ``keep``,
+    then the folders left empty. Returns the removed paths, relative to ``base``."""
+    removed = []
+    for path in sorted(root.rglob("*"), reverse=True):
+        if path.is_dir() and not path.is_symlink():
+            if not any(path.iterdir()):
+                path.rmdir()
+            continue
+        relative = path.relative_to(base).as_posix()
+        if relative not in keep:
+            path.unlink()
+            removed.append(relative)
+    return removed
