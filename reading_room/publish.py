@@ -34,6 +34,7 @@ import os
 import shutil
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,9 +43,9 @@ from .writer import prune
 
 log = logging.getLogger("reading_room")
 
-STATE_VERSION = "1"
+STATE_VERSION = "1"  # bump when the way sites are built changes what a dirty build may reuse
 PARALLEL_PAGES = 400  # below this many pages, a second MkDocs process costs more than it saves
-MAX_SHARES = 4  # bump when the way sites are built changes what a dirty build may reuse
+MAX_SHARES = 4  # processes of a parallel full build, at most
 
 
 class PublishError(RuntimeError):
@@ -105,13 +106,6 @@ def link_tree(source: Path, target: Path) -> None:
     shutil.copytree(source, target, copy_function=link, dirs_exist_ok=True, symlinks=True)
 
 
-class _QuietDirty(logging.Filter):
-    """MkDocs warns on every dirty build that navigation may be wrong; here it is not (see above)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("A 'dirty' build is being performed")
-
-
 class _Reuse:
     """A MkDocs plugin added for dirty builds: once MkDocs knows every file it will
     write, remove from the staging site each file it must not reuse."""
@@ -137,11 +131,13 @@ class _Reuse:
 
 
 class _Count:
+    """A MkDocs plugin added for full builds, where every page is rendered."""
+
     def __init__(self):
-        self.pages = 0
+        self.pages = self.rebuilt = self.removed = 0
 
     def on_files(self, files, config):
-        self.pages = sum(1 for f in files if f.is_documentation_page())
+        self.pages = self.rebuilt = sum(1 for f in files if f.is_documentation_page())
         return files
 
 
@@ -151,17 +147,15 @@ class _Share:
     The other pages (and, except in share 0, the static files) get empty
     placeholder outputs dated after their sources, so MkDocs, run with
     ``dirty=True`` on an empty folder, skips them. The shares' outputs are
-    then moved into one folder (``_merge``)."""
+    then moved into one folder (``_parallel_full_build``)."""
 
     def __init__(self, site_dir: Path, share: int, shares: int):
         self.site_dir, self.share, self.shares = site_dir, share, shares
-        self.pages = 0
         self.mine: list[str] = []
         self.all: list[str] = []
 
     def on_files(self, files, config):
         pages = sorted((f for f in files if f.is_documentation_page()), key=lambda f: f.src_uri)
-        self.pages = len(pages)
         self.all = [f.dest_path for f in pages]
         others = [f for i, f in enumerate(pages) if i % self.shares != self.share]
         self.mine = [f.dest_path for i, f in enumerate(pages) if i % self.shares == self.share]
@@ -192,13 +186,18 @@ def _build_share(config_file: str, overrides: dict, site_dir: str, strict: bool,
     return watcher.mine, watcher.all
 
 
-class _quiet_dirty:
-    def __enter__(self):
-        self.filter = _QuietDirty()
-        logging.getLogger("mkdocs.commands.build").addFilter(self.filter)
+@contextmanager
+def _quiet_dirty():
+    """MkDocs warns on every dirty build that navigation may be wrong; here it is not (see above)."""
+    def not_the_warning(record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
 
-    def __exit__(self, *exc):
-        logging.getLogger("mkdocs.commands.build").removeFilter(self.filter)
+    logger = logging.getLogger("mkdocs.commands.build")
+    logger.addFilter(not_the_warning)
+    try:
+        yield
+    finally:
+        logger.removeFilter(not_the_warning)
 
 
 def _parallel_full_build(config_file: Path, overrides: dict, staging: Path, strict: bool, shares: int) -> int:
@@ -283,8 +282,7 @@ def build_site(config_file: Path, site: Path, strict: bool = False, docs: Path |
                 with _quiet_dirty():
                     build(config, dirty=dirty)
                 pages = watcher.pages
-                rebuilt = getattr(watcher, "rebuilt", pages)
-                removed = getattr(watcher, "removed", 0)
+                rebuilt, removed = watcher.rebuilt, watcher.removed
         except (MkDocsException, SystemExit) as err:
             raise PublishError(f"MkDocs failed: {err}") from None
         # the state file is invalidated before the swap and written after it: a build
