@@ -35,6 +35,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .render import facets
@@ -77,12 +78,17 @@ class Page:
     title: str = ""
     facets: dict[str, str] = field(default_factory=dict)
     blocks: list[list[str]] = field(default_factory=list)  # [anchor, text]
+    id: str = ""  # the report's id: its text file is t/<id>.json
+
+    @cached_property
+    def text(self) -> str:
+        """The blocks as t/<id>.json holds them (compared with the previous build's, then written)."""
+        return _dump(self.blocks)
 
 
 def encode_set(members: list[int], total: int) -> str:
     """A sorted set of report numbers, as gaps (sparse) or a base64 bitmap (dense)."""
-    gaps = ",".join(str(b - a) for a, b in zip([0] + members[:-1], members))
-    gaps = str(members[0]) + gaps[gaps.index(","):] if "," in gaps else str(members[0])
+    gaps = ",".join(str(b - a) for a, b in zip([0] + members[:-1], members))  # the first is members[0]
     bitmap_len = (total + 7) // 8 * 4 // 3 + 4
     if len(gaps) <= bitmap_len:
         return "l" + gaps
@@ -104,8 +110,8 @@ def decode_set(value: str, total: int) -> list[int]:
     return [i for i in range(total) if bits[i >> 3] >> (i & 7) & 1]
 
 
-def build_index(pages: list[Page]) -> tuple[dict, dict[int, dict[str, str]], dict[str, list]]:
-    """(meta.json, shards, texts) for ``pages``."""
+def build_index(pages: list[Page]) -> tuple[dict, dict[int, dict[str, str]], dict[str, str]]:
+    """(meta.json, shards, texts as JSON by report id) for ``pages``."""
     postings: dict[str, list[int]] = {}
     for number, page in enumerate(pages):
         for key in page_keys(page.blocks):
@@ -129,24 +135,26 @@ def _shard_count(encoded: dict[str, str]) -> int:
     return shards
 
 
-def _layout(pages: list[Page], encoded: dict[str, str], shards: int | None = None):
+def _layout(pages: list[Page], encoded: dict[str, str], shards: int | None = None,
+            shard_of: dict[str, int] | None = None):
+    """``shard_of``: the shard of keys already known (from the previous index), so that
+    only new keys are hashed."""
     shards = shards or _shard_count(encoded)
+    shard_of = shard_of or {}
     by_shard: dict[int, dict[str, str]] = {i: {} for i in range(shards)}
     for key in sorted(encoded):
-        by_shard[fnv1a(key) % shards][key] = encoded[key]
+        shard = shard_of.get(key)
+        by_shard[fnv1a(key) % shards if shard is None else shard][key] = encoded[key]
     values = {facet: sorted({p.facets.get(facet, "") for p in pages}) for facet in FACETS}
+    numbers = {facet: {value: n for n, value in enumerate(values[facet])} for facet in FACETS}
     docs = []
     texts = {}
     for page in pages:
-        docs.append([page.url, page.title] + [values[f].index(page.facets.get(f, "")) for f in FACETS])
-        texts[doc_id(page)] = page.blocks
+        docs.append([page.url, page.title] + [numbers[f][page.facets.get(f, "")] for f in FACETS])
+        texts[page.id] = page.text
     meta = {"format": FORMAT, "shards": shards, "facets": list(FACETS),
             "values": [values[f] for f in FACETS], "docs": docs}
     return meta, by_shard, texts
-
-
-def doc_id(page: Page) -> str:
-    return page.url.rstrip("/").rsplit("/", 1)[-1] or "index"
 
 
 def update_index(pages: list[Page], previous: Path):
@@ -160,12 +168,15 @@ def update_index(pages: list[Page], previous: Path):
             return None
         changed = []
         for number, page in enumerate(pages):
-            old = (previous / "t" / f"{doc_id(page)}.json").read_text(encoding="utf-8")
-            if old != _dump(page.blocks):
+            old = (previous / "t" / f"{page.id}.json").read_text(encoding="utf-8")
+            if old != page.text:
                 changed.append((number, json.loads(old), page.blocks))
         encoded: dict[str, str] = {}
+        shard_of: dict[str, int] = {}
         for shard in range(meta["shards"]):
-            encoded.update(json.loads((previous / "k" / f"{shard}.json").read_text(encoding="utf-8")))
+            keys = json.loads((previous / "k" / f"{shard}.json").read_text(encoding="utf-8"))
+            encoded.update(keys)
+            shard_of.update(dict.fromkeys(keys, shard))
     except (OSError, ValueError, KeyError, TypeError):
         return None
     total = len(pages)
@@ -180,7 +191,7 @@ def update_index(pages: list[Page], previous: Path):
                 encoded.pop(key, None)
     if _shard_count(encoded) != meta["shards"]:
         return None  # the layout changes: a whole build is as cheap
-    return _layout(pages, encoded, meta["shards"])
+    return _layout(pages, encoded, meta["shards"], shard_of)
 
 
 def _dump(obj) -> str:
@@ -191,7 +202,7 @@ def page_of(report) -> Page:
     """What the index holds of one report: its title, filter values, and every block."""
     blocks = [["", _WS.sub(" ", report.title).strip()]]
     blocks += [[b.anchor, _WS.sub(" ", b.text).strip()] for b in report.blocks]
-    return Page(url=report.url, title=blocks[0][1], facets=facets(report), blocks=blocks)
+    return Page(url=report.url, title=blocks[0][1], facets=facets(report), blocks=blocks, id=report.id)
 
 
 def index_files(reports, previous: Path | None = None) -> dict[str, bytes]:
@@ -203,8 +214,8 @@ def index_files(reports, previous: Path | None = None) -> dict[str, bytes]:
     files = {f"{INDEX_DIR}/meta.json": _dump(meta).encode("utf-8")}
     for number, keys in shards.items():
         files[f"{INDEX_DIR}/k/{number}.json"] = _dump(keys).encode("utf-8")
-    for doc_id, blocks in texts.items():
-        files[f"{INDEX_DIR}/t/{doc_id}.json"] = _dump(blocks).encode("utf-8")
+    for report_id, text in texts.items():
+        files[f"{INDEX_DIR}/t/{report_id}.json"] = text.encode("utf-8")
     log.info("search: %d report pages, %d keys in %d shards, %.2f s", len(pages),
              sum(len(k) for k in shards.values()), meta["shards"], time.perf_counter() - started)
     return files
