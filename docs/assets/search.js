@@ -11,7 +11,7 @@
   "use strict";
 
   var PAGE = 10;
-  var SPACE = /[\s\u3000\ufeff\u200b]+/g;
+  var SPACE = /[\s\u3000\ufeff\u200b]+/g, ONE_SPACE = /[\s\u3000\ufeff\u200b]/;
   var cfg = {};
   try { cfg = JSON.parse(document.getElementById("__config").textContent); } catch (e) { /* no config */ }
   var base = new URL(String(cfg.base || ".").replace(/\/?$/, "/"), location.href);
@@ -109,21 +109,32 @@
   }
 
   /* Where ``q`` occurs in the blocks of one report: [{block, start, end}] in original-text offsets. */
+  // Some strings run together in normalized form, and where each of its characters came
+  // from: map[i] = [string number, offset]. Search results and page highlights match on it.
+  function normalizedMap(strings) {
+    var norm = "", map = [];
+    for (var s = 0; s < strings.length; s++) {
+      for (var i = 0; i < strings[s].length; i++) {
+        var c = strings[s].charAt(i);
+        if (ONE_SPACE.test(c)) continue;
+        norm += c.toLowerCase(); map.push([s, i]);
+      }
+    }
+    return { norm: norm, map: map };
+  }
+  function indicesOf(norm, q) {
+    var found = [], at = norm.indexOf(q);
+    while (at >= 0) { found.push(at); at = norm.indexOf(q, at + q.length); }
+    return found;
+  }
   function occurrences(blocks, q) {
     var found = [];
     if (!q) return found;
     for (var b = 0; b < blocks.length; b++) {
-      var text = blocks[b][1], map = [], norm = "";
-      for (var i = 0; i < text.length; i++) {
-        var c = text.charAt(i);
-        if (/[\s\u3000\ufeff\u200b]/.test(c)) continue;
-        norm += c.toLowerCase(); map.push(i);
-      }
-      var at = norm.indexOf(q);
-      while (at >= 0) {
-        found.push({ block: b, start: map[at], end: map[at + q.length - 1] + 1 });
-        at = norm.indexOf(q, at + q.length);
-      }
+      var n = normalizedMap([blocks[b][1]]);
+      indicesOf(n.norm, q).forEach(function (at) {
+        found.push({ block: b, start: n.map[at][1], end: n.map[at + q.length - 1][1] + 1 });
+      });
     }
     return found;
   }
@@ -309,19 +320,12 @@
     var blocks = article.querySelectorAll("h1, h2, h3, h4, h5, h6, p");
     var firstMark = null;
     [].forEach.call(blocks, function (el) {
-      var walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT), nodes = [], map = [], norm = "", node;
+      var walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT), nodes = [], node;
       while ((node = walker.nextNode())) {
-        if (node.parentElement.closest(".headerlink, .pn")) continue;
-        var text = node.nodeValue;
-        for (var i = 0; i < text.length; i++) {
-          var c = text.charAt(i);
-          if (/[\s\u3000\ufeff\u200b]/.test(c)) continue;
-          norm += c.toLowerCase(); map.push([nodes.length, i]);
-        }
-        nodes.push(node);
+        if (!node.parentElement.closest(".headerlink, .pn")) nodes.push(node);
       }
-      var hits = [], at = norm.indexOf(q);
-      while (at >= 0) { hits.push([map[at], map[at + q.length - 1]]); at = norm.indexOf(q, at + q.length); }
+      var n = normalizedMap(nodes.map(function (t) { return t.nodeValue; }));
+      var hits = indicesOf(n.norm, q).map(function (at) { return [n.map[at], n.map[at + q.length - 1]]; });
       // wrap from the last hit backwards so earlier offsets stay valid
       for (var h = hits.length - 1; h >= 0; h--) {
         var s = hits[h][0], e = hits[h][1];
