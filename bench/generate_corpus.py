@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reading_room.outline import classify  # noqa: E402
+from reading_room.decode import decode_bytes  # noqa: E402
 from reading_room.pipeline import find_sources  # noqa: E402
 from reading_room.report import convert  # noqa: E402
 from reading_room.settings import load_settings  # noqa: E402
@@ -174,6 +174,17 @@ def make_report(number: int, pools: Pools, rng: random.Random) -> tuple[str, str
 def pick_encoding(rng: random.Random) -> str:
     names, weights = zip(*ENCODINGS)
     return rng.choices(names, weights)[0]
+
+
+def rewrite_report(path: Path, edit) -> None:
+    """Change a report's text with ``edit`` (text -> text), keeping the file's encoding
+    (or UTF-8, when the new text does not fit it)."""
+    decoded = decode_bytes(path.read_bytes())
+    text = edit(decoded.text)
+    try:
+        path.write_bytes(text.encode(decoded.encoding))
+    except (LookupError, UnicodeEncodeError):
+        path.write_bytes(text.encode("utf-8"))
 
 
 def generate(n: int, out: Path, seed: int = 7, samples: Path = ROOT / "corpus") -> list[Path]:

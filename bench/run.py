@@ -42,11 +42,12 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import generate_corpus  # noqa: E402
+from reading_room.pipeline import CACHE_DIR  # noqa: E402
+from reading_room.render import GENERATED_DIRS, GENERATED_FILES  # noqa: E402
 
-SKIP = {".git", ".venv", "site", ".cache", "bench", "node_modules", "corpus", "docs", "__pycache__",
+SKIP = {".git", ".venv", "site", ".cache", CACHE_DIR, "bench", "node_modules", "corpus", "docs", "__pycache__",
         ".pytest_cache", ".hypothesis", "tests"}
-GENERATED = {"index.md", "reports", "years", "bodies", "slogans", "cited", "cleaning", "raw", "data", "pagefind",
-             "search"}
+GENERATED = {*GENERATED_DIRS, *GENERATED_FILES, "pagefind"}  # (docs/pagefind/: left by older builds)
 
 
 def _children() -> dict[int, list[int]]:
@@ -186,17 +187,8 @@ def median_page(site: Path) -> int:
 
 def touch_report(corpus: Path) -> Path:
     """Change one report's text, keeping its encoding."""
-    from reading_room.decode import decode_bytes
-
     path = sorted(corpus.glob("*.txt"))[len(list(corpus.glob("*.txt"))) // 2]
-    raw = path.read_bytes()
-    decoded = decode_bytes(raw)
-    text = decoded.text + "\n这一段是基准测试为检验增量构建而追加的文字，只改变这一篇报告。\n"
-    codec = {"utf-8-sig": "utf-8-sig", "utf-16": "utf-16"}.get(decoded.encoding.lower(), None)
-    try:
-        path.write_bytes(text.encode(codec or decoded.encoding))
-    except (LookupError, UnicodeEncodeError):
-        path.write_bytes(text.encode("utf-8"))
+    generate_corpus.rewrite_report(path, lambda text: text + "\n这一段是基准测试为检验增量构建而追加的文字，只改变这一篇报告。\n")
     return path
 
 

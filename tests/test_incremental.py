@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, CURATION, ROOT, sample_files, write_mkdocs_config
-from reading_room import cli, pipeline
+from conftest import ROOT, make_corpus, run_build, sample_files, write_mkdocs_config
+from reading_room import pipeline
 
 sys.path.insert(0, str(ROOT / "bench"))
 import generate_corpus  # noqa: E402
@@ -31,15 +31,9 @@ class Project:
         self.config = write_mkdocs_config(root, self.docs)
 
     def build(self, capsys, *extra: str, site: bool = True) -> str:
-        args = ["--corpus", str(self.corpus), "--docs", str(self.docs), "--site", str(self.site),
-                "--config", str(self.config), "--cache", str(self.cache), *extra]
-        if not site:
-            args.append("--docs-only")
-        capsys.readouterr()
-        code = cli.main(args)
-        out, err = capsys.readouterr()
-        assert code == 0, err
-        return out + err
+        build = run_build(self.root, self.corpus, capsys, *extra, site=site, cache=True)
+        assert build.exit_code == 0, build.err
+        return build.out + build.err
 
     def generate(self) -> pipeline.Generated:
         return pipeline.generate(self.corpus, self.docs, self.cache)
@@ -54,12 +48,7 @@ class Project:
 @pytest.fixture
 def project(tmp_path) -> Project:
     p = Project(tmp_path / "project")
-    p.corpus.mkdir()
-    for path in sample_files():
-        shutil.copy2(path, p.corpus / path.name)
-    for name in CURATION:
-        if (CORPUS / name).exists():
-            shutil.copy2(CORPUS / name, p.corpus / name)
+    make_corpus(p.corpus, sample_files())
     return p
 
 
@@ -195,9 +184,9 @@ def test_generated_corpus_keeps_its_body_text(tmp_path):
     corpus = tmp_path / "corpus"
     paths = generate_corpus.generate(40, corpus, seed=3)
     assert len(paths) == 40
-    encodings = {r.encoding for r in pipeline.generate(corpus, tmp_path / "docs", None).reports}
-    assert {"utf-8", "gb18030"} <= {e.lower().replace("-sig", "") for e in encodings} or len(encodings) >= 3
     result = pipeline.generate(corpus, tmp_path / "docs", None)
+    encodings = {r.encoding for r in result.reports}
+    assert {"utf-8", "gb18030"} <= {e.lower().replace("-sig", "") for e in encodings} or len(encodings) >= 3
     assert not result.skipped
     from reading_room.decode import decode_bytes
     for report in result.reports:
@@ -216,7 +205,7 @@ def test_generator_is_seeded(tmp_path):
     a = generate_corpus.generate(5, tmp_path / "a", seed=11)
     b = generate_corpus.generate(5, tmp_path / "b", seed=11)
     assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b]
-    assert os.listdir(tmp_path / "a") == os.listdir(tmp_path / "a")
+    assert sorted(os.listdir(tmp_path / "a")) == sorted(os.listdir(tmp_path / "b"))
 
 
 def test_progress_is_plain_lines_in_ci(monkeypatch):
@@ -273,12 +262,11 @@ NEW_FORMULATION = "\n我们坚持“增量构建四个确保”，做到增量�
 
 def _rewrite(path: Path, old: str, new: str) -> None:
     """Replace the first occurrence of ``old`` in a report, in the file's own encoding."""
-    from reading_room.decode import decode_bytes
+    def replace(text: str) -> str:
+        assert old in text, (path.name, old)
+        return text.replace(old, new, 1)
 
-    decoded = decode_bytes(path.read_bytes())
-    assert old in decoded.text, (path.name, old)
-    codec = {"utf-8-sig": "utf-8-sig", "utf-16": "utf-16"}.get(decoded.encoding.lower(), decoded.encoding)
-    path.write_bytes(decoded.text.replace(old, new, 1).encode(codec))
+    generate_corpus.rewrite_report(path, replace)
 
 
 def _quoted_uses(report, slogans):
@@ -292,21 +280,21 @@ def _retitle(path: Path, report) -> None:
 
 def _edit_next_to_a_use(path: Path, report, slogans) -> None:
     """Insert words just after a quoted use: the use keeps its place, its context changes."""
-    from reading_room.decode import decode_bytes
+    def edit(text: str) -> str:
+        quoted = next(u.form + "”" for u in _quoted_uses(report, slogans) if text.count(u.form + "”") == 1)
+        return text.replace(quoted, quoted + "（增补说明）")
 
-    text = decode_bytes(path.read_bytes()).text
-    quoted = next(u.form + "”" for u in _quoted_uses(report, slogans) if text.count(u.form + "”") == 1)
-    _rewrite(path, quoted, quoted + "（增补说明）")
+    generate_corpus.rewrite_report(path, edit)
 
 
 def _edit_heading_above_a_use(path: Path, report, slogans) -> None:
     """Add to the heading above a quoted use: the use stays, the heading path shown with it changes."""
-    from reading_room.decode import decode_bytes
+    def edit(text: str) -> str:
+        heading = next(h for u in _quoted_uses(report, slogans) for h in report.index_blocks[u.anchor].path[-1:]
+                       if text.count(h) == 1)
+        return text.replace(heading, heading + "（修订）")
 
-    text = decode_bytes(path.read_bytes()).text
-    heading = next(h for u in _quoted_uses(report, slogans) for h in report.index_blocks[u.anchor].path[-1:]
-                   if text.count(h) == 1)
-    _rewrite(path, heading, heading + "（修订）")
+    generate_corpus.rewrite_report(path, edit)
 
 
 def test_every_incremental_build_equals_a_build_from_scratch(project, tmp_path):
