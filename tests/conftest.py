@@ -17,11 +17,12 @@ import pytest
 import yaml
 
 from reading_room import cli
+from reading_room.settings import DATA_FILES
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 REAL_TEXTS = ROOT.parent / "shared" / "real-texts"
-CURATION = ("boilerplate.yml", "metadata.yml", "catalog.yml", "slogans.yml")
+CURATION = DATA_FILES
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
@@ -84,13 +85,26 @@ class Build:
         return (self.site / "reports" / report_id / "index.html").read_text(encoding="utf-8")
 
 
-def run_build(root: Path, corpus: Path, capsys, *extra: str, site: bool = True) -> Build:
-    """``python build.py`` in-process, into folders under ``root``."""
+def make_corpus(folder: Path, files=()) -> Path:
+    """A corpus folder with the project's curation files and copies of ``files``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in CURATION:
+        if (CORPUS / name).exists():
+            shutil.copy2(CORPUS / name, folder / name)
+    for path in files:
+        shutil.copy2(path, folder / path.name)
+    return folder
+
+
+def run_build(root: Path, corpus: Path, capsys, *extra: str, site: bool = True, cache: bool = False) -> Build:
+    """``python build.py`` in-process, into folders under ``root`` (its cache in root/cache,
+    used only when ``cache``)."""
     docs, out_site = root / "docs", root / "site"
     docs.mkdir(parents=True, exist_ok=True)
     config = write_mkdocs_config(root, docs)
-    args = ["--no-cache", "--corpus", str(corpus), "--docs", str(docs), "--site", str(out_site),
-            "--config", str(config), "--cache", str(root / "cache"), *extra]
+    args = ([] if cache else ["--no-cache"]) + [
+        "--corpus", str(corpus), "--docs", str(docs), "--site", str(out_site),
+        "--config", str(config), "--cache", str(root / "cache"), *extra]
     if not site:
         args.append("--docs-only")
     if capsys is not None:
@@ -121,16 +135,21 @@ class _Capture:
         self._stack.close()
 
 
+def captured_build(root: Path, corpus: Path, *extra: str, **options) -> Build:
+    """``run_build`` for session and module fixtures, which have no capsys."""
+    capture = _Capture()
+    try:
+        return run_build(root, corpus, capture, *extra, **options)
+    finally:
+        capture.close()
+
+
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory) -> Build:
     """The real five-report corpus, built from corpus/ itself (read-only) into a temporary site."""
     root = tmp_path_factory.mktemp("sample")
     before = tree_hashes(CORPUS)
-    capture = _Capture()
-    try:
-        build = run_build(root, CORPUS, capture)
-    finally:
-        capture.close()
+    build = captured_build(root, CORPUS)
     build.corpus_hashes_before = before
     build.corpus_hashes_after = tree_hashes(CORPUS)
     assert build.exit_code == 0, build.err
@@ -141,11 +160,7 @@ def sample_build(tmp_path_factory) -> Build:
 def sample_rebuild(tmp_path_factory) -> Build:
     """A second build of the same corpus into other folders, for determinism checks."""
     root = tmp_path_factory.mktemp("sample-again")
-    capture = _Capture()
-    try:
-        build = run_build(root, CORPUS, capture)
-    finally:
-        capture.close()
+    build = captured_build(root, CORPUS)
     assert build.exit_code == 0, build.err
     return build
 
@@ -159,9 +174,18 @@ def settings():
 @pytest.fixture
 def tmp_corpus(tmp_path) -> Path:
     """An empty corpus folder with the project's curation files."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for name in CURATION:
-        if (CORPUS / name).exists():
-            shutil.copy2(CORPUS / name, corpus / name)
-    return corpus
+    return make_corpus(tmp_path / "corpus")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium through Playwright, shared by the browser tests."""
+    from browsing import ARGS, CHROMIUM
+
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (/usr/bin/chromium): .ci/run installs it")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()

@@ -90,9 +90,8 @@ def test_no_report_is_empty_or_warns_about_its_title(sample_build):
 
 # --- generalisation: the real texts in ../shared (read-only; skipped when absent) ------
 
-from conftest import REAL_TEXTS, CURATION  # noqa: E402
+from conftest import REAL_TEXTS, make_corpus  # noqa: E402
 import pytest  # noqa: E402
-import shutil  # noqa: E402
 
 real_texts = sorted(REAL_TEXTS.glob("*.txt")) if REAL_TEXTS.is_dir() else []
 
@@ -100,12 +99,7 @@ real_texts = sorted(REAL_TEXTS.glob("*.txt")) if REAL_TEXTS.is_dir() else []
 @pytest.mark.skipif(not real_texts, reason="../shared/real-texts is not present")
 def test_real_texts_build(tmp_path, capsys):
     from conftest import run_build
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for name in CURATION:
-        shutil.copy2(CORPUS / name, corpus / name)
-    for path in real_texts:
-        shutil.copy2(path, corpus / path.name)
+    corpus = make_corpus(tmp_path / "corpus", real_texts)
     build = run_build(tmp_path / "out", corpus, capsys, site=False)
     assert build.exit_code == 0 and "0 skipped" in build.out
     reports = build.reports

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings as hsettings, strategies as st
+from hypothesis import example, given, settings as hsettings, strategies as st
 
 from conftest import CORPUS, REAL_TEXTS, han, sample_files
 from reading_room.clean import clean, find_furniture
@@ -141,7 +141,7 @@ def _long_paragraph(path):
     return max(_lines(path), key=len).strip()
 
 
-@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hsettings(max_examples=60, deadline=None)
 @given(data=st.data())
 def test_real_paragraph_broken_mid_sentence_is_rejoined(settings, data):
     paragraph = _long_paragraph(COUNTY)
@@ -356,7 +356,7 @@ invented_line = st.lists(
 any_line = st.one_of(st.sampled_from(REAL_LINES), st.sampled_from(FRAME_LINES), invented_line)
 
 
-@hsettings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hsettings(max_examples=150, deadline=None)
 @given(lines=st.lists(any_line, min_size=1, max_size=40))
 @example(lines=["中 国共产党", "（", "三）深化改革。"])
 def test_every_han_character_is_kept_or_logged(settings, lines):
@@ -364,7 +364,7 @@ def test_every_han_character_is_kept_or_logged(settings, lines):
     assert_nothing_lost(text, clean(text, settings.cleaning))
 
 
-@hsettings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hsettings(max_examples=100, deadline=None)
 @given(lines=st.lists(any_line, min_size=1, max_size=40), furniture=st.sets(st.sampled_from(FRAME_LINES + REAL_LINES[:5])))
 def test_removals_quote_their_line_and_output_lines_are_clean(settings, lines, furniture):
     text = "\n".join(lines)

@@ -32,14 +32,7 @@ def _text(path):
 
 def _encodable(text: str, codec: str) -> str:
     """The characters of ``text`` that ``codec`` can encode, in order (real text, narrowed)."""
-    out = []
-    for ch in text:
-        try:
-            ch.encode(codec)
-        except UnicodeEncodeError:
-            continue
-        out.append(ch)
-    return "".join(out)
+    return text.encode(codec, errors="ignore").decode(codec)
 
 
 @pytest.mark.parametrize("path", sample_files(), ids=lambda p: p.name[:30])

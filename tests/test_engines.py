@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from browsing import ARGS, CHROMIUM, search, serve, texts
+from browsing import CHROMIUM, search, serve, texts
 from conftest import ROOT
 
 zensical = pytest.importorskip("zensical", reason="zensical is not installed (requirements-dev.txt pins it)")
@@ -72,17 +72,15 @@ def test_data_and_search_index_reach_the_zensical_site(sample_build, zensical_si
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed: .ci/run installs it")
 @pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
-def test_search_box_is_laid_out_and_finds_under_both_engines(sample_build, zensical_site, engine):
+def test_search_box_is_laid_out_and_finds_under_both_engines(sample_build, zensical_site, engine, browser):
     """Under Material the box keeps Material's own look; under Zensical's theme, which does
     not style that markup, the box lays itself out (a panel over the page) and finds the same reports."""
-    sync_api = pytest.importorskip("playwright.sync_api")
     site = sample_build.site if engine == "mkdocs" else zensical_site
     expected = sorted(url for url, text in texts(site).items() if "三会一课" in text)
     assert expected
-    with serve(site) as base, sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with serve(site) as base:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
             errors = []
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(base)
@@ -102,7 +100,7 @@ def test_search_box_is_laid_out_and_finds_under_both_engines(sample_build, zensi
             assert on_top
             assert not errors
         finally:
-            browser.close()
+            page.close()
 
 
 def test_zensical_own_search_index_leaves_generated_pages_out(sample_build, zensical_site):

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin
@@ -150,20 +147,8 @@ class _Links(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def sample_site(tmp_path_factory):
-    base = tmp_path_factory.mktemp("index-site")
-    corpus = base / "corpus"
-    shutil.copytree(ROOT / "corpus", corpus)
-    shutil.copytree(ROOT / "docs", base / "docs", ignore=shutil.ignore_patterns(
-        "index.md", "reports", "years", "bodies", "slogans", "cited", "cleaning", "raw", "data", "pagefind"))
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "build.py"), "--corpus", str(corpus), "--docs", str(base / "docs"),
-         "--site", str(base / "site"), "--cache", str(base / "cache")],
-        cwd=base, capture_output=True, text=True,
-    )
-    if result.returncode != 0:
-        pytest.fail(result.stdout + result.stderr)
-    return base / "site"
+def sample_site(sample_build):
+    return sample_build.site
 
 
 def _parse(path: Path) -> _Links:

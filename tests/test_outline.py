@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import given, settings as hsettings, strategies as st
 
 from conftest import CORPUS, han
 from reading_room.clean import clean
@@ -254,7 +254,6 @@ def test_outline_keeps_every_han_character_in_order(lines):
 @given(lines=st.lists(any_line.filter(lambda s: s.strip()), min_size=1, max_size=30))
 def test_outline_levels_and_anchors_are_well_formed(lines):
     result = outline(lines)
-    previous = 1
     for block in result.blocks:
         assert block.anchor.isascii() and len(block.anchor) <= 12
         if block.kind == "heading":

@@ -7,7 +7,6 @@ from html.parser import HTMLParser
 
 import pytest
 
-from conftest import run_build
 
 HOSTILE = [
     "某单位2021年工作总结",
@@ -73,12 +72,8 @@ def parse(html: str) -> _Page:
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    from conftest import CORPUS, CURATION
-    import shutil
-    for name in CURATION:
-        shutil.copy2(CORPUS / name, corpus / name)
+    from conftest import make_corpus
+    corpus = make_corpus(root / "corpus")
     (corpus / "hostile report.txt").write_text("\n".join(HOSTILE) + "\n", encoding="utf-8")
     # two reports with the same title, and file names that differ only in spaces and case
     (corpus / "same-title-a.txt").write_text("\n".join(HOSTILE[:3]), encoding="utf-8")
@@ -87,12 +82,8 @@ def hostile_site(tmp_path_factory):
     (corpus / "sub").mkdir()
     (corpus / "sub" / "a.txt").write_text("\n".join(HOSTILE[:3]), encoding="utf-8")
     (corpus / "sub-a.txt").write_text("\n".join(HOSTILE[:3]), encoding="utf-8")
-    from conftest import _Capture
-    capture = _Capture()
-    try:
-        build = run_build(root / "out", corpus, capture)
-    finally:
-        capture.close()
+    from conftest import captured_build
+    build = captured_build(root / "out", corpus)
     assert build.exit_code == 0, build.err
     return build
 

@@ -3,26 +3,19 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import CORPUS, CURATION, sample_files, tree_hashes, write_mkdocs_config
+from conftest import make_corpus, sample_files, tree_hashes, write_mkdocs_config
 from reading_room import pipeline, publish
 
 
 @pytest.fixture
 def built(tmp_path):
     """Five sample reports generated into docs/ and built once into site/ (a full build)."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for path in sample_files():
-        shutil.copy2(path, corpus / path.name)
-    for name in CURATION:
-        if (CORPUS / name).exists():
-            shutil.copy2(CORPUS / name, corpus / name)
+    corpus = make_corpus(tmp_path / "corpus", sample_files())
     docs = tmp_path / "docs"
     docs.mkdir()
     config = write_mkdocs_config(tmp_path, docs)

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from browsing import ARGS, CHROMIUM, search, serve, texts
+from browsing import CHROMIUM, search, serve, texts
 
 if not CHROMIUM.exists():
     pytest.skip("Debian's chromium is not installed (/usr/bin/chromium): .ci/run installs it",
@@ -23,14 +23,6 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not 
 def served(sample_build):
     with serve(sample_build.site) as base:
         yield base, texts(sample_build.site)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture
