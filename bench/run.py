@@ -3,12 +3,14 @@
 
     python bench/run.py 100 1000 [3000] [--seed 7] [--out bench/out]
         [--properdocs /path/to/properdocs] [--zensical /path/to/zensical]
-    python bench/run.py --corpus DIR [--corpus DIR2 ...] [--out bench/out] [--query 改革 ...]
+    python bench/run.py --corpus DIR [--corpus DIR2 ...] [--baseline REF] [--out bench/out] [--query 改革 ...]
 
 With --corpus, each DIR (any folder of .txt files, e.g. a sample of the news
 corpus, ../shared/corpora/README.md) is copied into a project copy as its
 corpus/ (the project's curation data beside it, unless DIR has its own) and
 measured the same way: full build, no-op rebuild, one report changed.
+--baseline REF measures the code at a git ref (its committed files) on the same
+corpora in the same run, before this checkout: a before/after comparison.
 
 Definitions (issue 12), printed under the table:
 
@@ -165,12 +167,13 @@ def run(cmd: list[str], cwd: Path, log: Path) -> Run:
     return Run(seconds, peak[0], peak[1])
 
 
-def _copy_code(target: Path) -> None:
-    """This project's code, configuration and hand-written docs into ``target`` (no corpus)."""
+def _copy_code(target: Path, source: Path = ROOT) -> None:
+    """The project's code, configuration and hand-written docs (from ``source``: this
+    checkout, or a --baseline export) into ``target`` (no corpus)."""
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
-    for item in ROOT.iterdir():
+    for item in source.iterdir():
         if item.name in SKIP or item.name.startswith(".site"):
             continue
         if item.is_dir():
@@ -180,7 +183,7 @@ def _copy_code(target: Path) -> None:
     if (ROOT / "node_modules").is_dir():
         (target / "node_modules").symlink_to(ROOT / "node_modules")
     (target / "docs").mkdir()
-    for item in (ROOT / "docs").iterdir():
+    for item in (source / "docs").iterdir():
         if item.name in GENERATED:
             continue
         if item.is_dir():
@@ -189,14 +192,24 @@ def _copy_code(target: Path) -> None:
             shutil.copy2(item, target / "docs" / item.name)
 
 
-def corpus_project(target: Path, corpus: Path) -> Path:
+def corpus_project(target: Path, corpus: Path, source: Path = ROOT) -> Path:
     """A project copy whose corpus/ is a copy of ``corpus`` (copied, never linked: the
-    benchmark edits one file), with this project's curation data where it has none."""
-    _copy_code(target)
+    benchmark edits one file), with the project's curation data where it has none."""
+    _copy_code(target, source)
     shutil.copytree(corpus, target / "corpus", copy_function=shutil.copyfile)
     for name in DATA_FILES:
-        if not (target / "corpus" / name).exists() and (ROOT / "corpus" / name).exists():
-            shutil.copyfile(ROOT / "corpus" / name, target / "corpus" / name)
+        if not (target / "corpus" / name).exists() and (source / "corpus" / name).exists():
+            shutil.copyfile(source / "corpus" / name, target / "corpus" / name)
+    return target
+
+
+def export(ref: str, target: Path) -> Path:
+    """The project as it was at git ``ref`` (its committed files), for a before/after run."""
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
     return target
 
 
@@ -382,15 +395,15 @@ def measure_builds(project: Path, row: dict, log: Path, queries) -> None:
     row["one"] = run([py, "build.py"], project, log)
 
 
-def bench_corpus(corpus: Path, args) -> dict:
+def bench_corpus(corpus: Path, args, source: Path = ROOT, ref: str = "") -> dict:
     corpus = corpus.resolve()
-    out = args.out / ("corpus-" + corpus.name)
+    out = args.out / ("corpus-" + corpus.name + (f"@{ref}" if ref else ""))
     out.mkdir(parents=True, exist_ok=True)
     log = out / "log.txt"
     log.write_text("")
-    row: dict = {"label": corpus.name}
+    row: dict = {"label": corpus.name + (f" @ {ref}" if ref else ""), "out": out}
     row["docs"], row["text"] = text_bytes(corpus)
-    project = corpus_project(out / "project", corpus)
+    project = corpus_project(out / "project", corpus, source)
     measure_builds(project, row, log, args.query)
     return row
 
@@ -582,6 +595,8 @@ def main(argv=None) -> int:
                    help="a folder of texts to measure as it is (repeatable)")
     p.add_argument("--query", action="append", default=None,
                    help=f"queries for 'home + one search' (repeatable; default {' '.join(DEFAULT_QUERIES)})")
+    p.add_argument("--baseline", metavar="REF",
+                   help="also measure the code at this git ref (e.g. main) on each --corpus, in the same run")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     p.add_argument("--properdocs", help="a properdocs executable (its own venv, with mkdocs-material)")
@@ -593,13 +608,17 @@ def main(argv=None) -> int:
     args.query = tuple(args.query or DEFAULT_QUERIES)
     sizes = args.sizes or ([] if args.corpus else [100, 1000])
     rows = []
+    sources = [(ROOT, "")]
+    if args.baseline:
+        sources.insert(0, (export(args.baseline, args.out / "baseline-code"), args.baseline))
     for corpus in args.corpus:
         if not corpus.is_dir():
             p.error(f"--corpus {corpus}: not a folder")
-        rows.append(bench_corpus(corpus, args))
-        print(report(rows, args), file=sys.stderr, flush=True)
-        if not args.keep:
-            shutil.rmtree(args.out / ("corpus-" + corpus.resolve().name) / "project", ignore_errors=True)
+        for source, ref in sources:
+            rows.append(bench_corpus(corpus, args, source, ref))
+            print(report(rows, args), file=sys.stderr, flush=True)
+            if not args.keep:
+                shutil.rmtree(rows[-1]["out"] / "project", ignore_errors=True)
     for n in sizes:
         rows.append(bench(n, args))
         print(report(rows, args), file=sys.stderr, flush=True)
