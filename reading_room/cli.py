@@ -26,7 +26,8 @@ def parse_args(argv):
     p.add_argument("--no-cache", action="store_true", help="convert every report again")
     p.add_argument("--docs-only", action="store_true", help="write docs/ but do not run MkDocs")
     p.add_argument("--full", action="store_true",
-                   help="rebuild the whole site instead of only the pages whose Markdown changed")
+                   help="rebuild everything (search index, every page, the whole site), trusting nothing "
+                        "a previous build left")
     p.add_argument("--strict", action="store_true", help="exit non-zero if any report was skipped")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
     p.add_argument("-v", "--verbose", action="store_true")
@@ -39,7 +40,8 @@ def main(argv=None) -> int:
     started = time.perf_counter()
     progress = Progress()
     try:
-        result = generate(args.corpus, args.docs, None if args.no_cache else args.cache, progress, args.jobs)
+        result = generate(args.corpus, args.docs, None if args.no_cache else args.cache, progress, args.jobs,
+                          full=args.full)
     except SettingsError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

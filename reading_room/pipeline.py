@@ -250,14 +250,18 @@ def _write_lines_cache(cache_dir: Path | None, max_length: int, entries: dict[st
 
 
 def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=None,
-             jobs: int | None = None) -> Generated:
-    """Regenerate every generated page and data file under docs/ from corpus/."""
+             jobs: int | None = None, full: bool = False) -> Generated:
+    """Regenerate every generated page and data file under docs/ from corpus/.
+
+    ``full`` (or no cache) trusts nothing a previous build left: the search index is
+    built whole and every page rendered again."""
     index_module.PINYIN.update(_read_json(cache_dir, "pinyin.json"))
     conversion = convert_corpus(corpus, cache_dir, progress, jobs)
     settings, reports = conversion.settings, conversion.reports
     if progress:
         progress.stage("search index (alongside the next stages)")
-    search_files = _start_search(reports, docs, jobs)
+    previous_index = None if full or cache_dir is None else docs / search.INDEX_DIR
+    search_files = _start_search(reports, previous_index, jobs)
     sources = [r.index_source for r in reports]
     if progress:
         progress.stage("index")
@@ -270,7 +274,7 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
     if progress:
         progress.stage("render")
     scope = digest(code_version(), libraries_version(), settings.fingerprint, str(docs.resolve()))
-    render_memo = RenderMemo.load(cache_dir, scope)
+    render_memo = RenderMemo.load(None if full else cache_dir, scope)
     files = _generated_files(corpus, conversion, slogans, cited, search_files)
     changed = write_tree(docs, files, render_memo)
     render_memo.save(cache_dir)
@@ -377,15 +381,15 @@ def _search_job():
     return _search_files(*_SEARCH_INPUT)
 
 
-def _start_search(reports, docs, jobs):
+def _start_search(reports, previous: Path | None, jobs):
     """Build the search index in a forked process (which inherits the reports without
     copying them) while this one builds the slogan index and renders the pages.
     Returns a function that waits for the files."""
     global _SEARCH_INPUT
     if (jobs or os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        files = _search_files(reports, docs)
+        files = _search_files(reports, previous)
         return lambda: files
-    _SEARCH_INPUT = (reports, docs)
+    _SEARCH_INPUT = (reports, previous)
     pool = multiprocessing.get_context("fork").Pool(1)
     try:
         pending = pool.apply_async(_search_job)
@@ -402,9 +406,10 @@ def _start_search(reports, docs, jobs):
     return wait
 
 
-def _search_files(reports: list[Report], docs: Path) -> dict[str, bytes]:
-    """The search index, updated from the one the previous build left in docs/search/."""
-    return search.index_files(reports, docs / search.INDEX_DIR)
+def _search_files(reports: list[Report], previous: Path | None) -> dict[str, bytes]:
+    """The search index, updated from the one the previous build left in ``previous``
+    (docs/search/) where that one is whole, else built whole."""
+    return search.index_files(reports, previous)
 
 
 def render_site(conversion: Conversion, slogans: Index, cited: Index,
