@@ -12,6 +12,7 @@ from .pipeline import CACHE_DIR, generate
 from .progress import Progress
 from .publish import PublishError, build_site
 from .settings import SettingsError
+from .workers import WorkersError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,6 +31,9 @@ def parse_args(argv):
                         "a previous build left")
     p.add_argument("--strict", action="store_true", help="exit non-zero if any report was skipped")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    p.add_argument("--cluster", metavar="ADDRESS", default=None,
+                   help="run the per-report stages on a Dask scheduler (tcp://host:8786), or 'local' "
+                        "for a Dask cluster of this machine's cores (needs requirements-cluster.txt)")
     p.add_argument("-v", "--verbose", action="store_true")
     return p.parse_args(argv)
 
@@ -41,8 +45,8 @@ def main(argv=None) -> int:
     progress = Progress()
     try:
         result = generate(args.corpus, args.docs, None if args.no_cache else args.cache, progress, args.jobs,
-                          full=args.full)
-    except SettingsError as err:
+                          full=args.full, cluster=args.cluster)
+    except (SettingsError, WorkersError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     for name, reason in result.skipped:
