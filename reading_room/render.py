@@ -256,7 +256,9 @@ def cleaning_section(r: Report) -> str:
     """What cleaning removed from one report, line by line, with the rule that removed it: a
     closed section at the end of the report's page, ``#cleaning`` (it was a page of its own,
     ``cleaning/<id>/``, a full page of chrome for a few lines). HTML only, with no heading or
-    paragraph, so it is neither in the page's outline nor taken for the report's text."""
+    paragraph, so it is neither in the page's outline nor taken for the report's text. Being a
+    block of HTML, nothing in it is read as Markdown: the file name, rules and removed lines are
+    HTML-escaped and stay text (tests/test_hostile.py)."""
     url = r.url
     parts = [
         f'<details class="cleaning" id="{CLEANING_ANCHOR}" data-pagefind-ignore>'
