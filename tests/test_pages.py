@@ -4,6 +4,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+from pathlib import Path
 from html.parser import HTMLParser
 
 import pytest
@@ -225,3 +226,19 @@ def test_cleaning_record_is_a_section_of_the_report_page(sample_build):
         # neither in the outline nor taken for report text
         assert not re.search(r"<(h[1-6]|p)\b", section)
     assert removed > 0
+
+
+def test_slim_pages_take_the_header_icons_from_the_sprite_the_theme_draws(sample_build):
+    """docs/assets/icons.svg holds the theme's own icons, so the slim pages' header looks the same."""
+    import material
+
+    icons = Path(material.__file__).parent / "templates" / ".icons" / "material"
+    sprite = (sample_build.site / "assets" / "icons.svg").read_text(encoding="utf-8")
+    symbols = dict(re.findall(r'<symbol id="([^"]+)" viewBox="0 0 24 24">(.*?)</symbol>', sprite))
+    assert set(symbols) >= {"magnify", "close", "arrow-left", "arrow-up", "menu", "library"}
+    for name, inner in symbols.items():
+        theme = (icons / f"{name}.svg").read_text(encoding="utf-8")
+        assert inner in theme, name
+    page = sample_build.html(sample_build.reports[0]["id"])
+    assert page.count('<use href="../../assets/icons.svg#magnify"/>') == 2
+    assert symbols["magnify"] not in page and "<path" not in page.replace(_article(page), "")
