@@ -298,11 +298,12 @@ DEFAULT_QUERIES = ("发展", "改革", "高质量", "乡村振兴")
 PAGE_RESULTS = 10  # search.js: results on screen before "显示更多"
 
 
-def home_bytes(site: Path) -> int:
-    """The home page's HTML plus the local style sheets, scripts and icons it links."""
+def home_files(site: Path) -> list[Path]:
+    """The home page and the local style sheets, scripts and icons it links: what a browser
+    fetches to show it."""
     home = site / "index.html"
     page = home.read_text(encoding="utf-8")
-    total, seen = home.stat().st_size, set()
+    files = [home]
     for match in _LINKED.finditer(page):
         tag, url = match.group(0), match.group(1)
         if tag.lower().startswith("<link"):
@@ -312,11 +313,13 @@ def home_bytes(site: Path) -> int:
         if re.match(r"^[a-z]+:|^//", url, re.I):
             continue  # not from this site: no such request is expected (fonts are off)
         path = (site / url.split("?")[0].split("#")[0]).resolve()
-        if path in seen or not path.is_file():
-            continue
-        seen.add(path)
-        total += path.stat().st_size
-    return total
+        if path.is_file() and path not in files:
+            files.append(path)
+    return files
+
+
+def home_bytes(site: Path) -> int:
+    return sum(p.stat().st_size for p in home_files(site))
 
 
 def _decode_set(value: str, total: int) -> set[int]:
@@ -332,14 +335,13 @@ def _decode_set(value: str, total: int) -> set[int]:
     return {j for j in range(total) if bits[j >> 3] >> (j & 7) & 1}
 
 
-def search_bytes(site: Path, query: str) -> int:
+def search_files(site: Path, query: str) -> list[Path]:
     """What docs/assets/search.js fetches for ``query`` from a cold cache: meta.json, the
     shards of the query's keys (its pairs of characters), and the texts of the first
     results on screen (candidates newest first, as the script orders them)."""
     root = site / INDEX_DIR
-    meta_path = root / "meta.json"
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    total = meta_path.stat().st_size
+    meta = json.loads((root / "meta.json").read_text(encoding="utf-8"))
+    files = [root / "meta.json"]
     q = normalize(query)
     keys = [q] if len(q) == 1 else list(dict.fromkeys(q[i:i + 2] for i in range(len(q) - 1)))
     shards: dict[int, dict] = {}
@@ -350,7 +352,7 @@ def search_bytes(site: Path, query: str) -> int:
         if n not in shards:
             path = root / "k" / f"{n}.json"
             shards[n] = json.loads(path.read_text(encoding="utf-8"))
-            total += path.stat().st_size
+            files.append(path)
         found = _decode_set(shards[n][key], docs) if key in shards[n] else set()
         hit = found if hit is None else hit & found
     years = meta["values"][0]
@@ -363,8 +365,12 @@ def search_bytes(site: Path, query: str) -> int:
 
     for n in sorted(hit or (), key=functools.cmp_to_key(order))[:PAGE_RESULTS]:
         doc_id = meta["docs"][n][0].rstrip("/").split("/")[-1] or "index"
-        total += (root / "t" / f"{doc_id}.json").stat().st_size
-    return total
+        files.append(root / "t" / f"{doc_id}.json")
+    return files
+
+
+def search_bytes(site: Path, query: str) -> int:
+    return sum(p.stat().st_size for p in search_files(site, query))
 
 
 def measure_site(project: Path, row: dict, queries) -> None:
