@@ -51,10 +51,10 @@ from __future__ import annotations
 import argparse
 import functools
 import json
-import math
-import re
 import os
 import platform
+import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -137,11 +137,13 @@ class Run:
     seconds: float
     rss: int  # peak of the tree's summed RSS
     pss: int  # peak of the tree's summed PSS
+    cpu: float = 0.0  # user + system seconds of the command and every process it waited for
 
 
 def run(cmd: list[str], cwd: Path, log: Path) -> Run:
     """Time a command, sampling its process tree's memory; raises if the command failed."""
     started = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with open(log, "ab") as out:
         out.write(f"$ {' '.join(map(str, cmd))}\n".encode())
         out.flush()
@@ -162,9 +164,11 @@ def run(cmd: list[str], cwd: Path, log: Path) -> Run:
         stop.set()
         thread.join()
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if code:
         raise RuntimeError(f"{' '.join(map(str, cmd))} failed ({code}); see {log}")
-    return Run(seconds, peak[0], peak[1])
+    return Run(seconds, peak[0], peak[1], cpu)
 
 
 def _copy_code(target: Path, source: Path = ROOT) -> None:
@@ -483,6 +487,11 @@ def _s(v) -> str:
     return "–" if v is None else f"{v:.1f} s"
 
 
+def _t(r: Run) -> str:
+    """Wall time, and the CPU time it took (steadier on a shared machine)."""
+    return f"{r.seconds:.1f} s (CPU {r.cpu:.0f} s)"
+
+
 def machine() -> str:
     cpu = ""
     try:
@@ -504,10 +513,10 @@ def issue_table(rows: list[dict]) -> str:
         rss, pss = max(x.rss for x in runs), max(x.pss for x in runs)
         search = r.get("search") or {}
         lines.append("| " + " | ".join([
-            r["label"], f"{r['docs']:,}", _size(r["text"]), _s(r["full"].seconds), _s(r["noop"].seconds),
-            _s(r["one"].seconds), f"{rss / 1e9:.2f} GB (PSS {pss / 1e9:.2f})", _size(r["site"]),
+            r["label"], f"{r['docs']:,}", _size(r["text"]), _t(r["full"]), _t(r["noop"]),
+            _t(r["one"]), f"{rss / 1e9:.2f} GB (PSS {pss / 1e9:.2f})", _size(r["site"]),
             f"{r['site'] / r['text']:.1f}×", f"{r['pages']:,}",
-            f"{r['full'].seconds / max(r['docs'], 1) * 1e3:.1f} ms",
+            f"{r['full'].seconds / max(r['docs'], 1) * 1e3:.1f} ms (CPU {r['full'].cpu / max(r['docs'], 1) * 1e3:.1f} ms)",
             (f"{_size(max(search.values()))} (max of {len(search)})" if search else "–"),
         ]) + " |")
     return "\n".join(lines)
@@ -574,7 +583,8 @@ DEFINITIONS = (
     "text: the corpus decoded, as UTF-8 bytes. site: the sum of the sizes of the files under site/; pages: its "
     ".html files. Peak memory: the largest sum of RSS over the build's whole process tree (sampled every "
     f"{SAMPLE_SECONDS} s; PSS, which counts pages shared by forked workers once, in brackets), the largest of the "
-    "three builds. Per document: full build / docs. Home + one search: the home page's HTML with the CSS, JS and "
+    "three builds. Times: wall clock (CPU: user + system time of the build and every process it waited "
+    "for, which a busy machine disturbs less). Per document: full build / docs. Home + one search: the home page's HTML with the CSS, JS and "
     "icon it links, plus what search.js fetches for one query (meta.json, the key shards of its pairs, the texts "
     f"of the first {PAGE_RESULTS} results), uncompressed, cold cache; the largest over the queries "
     "(listed below)."
