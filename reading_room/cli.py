@@ -45,6 +45,8 @@ def main(argv=None) -> int:
         return 2
     for name, reason in result.skipped:
         print(f"skipped {args.corpus.name}/{name}: {reason}", file=sys.stderr)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     # keep only the counts: MkDocs (and the processes it forks) need none of the reports
     built_count, converted, skipped = len(result.reports), result.converted, result.skipped
     del result

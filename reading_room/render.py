@@ -208,8 +208,15 @@ def home_page(reports: list[Report], skipped: list[tuple[str, str]], slogans: In
     ]
     if skipped:
         parts.append("## 未能收录的文件\n")
-        parts.append("\n".join(f"- `{md_escape(name)}`：{md_escape(reason)}" for name, reason in skipped) + "\n")
+        parts.append(skipped_list(skipped))
     return "\n".join(parts)
+
+
+def skipped_list(skipped: list[tuple[str, str]]) -> str:
+    """The files not published, as an HTML block (Markdown leaves it alone): each name
+    exactly as ``sources.display_name`` gives it, HTML-escaped, never a link."""
+    items = "\n".join(f"<li><code>{html.escape(name)}</code>：{html.escape(reason)}</li>" for name, reason in skipped)
+    return f'<ul class="skipped">\n{items}\n</ul>\n'
 
 
 def listing_pages(reports: list[Report]) -> dict[str, str]:

@@ -11,7 +11,8 @@ from .clean import CleaningRules
 from .index import IndexSettings
 from .metadata import MetadataRules
 
-DATA_FILES = ("boilerplate.yml", "metadata.yml", "catalog.yml", "slogans.yml")
+DATA_FILES = ("boilerplate.yml", "metadata.yml", "catalog.yml", "slogans.yml", "limits.yml")
+DEFAULT_MAX_TEXT_MB = 20
 
 
 class SettingsError(ValueError):
@@ -25,6 +26,7 @@ class Settings:
     catalog: dict
     index: IndexSettings
     fingerprint: str  # changes when any curation file changes
+    max_text_bytes: int = DEFAULT_MAX_TEXT_MB * 2**20  # a larger text is skipped and named
 
 
 def _load(path: Path) -> dict:
@@ -51,6 +53,7 @@ def load_settings(corpus: Path) -> Settings:
             catalog=_load(corpus / "catalog.yml"),
             index=IndexSettings.from_dict(_load(corpus / "slogans.yml")),
             fingerprint=digest.hexdigest(),
+            max_text_bytes=int(float(_load(corpus / "limits.yml").get("max_text_mb", DEFAULT_MAX_TEXT_MB)) * 2**20),
         )
     except (KeyError, TypeError, ValueError) as err:
         raise SettingsError(f"curation data in {corpus}: {err}") from None
