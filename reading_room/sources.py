@@ -27,13 +27,11 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .index import slugify
+from .index import RESERVED_SLUGS, slugify
 
 log = logging.getLogger("reading_room")
 
 TEXT_SUFFIX = ".txt"
-# Names MkDocs or this site give a meaning of their own in a folder of generated pages.
-RESERVED_SLUGS = frozenset({"index", "readme", "g", "404", "search", "sitemap", "assets", "data", "raw"})
 
 
 @dataclass(frozen=True)

@@ -133,3 +133,28 @@ def test_text_above_the_size_limit_is_skipped_and_named(tmp_path, capsys):
 
 def test_default_size_limit_is_20_mb(settings):
     assert settings.max_text_bytes == 20 * 2**20
+
+
+def test_entry_slugs_never_take_a_reserved_name_nor_each_others(caplog):
+    from types import SimpleNamespace
+
+    from reading_room.index import RESERVED_SLUGS, _assign_slugs, slugify
+
+    # Han characters pypinyin cannot spell are dropped from the slug: “index” and two such characters is “index”
+    keys = ["index\U0002A700\U0002A701", "g\U0002A700\U0002A702", "学习强国", "学习墙国", "xue-xi-qiang-guo"]
+    assert slugify(keys[0]) == "index"
+    entries = [SimpleNamespace(key=k, slug="") for k in keys]
+    _assign_slugs(entries)
+    slugs = [e.slug for e in entries]
+    assert len(set(slugs)) == len(slugs)
+    assert not set(slugs) & RESERVED_SLUGS
+    assert "index" in caplog.text and "needs" in caplog.text
+
+
+def test_body_pages_never_take_a_reserved_name_nor_each_others():
+    from reading_room.render import body_url
+
+    names = ["index", "Index", "公安局", "公安剧", "**县公安局", "县公安局", "", "police"]
+    urls = [body_url(n) for n in names]
+    assert len(set(urls)) == len(urls)
+    assert "bodies/index/" not in urls and body_url("police") == "bodies/police/"
