@@ -23,6 +23,7 @@ from . import index as index_module
 from .cache import code_version, digest, libraries_version, read_json, write_json
 from .clean import find_furniture, furniture_key
 from .decode import DecodeError, decode_bytes
+from .guard import die_with_parent, fault_point
 from .index import Index, Use, build_index, slugify
 from .report import Report, convert, furniture_lines
 from .settings import Settings, load_settings
@@ -109,13 +110,14 @@ class _Workers:
         """``function`` over ``jobs``, results in order; ticks ``progress`` as they come."""
         if len(jobs) >= PARALLEL_THRESHOLD and self.workers > 1:
             if self.pool is None:
-                self.pool = ProcessPoolExecutor(max_workers=self.workers)
+                self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=die_with_parent)
             results = self.pool.map(function, jobs, chunksize=8)
         else:
             results = map(function, jobs)
         for result in results:
             if progress:
                 progress.advance(stage)
+            fault_point("workers-running" if self.pool is not None else "")
             yield result
 
     def __enter__(self):
@@ -379,7 +381,7 @@ def _start_search(reports, docs, jobs):
         files = _search_files(reports, docs)
         return lambda: files
     _SEARCH_INPUT = (reports, docs)
-    pool = multiprocessing.get_context("fork").Pool(1)
+    pool = multiprocessing.get_context("fork").Pool(1, initializer=die_with_parent)
     try:
         pending = pool.apply_async(_search_job)
     finally:
