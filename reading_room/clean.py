@@ -50,6 +50,7 @@ class MetadataRule:
     pattern: re.Pattern
     value_on_next_line: bool = False
     zone: str = "anywhere"
+    date_source: str = "byline"  # where a date read by this rule comes from (reports.json `date_source`)
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,8 @@ class CleaningRules:
                 for r in data.get("blocks", [])
             ),
             metadata=tuple(
-                MetadataRule(r["name"], rx(r["pattern"]), bool(r.get("value_on_next_line")), r.get("zone", "anywhere"))
+                MetadataRule(r["name"], rx(r["pattern"]), bool(r.get("value_on_next_line")),
+                             r.get("zone", "anywhere"), r.get("date_source", "byline"))
                 for r in data.get("metadata", [])
             ),
             prefixes=tuple(LineRule(r["name"], rx(r["pattern"])) for r in data.get("prefixes", [])),
@@ -156,13 +158,19 @@ def clean(text: str, rules: CleaningRules, furniture: frozenset[str] = frozenset
     numbered = [(n, _strip_prefixes(line, n, rules, out)) for n, line in numbered if line]
     total = len(numbered)
     kept: list[tuple[int, str]] = []
+    title_at = find_title_before_byline(numbered, rules)
 
     i = 0
     while i < total:
         number, line = numbered[i]
+        if i == title_at:
+            # the text's own title: no rule removes it, however often it repeats across days
+            kept.append((number, line))
+            i += 1
+            continue
         consumed = _match_metadata(numbered, i, total, rules, out)
         if not consumed:
-            consumed = _match_block(numbered, i, total, rules, out)
+            consumed = _match_block(numbered, i, total, rules, out, stop=title_at)
         if not consumed:
             rule = _match_line(line, i, total, rules, furniture)
             if rule:
@@ -175,8 +183,38 @@ def clean(text: str, rules: CleaningRules, furniture: frozenset[str] = frozenset
         i += 1
 
     kept = _drop_head_duplicates(kept, rules.zone_lines, out)
-    out.lines = _join_broken_lines([_repair_spaces(line, n, out) for n, line in kept])
+    title_number = numbered[title_at][0] if title_at is not None else None
+    repaired = [
+        (_repair_title_spaces(line, n, out) if n == title_number else _repair_spaces(line, n, out), n == title_number)
+        for n, line in kept
+    ]
+    out.lines = _join_broken_lines(repaired)
+    if title_number is not None and repaired and repaired[0][1]:
+        out.metadata["title"] = repaired[0][0]  # the first line, and the title by its place
     return out
+
+
+# "——2026年1月31日在…会议上", "（2026年1月27日在…）", "2026年1月27日在…会议上 …省长 某某":
+# between a title and its byline
+_SUBTITLE_LINE = re.compile(r"^(——|--|―|[（(])|^\d{4}年\d{1,2}月\d{1,2}日在|会议上")
+
+
+def find_title_before_byline(numbered: list[tuple[int, str]], rules: CleaningRules) -> int | None:
+    """The line just before the first byline near the top (a subtitle between them skipped):
+    on a news item or a portal page that is the text's title. None when there is no byline."""
+    for i in range(min(len(numbered), rules.zone_lines)):
+        line = numbered[i][1]
+        if not any(r.pattern.search(line) for r in rules.metadata if r.zone != "tail"):
+            continue
+        j = i - 1
+        while j >= 0 and _SUBTITLE_LINE.search(numbered[j][1]) and j > 0:
+            j -= 1
+        if j < 0 or any(r.pattern.search(numbered[j][1]) for r in rules.metadata):
+            return None
+        if any(r.start.search(numbered[j][1]) for r in rules.blocks):
+            return None
+        return j
+    return None
 
 
 def _strip_prefixes(line: str, number: int, rules: CleaningRules, out: Cleaned) -> str:
@@ -217,7 +255,9 @@ def _match_metadata(numbered, i, total, rules: CleaningRules, out: Cleaned) -> i
                 dm = re.search(r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}", value)
                 if not dm:
                     return 0
-                out.metadata.setdefault("date", normalise_date(dm.group(0)))
+                if "date" not in out.metadata:
+                    out.metadata["date"] = normalise_date(dm.group(0))
+                    out.metadata["date_source"] = rule.date_source
             else:
                 if len(value) > 30 or value.endswith(SENTENCE_END + ("：", ":")):
                     return 0  # a label followed by text, not by its value
@@ -226,8 +266,10 @@ def _match_metadata(numbered, i, total, rules: CleaningRules, out: Cleaned) -> i
             out.removed.append(Removal(rule.name, value, value_number))
             return 2
         for key, value in m.groupdict().items():
-            if value and key in ("date", "source", "author"):
-                out.metadata.setdefault(key, normalise_date(value) if key == "date" else value)
+            if value and key in ("date", "source", "author") and key not in out.metadata:
+                out.metadata[key] = normalise_date(value) if key == "date" else value
+                if key == "date":
+                    out.metadata["date_source"] = rule.date_source
         out.removed.append(Removal(rule.name, line, number))
         return 1
     return 0
@@ -250,7 +292,7 @@ def normalise_date(value: str) -> str:
     return value
 
 
-def _match_block(numbered, i, total, rules: CleaningRules, out: Cleaned) -> int:
+def _match_block(numbered, i, total, rules: CleaningRules, out: Cleaned, stop: int | None = None) -> int:
     number, line = numbered[i]
     for rule in rules.blocks:
         if not _in_zone(rule.zone, i, total, rules.zone_lines) or not rule.start.search(line):
@@ -258,7 +300,7 @@ def _match_block(numbered, i, total, rules: CleaningRules, out: Cleaned) -> int:
         taken = [(number, line)]
         seen = {line}
         j = i + 1
-        while j < total:
+        while j < total and j != stop:
             next_line = numbered[j][1]
             previous = taken[-1][1]
             is_separator = bool(re.fullmatch(r"[>›»/]", next_line))
@@ -306,7 +348,10 @@ def _repair_spaces(line: str, number: int, out: Cleaned) -> str:
     last = 0
     for m in _HAN_SPACE_HAN.finditer(line):
         left, right = line[max(0, m.start() - 4):m.start()], line[m.end():m.end() + 4]
-        if is_running_text or segment.splits_word(left, right):
+        # in running text a non-breaking space is always an artefact of the extraction; a plain
+        # space there may separate two phrases on purpose (“新时代 新阅读”), so it goes only
+        # where it splits a word
+        if (is_running_text and not _separates_phrases(line, m.start(), m.end())) or segment.splits_word(left, right):
             pieces.append(line[last:m.start()])
             last = m.end()
             out.removed.append(Removal("space-between-han", f"{left}{m.group(0)}{right}", number))
@@ -314,14 +359,42 @@ def _repair_spaces(line: str, number: int, out: Cleaned) -> str:
     return "".join(pieces)
 
 
-def _join_broken_lines(lines: list[str]) -> list[str]:
-    """Rejoin a paragraph that the extraction broke mid-sentence."""
+_RUN_END = re.compile(r"[\s，。；：、！？“”‘’《》（）()【】,.;:!?\"]")
+
+
+def _separates_phrases(line: str, start: int, end: int) -> bool:
+    """A plain space between two short phrases (“新时代 新阅读”, 《突破结构之困 新常态下怎么干》)
+    is written on purpose; a non-breaking space, or a space inside a long clause, is not."""
+    if "\u00a0" in line[start:end]:
+        return False
+    before = _RUN_END.split(line[:start])[-1]
+    after = _RUN_END.split(line[end:])[0]
+    return 2 <= len(before) <= 8 and 2 <= len(after) <= 8
+
+
+_LETTER_SPACED = re.compile(rf"^[{_HAN}](?:[ \u3000\u00a0]+[{_HAN}]){{2,}}$")
+
+
+def _repair_title_spaces(line: str, number: int, out: Cleaned) -> str:
+    """A title keeps its spaces (news titles separate their clauses with them), unless it is
+    letter-spaced as a whole: `政 府 工 作 报 告` -> `政府工作报告`."""
+    if not _LETTER_SPACED.match(line):
+        return line
+    out.removed.append(Removal("letter-spaced-title", line, number))
+    return re.sub(r"[ \u3000\u00a0]+", "", line)
+
+
+def _join_broken_lines(lines: list[tuple[str, bool]]) -> list[str]:
+    """Rejoin a paragraph that the extraction broke mid-sentence (never the title line:
+    a news title ends without punctuation and is not the start of its first paragraph)."""
     result: list[str] = []
-    for line in lines:
-        if result and _is_broken_pair(result[-1], line):
+    previous_fixed = True
+    for line, fixed in lines:
+        if result and not fixed and not previous_fixed and _is_broken_pair(result[-1], line):
             result[-1] += line
         else:
             result.append(line)
+        previous_fixed = fixed
     return result
 
 

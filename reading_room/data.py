@@ -33,6 +33,7 @@ def reports_json(reports: list[Report]) -> list[dict]:
             "organization": r.organization,
             "genre": r.genre,
             "date": r.date,
+            "date_source": r.date_source,
             "source": r.source,
             "characters": r.characters,
             "headings": [{"level": h.level, "text": h.text, "anchor": h.anchor} for h in r.headings],

@@ -40,6 +40,7 @@ class Metadata:
     genre: str = ""
     date: str = ""
     source: str = ""
+    date_source: str = ""  # where the date was read: text, byline, header, file name, posting time
     title_line: int | None = None  # index in the cleaned lines, None if no line was used
     overridden: list[str] = field(default_factory=list)
 
@@ -99,20 +100,30 @@ def read_metadata(lines: list[str], byline: dict[str, str], rules: MetadataRules
     if "title" in override:
         title = str(override["title"])
         index = next((i for i, line in enumerate(lines) if _strip_marks(line) == title), None)
+    elif byline.get("title") and lines and lines[0] == byline["title"]:
+        index, title = 0, lines[0]  # the line before the byline (a news item's title line)
     else:
         index = find_title_line(lines, rules)
         title = _strip_marks(lines[index]) if index is not None else fallback_title
-    meta = Metadata(title=title, title_line=index, date=byline.get("date", ""), source=byline.get("source", ""))
+    meta = Metadata(title=title, title_line=index, date=byline.get("date", ""), source=byline.get("source", ""),
+                    date_source=byline.get("date_source", "") if byline.get("date") else "")
     meta.genre = genre_of(title, rules)
     meta.organization = organization_of(title, rules)
-    meta.year = _year_of(title, meta.date, lines)
+    meta.year = _year_of(title, meta.date, meta.date_source, lines)
     for key, value in override.items():
         setattr(meta, key, int(value) if key == "year" else str(value))
         meta.overridden.append(key)
     return meta
 
 
-def _year_of(title: str, date: str, lines: list[str]) -> int | None:
+# Dates that fix the year of the text itself: a news item's posting time, a law's promulgation date.
+# (A portal's byline may be the next year's posting of "2019年度工作总结": there the title's year wins.)
+YEAR_FROM_DATE = ("posting time", "header")
+
+
+def _year_of(title: str, date: str, date_source: str, lines: list[str]) -> int | None:
+    if date[:4].isdigit() and date_source in YEAR_FROM_DATE:
+        return int(date[:4])
     m = _YEAR.search(title)
     if m:
         return int(m.group(1))

@@ -37,6 +37,7 @@ class Report:
     removed: list[Removal]
     warnings: list[str] = field(default_factory=list)
     overridden: list[str] = field(default_factory=list)
+    date_source: str = ""  # where the date comes from: text, byline, header, file name, posting time
 
     @property
     def url(self) -> str:
@@ -107,4 +108,5 @@ def convert(report_id: str, source_file: str, raw: bytes, settings: Settings,
         size=decoded.size, title=meta.title, year=meta.year, organization=meta.organization,
         genre=meta.genre, date=meta.date, source=meta.source, blocks=result.blocks,
         removed=cleaned.removed, warnings=warnings, overridden=meta.overridden,
+        date_source=meta.date_source,
     )

@@ -175,7 +175,7 @@ def test_invented_page_frame_is_removed(settings):
     for furniture in ("分享", "打印本页", "关闭窗口", "扫一扫在手机打开当前页"):
         assert rules[furniture] == "page-furniture"
     assert rules["第1页 共2页"] == "page-counter"
-    assert cleaned.metadata == {"date": "2022-12-30", "source": "县市场监管局"}
+    assert cleaned.metadata == {"date": "2022-12-30", "source": "县市场监管局", "date_source": "byline"}
 
 
 @pytest.mark.parametrize("line, rule", [
@@ -229,7 +229,10 @@ def test_tail_rules_do_not_touch_the_head(settings):
 ])
 def test_invented_bylines_become_metadata(settings, lines, metadata):
     cleaned = clean("\n".join([BODY[0], *lines, *BODY[1:]]), settings.cleaning)
-    assert cleaned.metadata == metadata
+    assert {k: v for k, v in cleaned.metadata.items() if k in ("date", "source", "author")} == metadata
+    assert cleaned.metadata.get("date_source") == ("byline" if "date" in metadata else None)
+    # the line before a byline is the text's title, and cleaning says so
+    assert cleaned.metadata["title"] == BODY[0]
     assert cleaned.lines == BODY
     assert len(cleaned.removed) == len(lines)
 
