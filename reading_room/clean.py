@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from . import segment
+from . import extract, segment
 from .patterns import HEADING_START, SENTENCE_END
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -102,6 +102,9 @@ class Removal:
     rule: str
     text: str
     line: int  # 1-based line number in the decoded file
+    # removed (boilerplate), repaired (an extraction artefact put right: the text stays),
+    # metadata (a byline or header field taken into the report's metadata)
+    action: str = "removed"
 
 
 @dataclass
@@ -152,9 +155,10 @@ def _in_zone(zone: str, index: int, total: int, zone_lines: int) -> bool:
 
 def clean(text: str, rules: CleaningRules, furniture: frozenset[str] = frozenset()) -> Cleaned:
     """Remove boilerplate, lift bylines into metadata, repair extraction artefacts."""
-    raw_lines = text.split("\n")
     out = Cleaned(lines=[])
-    numbered = [(i + 1, strip_line(line)) for i, line in enumerate(raw_lines)]
+    repaired_lines, repairs = extract.repair(text)
+    out.removed.extend(Removal(r.rule, r.text, r.line, r.action) for r in repairs)
+    numbered = [(n, strip_line(line)) for n, line in repaired_lines]
     numbered = [(n, _strip_prefixes(line, n, rules, out)) for n, line in numbered if line]
     total = len(numbered)
     kept: list[tuple[int, str]] = []
@@ -185,11 +189,13 @@ def clean(text: str, rules: CleaningRules, furniture: frozenset[str] = frozenset
     kept = _drop_head_duplicates(kept, rules.zone_lines, out)
     title_number = numbered[title_at][0] if title_at is not None else None
     repaired = [
-        (_repair_title_spaces(line, n, out) if n == title_number else _repair_spaces(line, n, out), n == title_number)
+        (_repair_title_spaces(line, n, out) if n == title_number else _repair_spaces(line, n, out), n,
+         n == title_number)
         for n, line in kept
     ]
-    out.lines = _join_broken_lines(repaired)
-    if title_number is not None and repaired and repaired[0][1]:
+    out.lines = _join_broken_lines(repaired, out)
+    out.removed.sort(key=lambda r: r.line)
+    if title_number is not None and repaired and repaired[0][2]:
         out.metadata["title"] = repaired[0][0]  # the first line, and the title by its place
     return out
 
@@ -262,15 +268,15 @@ def _match_metadata(numbered, i, total, rules: CleaningRules, out: Cleaned) -> i
                 if len(value) > 30 or value.endswith(SENTENCE_END + ("：", ":")):
                     return 0  # a label followed by text, not by its value
                 out.metadata.setdefault(field_name, value)
-            out.removed.append(Removal(rule.name, line, number))
-            out.removed.append(Removal(rule.name, value, value_number))
+            out.removed.append(Removal(rule.name, line, number, "metadata"))
+            out.removed.append(Removal(rule.name, value, value_number, "metadata"))
             return 2
         for key, value in m.groupdict().items():
             if value and key in ("date", "source", "author") and key not in out.metadata:
                 out.metadata[key] = normalise_date(value) if key == "date" else value
                 if key == "date":
                     out.metadata["date_source"] = rule.date_source
-        out.removed.append(Removal(rule.name, line, number))
+        out.removed.append(Removal(rule.name, line, number, "metadata"))
         return 1
     return 0
 
@@ -354,7 +360,7 @@ def _repair_spaces(line: str, number: int, out: Cleaned) -> str:
         if (is_running_text and not _separates_phrases(line, m.start(), m.end())) or segment.splits_word(left, right):
             pieces.append(line[last:m.start()])
             last = m.end()
-            out.removed.append(Removal("space-between-han", f"{left}{m.group(0)}{right}", number))
+            out.removed.append(Removal("space-between-han", f"{left}{m.group(0)}{right}", number, "repaired"))
     pieces.append(line[last:])
     return "".join(pieces)
 
@@ -380,17 +386,19 @@ def _repair_title_spaces(line: str, number: int, out: Cleaned) -> str:
     letter-spaced as a whole: `政 府 工 作 报 告` -> `政府工作报告`."""
     if not _LETTER_SPACED.match(line):
         return line
-    out.removed.append(Removal("letter-spaced-title", line, number))
+    out.removed.append(Removal("letter-spaced-title", line, number, "repaired"))
     return re.sub(r"[ \u3000\u00a0]+", "", line)
 
 
-def _join_broken_lines(lines: list[tuple[str, bool]]) -> list[str]:
+def _join_broken_lines(lines: list[tuple[str, int, bool]], out: Cleaned) -> list[str]:
     """Rejoin a paragraph that the extraction broke mid-sentence (never the title line:
-    a news title ends without punctuation and is not the start of its first paragraph)."""
+    a news title ends without punctuation and is not the start of its first paragraph).
+    Each join is recorded as a repair on the line that was joined to the one before."""
     result: list[str] = []
     previous_fixed = True
-    for line, fixed in lines:
+    for line, number, fixed in lines:
         if result and not fixed and not previous_fixed and _is_broken_pair(result[-1], line):
+            out.removed.append(Removal("line-join", f"{result[-1][-12:]}⏎{line[:12]}", number, "repaired"))
             result[-1] += line
         else:
             result.append(line)

@@ -37,7 +37,7 @@ def reports_json(reports: list[Report]) -> list[dict]:
             "source": r.source,
             "characters": r.characters,
             "headings": [{"level": h.level, "text": h.text, "anchor": h.anchor} for h in r.headings],
-            "removed": [{"rule": x.rule, "text": x.text} for x in r.removed],
+            "removed": [{"rule": x.rule, "text": x.text, "action": x.action} for x in r.removed],
             "warnings": r.warnings,
         }
         for r in reports

@@ -157,7 +157,7 @@ def report_page(report: Report, links: dict[str, list[tuple[int, int, str]]]) ->
     links_html = (
         f'<a href="{rel(url, "raw/" + report.id + ".txt")}" download="{html.escape(report.source_file.rsplit("/", 1)[-1])}">'
         f"下载原文（{html.escape(report.encoding)}）</a>"
-        f' · <a href="{rel(url, "cleaning/" + report.id + "/")}">清洗记录（删除 {len(report.removed)} 处）</a>'
+        f' · <a href="{rel(url, "cleaning/" + report.id + "/")}">清洗记录（删除 {sum(x.action != "repaired" for x in report.removed)} 处）</a>'
         f' · <a href="{rel(url, year_url(report.year))}">同年报告</a>'
         f' · <a href="{rel(url, body_url(report.organization))}">同机关报告</a>'
     )
@@ -244,6 +244,10 @@ def listing_pages(reports: list[Report]) -> dict[str, str]:
     return pages
 
 
+# how the cleaning page names what a rule did (clean.Removal.action)
+ACTIONS = {"removed": "删除", "repaired": "修复", "metadata": "转为元数据"}
+
+
 def cleaning_page(r: Report) -> str:
     """What cleaning removed from one report, line by line, with the rule that removed it."""
     url = f"cleaning/{r.id}/"
@@ -257,10 +261,11 @@ def cleaning_page(r: Report) -> str:
         body.append("目录文件（catalog.yml）设定的字段：" + "、".join(r.overridden) + "\n")
     if r.warnings:
         body.append("## 提示\n\n" + "\n".join(f"- {md_escape(w)}" for w in r.warnings) + "\n")
-    body.append("## 删除的内容\n")
+    body.append("## 删除与修复的内容\n")
     if r.removed:
-        body.append("| 行 | 规则 | 内容 |\n| ---: | --- | --- |")
-        body.extend(f"| {item.line} | `{item.rule}` | {md_escape(item.text)} |" for item in r.removed)
+        body.append("| 行 | 规则 | 处理 | 内容 |\n| ---: | --- | --- | --- |")
+        body.extend(f"| {item.line} | `{item.rule}` | {ACTIONS.get(item.action, item.action)} | {md_escape(item.text)} |"
+                    for item in r.removed)
     else:
         body.append("（无）")
     return "\n".join(body) + "\n"
