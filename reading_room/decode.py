@@ -51,6 +51,7 @@ class Decoded:
     encoding: str  # codec name we decoded with, e.g. "utf-8", "gb18030"
     sha256: str  # of the raw bytes
     size: int  # raw bytes
+    bare_cr: int = 0  # line ends that were a bare CR (old Mac files, some exports): an artefact repaired
 
 
 def sha256_of(raw: bytes) -> str:
@@ -70,12 +71,14 @@ def decode_bytes(raw: bytes) -> Decoded:
         text = raw.decode(encoding, errors="strict")
     except UnicodeDecodeError as err:
         raise DecodeError(f"does not decode as {encoding}: {err.reason} at byte {err.start}") from None
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    bare_cr = text.count("\r")
+    text = text.replace("\r", "\n")
     if not text.strip():
         raise DecodeError("empty file (only white space)")
     if _control_ratio(text) > 0.01:
         raise DecodeError(f"binary file (too many control characters after decoding as {encoding})")
-    return Decoded(text=text, encoding=encoding, sha256=sha256_of(raw), size=len(raw))
+    return Decoded(text=text, encoding=encoding, sha256=sha256_of(raw), size=len(raw), bare_cr=bare_cr)
 
 
 def _bom_encoding(raw: bytes) -> str | None:

@@ -93,6 +93,9 @@ def convert(report_id: str, source_file: str, raw: bytes, settings: Settings,
     """Decode, clean, read metadata and outline one report. Raises DecodeError."""
     decoded = decode_bytes(raw)
     cleaned = clean(decoded.text, settings.cleaning, furniture)
+    if decoded.bare_cr:
+        cleaned.removed.insert(0, Removal("bare-cr-line-ends", f"{decoded.bare_cr} 处行尾为单独的 CR，按换行读", 1,
+                                          "repaired"))
     override = settings.catalog.get(source_file) or settings.catalog.get(source_file.rsplit("/", 1)[-1]) or {}
     stem = source_file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     meta = read_metadata(cleaned.lines, cleaned.metadata, settings.metadata, override, fallback_title=stem)

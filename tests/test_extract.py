@@ -126,3 +126,12 @@ def test_line_joins_and_space_repairs_are_logged_as_repairs(settings):
     cleaned = clean(text, settings.cleaning)
     assert cleaned.lines == ["全面落实党建工作责任制，认真学习党章党规，不断提高机关党建工作质量和水平，推动各项工作落地见效。"]
     assert [(r.rule, r.action) for r in cleaned.removed] == [("space-between-han", "repaired"), ("line-join", "repaired")]
+
+
+def test_bare_cr_line_ends_are_read_as_lines_and_logged(settings):
+    from reading_room.report import convert
+    raw = "\r".join(PARAGRAPHS).encode("utf-8")
+    report = convert("x", "x.txt", raw, settings, frozenset())
+    assert report.title == PARAGRAPHS[0]
+    assert [b.text for b in report.blocks][:2] == ["一、过去一年工作回顾", PARAGRAPHS[2]]
+    assert report.removed[0].rule == "bare-cr-line-ends" and report.removed[0].action == "repaired"
