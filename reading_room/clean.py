@@ -51,6 +51,7 @@ class MetadataRule:
     value_on_next_line: bool = False
     zone: str = "anywhere"
     date_source: str = "byline"  # where a date read by this rule comes from (reports.json `date_source`)
+    fields: tuple[tuple[str, str], ...] = ()  # label as written -> metadata field (发文字号 -> doc_number)
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,8 @@ class CleaningRules:
             ),
             metadata=tuple(
                 MetadataRule(r["name"], rx(r["pattern"]), bool(r.get("value_on_next_line")),
-                             r.get("zone", "anywhere"), r.get("date_source", "byline"))
+                             r.get("zone", "anywhere"), r.get("date_source", "byline"),
+                             tuple((r.get("fields") or {}).items()))
                 for r in data.get("metadata", [])
             ),
             prefixes=tuple(LineRule(r["name"], rx(r["pattern"])) for r in data.get("prefixes", [])),
@@ -159,7 +161,11 @@ def clean(text: str, rules: CleaningRules, furniture: frozenset[str] = frozenset
     repaired_lines, repairs = extract.repair(text)
     out.removed.extend(Removal(r.rule, r.text, r.line, r.action) for r in repairs)
     numbered = [(n, strip_line(line)) for n, line in repaired_lines]
-    numbered = [(n, _strip_prefixes(line, n, rules, out)) for n, line in numbered if line]
+    numbered = _front_matter(numbered, out)
+    if _is_markdown_shaped(numbered, out):
+        out.metadata["markdown"] = "yes"
+    numbered = [(n, _strip_prefixes(line, n, rules, out) if "markdown" in out.metadata else line)
+                for n, line in numbered if line]
     total = len(numbered)
     kept: list[tuple[int, str]] = []
     title_at = find_title_before_byline(numbered, rules)
@@ -198,6 +204,51 @@ def clean(text: str, rules: CleaningRules, furniture: frozenset[str] = frozenset
     if title_number is not None and repaired and repaired[0][2]:
         out.metadata["title"] = repaired[0][0]  # the first line, and the title by its place
     return out
+
+
+# front matter keys -> metadata fields
+_FRONT_MATTER_FIELDS = {"title": "front_title", "date": "date", "author": "author", "source": "source",
+                        "organization": "organization", "doc_number": "doc_number", "speaker": "speaker"}
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+\S")
+
+
+def _front_matter(numbered: list[tuple[int, str]], out: Cleaned) -> list[tuple[int, str]]:
+    """YAML front matter (`---` … `---` at the top) becomes metadata, never title or body."""
+    content = [k for k, (_, line) in enumerate(numbered) if line]
+    if not content or numbered[content[0]][1] != "---":
+        return numbered
+    start = content[0]
+    end = next((k for k in content[1:41] if numbered[k][1] in ("---", "...")), None)
+    if end is None:
+        return numbered
+    try:
+        import yaml
+        data = yaml.safe_load("\n".join(line for _, line in numbered[start + 1:end]))
+    except Exception:  # not YAML after all: leave the lines to the other rules
+        return numbered
+    if not isinstance(data, dict):
+        return numbered
+    for key, value in data.items():
+        field_name = _FRONT_MATTER_FIELDS.get(str(key).lower())
+        if field_name and value not in (None, "") and field_name not in out.metadata:
+            out.metadata[field_name] = normalise_date(str(value)) if field_name == "date" else str(value).strip()
+            if field_name == "date":
+                out.metadata["date_source"] = "header"
+    for n, line in numbered[start:end + 1]:
+        if line:
+            out.removed.append(Removal("front-matter", line, n, "metadata"))
+    out.metadata["markdown"] = "front matter"
+    return numbered[:start] + numbered[end + 1:]
+
+
+def _is_markdown_shaped(numbered: list[tuple[int, str]], out: Cleaned) -> bool:
+    """`#` marks a heading only in a Markdown-shaped text: front matter, a `# ` title on the first
+    line, or at least two `#` heading lines; in a plain text a line-initial `#` is text."""
+    if "markdown" in out.metadata:
+        return True
+    lines = [line for _, line in numbered if line]
+    marked = [line for line in lines if _MARKDOWN_HEADING.match(line)]
+    return bool(lines) and (bool(_MARKDOWN_HEADING.match(lines[0])) or len(marked) >= 2)
 
 
 # "——2026年1月31日在…会议上", "（2026年1月27日在…）", "2026年1月27日在…会议上 …省长 某某":
@@ -243,6 +294,11 @@ def _match_line(line: str, i: int, total: int, rules: CleaningRules, furniture: 
     return None
 
 
+# named groups a metadata rule may fill directly (any other field comes through `label`)
+DATE_FIELDS = ("date", "effective_date")
+_DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
+
+
 def _match_metadata(numbered, i, total, rules: CleaningRules, out: Cleaned) -> int:
     number, line = numbered[i]
     for rule in rules.metadata:
@@ -251,33 +307,37 @@ def _match_metadata(numbered, i, total, rules: CleaningRules, out: Cleaned) -> i
         m = rule.pattern.search(line)
         if not m:
             continue
-        if rule.value_on_next_line:
-            if i + 1 >= total:
-                return 0
-            label = m.group("label")
-            value_number, value = numbered[i + 1]
-            field_name = _label_field(label)
-            if field_name == "date":
-                dm = re.search(r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}", value)
+        groups = {k: v for k, v in m.groupdict().items() if v}
+        taken = [(number, line)]
+        if "label" in groups:
+            value = groups.get("value", "").strip()
+            if not value and rule.value_on_next_line:
+                if i + 1 >= total:
+                    return 0
+                value = numbered[i + 1][1]
+                taken.append(numbered[i + 1])
+            if not value:
+                if rule.value_on_next_line:
+                    return 0
+                continue  # a label with nothing after it: not this rule's
+            field_name = dict(rule.fields).get(groups["label"]) or _label_field(groups["label"])
+            if field_name in DATE_FIELDS:
+                dm = _DATE.search(value)
                 if not dm:
                     return 0
-                if "date" not in out.metadata:
-                    out.metadata["date"] = normalise_date(dm.group(0))
-                    out.metadata["date_source"] = rule.date_source
-            else:
-                if len(value) > 30 or value.endswith(SENTENCE_END + ("：", ":")):
-                    return 0  # a label followed by text, not by its value
-                out.metadata.setdefault(field_name, value)
-            out.removed.append(Removal(rule.name, line, number, "metadata"))
-            out.removed.append(Removal(rule.name, value, value_number, "metadata"))
-            return 2
-        for key, value in m.groupdict().items():
-            if value and key in ("date", "source", "author") and key not in out.metadata:
-                out.metadata[key] = normalise_date(value) if key == "date" else value
-                if key == "date":
-                    out.metadata["date_source"] = rule.date_source
-        out.removed.append(Removal(rule.name, line, number, "metadata"))
-        return 1
+                value = dm.group(0)
+            elif (len(value) > 40 and field_name != "url") or value.endswith(SENTENCE_END + ("：", ":")):
+                return 0  # a label followed by text, not by its value
+            groups = {field_name: value}
+        for key, value in groups.items():
+            if key in ("label", "value") or key in out.metadata:
+                continue
+            out.metadata[key] = normalise_date(value) if key in DATE_FIELDS else value.strip()
+            if key == "date":
+                out.metadata["date_source"] = rule.date_source
+        for n, text in taken:
+            out.removed.append(Removal(rule.name, text, n, "metadata"))
+        return len(taken)
     return 0
 
 
@@ -407,6 +467,8 @@ def _join_broken_lines(lines: list[tuple[str, int, bool]], out: Cleaned) -> list
 
 
 def _is_broken_pair(previous: str, line: str) -> bool:
+    if previous.startswith("#") or line.startswith("#"):
+        return False  # a Markdown heading, or a line that starts with # on purpose
     if _ONLY_OPENING.fullmatch(previous) or _ONLY_CLOSING.fullmatch(line):
         return True  # "（" / "三）改革开放…": a mark the extraction put on a line of its own
     if previous.endswith(tuple(_LINE_END_OK)):

@@ -1,34 +1,76 @@
-"""Stage 3: title, year, issuing body, genre, date and source of a report.
+"""Stage 3: title, year, issuing bodies, genre, date, speaker and occasion of a report.
 
-Read from the cleaned text, then overridden per report by ``corpus/catalog.yml``.
+Read from the cleaned text and what cleaning lifted out of bylines and headers, then
+overridden per report by ``corpus/catalog.yml``. Vocabularies (genres, bodies and their
+canonical names, offices) are in ``corpus/metadata.yml``.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from .patterns import HEADING_START, SENTENCE_END
+from .patterns import HAN_NUMERALS, HEADING_START, SENTENCE_END
 
 TITLE_ZONE = 12  # the title is among the first lines left after cleaning
-FIELDS = ("title", "year", "organization", "genre", "date", "source")
+FIELDS = ("title", "year", "organization", "genre", "date", "source", "doc_number", "speaker", "occasion")
 _YEAR = re.compile(r"(19[4-9]\d|20\d\d)\s*年")
 _LEADING = re.compile(r"^(#+\s*|(19|20)\d\d年度?|在|关于)+")
 # where the topic starts: "某某同志在市委全会上的讲话" names a person, then the meeting
 _TOPIC_START = re.compile(r"(19|20)\d\d年|关于|上半年|下半年|年度|在")
 # "在全县党建工作会议上的讲话": 全县 is the whole county, not a body
 _WHOLE_AREA = re.compile(r"^全[省市县区局镇乡]$")
+_CITED = re.compile(r"《[^》]*》")
+_REVISION = re.compile(r"[（(][^（）()]*(修正|修订|修改|草案|试行|暂行)[^（）()]*[)）]$")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+# Lines that are never a title: a date or subtitle line, a header field, a file name, markup.
+_NOT_TITLE = re.compile(
+    r"^(——|--|―)"  # the subtitle under a title
+    r"|^[（(]?\s*(\d{4}|[〇零一二三四五六七八九]{4})\s*年.{0,6}月.{0,6}日"  # a date line
+    r"|^[^：:]{1,8}[：:]\s*\S"  # a header field: 发文字号：…
+    r"|^[\w\-]+\.(txt|md|docx?|pdf|html?)$"  # a file name
+    r"|^[<\[{]|^---$|^```"  # markup, front-matter fences
+    r"|^【"  # a database's bracketed field
+)
+_HAN_DATE = re.compile(
+    rf"(?P<y>\d{{4}}|[〇零{HAN_NUMERALS}]{{4}})\s*年\s*(?P<m>\d{{1,2}}|[{HAN_NUMERALS}]{{1,3}})\s*月"
+    rf"\s*(?P<d>\d{{1,2}}|[{HAN_NUMERALS}]{{1,3}})\s*日"
+)
+# "——2017年3月5日在第十二届全国人民代表大会第五次会议上", "（2026年1月27日在贵州省……会议上）"
+_SUBTITLE = re.compile(rf"^([—―\-]{{1,2}}|[（(])?\s*{_HAN_DATE.pattern}\s*在(?P<occasion>.+?)上(的(讲话|报告|发言))?\s*[)）]?"
+                       r"(\s+(?P<speaker_line>\S.*))?$")
+# "（2019年9月27日山东省第十三届人民代表大会常务委员会第十四次会议通过）"
+_ADOPTED = re.compile(rf"^[（(]?\s*{_HAN_DATE.pattern}\s*(?P<occasion>\S*?会议)(通过|批准|修订|修正)?\s*[)）]?$")
+# the place in an occasion: "河北省第十四届人民代表大会" -> 河北省; "第十二届全国人民代表大会" -> national
+_PLACE = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2,12}?(省|自治区|市|县|区|州|盟|旗))(第|[十一二三四五六七八九]+届)")
+_SPEAKER = re.compile(r"^(?P<office>[\u4e00-\u9fff（）()]{1,24}?)[ \u3000\u00a0]+(?P<name>[\u4e00-\u9fff·]{2,6})$")
+# a line that only opens a title continued on the next: "中共某某委员会关于", "2026年"
+_OPENS_TITLE = re.compile(r"(关于|的|在|年|年度)$")
 
 
 @dataclass(frozen=True)
 class MetadataRules:
     genres: tuple[tuple[str, str], ...] = ()
     organization_suffixes: tuple[str, ...] = ()
+    bodies: tuple[str, ...] = ()
+    canonical: tuple[tuple[str, str], ...] = ()  # variant -> canonical name
+    expansions: tuple[tuple[str, str], ...] = ()
+    body_of_genre: tuple[tuple[str, str], ...] = ()
+    speaker_offices: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_dict(cls, data: dict) -> "MetadataRules":
+        canonical = []
+        for name, variants in (data.get("canonical_organizations") or {}).items():
+            canonical += [(variant, name) for variant in variants or ()]
         return cls(
             genres=tuple((k, v) for k, v in data.get("genres", [])),
             organization_suffixes=tuple(sorted(data.get("organization_suffixes", []), key=len, reverse=True)),
+            bodies=tuple(sorted(data.get("bodies", []), key=len, reverse=True)),
+            canonical=tuple(canonical),
+            expansions=tuple((data.get("name_expansions") or {}).items()),
+            body_of_genre=tuple((data.get("body_of_genre") or {}).items()),
+            speaker_offices=tuple(sorted((data.get("speaker_offices") or {}).items(), key=lambda kv: -len(kv[0]))),
         )
 
 
@@ -36,33 +78,65 @@ class MetadataRules:
 class Metadata:
     title: str
     year: int | None = None
-    organization: str = ""
+    organization: str = ""  # the first of `organizations`
     genre: str = ""
     date: str = ""
     source: str = ""
     date_source: str = ""  # where the date was read: text, byline, header, file name, posting time
+    organizations: list[str] = field(default_factory=list)
+    title_composed: bool = False
+    doc_number: str = ""
+    speaker: str = ""
+    speaker_office: str = ""  # "国务院总理", "河北省人民政府省长"
+    occasion: str = ""
     title_line: int | None = None  # index in the cleaned lines, None if no line was used
+    title_lines: tuple[int, ...] = ()  # every line of a title split over lines
     overridden: list[str] = field(default_factory=list)
+
+
+def plausible_title(line: str) -> bool:
+    text = _strip_marks(line)
+    return (
+        0 < len(text) <= 80
+        and len(_HAN.findall(text)) >= 2
+        and not text.endswith(SENTENCE_END + ("：", ":", "，", "；"))
+        and not HEADING_START.match(text)
+        and not _NOT_TITLE.search(text)
+        and not _SPEAKER.match(text)
+    )
 
 
 def find_title_line(lines: list[str], rules: MetadataRules) -> int | None:
     head = lines[:TITLE_ZONE]
-
-    def plausible(line: str) -> bool:
-        text = _strip_marks(line)
-        return (
-            0 < len(text) <= 80
-            and not text.endswith(SENTENCE_END + ("：", ":", "，"))
-            and not HEADING_START.match(text)
-        )
-
     for i, line in enumerate(head):
-        if plausible(line) and genre_of(_strip_marks(line), rules):
+        if plausible_title(line) and genre_of(_strip_marks(line), rules):
             return i
     for i, line in enumerate(head):
-        if plausible(line) and len(line) <= 60:
+        if plausible_title(line) and len(line) <= 60:
             return i
     return None
+
+
+def _title_span(lines: list[str], index: int, rules: MetadataRules) -> tuple[int, ...]:
+    """A title split over two or three lines: "中共某某委员会关于" / "加强……的意见"."""
+    span = [index]
+    while span[0] > 0 and len(span) < 3:
+        before = lines[span[0] - 1]
+        if plausible_title(before) and _OPENS_TITLE.search(before) and not genre_of(before, rules) \
+                and len(before) <= 30:
+            span.insert(0, span[0] - 1)
+        else:
+            break
+    while span[-1] + 1 < len(lines) and len(span) < 3 and _OPENS_TITLE.search(lines[span[-1]]) \
+            and not genre_of(_strip_marks(lines[span[-1]]), rules):
+        after = lines[span[-1] + 1]
+        if plausible_title(after) and len(after) <= 40:
+            span.append(span[-1] + 1)
+            if genre_of(after, rules):
+                break
+        else:
+            break
+    return tuple(span)
 
 
 def _strip_marks(line: str) -> str:
@@ -70,16 +144,20 @@ def _strip_marks(line: str) -> str:
 
 
 def genre_of(title: str, rules: MetadataRules) -> str:
+    text = _REVISION.sub("", _CITED.sub("", title)).strip()
     for keyword, genre in rules.genres:
-        if keyword in title:
+        if keyword.endswith("$"):
+            if text.endswith(keyword[:-1]):
+                return genre
+        elif keyword in text:
             return genre
     return ""
 
 
 def organization_of(title: str, rules: MetadataRules) -> str:
-    text = _LEADING.sub("", title)
+    text = _LEADING.sub("", _CITED.sub("", title))
     cuts = [m.start() for m in [_TOPIC_START.search(text)] if m]
-    cuts += [text.find(k) for k, _ in rules.genres if k in text]
+    cuts += [text.find(k.rstrip("$")) for k, _ in rules.genres if not k.endswith("$") and k in text]
     cut = min(cuts) if cuts else len(text)
     best = 0
     for suffix in rules.organization_suffixes:
@@ -93,31 +171,163 @@ def organization_of(title: str, rules: MetadataRules) -> str:
     return "" if _WHOLE_AREA.match(organization) else organization
 
 
+def organizations_of_title(title: str, rules: MetadataRules) -> list[str]:
+    """"中共中央 国务院关于……的意见" names two bodies; any other title at most one."""
+    text = _CITED.sub("", title)
+    head = re.split(r"关于|印发|(19|20)\d\d年", text)[0]
+    parts = [p for p in re.split(r"[ \u3000、]+", head.strip()) if p]
+    if len(parts) >= 2 and all(p in rules.bodies or organization_of(p + "关于", rules) == p for p in parts):
+        return parts
+    organization = organization_of(title, rules)
+    return [organization] if organization else []
+
+
+def canonical_name(name: str, rules: MetadataRules) -> str:
+    for short, full in rules.expansions:
+        if name.endswith(short) and not name.endswith(full):
+            name = name[: -len(short)] + full
+    return dict(rules.canonical).get(name, name)
+
+
 def read_metadata(lines: list[str], byline: dict[str, str], rules: MetadataRules,
                   override: dict | None = None, fallback_title: str = "") -> Metadata:
     """Metadata from the cleaned lines and byline, with the catalog's fields winning."""
     override = {k: v for k, v in (override or {}).items() if k in FIELDS and v not in (None, "")}
+    span: tuple[int, ...] = ()
     if "title" in override:
         title = str(override["title"])
         index = next((i for i, line in enumerate(lines) if _strip_marks(line) == title), None)
+        span = (index,) if index is not None else ()
+    elif byline.get("front_title"):
+        title = byline["front_title"]
+        index = next((i for i, line in enumerate(lines[:TITLE_ZONE]) if _strip_marks(line) == title), None)
+        span = (index,) if index is not None else ()
     elif byline.get("title") and lines and lines[0] == byline["title"]:
-        index, title = 0, lines[0]  # the line before the byline (a news item's title line)
+        index, title, span = 0, lines[0], (0,)  # the line before the byline (a news item's title line)
     else:
         index = find_title_line(lines, rules)
-        title = _strip_marks(lines[index]) if index is not None else fallback_title
-    meta = Metadata(title=title, title_line=index, date=byline.get("date", ""), source=byline.get("source", ""),
-                    date_source=byline.get("date_source", "") if byline.get("date") else "")
+        span = _title_span(lines, index, rules) if index is not None else ()
+        title = "".join(_strip_marks(lines[i]) for i in span) if span else ""
+        index = span[0] if span else None
+    meta = Metadata(title=title, title_line=index, title_lines=span, source=byline.get("source", ""),
+                    doc_number=byline.get("doc_number", ""))
     meta.genre = genre_of(title, rules)
-    meta.organization = organization_of(title, rules)
+    after = span[-1] + 1 if span else 0
+    _read_subtitle(lines[after:after + 4], meta)
+    # a news item's posting time and a law's promulgation date are the text's own date; a
+    # portal's byline is only when it was posted, so the subtitle's date (delivered on) wins
+    if byline.get("date") and (not meta.date or byline.get("date_source") in YEAR_FROM_DATE):
+        meta.date, meta.date_source = byline["date"], byline.get("date_source", "byline")
+    meta.organizations = _organizations(meta, byline, rules)
+    meta.organization = meta.organizations[0] if meta.organizations else ""
     meta.year = _year_of(title, meta.date, meta.date_source, lines)
+    if not title:
+        meta.title, meta.title_composed = compose_title(meta, lines, fallback_title), True
+        meta.genre = meta.genre or genre_of(meta.title, rules)
     for key, value in override.items():
         setattr(meta, key, int(value) if key == "year" else str(value))
         meta.overridden.append(key)
+        if key == "organization":
+            meta.organizations = [str(value)]
+        if key == "title":
+            meta.title_composed = False
     return meta
 
 
-# Dates that fix the year of the text itself: a news item's posting time, a law's promulgation date.
-# (A portal's byline may be the next year's posting of "2019年度工作总结": there the title's year wins.)
+def _read_subtitle(lines: list[str], meta: Metadata) -> None:
+    """The subtitle (date and occasion) and the speaker line under a title."""
+    for line in lines:
+        m = _SUBTITLE.match(line) or _ADOPTED.match(line.replace(" ", "").replace("\u3000", ""))
+        if m and not meta.occasion:
+            date = _date_of(m)
+            if date:
+                meta.date, meta.date_source = date, "text"
+            meta.occasion = m.group("occasion").strip()
+            line = m.groupdict().get("speaker_line") or ""
+        s = _SPEAKER.match(line.strip())
+        if s and not meta.speaker:
+            meta.speaker = s.group("name")
+            meta.speaker_office = s.group("office")
+
+
+def _date_of(m: re.Match) -> str:
+    from .outline import han_number
+
+    def number(text: str, digits: bool = False) -> int:
+        if text.isdigit():
+            return int(text)
+        if digits:  # 二〇二六 is read digit by digit
+            return int("".join(str("〇一二三四五六七八九".index(c)) if c in "〇一二三四五六七八九" else "0"
+                               for c in text.replace("零", "〇")))
+        return han_number(text)
+
+    year, month, day = number(m.group("y"), True), number(m.group("m")), number(m.group("d"))
+    if 1900 < year < 2100 and 1 <= month <= 12 and 1 <= day <= 31:
+        return f"{year:04d}-{month:02d}-{day:02d}"
+    return ""
+
+
+def _organizations(meta: Metadata, byline: dict[str, str], rules: MetadataRules) -> list[str]:
+    found: list[str] = []
+    if byline.get("organization"):  # a header's 发布部门 / 制定机关
+        found += [p for p in re.split(r"[ \u3000、，,；;]+", byline["organization"]) if p]
+    found += organizations_of_title(meta.title, rules)
+    office = meta.speaker_office
+    place = ""
+    if meta.occasion:
+        m = _PLACE.match(meta.occasion)
+        place = m.group("place") if m else ("" if "全国" not in meta.occasion else "")
+    for name, body in rules.speaker_offices:
+        if office.endswith(name):
+            if "{place}" in body:
+                # "河北省人民政府省长": the office names its body
+                prefix = office[: -len(name)]
+                if prefix.endswith("人民政府") and _is_place(prefix[:-4]) and not _is_place_level(prefix[:-4]):
+                    body = prefix
+                else:
+                    body = body.format(place=place) if place else ""
+            if body:
+                found.append(body)
+            break
+    for genre_word, suffix in rules.body_of_genre:
+        if genre_word in meta.title:
+            found = [f + suffix if not f.endswith(("政府", suffix)) and _is_place(f) else f for f in found]
+            if not found and meta.occasion and "全国人民代表大会" in meta.occasion:
+                found.append("国务院")
+            elif not found and place:
+                found.append(place + suffix)
+    result: list[str] = []
+    for name in found:
+        name = canonical_name(name, rules)
+        if name and name not in result:
+            result.append(name)
+    return result
+
+
+def _is_place_level(name: str) -> bool:
+    """"自治区", "省": the level alone, without the place's name."""
+    return name in ("省", "自治区", "市", "县", "区", "州", "盟", "旗")
+
+
+def _is_place(name: str) -> bool:
+    return bool(re.fullmatch(r"[\u4e00-\u9fff]{1,12}(省|自治区|市|县|区|州|盟|旗)", name))
+
+
+def compose_title(meta: Metadata, lines: list[str], fallback: str) -> str:
+    """A title for a text that has none, from what is known of it (marked as composed)."""
+    if meta.organization or meta.genre:
+        year = f"{meta.year}年" if meta.year else ""
+        return f"{meta.organization}{year}{meta.genre or '文件'}"
+    for line in lines[:3]:
+        clause = re.split(r"[，。；：！？,;:!?]", line)[0]
+        if len(_HAN.findall(clause)) >= 4:
+            return clause[:24] + ("…" if len(clause) > 24 else "")
+    return fallback
+
+
+# Dates that fix the year of the text itself: a news item's posting time, a law's promulgation
+# date, the date a report was delivered (its subtitle). A portal's byline may be the next
+# year's posting of "2019年度工作总结": there the title's year wins.
 YEAR_FROM_DATE = ("posting time", "header")
 
 

@@ -244,10 +244,19 @@ def test_label_followed_by_text_is_not_a_byline(settings):
     assert cleaned.lines[1:3] == ["来源：", "一年来，局党组坚持以党的政治建设为统领，扎实推进机关党建各项任务。"]
 
 
-def test_markdown_heading_marker_is_stripped_but_the_line_kept(settings):
+def test_markdown_heading_marks_stay_for_the_outline_in_a_markdown_text(settings):
     cleaned = clean("# 某县2022年度党建工作总结\n## 一、主要工作\n一年来做了大量工作。", settings.cleaning)
-    assert cleaned.lines == ["某县2022年度党建工作总结", "一、主要工作", "一年来做了大量工作。"]
-    assert [r.rule for r in cleaned.removed] == ["markdown-heading-marker"] * 2
+    assert cleaned.lines == ["# 某县2022年度党建工作总结", "## 一、主要工作", "一年来做了大量工作。"]
+    assert cleaned.metadata.get("markdown") and not cleaned.removed
+
+
+@pytest.mark.parametrize("line", ["#1 号文件已经印发，请各单位认真落实。", "# 这一行以井号开头，是正文。",
+                                  "* 星号开头的一行", "> 引用符号开头的一行"])
+def test_a_mark_at_the_start_of_a_plain_body_line_is_kept(settings, line):
+    lines = [BODY[0], BODY[2], line, BODY[3]]
+    cleaned = clean("\n".join(lines), settings.cleaning)
+    assert "markdown" not in cleaned.metadata
+    assert cleaned.lines == lines
 
 
 def test_title_repeated_in_the_page_header_is_kept_once(settings):

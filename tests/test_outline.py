@@ -41,7 +41,10 @@ def _body(path, settings):
     ("（1）按时交纳党费", "paren_arabic", 1),
     ("(３)按时交纳党费", "paren_arabic", 3),
     ("第一部分 工作回顾", "part", 1),
-    ("第三章 总则", "part", 3),
+    ("第三章 总则", "chapter", 3),
+    ("第二节 一般规定", "section", 2),
+    ("壹、总体要求", "han", 1),
+    ("貳、主要任務", "han", 2),
     ("第十二篇 展望", "part", 12),
 ])
 def test_heading_styles(line, style, number):
