@@ -24,7 +24,8 @@ _ONLY_OPENING = re.compile(r"[（(【\[“‘《〔]+")
 _ONLY_CLOSING = re.compile(r"[）)】\]”’》〕。，、；：！？,.;:!?]+")
 _AT_MEETING = re.compile(r"上(的(讲话|发言|报告|致辞))?$")
 _RUNNING_TEXT = re.compile(r"[，。；,;]")
-_GENRE_END = re.compile(r"(报告|总结|讲话|发言|决议|决定|意见|方案|计划|汇报|体会|述职)$")
+_GENRE_END = re.compile(r"(报告|总结|讲话|发言|决议|决定|意见|方案|计划|汇报|体会|述职|通知|规定|办法|条例|纲要|规划|公报"
+                        r"|報告|總結|講話|發言|決議|決定|意見|計劃|彙報|體會|述職|規定|辦法|條例|綱要|規劃|公報)$")
 
 
 @dataclass(frozen=True)
@@ -409,6 +410,11 @@ def _repair_spaces(line: str, number: int, out: Cleaned) -> str:
     removed when it splits a word."""
     if not _HAN_SPACE_HAN.search(line):
         return line
+    if _is_spaced_title(line):
+        out.removed.append(Removal("letter-spaced-title", line, number, "repaired"))
+        return re.sub(r"[ \u3000\u00a0]+", "", line)
+    if len(line) <= 60 and _GENRE_END.search(line) and not _RUNNING_TEXT.search(line):
+        return line  # a title: "中共中央 国务院关于……的意见" keeps its space
     is_running_text = len(line) > 40 and any(p in line for p in "。，；")
     pieces = []
     last = 0
@@ -441,10 +447,23 @@ def _separates_phrases(line: str, start: int, end: int) -> bool:
 _LETTER_SPACED = re.compile(rf"^[{_HAN}](?:[ \u3000\u00a0]+[{_HAN}]){{2,}}$")
 
 
+_WORD_SPACED = re.compile(rf"^[{_HAN}]{{1,2}}(?:[ \u3000\u00a0]+[{_HAN}]{{1,2}}){{2,}}$")
+
+
+def _is_spaced_title(line: str) -> bool:
+    """`政 府 工 作 报 告` (every character apart), or `政府 工作 报告` when what it spells ends
+    in a genre word (a list of two-character names is not a title)."""
+    if len(line) > 40:
+        return False
+    if _LETTER_SPACED.match(line):
+        return True
+    return bool(_WORD_SPACED.match(line)) and bool(_GENRE_END.search(re.sub(r"[ \u3000\u00a0]+", "", line)))
+
+
 def _repair_title_spaces(line: str, number: int, out: Cleaned) -> str:
     """A title keeps its spaces (news titles separate their clauses with them), unless it is
     letter-spaced as a whole: `政 府 工 作 报 告` -> `政府工作报告`."""
-    if not _LETTER_SPACED.match(line):
+    if not _is_spaced_title(line):
         return line
     out.removed.append(Removal("letter-spaced-title", line, number, "repaired"))
     return re.sub(r"[ \u3000\u00a0]+", "", line)

@@ -174,12 +174,27 @@ def organization_of(title: str, rules: MetadataRules) -> str:
 def organizations_of_title(title: str, rules: MetadataRules) -> list[str]:
     """"中共中央 国务院关于……的意见" names two bodies; any other title at most one."""
     text = _CITED.sub("", title)
-    head = re.split(r"关于|印发|(19|20)\d\d年", text)[0]
+    head = re.split(r"关于|印发|(?:19|20)\d\d年", text)[0]
     parts = [p for p in re.split(r"[ \u3000、]+", head.strip()) if p]
     if len(parts) >= 2 and all(p in rules.bodies or organization_of(p + "关于", rules) == p for p in parts):
         return parts
+    known = _known_bodies(head.strip(), rules)
+    if len(known) >= 2:
+        return known
     organization = organization_of(title, rules)
     return [organization] if organization else []
+
+
+def _known_bodies(head: str, rules: MetadataRules) -> list[str]:
+    """"中共中央国务院" -> [中共中央, 国务院] when the whole is made of known bodies."""
+    found = []
+    while head:
+        body = next((b for b in rules.bodies if head.startswith(b)), None)
+        if body is None:
+            return []
+        found.append(body)
+        head = head[len(body):].lstrip(" \u3000、")
+    return found
 
 
 def canonical_name(name: str, rules: MetadataRules) -> str:
@@ -220,7 +235,7 @@ def read_metadata(lines: list[str], byline: dict[str, str], rules: MetadataRules
         meta.date, meta.date_source = byline["date"], byline.get("date_source", "byline")
     meta.organizations = _organizations(meta, byline, rules)
     meta.organization = meta.organizations[0] if meta.organizations else ""
-    meta.year = _year_of(title, meta.date, meta.date_source, lines)
+    meta.year = _year_of(title, meta.date, meta.date_source, lines, meta.genre)
     if not title:
         meta.title, meta.title_composed = compose_title(meta, lines, fallback_title), True
         meta.genre = meta.genre or genre_of(meta.title, rules)
@@ -331,8 +346,14 @@ def compose_title(meta: Metadata, lines: list[str], fallback: str) -> str:
 YEAR_FROM_DATE = ("posting time", "header")
 
 
-def _year_of(title: str, date: str, date_source: str, lines: list[str]) -> int | None:
-    if date[:4].isdigit() and date_source in YEAR_FROM_DATE:
+# Genres whose title names the year they report on ("2019年度工作总结" dated 2020): there the
+# title's year wins over a header's date.
+PERIODIC = ("总结", "报告", "政府工作报告", "党代会报告", "述职", "计划", "汇报", "心得体会")
+
+
+def _year_of(title: str, date: str, date_source: str, lines: list[str], genre: str = "") -> int | None:
+    if date[:4].isdigit() and (date_source == "posting time" or (date_source in YEAR_FROM_DATE
+                                                                 and genre not in PERIODIC)):
         return int(date[:4])
     m = _YEAR.search(title)
     if m:

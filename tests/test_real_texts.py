@@ -73,3 +73,56 @@ def test_a_title_repeated_across_days_is_a_title(news):
     for report in reports:
         if report.title in repeated:
             assert not any(r.rule == "repeated-across-reports" for r in report.removed)
+
+
+# --- the provincial reports and congress resolutions in ../shared/real-texts -------------------
+
+real_texts = sorted(REAL_TEXTS.glob("*.txt")) if REAL_TEXTS.is_dir() else []
+needs_real_texts = pytest.mark.skipif(not real_texts, reason="../shared/real-texts is not present")
+
+
+def _sources() -> dict[str, tuple[str, str, int]]:
+    """file -> (genre, the body named in SOURCES.tsv, year), as the collector described each text."""
+    result = {}
+    for row in (REAL_TEXTS / "SOURCES.tsv").read_text(encoding="utf-8").splitlines()[1:]:
+        name, *_, described = row.split("\t")
+        m = re.match(r"(\S+) \((\S+?), (\d{4})", described)
+        result[name] = (m.group(1), m.group(2), int(m.group(3)))
+    return result
+
+
+@needs_real_texts
+def test_real_reports_title_body_year_date_speaker(settings):
+    reports, texts = convert_all(real_texts, settings)
+    described = _sources()
+    for report, text in zip(reports, texts):
+        genre, body, year = described[report.source_file]
+        raw_lines = [line.strip(" \u3000#") for line in text.split("\n")]
+        assert report.genre == genre, report.source_file
+        assert report.year == year, report.source_file
+        assert not report.title_composed and report.title.endswith(genre)
+        assert any(report.title in line.replace(" ", "") or report.title == line for line in raw_lines)
+        # the issuing body: the province's people's government, or its congress standing committee
+        expected = body.replace("人大常委会", "人民代表大会常务委员会")
+        if genre == "政府工作报告":
+            expected += "人民政府"
+        assert report.organizations == [expected], (report.source_file, report.organizations)
+        assert report.organization == expected
+        if genre == "政府工作报告":
+            # the subtitle gives the day it was delivered and the session; the speaker line the speaker
+            assert report.date_source == "text" and report.date.startswith(f"{year}-0")
+            assert body in report.occasion and "人民代表大会" in report.occasion
+            assert report.speaker and any(report.speaker in line for line in raw_lines[:40])
+        # every numbered part is a heading
+        assert len(report.headings) >= 3
+
+
+@needs_real_texts
+def test_real_reports_keep_no_portal_furniture(settings):
+    reports, _ = convert_all(real_texts, settings)
+    furniture = re.compile(r"^(【?字[体号]|当前位置|您的位置|首页$|分享|打印|关闭|扫一扫|相关(报道|链接|文档|附件)|责任编辑|编辑[:：]|来源[:：])")
+    for report in reports:
+        left = [b.text for b in report.blocks if furniture.search(b.text)]
+        assert not left, (report.source_file, left)
+        captions = [b.text for b in report.blocks if re.search(r"记者\s*\S{2,4}\s*摄?$", b.text)]
+        assert not captions, (report.source_file, captions)
