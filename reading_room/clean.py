@@ -128,6 +128,7 @@ def furniture_key(line: str) -> str:
 
 def looks_like_text(line: str) -> bool:
     """Lines that may repeat across reports and still be a report's own text."""
+    line = re.sub(r"^#{1,6}\s+", "", line)  # "## 第一章 总则" in a Markdown text
     return bool(
         HEADING_START.match(line)
         or line.endswith((":", "："))
@@ -420,6 +421,8 @@ def _repair_spaces(line: str, number: int, out: Cleaned) -> str:
     last = 0
     for m in _HAN_SPACE_HAN.finditer(line):
         left, right = line[max(0, m.start() - 4):m.start()], line[m.end():m.end() + 4]
+        if _LABEL_BEFORE.search(line[:m.start()]):
+            continue  # "第一条 为了……", "第一章 总则": the space after a label is the text's own
         # in running text a non-breaking space is always an artefact of the extraction; a plain
         # space there may separate two phrases on purpose (“新时代 新阅读”), so it goes only
         # where it splits a word
@@ -431,6 +434,7 @@ def _repair_spaces(line: str, number: int, out: Cleaned) -> str:
     return "".join(pieces)
 
 
+_LABEL_BEFORE = re.compile(r"^第[〇零一二三四五六七八九十百两千0-9]+(条|章|节|编|部分|篇|款|项)$")
 _RUN_END = re.compile(r"[\s，。；：、！？“”‘’《》（）()【】,.;:!?\"]")
 
 

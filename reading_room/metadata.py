@@ -20,6 +20,7 @@ _TOPIC_START = re.compile(r"(19|20)\d\d年|关于|上半年|下半年|年度|在
 # "在全县党建工作会议上的讲话": 全县 is the whole county, not a body
 _WHOLE_AREA = re.compile(r"^全[省市县区局镇乡]$")
 _CITED = re.compile(r"《[^》]*》")
+_FILE_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
 _REVISION = re.compile(r"[（(][^（）()]*(修正|修订|修改|草案|试行|暂行)[^（）()]*[)）]$")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
@@ -40,7 +41,9 @@ _HAN_DATE = re.compile(
 _SUBTITLE = re.compile(rf"^([—―\-]{{1,2}}|[（(])?\s*{_HAN_DATE.pattern}\s*在(?P<occasion>.+?)上(的(讲话|报告|发言))?\s*[)）]?"
                        r"(\s+(?P<speaker_line>\S.*))?$")
 # "（2019年9月27日山东省第十三届人民代表大会常务委员会第十四次会议通过）"
-_ADOPTED = re.compile(rf"^[（(]?\s*{_HAN_DATE.pattern}\s*(?P<occasion>\S*?会议)(通过|批准|修订|修正)?\s*[)）]?$")
+_ADOPTED = re.compile(rf"^[（(]?\s*{_HAN_DATE.pattern}\s*(?P<occasion>\S*?会议)\S*?(通过|批准|修订|修正)?\s*[)）]?$")
+# "2003年8月5日 中华人民共和国国务院令第386号公布": the date and the document number
+_PROMULGATED = re.compile(rf"^[（(]?\s*{_HAN_DATE.pattern}\s*(?P<doc>\S*?令\S*?第\S+?号)(公布|发布)\s*[)）]?$")
 # the place in an occasion: "河北省第十四届人民代表大会" -> 河北省; "第十二届全国人民代表大会" -> national
 _PLACE = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2,12}?(省|自治区|市|县|区|州|盟|旗))(第|[十一二三四五六七八九]+届)")
 _SPEAKER = re.compile(r"^(?P<office>[\u4e00-\u9fff（）()]{1,24}?)[ \u3000\u00a0]+(?P<name>[\u4e00-\u9fff·]{2,6})$")
@@ -57,6 +60,8 @@ class MetadataRules:
     expansions: tuple[tuple[str, str], ...] = ()
     body_of_genre: tuple[tuple[str, str], ...] = ()
     speaker_offices: tuple[tuple[str, str], ...] = ()
+    title_names_no_body: tuple[str, ...] = ()
+    occasion_bodies: tuple[tuple[re.Pattern, str], ...] = ()
 
     @classmethod
     def from_dict(cls, data: dict) -> "MetadataRules":
@@ -71,6 +76,8 @@ class MetadataRules:
             expansions=tuple((data.get("name_expansions") or {}).items()),
             body_of_genre=tuple((data.get("body_of_genre") or {}).items()),
             speaker_offices=tuple(sorted((data.get("speaker_offices") or {}).items(), key=lambda kv: -len(kv[0]))),
+            title_names_no_body=tuple(data.get("title_names_no_body") or ()),
+            occasion_bodies=tuple((re.compile(r["pattern"]), r["body"]) for r in data.get("occasion_bodies") or ()),
         )
 
 
@@ -89,6 +96,7 @@ class Metadata:
     speaker: str = ""
     speaker_office: str = ""  # "国务院总理", "河北省人民政府省长"
     occasion: str = ""
+    adopted: bool = False  # the occasion adopted the text (…会议通过), rather than heard it (在…上)
     title_line: int | None = None  # index in the cleaned lines, None if no line was used
     title_lines: tuple[int, ...] = ()  # every line of a title split over lines
     overridden: list[str] = field(default_factory=list)
@@ -145,6 +153,9 @@ def _strip_marks(line: str) -> str:
 
 def genre_of(title: str, rules: MetadataRules) -> str:
     text = _REVISION.sub("", _CITED.sub("", title)).strip()
+    for keyword, genre in rules.genres:  # the word that ends the title first: ……意见工作条例 is a 条例
+        if text.endswith(keyword.rstrip("$")):
+            return genre
     for keyword, genre in rules.genres:
         if keyword.endswith("$"):
             if text.endswith(keyword[:-1]):
@@ -217,6 +228,8 @@ def read_metadata(lines: list[str], byline: dict[str, str], rules: MetadataRules
         title = byline["front_title"]
         index = next((i for i, line in enumerate(lines[:TITLE_ZONE]) if _strip_marks(line) == title), None)
         span = (index,) if index is not None else ()
+    elif byline.get("markdown") and lines and re.match(r"^#\s+\S", lines[0]):
+        index, title, span = 0, _strip_marks(lines[0]), (0,)  # a Markdown text's `# ` title
     elif byline.get("title") and lines and lines[0] == byline["title"]:
         index, title, span = 0, lines[0], (0,)  # the line before the byline (a news item's title line)
     else:
@@ -228,11 +241,15 @@ def read_metadata(lines: list[str], byline: dict[str, str], rules: MetadataRules
                     doc_number=byline.get("doc_number", ""))
     meta.genre = genre_of(title, rules)
     after = span[-1] + 1 if span else 0
-    _read_subtitle(lines[after:after + 4], meta)
+    _read_subtitle(lines[after:after + 8], meta)
     # a news item's posting time and a law's promulgation date are the text's own date; a
     # portal's byline is only when it was posted, so the subtitle's date (delivered on) wins
     if byline.get("date") and (not meta.date or byline.get("date_source") in YEAR_FROM_DATE):
         meta.date, meta.date_source = byline["date"], byline.get("date_source", "byline")
+    if not meta.date:  # "上海市档案条例(2017-11-23).txt", "20230110_gov.txt"
+        m = _FILE_DATE.search(fallback_title)
+        if m and 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31:
+            meta.date, meta.date_source = f"{m.group(1)}-{m.group(2)}-{m.group(3)}", "file name"
     meta.organizations = _organizations(meta, byline, rules)
     meta.organization = meta.organizations[0] if meta.organizations else ""
     meta.year = _year_of(title, meta.date, meta.date_source, lines, meta.genre)
@@ -250,15 +267,22 @@ def read_metadata(lines: list[str], byline: dict[str, str], rules: MetadataRules
 
 
 def _read_subtitle(lines: list[str], meta: Metadata) -> None:
-    """The subtitle (date and occasion) and the speaker line under a title."""
+    """The subtitle (date and occasion) and the speaker line under a title; for a law, the lines
+    of its adoption and revisions (the latest date is the text's, the first meeting its body's)."""
     for line in lines:
-        m = _SUBTITLE.match(line) or _ADOPTED.match(line.replace(" ", "").replace("\u3000", ""))
-        if m and not meta.occasion:
+        squeezed = line.replace(" ", "").replace("\u3000", "")
+        m = _SUBTITLE.match(line) or _ADOPTED.match(squeezed) or _PROMULGATED.match(squeezed)
+        if m:
             date = _date_of(m)
-            if date:
+            if date and date > meta.date:
                 meta.date, meta.date_source = date, "text"
-            meta.occasion = m.group("occasion").strip()
-            line = m.groupdict().get("speaker_line") or ""
+            groups = m.groupdict()
+            if groups.get("occasion") and not meta.occasion:
+                meta.occasion = groups["occasion"].strip()
+                meta.adopted = m.re is _ADOPTED
+            if groups.get("doc") and not meta.doc_number:
+                meta.doc_number = groups["doc"]
+            line = groups.get("speaker_line") or ""
         s = _SPEAKER.match(line.strip())
         if s and not meta.speaker:
             meta.speaker = s.group("name")
@@ -266,6 +290,8 @@ def _read_subtitle(lines: list[str], meta: Metadata) -> None:
 
 
 def _date_of(m: re.Match) -> str:
+    if not m.groupdict().get("y"):
+        return ""
     from .outline import han_number
 
     def number(text: str, digits: bool = False) -> int:
@@ -286,7 +312,14 @@ def _organizations(meta: Metadata, byline: dict[str, str], rules: MetadataRules)
     found: list[str] = []
     if byline.get("organization"):  # a header's 发布部门 / 制定机关
         found += [p for p in re.split(r"[ \u3000、，,；;]+", byline["organization"]) if p]
-    found += organizations_of_title(meta.title, rules)
+    if meta.genre not in rules.title_names_no_body or "关于" in meta.title:
+        found += organizations_of_title(meta.title, rules)
+    for said in (meta.occasion if meta.adopted else "", meta.doc_number):  # the meeting that adopted it, the order that issued it
+        for pattern, body in rules.occasion_bodies if said and not found else ():
+            m = pattern.search(said)
+            if m:
+                found.append(body.format(**m.groupdict()))
+                break
     office = meta.speaker_office
     place = ""
     if meta.occasion:

@@ -32,6 +32,7 @@ _STYLES = (
 )
 # "第十二条 ……": a law's article, a paragraph with a citable anchor (art-12)
 _ARTICLE = re.compile(rf"^第({_N})条(?=[\s\u3000：:，,]|[^\s，。、；]|$)")
+LAW_HEADINGS = ("part", "chapter", "section", "annex")
 # "一" alone on its line (old national reports): a heading numeral without text
 _NUMERAL_ALONE = re.compile(rf"^({_NC})$")
 # "## 总则" in a Markdown-shaped text
@@ -196,6 +197,9 @@ def outline(lines: list[str], markdown: bool = False) -> Outline:
             if heading:
                 marked[i], lines[i] = heading
     candidates = [classify(line) for line in lines]
+    if sum(1 for line in lines if _ARTICLE.match(line)) >= 3:
+        # a law: its headings are 编/章/节; (一) and 1. inside an article are the article's items
+        candidates = [c if c is None or c.style in LAW_HEADINGS else None for c in candidates]
     for i, level in marked.items():
         if candidates[i] is None:
             candidates[i] = _Candidate("markdown", min(max(level, 2), 6), lines[i], "")

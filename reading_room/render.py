@@ -131,6 +131,10 @@ def facets(report: Report) -> dict[str, str]:
     }
 
 
+# where a report's date was read (Report.date_source), as the page says it
+DATE_SOURCES = {"text": "正文", "byline": "网页署名", "header": "文件头", "file name": "文件名", "posting time": "发布时间"}
+
+
 def report_page(report: Report, links: dict[str, list[tuple[int, int, str]]]) -> str:
     """The Markdown page of one report; ``links`` maps block anchors to slogan links."""
     url = report.url
@@ -150,7 +154,11 @@ def report_page(report: Report, links: dict[str, list[tuple[int, int, str]]]) ->
         for name, value in facets(report).items()
     ]
     if report.date:
-        facts.append(f'<span class="fact">{html.escape(report.date)}</span>')
+        where = DATE_SOURCES.get(report.date_source, report.date_source)
+        facts.append(f'<span class="fact" title="日期出处：{html.escape(where)}">{html.escape(report.date)}'
+                     f'{"（据" + html.escape(where) + "）" if where else ""}</span>')
+    if report.speaker:
+        facts.append(f'<span class="fact">{html.escape(report.speaker)}</span>')
     if report.source:
         facts.append(f'<span class="fact">来源：{html.escape(report.source)}</span>')
     facts.append(f'<span class="fact">{report.characters:,} 字</span>')

@@ -296,3 +296,24 @@ def test_traditional_chinese_texts_read_by_the_same_rules(settings):
     assert report.date == "2023-01-12" and report.year == 2023
     assert report.organizations == ["廣東省人民政府"]
     assert [h.text for h in report.headings] == ["壹、過去一年工作回顧", "貳、今年工作安排"]
+
+
+def test_a_date_in_the_file_name_when_the_text_has_none(settings):
+    lines = ["# 某市档案条例", "第一条 为了加强档案管理，制定本条例。", "第二条 本条例适用于本市。", "第三条 本条例自公布之日起施行。"]
+    report = _report(settings, lines, name="某市档案条例(2017-11-23).txt")
+    assert (report.date, report.date_source, report.year) == ("2017-11-23", "file name", 2017)
+    assert report.title == "某市档案条例" and report.genre == "条例"
+    assert [b.anchor for b in report.blocks] == ["art-1", "art-2", "art-3"]
+
+
+def test_law_adoption_lines_give_date_body_and_document_number(settings):
+    lines = ["# 某某管理条例", "2003年7月30日 国务院第16次常务会议通过", "2003年8月5日 中华人民共和国国务院令第386号公布",
+             "## 第一章 总则", "第一条 为了加强管理，制定本条例。", "第二条 本条例适用于全国：", "（一）甲；", "（二）乙。",
+             "## 第二章 附则", "第三条 本条例自2004年1月1日起施行。"]
+    report = _report(settings, lines)
+    assert (report.date, report.year) == ("2003-08-05", 2003)
+    assert report.doc_number == "中华人民共和国国务院令第386号"
+    assert report.organizations == ["国务院"]
+    # a law's headings are its chapters; (一) inside an article is the article's own list
+    assert [h.text for h in report.headings] == ["第一章 总则", "第二章 附则"]
+    assert [b.anchor for b in report.blocks if b.style == "article"] == ["art-1", "art-2", "art-3"]
