@@ -34,6 +34,7 @@ class LineRule:
     pattern: re.Pattern
     max_length: int | None = None
     zone: str = "anywhere"
+    not_numbered: bool = False  # the rule never takes a numbered line (一、 （五） 第三条): that is text
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,8 @@ class CleaningRules:
 
         return cls(
             lines=tuple(
-                LineRule(r["name"], rx(r["pattern"]), r.get("max_length"), r.get("zone", "anywhere"))
+                LineRule(r["name"], rx(r["pattern"]), r.get("max_length"), r.get("zone", "anywhere"),
+                         bool(r.get("not_numbered")))
                 for r in data.get("lines", [])
             ),
             blocks=tuple(
@@ -289,6 +291,8 @@ def _match_line(line: str, i: int, total: int, rules: CleaningRules, furniture: 
     for rule in rules.lines:
         if rule.max_length is not None and len(line) > rule.max_length:
             continue
+        if rule.not_numbered and (HEADING_START.match(line) or _ARTICLE_START.match(line)):
+            continue
         if _in_zone(rule.zone, i, total, rules.zone_lines) and rule.pattern.search(line):
             return rule.name
     if furniture_key(line) in furniture:
@@ -434,6 +438,7 @@ def _repair_spaces(line: str, number: int, out: Cleaned) -> str:
     return "".join(pieces)
 
 
+_ARTICLE_START = re.compile(r"^第[〇零一二三四五六七八九十百两千0-9]+条")
 _LABEL_BEFORE = re.compile(r"^第[〇零一二三四五六七八九十百两千0-9]+(条|章|节|编|部分|篇|款|项)$")
 _RUN_END = re.compile(r"[\s，。；：、！？“”‘’《》（）()【】,.;:!?\"]")
 

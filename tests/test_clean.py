@@ -412,3 +412,10 @@ def test_real_texts_lose_nothing_and_keep_no_widgets(settings):
             assert cleaned.metadata.get("source"), path.name
         # a lone bracket or line-initial fragment never survives as a paragraph of its own
         assert not [line for line in cleaned.lines if re.fullmatch(r"[（(【\[]", line)], path.name
+
+
+@pytest.mark.parametrize("line", ["严禁倒卖城市公共供水。", "（五）倒卖城市公共供水的；", "第九条 严禁倒卖城市公共供水。",
+                                  "中央纪委下发通知，要求在职干部自行清退所收受的各种名目的会员卡。"])
+def test_the_advert_rule_never_takes_a_line_of_the_text(settings, line):
+    lines = [BODY[0], BODY[2], line, BODY[3]]
+    assert clean("\n".join(lines), settings.cleaning).lines == lines
