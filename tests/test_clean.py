@@ -419,3 +419,12 @@ def test_real_texts_lose_nothing_and_keep_no_widgets(settings):
 def test_the_advert_rule_never_takes_a_line_of_the_text(settings, line):
     lines = [BODY[0], BODY[2], line, BODY[3]]
     assert clean("\n".join(lines), settings.cleaning).lines == lines
+
+
+def test_a_traditional_chinese_page_frame_is_removed(settings):
+    body = ["某縣2022年度工作總結", "一、主要工作", "一年來，我們堅持穩中求進，扎實推進各項工作，取得明顯成效。"]
+    text = "\n".join(["當前位置：首頁 > 政務公開 > 工作總結", "發布時間：2023-01-05", "來源：縣政府辦公室", "【字體：大 中 小】",
+                      *body, "列印", "關閉視窗", "相關報導：", "某縣召開工作會議", "責任編輯：王某"])
+    cleaned = clean(decode_bytes(text.encode("big5")).text, settings.cleaning)
+    assert cleaned.lines == body
+    assert (cleaned.metadata["date"], cleaned.metadata["source"]) == ("2023-01-05", "縣政府辦公室")
