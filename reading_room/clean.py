@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from . import extract, segment
-from .patterns import HEADING_START, SENTENCE_END
+from .patterns import CAPITAL_NUMERALS, HAN_NUMERALS, HEADING_START, SENTENCE_END
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAN_SPACE_HAN = re.compile(rf"(?<=[{_HAN}])[ \u3000\u00a0\t]+(?=[{_HAN}])")
@@ -133,6 +133,8 @@ def looks_like_text(line: str) -> bool:
     line = re.sub(r"^#{1,6}\s+", "", line)  # "## 第一章 总则" in a Markdown text
     return bool(
         HEADING_START.match(line)
+        or _NUMERAL_ALONE.fullmatch(line)  # "一" alone: a heading of an old national report
+        or _ARTICLE_START.match(line)
         or line.endswith((":", "："))
         or line.endswith(tuple(SENTENCE_END))
         or _GENRE_END.search(line)
@@ -438,6 +440,7 @@ def _repair_spaces(line: str, number: int, out: Cleaned) -> str:
     return "".join(pieces)
 
 
+_NUMERAL_ALONE = re.compile(f"[{HAN_NUMERALS}{CAPITAL_NUMERALS}]{{1,4}}")
 _ARTICLE_START = re.compile(r"^第[〇零一二三四五六七八九十百两千0-9]+条")
 _LABEL_BEFORE = re.compile(r"^第[〇零一二三四五六七八九十百两千0-9]+(条|章|节|编|部分|篇|款|项)$")
 _RUN_END = re.compile(r"[\s，。；：、！？“”‘’《》（）()【】,.;:!?\"]")

@@ -428,3 +428,11 @@ def test_a_traditional_chinese_page_frame_is_removed(settings):
     cleaned = clean(decode_bytes(text.encode("big5")).text, settings.cleaning)
     assert cleaned.lines == body
     assert (cleaned.metadata["date"], cleaned.metadata["source"]) == ("2023-01-05", "縣政府辦公室")
+
+
+def test_a_numeral_alone_repeated_in_every_report_is_a_heading_not_furniture(settings):
+    reports = [f"某某{n}年政府工作报告\n\u3000\u3000一\n\u3000\u3000过去一年工作很好。\n\u3000\u3000二\n\u3000\u3000今年任务很重。"
+               for n in range(2000, 2006)]
+    furniture = find_furniture(reports, settings.cleaning.furniture)
+    assert "一" not in furniture and "二" not in furniture
+    assert clean(reports[0], settings.cleaning, furniture).lines[1:] == ["一", "过去一年工作很好。", "二", "今年任务很重。"]
