@@ -23,6 +23,7 @@ _CITED = re.compile(r"《[^》]*》")
 _FILE_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
 _REVISION = re.compile(r"[（(][^（）()]*(修正|修订|修改|草案|试行|暂行)[^（）()]*[)）]$")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_TAG = re.compile(r"<[^<>]*>")
 
 # Lines that are never a title: a date or subtitle line, a header field, a file name, markup.
 _NOT_TITLE = re.compile(
@@ -30,7 +31,7 @@ _NOT_TITLE = re.compile(
     r"|^[（(]?\s*(\d{4}|[〇零一二三四五六七八九]{4})\s*年.{0,6}月.{0,6}日"  # a date line
     r"|^[^：:]{1,8}[：:]\s*\S"  # a header field: 发文字号：…
     r"|^[\w\-]+\.(txt|md|docx?|pdf|html?)$"  # a file name
-    r"|^[<\[{]|^---$|^```"  # markup, front-matter fences
+    r"|^\[<|^<[!?]|^\{|^---$|^```"  # markup fragments, front-matter fences
     r"|^【"  # a database's bracketed field
 )
 _HAN_DATE = re.compile(
@@ -106,7 +107,7 @@ def plausible_title(line: str) -> bool:
     text = _strip_marks(line)
     return (
         0 < len(text) <= 80
-        and len(_HAN.findall(text)) >= 2
+        and len(_HAN.findall(_TAG.sub("", text))) >= 2  # `<div class="x">` is markup, not a title
         and not text.endswith(SENTENCE_END + ("：", ":", "，", "；"))
         and not HEADING_START.match(text)
         and not _NOT_TITLE.search(text)

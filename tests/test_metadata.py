@@ -317,3 +317,14 @@ def test_law_adoption_lines_give_date_body_and_document_number(settings):
     # a law's headings are its chapters; (一) inside an article is the article's own list
     assert [h.text for h in report.headings] == ["第一章 总则", "第二章 附则"]
     assert [b.anchor for b in report.blocks if b.style == "article"] == ["art-1", "art-2", "art-3"]
+
+
+def test_the_page_shows_the_date_with_where_it_came_from(sample_build):
+    speech = sample_build.report(SPEECH)
+    assert speech["date_source"] == "byline"
+    page = sample_build.page(speech["id"])
+    assert f"{speech['date']}（据网页署名）" in page
+    # and the contract's fields are in reports.json for every report
+    for report in sample_build.reports:
+        assert {"title_composed", "organizations", "date_source", "doc_number", "speaker", "occasion"} <= report.keys()
+        assert report["organization"] == (report["organizations"][0] if report["organizations"] else "")
