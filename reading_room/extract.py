@@ -34,7 +34,7 @@ _ENTITY = re.compile(r"&(?:#[0-9]{2,7}|#[xX][0-9A-Fa-f]{2,6}|[A-Za-z][A-Za-z0-9]
 _LINE_SEPARATORS = re.compile("[\u2028\u2029\u0085]")
 # a line of nothing but tags (`<div class="x">`, `</p><br/>`): markup left behind by an extraction
 _ONLY_TAGS = re.compile(r"^(\s*</?[A-Za-z][A-Za-z0-9]*(\s[^<>]*)?/?>)+\s*$")
-_HTML_PAGE = re.compile(r"^\s*(<!DOCTYPE\s+html|<html[\s>]|<\?xml[^>]*>\s*<html)", re.I)
+_HTML_PAGE = re.compile(r"^\s*(<!DOCTYPE\s+html|<html[\s>]|<\?xml[^>]*>\s*<)", re.I)
 _HTML_TAG = re.compile(r"</?(html|head|body|div|p|span|table|td|tr|br|a|script|style|meta|title|h[1-6]|li|ul)\b[^>]*>", re.I)
 
 # A report run together on one line: split where a paragraph was (an indent after a sentence
@@ -95,11 +95,13 @@ def html_page_lines(text: str, repairs: list[Repair]) -> list[tuple[int, str]]:
             else:
                 walk(child)
 
-    if tree.body is not None:
-        walk(tree.body)
+    root = tree.body if tree.body is not None and tree.body.child is not None else tree.root
+    if root is not None:
+        walk(root)
     lines = [re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in "".join(parts).split("\n")]
     lines = [line for line in lines if line]
-    if title is not None and title.text(strip=True) and tree.css_first("h1") is None:
+    if title is not None and title.text(strip=True) and tree.css_first("h1") is None \
+            and title.text(strip=True) not in lines:
         lines.insert(0, title.text(strip=True))  # the page's <title>, when it has no heading of its own
     raw = text.split("\n")
     numbered, cursor = [], 0

@@ -135,3 +135,14 @@ def test_bare_cr_line_ends_are_read_as_lines_and_logged(settings):
     assert report.title == PARAGRAPHS[0]
     assert [b.text for b in report.blocks][:2] == ["一、过去一年工作回顾", PARAGRAPHS[2]]
     assert report.removed[0].rule == "bare-cr-line-ends" and report.removed[0].action == "repaired"
+
+
+def test_an_xml_export_gives_its_text(settings):
+    from reading_room.report import convert
+    xml = ('<?xml version="1.0" encoding="utf-8"?>\n<document>\n<title>某某管理规定</title>\n<body>\n'
+           "<p>第一条 为了规范管理，制定本规定。</p>\n<p>第二条 本规定适用于本市。</p>\n<p>第三条 本规定自发布之日起施行。</p>\n"
+           "</body>\n</document>\n")
+    report = convert("x", "x.txt", xml.encode("utf-8"), settings, frozenset())
+    assert report.title == "某某管理规定" and report.genre == "规定"
+    assert [b.anchor for b in report.blocks] == ["art-1", "art-2", "art-3"]
+    assert not any("<" in b.text for b in report.blocks)
