@@ -41,6 +41,8 @@ _HAN_DATE = re.compile(
 # "——2017年3月5日在第十二届全国人民代表大会第五次会议上", "（2026年1月27日在贵州省……会议上）"
 _SUBTITLE = re.compile(rf"^([—―\-]{{1,2}}|[（(])?\s*{_HAN_DATE.pattern}\s*在(?P<occasion>.+?)上(的(讲话|报告|发言))?\s*[)）]?"
                        r"(\s+(?P<speaker_line>\S.*))?$")
+# "——在中国共产党第二十次全国代表大会上的报告": no date, the occasion and the genre
+_DELIVERED = re.compile(r"^([—―\-]{1,2}|[（(])\s*在(?P<occasion>.+?)上的(?P<genre>工作报告|报告|讲话|发言|致辞|講話|報告)\s*[)）]?$")
 # "（2019年9月27日山东省第十三届人民代表大会常务委员会第十四次会议通过）"
 _ADOPTED = re.compile(rf"^[（(]?\s*{_HAN_DATE.pattern}\s*(?P<occasion>\S*?会议)\S*?(通过|批准|修订|修正)?\s*[)）]?$")
 # "2003年8月5日 中华人民共和国国务院令第386号公布": the date and the document number
@@ -63,6 +65,7 @@ class MetadataRules:
     speaker_offices: tuple[tuple[str, str], ...] = ()
     title_names_no_body: tuple[str, ...] = ()
     occasion_bodies: tuple[tuple[re.Pattern, str], ...] = ()
+    delivered_bodies: tuple[tuple[re.Pattern, str], ...] = ()
 
     @classmethod
     def from_dict(cls, data: dict) -> "MetadataRules":
@@ -79,6 +82,7 @@ class MetadataRules:
             speaker_offices=tuple(sorted((data.get("speaker_offices") or {}).items(), key=lambda kv: -len(kv[0]))),
             title_names_no_body=tuple(data.get("title_names_no_body") or ()),
             occasion_bodies=tuple((re.compile(r["pattern"]), r["body"]) for r in data.get("occasion_bodies") or ()),
+            delivered_bodies=tuple((re.compile(r["pattern"]), r["body"]) for r in data.get("delivered_bodies") or ()),
         )
 
 
@@ -98,6 +102,7 @@ class Metadata:
     speaker_office: str = ""  # "国务院总理", "河北省人民政府省长"
     occasion: str = ""
     adopted: bool = False  # the occasion adopted the text (…会议通过), rather than heard it (在…上)
+    subtitle: str = ""  # the subtitle line, as written
     title_line: int | None = None  # index in the cleaned lines, None if no line was used
     title_lines: tuple[int, ...] = ()  # every line of a title split over lines
     overridden: list[str] = field(default_factory=list)
@@ -243,6 +248,8 @@ def read_metadata(lines: list[str], byline: dict[str, str], rules: MetadataRules
     meta.genre = genre_of(title, rules)
     after = span[-1] + 1 if span else 0
     _read_subtitle(lines[after:after + 8], meta)
+    if not meta.genre and meta.subtitle:  # 高举……而团结奋斗 / ——在中国共产党第二十次全国代表大会上的报告
+        meta.genre = genre_of(meta.subtitle, rules)
     # a news item's posting time and a law's promulgation date are the text's own date; a
     # portal's byline is only when it was posted, so the subtitle's date (delivered on) wins
     if byline.get("date") and (not meta.date or byline.get("date_source") in YEAR_FROM_DATE):
@@ -272,8 +279,10 @@ def _read_subtitle(lines: list[str], meta: Metadata) -> None:
     of its adoption and revisions (the latest date is the text's, the first meeting its body's)."""
     for line in lines:
         squeezed = line.replace(" ", "").replace("\u3000", "")
-        m = _SUBTITLE.match(line) or _ADOPTED.match(squeezed) or _PROMULGATED.match(squeezed)
+        m = (_SUBTITLE.match(line) or _DELIVERED.match(line.strip()) or _ADOPTED.match(squeezed)
+             or _PROMULGATED.match(squeezed))
         if m:
+            meta.subtitle = meta.subtitle or line.strip()
             date = _date_of(m)
             if date and date > meta.date:
                 meta.date, meta.date_source = date, "text"
@@ -315,6 +324,11 @@ def _organizations(meta: Metadata, byline: dict[str, str], rules: MetadataRules)
         found += [p for p in re.split(r"[ \u3000、，,；;]+", byline["organization"]) if p]
     if meta.genre not in rules.title_names_no_body or "关于" in meta.title:
         found += organizations_of_title(meta.title, rules)
+    for pattern, body in rules.delivered_bodies if meta.occasion and not meta.adopted and not found else ():
+        m = pattern.search(meta.occasion)  # a party congress hears its committee's report
+        if m:
+            found.append(body.format(**m.groupdict()))
+            break
     for said in (meta.occasion if meta.adopted else "", meta.doc_number):  # the meeting that adopted it, the order that issued it
         for pattern, body in rules.occasion_bodies if said and not found else ():
             m = pattern.search(said)

@@ -328,3 +328,16 @@ def test_the_page_shows_the_date_with_where_it_came_from(sample_build):
     for report in sample_build.reports:
         assert {"title_composed", "organizations", "date_source", "doc_number", "speaker", "occasion"} <= report.keys()
         assert report["organization"] == (report["organizations"][0] if report["organizations"] else "")
+
+
+@pytest.mark.parametrize("subtitle, body", [
+    ("——在中国共产党第二十次全国代表大会上的报告", "中共中央"),
+    ("——在中国共产党某某省第十二次代表大会上的报告", "中共某某省委员会"),
+])
+def test_party_congress_report_genre_and_body_from_its_subtitle(settings, subtitle, body):
+    lines = ["高举伟大旗帜 为全面建设现代化国家而团结奋斗", subtitle, "同志们：",
+             "现在，我代表委员会向大会作报告。", "一、过去五年的工作", "过去五年，我们坚持稳中求进。"]
+    report = _report(settings, lines)
+    assert report.title == lines[0] and report.genre == "党代会报告"
+    assert report.organizations == [body]
+    assert report.occasion == subtitle[3:-4]
