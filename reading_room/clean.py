@@ -259,7 +259,7 @@ def _is_markdown_shaped(numbered: list[tuple[int, str]], out: Cleaned) -> bool:
 
 # "——2026年1月31日在…会议上", "（2026年1月27日在…）", "2026年1月27日在…会议上 …省长 某某":
 # between a title and its byline
-_SUBTITLE_LINE = re.compile(r"^(——|--|―|[（(])|^\d{4}年\d{1,2}月\d{1,2}日在|会议上")
+_SUBTITLE_LINE = re.compile(r"^([—―\-]{1,2}|[（(])|^\d{4}年\d{1,2}月\d{1,2}日在|会议上")
 
 
 def find_title_before_byline(numbered: list[tuple[int, str]], rules: CleaningRules) -> int | None:

@@ -27,7 +27,7 @@ _TAG = re.compile(r"<[^<>]*>")
 
 # Lines that are never a title: a date or subtitle line, a header field, a file name, markup.
 _NOT_TITLE = re.compile(
-    r"^(——|--|―)"  # the subtitle under a title
+    r"^[—―\-]{1,2}\s*\S"  # the subtitle under a title
     r"|^[（(]?\s*(\d{4}|[〇零一二三四五六七八九]{4})\s*年.{0,6}月.{0,6}日"  # a date line
     r"|^[^：:]{1,8}[：:]\s*\S"  # a header field: 发文字号：…
     r"|^[\w\-]+\.(txt|md|docx?|pdf|html?)$"  # a file name

@@ -202,6 +202,7 @@ def test_spaced_and_split_titles(settings, title_lines, title):
 
 @pytest.mark.parametrize("first", [
     "——2017年2月11日在某市第十五届人民代表大会第一次会议上",
+    "—2017年2月11日在某市第十五届人民代表大会第一次会议上",
     "【法宝引证码】CLI.12.123456",
     "x",
     "012",
