@@ -49,7 +49,12 @@ _ADOPTED = re.compile(rf"^[（(]?\s*{_HAN_DATE.pattern}\s*(?P<occasion>\S*?会�
 _PROMULGATED = re.compile(rf"^[（(]?\s*{_HAN_DATE.pattern}\s*(?P<doc>\S*?令\S*?第\S+?号)(公布|发布)\s*[)）]?$")
 # the place in an occasion: "河北省第十四届人民代表大会" -> 河北省; "第十二届全国人民代表大会" -> national
 _PLACE = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2,12}?(省|自治区|市|县|区|州|盟|旗))(第|[十一二三四五六七八九]+届)")
-_SPEAKER = re.compile(r"^(?P<office>[\u4e00-\u9fff（）()]{1,24}?)[ \u3000\u00a0]+(?P<name>[\u4e00-\u9fff·]{2,6})$")
+# "国务院总理 李克强", "上海市市长 龚 正" (a two-character name spaced out), "自治区主席 艾尔肯·吐尼亚孜"
+_SPEAKER = re.compile(r"^(?P<office>[\u4e00-\u9fff（）()]{1,24}?)[ \u3000\u00a0]+"
+                      r"(?P<name>[\u4e00-\u9fff](?:[ \u3000\u00a0]?[\u4e00-\u9fff·]){1,11})$")
+# a name alone on its line, just before the salutation (各位代表：)
+_NAME_ALONE = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+_SALUTATION = re.compile(r"^(各位|同志们|尊敬的).{0,12}[：:]$")
 # a line that only opens a title continued on the next: "中共某某委员会关于", "2026年"
 _OPENS_TITLE = re.compile(r"(关于|的|在|年|年度)$")
 
@@ -277,7 +282,7 @@ def read_metadata(lines: list[str], byline: dict[str, str], rules: MetadataRules
 def _read_subtitle(lines: list[str], meta: Metadata) -> None:
     """The subtitle (date and occasion) and the speaker line under a title; for a law, the lines
     of its adoption and revisions (the latest date is the text's, the first meeting its body's)."""
-    for line in lines:
+    for k, line in enumerate(lines):
         squeezed = line.replace(" ", "").replace("\u3000", "")
         m = (_SUBTITLE.match(line) or _DELIVERED.match(line.strip()) or _ADOPTED.match(squeezed)
              or _PROMULGATED.match(squeezed))
@@ -295,8 +300,11 @@ def _read_subtitle(lines: list[str], meta: Metadata) -> None:
             line = groups.get("speaker_line") or ""
         s = _SPEAKER.match(line.strip())
         if s and not meta.speaker:
-            meta.speaker = s.group("name")
+            meta.speaker = re.sub(r"[ \u3000\u00a0]", "", s.group("name"))
             meta.speaker_office = s.group("office")
+        elif not meta.speaker and _NAME_ALONE.match(line.strip()) and k + 1 < len(lines) \
+                and _SALUTATION.match(lines[k + 1].strip()):
+            meta.speaker = line.strip()
 
 
 def _date_of(m: re.Match) -> str:

@@ -342,3 +342,15 @@ def test_party_congress_report_genre_and_body_from_its_subtitle(settings, subtit
     assert report.title == lines[0] and report.genre == "党代会报告"
     assert report.organizations == [body]
     assert report.occasion == subtitle[3:-4]
+
+
+@pytest.mark.parametrize("speaker_line, speaker", [
+    ("某市市长 龚 正", "龚正"),
+    ("自治区主席 艾尔肯·吐尼亚孜", "艾尔肯·吐尼亚孜"),
+    ("毛伟明", "毛伟明"),  # a name alone, just before the salutation
+])
+def test_speaker_lines(settings, speaker_line, speaker):
+    lines = ["2026年某省政府工作报告", "——2026年2月3日在某省第十四届人民代表大会第四次会议上", speaker_line, *NATIONAL[3:]]
+    report = _report(settings, lines)
+    assert report.speaker == speaker
+    assert report.organizations == ["某省人民政府"]
