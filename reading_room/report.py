@@ -111,7 +111,7 @@ def convert(report_id: str, source_file: str, raw: bytes, settings: Settings,
     title_lines = set(meta.title_lines)
     body = [line for i, line in enumerate(cleaned.lines) if i not in title_lines]
     result = outline(body, markdown="markdown" in cleaned.metadata)
-    warnings = list(result.warnings)
+    warnings = list(decoded.warnings) + list(result.warnings)
     if not result.blocks:
         raise EmptyReport(f"nothing left after cleaning ({len(cleaned.removed)} lines removed as boilerplate)")
     if meta.title_composed:
