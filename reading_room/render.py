@@ -143,6 +143,10 @@ def facets(report: Report) -> dict[str, str]:
     }
 
 
+# where a report's date was read (Report.date_source), as the page says it
+DATE_SOURCES = {"text": "正文", "byline": "网页署名", "header": "文件头", "file name": "文件名", "posting time": "发布时间"}
+
+
 def report_page(report: Report, links: dict[str, list[tuple[int, int, str]]]) -> str:
     """The Markdown page of one report; ``links`` maps block anchors to slogan links."""
     url = report.url
@@ -163,14 +167,18 @@ def report_page(report: Report, links: dict[str, list[tuple[int, int, str]]]) ->
         for name, value in facets(report).items()
     ]
     if report.date:
-        facts.append(f'<span class="fact">{html.escape(report.date)}</span>')
+        where = DATE_SOURCES.get(report.date_source, report.date_source)
+        facts.append(f'<span class="fact" title="日期出处：{html.escape(where)}">{html.escape(report.date)}'
+                     f'{"（据" + html.escape(where) + "）" if where else ""}</span>')
+    if report.speaker:
+        facts.append(f'<span class="fact">{html.escape(report.speaker)}</span>')
     if report.source:
         facts.append(f'<span class="fact">来源：{html.escape(report.source)}</span>')
     facts.append(f'<span class="fact">{report.characters:,} 字</span>')
     links_html = (
         f'<a href="{rel(url, "raw/" + report.id + ".txt")}" download="{html.escape(report.source_file.rsplit("/", 1)[-1])}">'
         f"下载原文（{html.escape(report.encoding)}）</a>"
-        f' · <a href="#{CLEANING_ANCHOR}">清洗记录（删除 {len(report.removed)} 处）</a>'
+        f' · <a href="#{CLEANING_ANCHOR}">清洗记录（删除 {removed_count(report)} 处）</a>'
         f' · <a href="{rel(url, year_url(report.year))}">同年报告</a>'
         f' · <a href="{rel(url, body_url(report.organization))}">同机关报告</a>'
     )
@@ -266,19 +274,27 @@ def listing_pages(reports: list[Report]) -> dict[str, str]:
 
 
 CLEANING_ANCHOR = "cleaning"
+# how the cleaning record names what a rule did (clean.Removal.action)
+ACTIONS = {"removed": "删除", "repaired": "修复", "metadata": "转为元数据"}
+
+
+def removed_count(r: Report) -> int:
+    """Lines cleaning took out of the text (repairs keep their text, so they do not count)."""
+    return sum(item.action != "repaired" for item in r.removed)
 
 
 def cleaning_section(r: Report) -> str:
-    """What cleaning removed from one report, line by line, with the rule that removed it: a
+    """What cleaning removed or repaired in one report, line by line, with the rule: a
     closed section at the end of the report's page, ``#cleaning`` (it was a page of its own,
     ``cleaning/<id>/``, a full page of chrome for a few lines). HTML only, with no heading or
     paragraph, so it is neither in the page's outline nor taken for the report's text. Being a
     block of HTML, nothing in it is read as Markdown: the file name, rules and removed lines are
     HTML-escaped and stay text (tests/test_hostile.py)."""
     url = r.url
+    repaired = len(r.removed) - removed_count(r)
     parts = [
         f'<details class="cleaning" id="{CLEANING_ANCHOR}" data-pagefind-ignore>'
-        f"<summary>清洗记录：删除 {len(r.removed)} 处（行号 · 规则 · 内容）</summary>",
+        f"<summary>清洗记录：删除 {removed_count(r)} 处，修复 {repaired} 处（行号 · 规则 · 处理 · 内容）</summary>",
         f'<div>源文件 <span class="mono">{html.escape(r.source_file)}</span> · 编码 {html.escape(r.encoding)} · '
         f'SHA-256 <span class="mono">{r.sha256[:16]}…</span> · '
         f'<a href="{rel(url, "raw/" + r.id + ".txt")}">下载原文</a></div>',
@@ -288,9 +304,10 @@ def cleaning_section(r: Report) -> str:
     if r.warnings:
         parts.append("<div>提示：</div><ul>" + "".join(f"<li>{html.escape(w)}</li>" for w in r.warnings) + "</ul>")
     if r.removed:
-        parts.append('<ul class="removed">')  # 行号 · 规则 · 删除的内容
+        parts.append('<ul class="removed">')  # 行号 · 规则 · 处理 · 内容
         parts.extend(f'<li><span class="ln">{item.line}</span> <span class="mono">{html.escape(item.rule)}</span> '
-                     f"{html.escape(item.text)}</li>" for item in r.removed)
+                      f'<span class="action">{ACTIONS.get(item.action, html.escape(item.action))}</span> '
+                      f"{html.escape(item.text)}</li>" for item in r.removed)
         parts.append("</ul>")
     else:
         parts.append("<div>（未删除任何内容）</div>")
@@ -301,15 +318,16 @@ def cleaning_section(r: Report) -> str:
 def cleaning_index(reports: list[Report]) -> str:
     """The cleaning log: removals per rule across the corpus, and per report."""
     totals: dict[str, int] = defaultdict(int)
-    rows = ["| 报告 | 编码 | 删除 | 提示 |", "| --- | --- | ---: | --- |"]
+    rows = ["| 报告 | 编码 | 删除 | 修复 | 提示 |", "| --- | --- | ---: | ---: | --- |"]
     for r in sort_reports(reports):
         for item in r.removed:
             totals[item.rule] += 1
         rows.append(
-            f"| [{md_escape(r.title)}]({md_rel('cleaning/', f'{r.url}#{CLEANING_ANCHOR}')}) | {r.encoding} | {len(r.removed)} | "
+            f"| [{md_escape(r.title)}]({md_rel('cleaning/', f'{r.url}#{CLEANING_ANCHOR}')}) | {r.encoding} | {removed_count(r)} | "
+            f"{len(r.removed) - removed_count(r)} | "
             f"{md_escape('；'.join(r.warnings)) if r.warnings else ''} |"
         )
-    rules = ["| 规则 | 删除行数 |", "| --- | ---: |"] + [f"| `{k}` | {v} |" for k, v in sorted(totals.items())]
+    rules = ["| 规则 | 行数 |", "| --- | ---: |"] + [f"| `{k}` | {v} |" for k, v in sorted(totals.items())]
     return "\n".join([
         front_matter({"title": "清洗日志"}),
         "# 清洗日志\n",
