@@ -67,3 +67,27 @@ def test_the_outline_control_is_a_phone_thing(browser, served):
         assert pg.locator(".md-sidebar--secondary .md-nav__link").count() > 5  # the theme's outline
     finally:
         pg.close()
+
+
+AXE_PAGES = ["", REPORT, "slogans/si-ge-yi-shi/", "slogans/", "years/2020/", "cleaning/", "?q=三会一课 堡垒"]
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_axe_finds_no_serious_or_critical_violation(browser, served, size):
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright", reason="axe-playwright-python is not installed")
+    context = browser.new_context(**(PHONE if size == "phone" else {"viewport": {"width": 1280, "height": 900}}))
+    pg = context.new_page()
+    try:
+        problems = []
+        for url in AXE_PAGES:
+            pg.goto(served + url)
+            if "?q=" in url:
+                pg.wait_for_selector("#rr-search-result .rr-confirmed")
+            results = axe.Axe().run(pg)
+            for v in results.response["violations"]:
+                if v["impact"] in ("serious", "critical"):
+                    problems.append(f"{url or 'home'}: {v['id']} ({v['impact']}): "
+                                    + "; ".join(n["target"][0] for n in v["nodes"][:5]))
+        assert not problems, "\n".join(problems)
+    finally:
+        context.close()

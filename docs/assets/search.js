@@ -274,8 +274,6 @@
   var button = document.querySelector("label.md-header__button[for='__search']");
   if (button) {
     button.setAttribute("tabindex", "0");
-    button.setAttribute("role", "button");
-    button.setAttribute("aria-label", "搜索");
     button.addEventListener("keydown", function (e) {
       if (e.key === "Enter" || e.key === " ") { e.preventDefault(); open(); }
     });
