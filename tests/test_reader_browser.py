@@ -31,6 +31,44 @@ def served(sample_build):
         yield base
 
 
+class _SubPath(SimpleHTTPRequestHandler):
+    """A GitHub Pages project site: the site under /sub/, its 404.html for anything missing."""
+    prefix = "/sub/"
+
+    def log_message(self, *args):
+        pass
+
+    def translate_path(self, path):
+        path = path.split("?", 1)[0].split("#", 1)[0]
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / "no such file")
+        return super().translate_path("/" + path[len(self.prefix):])
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.exists():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+@contextlib.contextmanager
+def serve_under_sub_path(folder: Path):
+    handler = functools.partial(_SubPath, directory=str(folder))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}/sub/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
 @pytest.fixture
 def phone(browser):
     context = browser.new_context(**PHONE)
@@ -91,3 +129,60 @@ def test_axe_finds_no_serious_or_critical_violation(browser, served, size):
         assert not problems, "\n".join(problems)
     finally:
         context.close()
+
+
+def check_404(pg, base: str) -> None:
+    response = pg.goto(base + "no/such/page/")
+    assert response.status == 404
+    assert pg.locator("h1").text_content().strip() == "404 找不到这个页面"
+    assert pg.evaluate("document.documentElement.lang") == "zh"
+    # styled: the site's red header, and no image (a missing stylesheet once made the logo huge)
+    assert pg.evaluate("getComputedStyle(document.querySelector('header')).backgroundColor") == "rgb(198, 40, 40)"
+    assert pg.locator("img, svg").count() == 0
+    pg.wait_for_function("b => document.querySelector('nav a[data-path=\"years/\"]').href === b + 'years/'", arg=base)
+    hrefs = pg.eval_on_selector_all("a[data-path]", "as => as.map(a => a.href)")
+    assert base in hrefs and base + "slogans/" in hrefs
+    for href in hrefs:
+        assert pg.request.get(href).status == 200, href
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright")
+    serious = [v["id"] for v in axe.Axe().run(pg).response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious
+    pg.fill("#rr-q", "三会一课")
+    pg.press("#rr-q", "Enter")
+    pg.wait_for_selector("#rr-search-result .rr-confirmed")
+    assert pg.url.startswith(base + "?q=")
+
+
+def test_404_is_chinese_and_styled_with_working_links_under_a_sub_path(browser, sample_build):
+    pg = browser.new_page()
+    try:
+        with serve_under_sub_path(sample_build.site) as base:
+            check_404(pg, base)
+    finally:
+        pg.close()
+
+
+def test_404_with_site_url_set(browser, sample_build, tmp_path):
+    """With `site_url`, the links come from its path, with no looking around."""
+    import subprocess
+    import sys
+
+    import yaml
+
+    config = yaml.safe_load(sample_build.config.read_text(encoding="utf-8"))
+    config["site_url"] = "https://example.org/sub/"
+    path = tmp_path / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(path), "-d", str(site)], check=True)
+    page = (site / "404.html").read_text(encoding="utf-8")
+    assert 'href="/sub/years/"' in page
+    pg = browser.new_page()
+    probes = []
+    pg.on("request", lambda r: probes.append(r.url) if "reading-room.css" in r.url else None)
+    try:
+        with serve_under_sub_path(site) as base:
+            check_404(pg, base)
+        assert not any("/no/" in url for url in probes)
+    finally:
+        pg.close()
