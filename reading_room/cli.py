@@ -39,7 +39,8 @@ def main(argv=None) -> int:
     started = time.perf_counter()
     progress = Progress()
     try:
-        result = generate(args.corpus, args.docs, None if args.no_cache else args.cache, progress, args.jobs)
+        result = generate(args.corpus, args.docs, None if args.no_cache else args.cache, progress, args.jobs,
+                          config=args.config)
     except SettingsError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -9,9 +9,10 @@ import yaml
 
 from .clean import CleaningRules
 from .index import IndexSettings
+from .labels import Labels
 from .metadata import MetadataRules
 
-DATA_FILES = ("boilerplate.yml", "metadata.yml", "catalog.yml", "slogans.yml")
+DATA_FILES = ("boilerplate.yml", "metadata.yml", "catalog.yml", "slogans.yml", "labels.yml")
 
 
 class SettingsError(ValueError):
@@ -25,6 +26,7 @@ class Settings:
     catalog: dict
     index: IndexSettings
     fingerprint: str  # changes when any curation file changes
+    labels: Labels = Labels()  # the site's Chinese names for rule and field ids
 
 
 def _load(path: Path) -> dict:
@@ -51,6 +53,7 @@ def load_settings(corpus: Path) -> Settings:
             catalog=_load(corpus / "catalog.yml"),
             index=IndexSettings.from_dict(_load(corpus / "slogans.yml")),
             fingerprint=digest.hexdigest(),
+            labels=Labels.from_dict(_load(corpus / "labels.yml")),
         )
     except (KeyError, TypeError, ValueError) as err:
         raise SettingsError(f"curation data in {corpus}: {err}") from None
