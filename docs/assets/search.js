@@ -19,7 +19,7 @@
 
   var PAGE = 10;          // results per screen ("显示更多" adds as many)
   var PASSAGES = 3;       // passages shown per result
-  var AUTO_CHECK = 60;    // up to this many candidates are all confirmed at once (exact counts);
+  var AUTO_CHECK = 30;    // up to this many candidates are all confirmed at once (exact counts);
                           // beyond it counts are upper bounds until the reader asks (核对全部)
   var FETCHES = 6;        // report texts loaded at a time
   // White space, as search.py's _SPACE (an explicit class: \s differs between Python and JS).
