@@ -203,3 +203,20 @@ def test_data_page_and_its_downloads_are_reached_from_the_site(browser, served):
         assert pg.request.get(served + "data/reports.csv").text().lstrip("\ufeff").startswith("id,title,year,")
     finally:
         pg.close()
+
+
+def test_on_a_phone_the_search_opens_from_the_keyboard_and_esc_returns_to_the_magnifier(phone, served):
+    phone.goto(served + REPORT)
+    phone.focus("label.md-header__button[for='__search']")
+    phone.keyboard.press("Enter")
+    phone.wait_for_selector("#rr-search-input:focus")
+    phone.keyboard.insert_text("三会一课")
+    phone.wait_for_selector("#rr-search-result .rr-confirmed")
+    for _ in range(12):
+        phone.keyboard.press("Tab")
+        if phone.evaluate("document.activeElement.matches('.md-search-result__link')"):
+            break
+    assert phone.evaluate("document.activeElement.matches('.md-search-result__link')")
+    phone.keyboard.press("Escape")
+    assert not phone.evaluate("document.getElementById('__search').checked")
+    assert phone.evaluate("document.activeElement.matches(\"label[for='__search']\")")

@@ -136,9 +136,10 @@
     return keys;
   }
 
+  function yearOf(m, n) { var y = +m.values[0][m.docs[n][2]]; return isNaN(y) ? -Infinity : y; }  // unknown last
   function byDate(m) {
     return function (a, b) {
-      var ya = m.values[0][m.docs[a][2]], yb = m.values[0][m.docs[b][2]];
+      var ya = yearOf(m, a), yb = yearOf(m, b);
       return ya < yb ? 1 : ya > yb ? -1 : (m.docs[a][1] < m.docs[b][1] ? -1 : m.docs[a][1] > m.docs[b][1] ? 1 : a - b);
     };
   }
@@ -314,17 +315,22 @@
   function buildFilters(m) {
     if (controls || !filterBox) return;
     var c = controls = {};
-    function select(facet, label, first, values) {
+    function select(facet, label, first, values, prefix) {
       var sel = element("select", { "aria-label": label, "data-facet": facet, title: label });
       sel.appendChild(element("option", { value: "" }, first));
-      values.forEach(function (v) { var o = element("option", { value: v }, v); o.dataset.label = v; sel.appendChild(o); });
+      values.forEach(function (v) {
+        var o = element("option", { value: v }, (prefix || "") + v);
+        o.dataset.label = (prefix || "") + v;
+        sel.appendChild(o);
+      });
       sel.addEventListener("change", function () { run(); });
       filterBox.appendChild(sel);
       return sel;
     }
-    var years = m.values[0].slice().reverse();
+    var years = m.values[0].filter(function (y) { return /^\d+$/.test(y); }).reverse()
+      .concat(m.values[0].filter(function (y) { return !/^\d+$/.test(y); }));
     c.yearFrom = select("年份", "年份", "年份：全部", years);
-    c.yearTo = select("年份至", "截止年份（选填，与年份构成范围）", "至：不限", years.filter(function (y) { return /^\d+$/.test(y); }));
+    c.yearTo = select("年份至", "截止年份（选填，与年份构成范围）", "至：不限", years.filter(function (y) { return /^\d+$/.test(y); }), "至 ");
     var listId = "rr-bodies";
     c.body = element("input", { type: "search", list: listId, "data-facet": "机关", "aria-label": "机关（输入名称的一部分筛选）",
       title: "机关：输入名称的一部分", placeholder: "机关：全部", autocomplete: "off", spellcheck: "false" });
