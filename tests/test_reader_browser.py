@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from browsing import CHROMIUM, serve
+from browsing import CHROMIUM
 
 if not CHROMIUM.exists():
     pytest.skip("Debian's chromium is not installed (/usr/bin/chromium): .ci/run installs it",
@@ -25,10 +25,6 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 REPORT = "reports/2019-county-police-bureau-party-building-summary/"
 
 
-@pytest.fixture(scope="module")
-def served(sample_build):
-    with serve(sample_build.site) as base:
-        yield base
 
 
 class _SubPath(SimpleHTTPRequestHandler):
@@ -67,6 +63,13 @@ def serve_under_sub_path(folder: Path):
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def served(sample_build):
+    """The sample site under /sub/, as a GitHub Pages project site is served."""
+    with serve_under_sub_path(sample_build.site) as base:
+        yield base
 
 
 @pytest.fixture

@@ -424,7 +424,7 @@
       };
       cur.terms = parsed.pos.length + parsed.neg.length;
       if (!cur.terms) cur.exact = true;
-      if (!cur.terms && !f.active) { list.innerHTML = ""; facetCounts(cur); say("输入要查找的字词：提法、词语、短语都按原文逐字匹配；空格分开的词须同时出现，-词 排除，引号内为整句"); return; }
+      if (!cur.terms && !f.active) { list.innerHTML = ""; facetCounts(cur); controls.check.hidden = true; say("输入要查找的字词：提法、词语、短语都按原文逐字匹配；空格分开的词须同时出现，-词 排除，引号内为整句"); return; }
       var need = (!cur.exact && cand.length <= AUTO_CHECK) || (cur.sort === "hits" && parsed.pos.length > 0);
       return (need ? confirmAll(cur) : Promise.resolve(cur)).then(function (done) { if (done) render(done); });
     }).catch(function (err) {
