@@ -110,3 +110,15 @@ def test_pager_links_every_page_it_names():
     for n in (1, 2, 3, 4, 6, 7, 8, 10):
         target = "index.md" if n == 1 else f"{n}.md"
         assert f"[{n}]({target})" in page5, n
+
+
+def test_where_a_date_came_from_is_shown_beside_it_when_recorded():
+    labels = load_settings(CORPUS).labels
+    report = fake(1)
+    report.date = "2020-05-06"
+    assert "（" not in render.report_page(report, {}, labels).split("2020-05-06", 1)[1].split("</span>", 1)[0]
+    report.date_source = "byline"  # set by the cleaning stage where it records it
+    page = render.report_page(report, {}, labels)
+    assert '2020-05-06<span class="date-source">（署名行）</span>' in page
+    from reading_room import data
+    assert data.reports_json([report])[0]["date_source"] == "byline"
