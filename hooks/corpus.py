@@ -35,4 +35,6 @@ def on_pre_build(config):
                       config=Path(config.config_file_path) if config.config_file_path else None)
     for name, reason in result.skipped:
         log.warning("skipped corpus/%s: %s", name, reason)
+    for warning in result.warnings:
+        log.warning("%s", warning)
     log.info("corpus: %d reports, %d converted", len(result.reports), result.converted)
