@@ -207,7 +207,7 @@ INDEX_FIELDS = [
     ("slogan", "提法（最常见的带引号写法）；`cited.csv` 中此列名为 `document`，即《》内的文件名"),
     ("key", "归并各种写法的规范形式（全角半角统一，、，,；; 视为同一）"),
     ("reports", "使用它的报告篇数"),
-    ("report", "报告编号（reports.json 的 id）"),
+    ("report", "报告编号（`reports.json` 的 `id`）"),
     ("title", "报告标题"),
     ("year", "报告年份"),
     ("organization", "报告的发文机关"),
