@@ -83,12 +83,17 @@ def reports_json(reports: list[Report], licenses: dict[str, str] | None = None) 
             "organization": r.organization,
             "genre": r.genre,
             "date": r.date,
-            "date_source": getattr(r, "date_source", "") or "",
+            "date_source": r.date_source,
+            "title_composed": r.title_composed,
+            "organizations": r.organizations,
+            "doc_number": r.doc_number,
+            "speaker": r.speaker,
+            "occasion": r.occasion,
             "source": r.source,
             "license": licenses.get(r.id, ""),
             "characters": r.characters,
             "headings": [{"level": h.level, "text": h.text, "anchor": h.anchor} for h in r.headings],
-            "removed": [{"rule": x.rule, "text": x.text} for x in r.removed],
+            "removed": [{"rule": x.rule, "text": x.text, "action": x.action} for x in r.removed],
             "warnings": r.warnings,
         }
         for r in reports
@@ -96,14 +101,20 @@ def reports_json(reports: list[Report], licenses: dict[str, str] | None = None) 
 
 
 # reports.csv: one row per report (the lists of reports.json as counts)
-REPORT_COLUMNS = ["id", "title", "year", "organization", "genre", "date", "date_source", "source", "license",
-                  "characters", "url", "text_url", "raw_url", "source_file", "encoding", "sha256",
-                  "headings", "removed", "warnings"]
+REPORT_COLUMNS = ["id", "title", "year", "organization", "organizations", "genre", "date", "date_source",
+                  "doc_number", "speaker", "occasion", "source", "license", "title_composed", "characters", "url",
+                  "text_url", "raw_url", "source_file", "encoding", "sha256", "headings", "removed", "warnings"]
+_JOINED = {"organizations"}  # lists a CSV cell holds joined by ；(the others as counts)
 
 
 def reports_csv(rows: list[dict]) -> bytes:
-    return _csv(REPORT_COLUMNS, ([len(row[c]) if isinstance(row[c], list) else row[c] for c in REPORT_COLUMNS]
-                                 for row in rows))
+    def cell(row: dict, column: str):
+        value = row[column]
+        if isinstance(value, list):
+            return "；".join(value) if column in _JOINED else len(value)
+        return value
+
+    return _csv(REPORT_COLUMNS, ([cell(row, c) for c in REPORT_COLUMNS] for row in rows))
 
 
 def texts_jsonl(reports: list[Report], licenses: dict[str, str]) -> bytes:
@@ -186,11 +197,16 @@ REPORT_FIELDS = [
     ("id", "编号，由文件名而来，不随重建改变"),
     ("title", "标题"),
     ("year", "年份（可能为空）"),
-    ("organization", "发文机关（可能为空）"),
+    ("organization", "发文机关（可能为空），即 `organizations` 的第一个"),
+    ("organizations", "全部发文机关，规范名称的列表（CSV 中以“；”分隔）"),
     ("genre", "体裁：总结、讲话、报告等"),
     ("date", "日期，按原文写法"),
-    ("date_source", "日期的出处：正文、署名行、文件名、网站发布时间等（清洗阶段记下时才有）"),
+    ("date_source", "日期的出处：正文、网页署名、文件头、文件名、发布时间（`text`、`byline`、`header`、`file name`、`posting time`）"),
+    ("doc_number", "发文字号，如 国发〔2016〕12号"),
+    ("speaker", "讲话人（讲话人一行中的姓名）"),
+    ("occasion", "报告或讲话所在的会议"),
     ("source", "来源（署名行里的“来源：”）"),
+    ("title_composed", "原文没有标题行、标题由机关、年份与体裁拼成时为 `true`"),
     ("license", "权利说明：`corpus/catalog.yml` 中该篇的 `license`，否则为全站默认（`mkdocs.yml` 的 `extra.license`）"),
     ("characters", "正文字数（不计空白）"),
     ("url", "报告页面，相对站点根目录"),
@@ -200,7 +216,8 @@ REPORT_FIELDS = [
     ("encoding", "原始文件的编码（`utf-8`、`gb18030`、`big5` 等）"),
     ("sha256", "原始文件的 SHA-256"),
     ("headings", "标题层级：`{level, text, anchor}` 的列表（CSV 中为个数）"),
-    ("removed", "清洗删除的内容：`{rule, text}` 的列表，`rule` 为规则编号（中文名见 `corpus/labels.yml`；CSV 中为条数）"),
+    ("removed", "清洗处理的内容：`{rule, text, action}` 的列表，`rule` 为规则编号（中文名见 `corpus/labels.yml`），"
+                "`action` 为 `removed`（删除）、`repaired`（修复，文字保留）或 `metadata`（转为元数据）；CSV 中为条数"),
     ("warnings", "给整理者的提示（CSV 中为条数）"),
 ]
 INDEX_FIELDS = [
