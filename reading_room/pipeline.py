@@ -22,16 +22,18 @@ from . import index as index_module
 from .cache import code_version, digest, libraries_version, read_json, write_json
 from .clean import find_furniture, furniture_key
 from .decode import DecodeError, decode_bytes
+from .guard import die_with_parent, fault_point
 from .index import Index, Use, build_index, slugify
 from .report import Report, convert, furniture_lines
 from .settings import Settings, load_settings
+from .sources import SourceError, SourceFile, read_source, scan_corpus
 from .workers import LocalWorkers, workers_for
 from .writer import Deferred, RenderMemo, write_tree
 
 log = logging.getLogger("reading_room")
 
 # Bump when a change to the code changes what conversion produces: it invalidates the cache.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 # Not ".cache": Zensical keeps its own cache there and `zensical build --clean` empties it.
 CACHE_DIR = ".build-cache"
 
@@ -44,6 +46,7 @@ class Generated:
     cited: Index
     converted: int = 0  # reports converted this run (the rest came from the cache)
     changed_files: list[str] = field(default_factory=list)  # docs/ files written or removed
+    warnings: list[str] = field(default_factory=list)  # for the curator: renamed ids, …
 
 
 @dataclass
@@ -54,33 +57,19 @@ class Conversion:
     converted: int  # reports converted this run (the rest came from the cache)
     # report id -> its cache key: a digest of everything the converted report is made from
     keys: dict[str, str]
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    path: Path
-    relative: str  # under corpus/, forward slashes
-    id: str
+    paths: dict[str, Path] = field(default_factory=dict)  # report id -> the file it was read from
+    warnings: list[str] = field(default_factory=list)
 
 
 def find_sources(corpus: Path) -> list[SourceFile]:
-    """Every .txt under corpus/, with an id that is stable and unique.
+    """Every text under corpus/, with an id that is stable and unique (see sources.py).
 
     A file whose path already is a clean slug (`2020-county-summary.txt`) keeps it
     as its id. Any other name (spaces, Chinese, capitals, sub-folders) gets its slug
     plus a short hash of its path, so an id never depends on which other files exist:
     adding a file can never move an existing report's URL.
     """
-    files = sorted(p for p in corpus.rglob("*.txt") if p.is_file())
-    result = []
-    for path in files:
-        relative = path.relative_to(corpus).as_posix()
-        stem = relative.rsplit(".", 1)[0]
-        report_id = slugify(stem.replace("/", "-"), limit=80)
-        if report_id != stem:
-            report_id += "-" + hashlib.blake2b(relative.encode(), digest_size=3).hexdigest()
-        result.append(SourceFile(path, relative, report_id))
-    return result
+    return scan_corpus(corpus).sources
 
 
 def _cache_key(raw_sha: str, source: SourceFile, settings: Settings, furniture: list[str]) -> str:
@@ -122,19 +111,20 @@ def convert_corpus(corpus: Path, cache_dir: Path | None, progress=None, jobs: in
 
 def _convert_corpus(corpus: Path, cache_dir: Path | None, progress, workers: LocalWorkers) -> Conversion:
     settings = load_settings(corpus)
-    sources = find_sources(corpus)
+    scan = scan_corpus(corpus)
+    sources = scan.sources
     max_length = settings.cleaning.furniture.max_length
     raws: dict[str, bytes] = {}
     shas: dict[str, str] = {}
     texts: dict[str, str] = {}  # the short lines of each decodable report, one a line
-    skipped: list[tuple[str, str]] = []
+    skipped: list[tuple[str, str]] = list(scan.skipped)
     seen = _read_lines_cache(cache_dir, max_length)
     unseen: dict[str, bytes] = {}  # raw SHA-256 -> bytes, for reports whose lines are not cached
     for source in sources:
         try:
-            raw = source.path.read_bytes()
-        except OSError as err:
-            skipped.append((source.relative, f"cannot read: {err.strerror}"))
+            raw = read_source(source, settings.max_text_bytes)
+        except SourceError as err:
+            skipped.append((source.relative, str(err)))
             continue
         raws[source.relative] = raw
         sha = shas[source.relative] = hashlib.sha256(raw).hexdigest()
@@ -184,6 +174,8 @@ def _convert_corpus(corpus: Path, cache_dir: Path | None, progress, workers: Loc
         settings, ordered, skipped,
         converted=len(todo) - sum(1 for _, (r, _) in outcomes if r is None),
         keys={reports[s.relative].id: keys[s.relative] for s in sources if s.relative in reports},
+        paths={reports[s.relative].id: s.path for s in sources if s.relative in reports},
+        warnings=scan.warnings,
     )
 
 
@@ -220,13 +212,28 @@ def _write_lines_cache(cache_dir: Path | None, max_length: int, entries: dict[st
                                               "entries": entries})
 
 
+def site_license(config: Path | None) -> str:
+    """mkdocs.yml's ``extra.license``: every report's licence unless catalog.yml gives its own."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(config.read_text(encoding="utf-8")) if config else None
+    except (OSError, yaml.YAMLError):
+        return ""
+    extra = data.get("extra") if isinstance(data, dict) else None
+    value = extra.get("license") if isinstance(extra, dict) else None
+    return str(value) if value else ""
+
+
 def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=None,
-             jobs: int | None = None, full: bool = False, cluster: str | None = None) -> Generated:
+             jobs: int | None = None, full: bool = False, cluster: str | None = None,
+             config: Path | None = None) -> Generated:
     """Regenerate every generated page and data file under docs/ from corpus/.
 
     ``full`` (or no cache) trusts nothing a previous build left: the search index is
     built whole and every page rendered again. ``cluster``: the address of a Dask
-    scheduler (or "local") that runs the per-report stages (workers.py)."""
+    scheduler (or "local") that runs the per-report stages (workers.py). ``config``:
+    the MkDocs configuration, for the site-wide licence of the data files."""
     index_module.PINYIN.update(_read_json(cache_dir, "pinyin.json"))
     conversion = convert_corpus(corpus, cache_dir, progress, jobs, cluster)
     settings, reports = conversion.settings, conversion.reports
@@ -247,24 +254,30 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
         progress.stage("render")
     scope = digest(code_version(), libraries_version(), settings.fingerprint, str(docs.resolve()))
     render_memo = RenderMemo.load(None if full else cache_dir, scope)
-    files = _generated_files(corpus, conversion, slogans, cited, search_files)
+    files = _generated_files(corpus, conversion, slogans, cited, search_files, site_license(config))
     changed = write_tree(docs, files, render_memo)
     render_memo.save(cache_dir)
     _write_json(cache_dir, "pinyin.json", dict(sorted(index_module.PINYIN.items())))
-    return Generated(reports, conversion.skipped, slogans, cited, conversion.converted, changed)
+    return Generated(reports, conversion.skipped, slogans, cited, conversion.converted, changed,
+                     warnings=conversion.warnings)
 
 
-def _generated_files(corpus: Path, conversion: Conversion, slogans: Index, cited: Index, search_files):
+def _generated_files(corpus: Path, conversion: Conversion, slogans: Index, cited: Index, search_files,
+                     default_license: str = ""):
     """Every generated file as (path under docs/, bytes or Deferred), one at a time: the
     whole of docs/ (hundreds of MB at thousands of reports) is never held in memory at once."""
     reports, keys = conversion.reports, conversion.keys
     entry_pages = _entry_pages((slogans, cited), {r.id: r for r in reports}, conversion.settings)
     for path, page in render_site(conversion, slogans, cited, entry_pages):
         yield path, page.encode("utf-8") if isinstance(page, str) else page
-    yield from data_files(reports, keys, (slogans, cited), conversion.settings.index.context, entry_pages)
+    licenses = {r.id: data.license_of(r, conversion.settings.catalog, default_license) for r in reports}
+    yield "data/index.md", data.data_page(len(reports), default_license, render.front_matter).encode("utf-8")
+    yield from data_files(reports, keys, (slogans, cited), conversion.settings.index.context, entry_pages,
+                          licenses)
     yield from search_files().items()
     for report in reports:
-        yield f"raw/{report.id}.txt", Deferred(keys[report.id], (corpus / report.source_file).read_bytes)
+        source = SourceFile(conversion.paths[report.id], report.source_file, report.id)
+        yield f"raw/{report.id}.txt", Deferred(keys[report.id], lambda source=source: read_source(source, None))
 
 
 def _encoded(make, *args):
@@ -313,13 +326,34 @@ def _entry_pages(indexes: tuple[Index, ...], reports: dict[str, Report],
     return pages
 
 
+def _made_together(make_all):
+    """A Deferred's maker for one of several files made at once (whichever is needed first
+    makes them all; the others wait here until asked for, or are dropped if their memo held)."""
+    made: dict[str, bytes] = {}
+
+    def make(path: str) -> bytes:
+        if not made:
+            made.update(make_all())
+        return made.pop(path)
+
+    return make
+
+
 def data_files(reports: list[Report], keys: dict[str, str], indexes: tuple[Index, ...], width: int,
-               entry_pages: dict[str, list[tuple[render.EntryPage, str]]]) -> Iterator[tuple[str, Deferred]]:
+               entry_pages: dict[str, list[tuple[render.EntryPage, str]]],
+               licenses: dict[str, str] | None = None) -> Iterator[tuple[str, Deferred]]:
     """The downloadable data (made by data.py), each file made again only when a report,
     or what the pages of its index show, changed."""
     by_id = {r.id: r for r in reports}
-    yield "data/reports.json", Deferred(digest(*(keys[r.id] for r in reports)),
-                                        lambda: data.reports_file(reports))
+    licenses = licenses or {}
+    every = digest(*(keys[r.id] for r in reports), sorted(licenses.items()))
+    make = _made_together(lambda: data.reports_files(reports, licenses))
+    for path in ("data/reports.json", "data/reports.csv"):
+        yield path, Deferred(digest(path, every), lambda path=path, make=make: make(path))
+    yield "data/texts.jsonl", Deferred(digest("texts.jsonl", every), lambda: data.texts_jsonl(reports, licenses))
+    for report in reports:
+        yield data.text_url(report), Deferred(keys[report.id],
+                                              lambda report=report: data.cleaned_text(report).encode("utf-8"))
     for idx in indexes:
         # the entry pages together show every use of every entry, with its context
         inputs = digest(width, *(inputs for _, inputs in entry_pages[idx.kind]))
@@ -362,7 +396,7 @@ def _start_search(reports, previous: Path | None, jobs):
         files = _search_files(reports, previous)
         return lambda: files
     _SEARCH_INPUT = (reports, previous)
-    pool = multiprocessing.get_context("fork").Pool(1)
+    pool = multiprocessing.get_context("fork").Pool(1, initializer=die_with_parent)
     try:
         pending = pool.apply_async(_search_job)
     finally:
@@ -403,13 +437,16 @@ def render_site(conversion: Conversion, slogans: Index, cited: Index,
     for per_report in links.values():
         for spans in per_report.values():
             spans.sort()
+    labels = conversion.settings.labels
     yield "index.md", render.home_page(reports, conversion.skipped, slogans, cited)
+    yield from render.report_list_pages(reports).items()
     for report in reports:
         own = links.pop(report.id)
         yield (f"reports/{report.id}.md",
-               Deferred(digest(keys[report.id], sorted(own.items())), _encoded(render.report_page, report, own)))
+               Deferred(digest(keys[report.id], sorted(own.items())),
+                        _encoded(render.report_page, report, own, labels)))
     yield from render.listing_pages(reports).items()
-    yield "cleaning/index.md", render.cleaning_index(reports)  # each report's record ends its page
+    yield from render.cleaning_index(reports, labels).items()  # each report's record ends its page
     for idx in (slogans, cited):
         yield from render.index_pages(idx).items()
         for page, inputs in entry_pages[idx.kind]:
