@@ -37,7 +37,7 @@ _QUOTES = {
     "cited": [("《", "》")],
 }
 _EVERY_QUOTE = [pair for pairs in _QUOTES.values() for pair in pairs]
-INDEX_VERSION = "2"  # bump when extraction changes: it invalidates the memo of earlier builds
+INDEX_VERSION = "3"  # bump when extraction changes: it invalidates the memo of earlier builds
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE = re.compile(r"[。！？!?]")
 # Variants that are one entry: full-width forms, and the separators 、 ， , ； inside.
@@ -68,7 +68,10 @@ class IndexSettings:
     bare_min_reports: int = 10
     bare_min_share: float = 0.002
     bare_min_bodies: int = 3
-    bare_max_length: int = 16
+    bare_max_length: int = 12
+    bare_boundary_share: float = 0.6
+    bare_min_context: float = 0.4
+    context_quoted_share: float = 0.3
     bare_max_share: float = 0.3
     bare_min_cohesion: float = 0.3
     bare_closed_ratio: float = 0.8
@@ -263,6 +266,22 @@ def build_index(sources: list[Source], kind: str, settings: IndexSettings,
             if decisions in memo:
                 memo_out[decisions] = memo[decisions]
             add(memo[name], source.report)
+        # a phrase found bare must be whole words where it is used: in most of the reports
+        # that hold the string, jieba cuts at both its ends (not so 中两国国歌, of 中X两国国歌)
+        for key in [k for k, e in entries.items() if verdicts[k]["reason"] == "bare"]:
+            if entries[key].report_count < settings.bare_boundary_share * verdicts[key]["reports"]:
+                del entries[key]
+        # and not merely part of a longer entry: 国情怀 where every use is in 家国情怀
+        for key in [k for k, e in entries.items() if verdicts[k]["reason"] == "bare"]:
+            spans = {(u.report, u.anchor, u.start, u.end) for u in entries[key].uses}
+            inside: Counter = Counter()
+            for longer in [k for k in entries if key in k and k != key]:
+                for u in entries[longer].uses:
+                    offset = fold_text(u.form).find(key)
+                    if offset >= 0 and (u.report, u.anchor, u.start + offset, u.start + offset + len(key)) in spans:
+                        inside[longer] += 1
+            if inside and max(inside.values()) >= settings.bare_closed_ratio * len(spans):
+                del entries[key]
 
     for entry in entries.values():
         entry.uses.sort(key=lambda u: (u.report, u.position, u.start))
@@ -334,13 +353,19 @@ def _select(sources: list[Source], prints: list[str], quoted_lists: list[list], 
     shapes = _shape_counts(sources, prints, settings, tag, memo, memo_out)
     numbered = {key for key, n in shapes.items() if n >= settings.numbered_min_reports}
     numbered = _closed({key: shapes[key] for key in numbered}, settings.bare_closed_ratio)
-    mined = _mined(sources, prints, settings, tag, memo, memo_out)
-    candidates = set(quoted_uses) | set(numbered) | set(mined) | settings.allow
     features = {}
+
+    def features_of(key: str) -> dict:
+        if key not in features:
+            name = f"c:{tag}:{key}"
+            features[key] = memo[name] if name in memo else candidate_features(key, settings)
+            memo_out[name] = features[key]
+        return features[key]
+
+    mined = _bare_phrases(_mined(sources, prints, settings, tag, memo, memo_out), settings, features_of)
+    candidates = set(quoted_uses) | set(numbered) | set(mined) | settings.allow
     for key in sorted(candidates):
-        name = f"c:{tag}:{key}"
-        features[key] = memo[name] if name in memo else candidate_features(key, settings)
-        memo_out[name] = features[key]
+        features_of(key)
     plausible = sorted(
         key for key in candidates
         if key in settings.allow or not features[key]["reject"] and (
@@ -370,6 +395,7 @@ def _select(sources: list[Source], prints: list[str], quoted_lists: list[list], 
     for key, n in shapes.items():
         groups[_NUMERAL.sub("#", key)] += n
     verdicts = {}
+    later = []  # phrases that may be formulations used bare: judged once the others are known
     for key in plausible:
         evidence = {
             "uses": raw_uses[key], "reports": len(raw_reports[key]),
@@ -379,11 +405,24 @@ def _select(sources: list[Source], prints: list[str], quoted_lists: list[list], 
             # how much of the use of its rarer side this phrase accounts for, at its best cut:
             # 高质量|发展 is most uses of 高质量; 有关|部门 is few of either
             "cohesion": max((len(raw_reports[key]) / max(1, min(len(raw_reports[a]), len(raw_reports[b])))
-                             for a, b in _splits(features[key]["words"])), default=0.0),
+                             for a, b in _splits(features[key]["words"])), default=1.0),
         }
         reason = judge(key, features[key], evidence, settings, len(sources))
-        if reason:
+        if reason == "bare":
+            later.append((key, evidence))
+        elif reason:
             verdicts[key] = {"reason": reason, **evidence}
+    # The company a phrase keeps: the reports that quote a formulation, most of whose uses are
+    # quoted, are political text; a phrase used bare mostly elsewhere (确诊病例, 黄色预警 in
+    # news bulletins) is the vocabulary of other subjects.
+    political = set()
+    for key, verdict in verdicts.items():
+        if verdict["quoted_uses"] >= settings.context_quoted_share * max(verdict["uses"], 1):
+            political |= quoted_reports[key]
+    for key, evidence in later:
+        evidence["context"] = len(raw_reports[key] & political) / max(1, len(raw_reports[key]))
+        if evidence["context"] >= settings.bare_min_context:
+            verdicts[key] = {"reason": "bare", **evidence}
     return verdicts
 
 
@@ -427,6 +466,7 @@ def candidate_features(key: str, settings: IndexSettings) -> dict:
     words = segment.tagged(key)
     tags = [flag for _, flag in words]
     reject = ""
+    frequency = segment.frequency(key)
     if key in settings.stop:
         reject = "stop"
     elif len(_HAN.findall(key)) < settings.min_length or _SENTENCE.search(key):
@@ -444,7 +484,7 @@ def candidate_features(key: str, settings: IndexSettings) -> dict:
         and tags[-1] in settings.head_tags and tags[0] not in PERSON_TAGS | settings.verb_tags
         and not any(flag in PERSON_TAGS | {"ns"} and len(word) > 1 for word, flag in words[-1:])
     )
-    return {"reject": reject, "dictionary": segment.frequency(key) > 0, "shape": shape, "bare": bare,
+    return {"reject": reject, "dictionary": frequency > 0, "shape": shape, "bare": bare,
             "words": [word for word, _ in words]}
 
 
@@ -476,8 +516,8 @@ def _shape_counts(sources, prints, settings, tag, memo, memo_out) -> Counter:
     return counts
 
 
-def _mined(sources, prints, settings, tag, memo, memo_out) -> list[str]:
-    """Phrases used bare by many reports: the closed frequent character strings of a
+def _mined(sources, prints, settings, tag, memo, memo_out) -> dict[str, int]:
+    """Strings used by many reports (``mine_phrases``), with their number of reports, in a
     sample of the corpus (every report when it is small; else those whose id's hash
     falls in the sample, so adding a report rarely changes it)."""
     total = sum(len(block.text) for source in sources for block in source.blocks)
@@ -488,19 +528,23 @@ def _mined(sources, prints, settings, tag, memo, memo_out) -> list[str]:
     min_df = max(2, int(threshold / step * 0.6)) if step > 1 else threshold
     name = f"m:{tag}:{digest(min_df, *(fp for _, fp in chosen))}"
     if name not in memo:
-        memo[name] = sorted(mine_phrases([[b.text for b in source.blocks] for source, _ in chosen], min_df,
-                                         settings.bare_max_length, settings.bare_closed_ratio))
+        # longer than a bare formulation may be, so that pieces of long phrases are seen as pieces
+        memo[name] = mine_phrases([[b.text for b in source.blocks] for source, _ in chosen], min_df,
+                                  settings.bare_max_length + 4)
     memo_out[name] = memo[name]
     return memo[name]
 
 
-def mine_phrases(documents: list[list[str]], min_df: int, max_length: int = 10,
-                 closed_ratio: float = 0.8) -> dict[str, int]:
+def _bare_phrases(found: dict[str, int], settings: IndexSettings, features_of) -> list[str]:
+    """The mined strings not merely part of a longer one (``_closed``)."""
+    return sorted(_closed(found, settings.bare_closed_ratio))
+
+
+def mine_phrases(documents: list[list[str]], min_df: int, max_length: int = 10) -> dict[str, int]:
     """Strings of 3 to ``max_length`` Chinese characters found in at least ``min_df``
-    documents, and not merely part of a longer such string (a string is dropped when a
-    string one character longer that contains it is in at least ``closed_ratio`` of its
-    documents). Grown a character at a time from the frequent shorter ones (Apriori), so
-    only strings whose two halves are frequent are ever counted."""
+    documents, with their number of documents. Grown a character at a time from the
+    frequent shorter ones (Apriori), so only strings whose two halves are frequent are
+    ever counted."""
     runs = [[fold_text(run) for text in texts for run in _HAN_RUN.findall(fold_text(text))] for texts in documents]
     df: Counter = Counter()
     for doc in runs:
@@ -522,7 +566,7 @@ def mine_phrases(documents: list[list[str]], min_df: int, max_length: int = 10,
             break
         found.update(frequent)
         positions = [[(k, i) for k, i in spots if doc[k][i:i + n] in frequent] for doc, spots in zip(runs, grown)]
-    return _closed(found, closed_ratio)
+    return found
 
 
 def _closed(counts: dict[str, int], ratio: float) -> dict[str, int]:
@@ -602,8 +646,11 @@ def _at_word_boundaries(text: str, start: int, end: int) -> bool:
     cuts = segment.boundaries(sentence)
     if (start - left) not in cuts or (end - left) not in cuts:
         return False
-    # A formulation that starts or ends with a one-character word (“好班子” = 好 + 班子)
-    # is not used where that character forms a word with its neighbour (带好班子).
+    # A short formulation that starts or ends with a one-character word (“好班子” = 好 + 班子)
+    # is not used where that character forms a word with its neighbour (带好班子); a longer
+    # one is (构建新发展格局, though 建新 is a word).
+    if end - start > 3:
+        return True
     parts = segment.words(text[start:end])
     if len(parts[0]) == 1 and start > 0 and segment.is_word(text[start - 1:start + 1]):
         return False

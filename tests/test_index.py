@@ -187,6 +187,7 @@ def test_every_slogan_link_and_use_resolves(sample_site):
                 continue
             base = "file://" + str(page)
             target, _, fragment = unquote(urljoin(base, href))[len("file://"):].partition("#")
+            target = target.partition("?")[0]  # the compare view keeps its state in the query
             target_path = Path(target)
             if target_path.is_dir():
                 target_path = target_path / "index.html"
@@ -202,8 +203,21 @@ def test_every_slogan_link_and_use_resolves(sample_site):
 def test_json_and_csv_formats(sample_site):
     rows = json.loads((sample_site / "data/slogans.json").read_text("utf-8"))
     reports = {r["id"] for r in json.loads((sample_site / "data/reports.json").read_text("utf-8"))}
+    years = {r["id"]: str(r["year"]) if r["year"] else "undated"
+             for r in json.loads((sample_site / "data/reports.json").read_text("utf-8"))}
     for row in rows:
-        assert set(row) == {"slogan", "key", "variants", "url", "reports", "occurrences"}
+        assert set(row) == {"slogan", "key", "variants", "url", "reports", "occurrences",
+                            "evidence", "by_year", "first_seen", "last_seen", "by_body"}
+        # over time: reports per year are the distinct reports of the occurrences, by their year
+        used = {o["report"] for o in row["occurrences"]}
+        assert {y: v["reports"] for y, v in row["by_year"].items()} == {
+            y: len({r for r in used if years[r] == y}) for y in {years[r] for r in used}}
+        assert sum(v["uses"] for v in row["by_year"].values()) == len(row["occurrences"])
+        dated = sorted(years[r] for r in used if years[r] != "undated")
+        assert (row["first_seen"] or "")[:4] == (dated[0] if dated else "")
+        assert (row["last_seen"] or "")[:4] == (dated[-1] if dated else "")
+        assert row["evidence"]["reports"] == row["reports"]
+        assert row["evidence"]["reason"] in ("curator", "quoted", "numbered", "bare")
         assert (sample_site / row["url"] / "index.html").exists()
         assert row["reports"] == len({o["report"] for o in row["occurrences"]})
         for occ in row["occurrences"]:
