@@ -644,8 +644,15 @@ def _at_word_boundaries(text: str, start: int, end: int) -> bool:
     left, right = _sentence_around(text, start, end)
     sentence = text[left:right]
     cuts = segment.boundaries(sentence)
-    if (start - left) not in cuts or (end - left) not in cuts:
+    if (start - left) not in cuts:
         return False
+    if (end - left) not in cuts:
+        # A formulation of four or more characters may be followed by a suffix that makes its
+        # last word a longer one (脱贫|攻坚战 is a use of 脱贫攻坚): the word across its end
+        # starts inside it, at a cut. A short one may not (中国|梦想 is no use of 中国梦).
+        inside = [c for c in cuts if start - left < c < end - left]
+        if end - start < 4 or not inside:
+            return False
     # A short formulation that starts or ends with a one-character word (“好班子” = 好 + 班子)
     # is not used where that character forms a word with its neighbour (带好班子); a longer
     # one is (构建新发展格局, though 建新 is a word).

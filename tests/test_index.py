@@ -288,3 +288,14 @@ def test_news_sample_formulations_without_the_allow_list():
         assert word not in top, word
     assert [e.report_count for e in idx.entries] == sorted((e.report_count for e in idx.entries), reverse=True)
     assert all(e.evidence["reason"] in ("quoted", "numbered", "bare") for e in idx.entries)
+
+
+def test_a_long_formulation_counts_before_a_suffix_a_short_one_does_not():
+    curated = IndexSettings(allow=frozenset({"脱贫攻坚", "中国梦"}))
+    idx = build_index([
+        source("a", "我们打赢了脱贫攻坚战，巩固脱贫攻坚成果。"),
+        source("b", "实现中国梦想是每个人的心愿。"),
+        source("c", "共同实现中国梦。"),
+    ], "slogans", curated)
+    assert {u.report for u in entry(idx, "脱贫攻坚").uses} == {"a"} and len(entry(idx, "脱贫攻坚").uses) == 2
+    assert {u.report for u in entry(idx, "中国梦").uses} == {"c"}
