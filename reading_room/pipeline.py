@@ -309,7 +309,7 @@ def _entry_pages(indexes: tuple[Index, ...], reports: dict[str, Report],
             inputs = digest(idx.kind, entry.key, entry.display, entry.slug, sorted(entry.variants.items()),
                             len(entry.uses), entry.report_count, sum(u.quoted for u in entry.uses),
                             page.number, page.total, width, page.uses, shown.digests(page.uses),
-                            entry.evidence, page.time, page.cover)
+                            entry.evidence, page.time, page.cover, page.body_links)
             pages[idx.kind].append((page, inputs))
     return pages
 

@@ -341,6 +341,8 @@ class EntryPage:
     total: int
     time: dict | None = None  # the entry over time (timeline.entry_time), on its first page
     cover: dict | None = None  # the corpus' coverage (timeline.coverage), on its first page
+    # on its first page: each body's first use, as (body, page number, number of the use)
+    body_links: tuple[tuple[str, int, int], ...] = ()
 
 
 def entry_pages(idx: Index, reports: dict[str, Report], per_page: int) -> Iterator[EntryPage]:
@@ -351,11 +353,18 @@ def entry_pages(idx: Index, reports: dict[str, Report], per_page: int) -> Iterat
         uses = sorted(entry.uses, key=lambda u: (reports[u.report].year or 0, reports[u.report].title,
                                                  u.report, u.position, u.start))
         chunks = [uses[i:i + per_page] for i in range(0, len(uses), per_page)] or [[]]
+        links: dict[str, tuple[str, int, int]] = {}
+        if cover is not None:
+            for n, use in enumerate(uses):
+                body = reports[use.report].organization
+                if body and body not in links:
+                    links[body] = (body, n // per_page + 1, n + 1)
         for number, chunk in enumerate(chunks, start=1):
             path = entry_url(idx.kind, entry, number).rstrip("/") + ".md"
             first = number == 1 and cover is not None
             yield EntryPage(path, entry, chunk, number, len(chunks),
-                            timeline.entry_time(entry, reports) if first else None, cover if first else None)
+                            timeline.entry_time(entry, reports) if first else None, cover if first else None,
+                            tuple(links.values()) if first else ())
 
 
 def _group_anchor(group: str) -> str:
@@ -393,14 +402,14 @@ def entry_page(kind: str, page: EntryPage, reports: dict[str, Report], width: in
         parts.append(f"第 {number} / {total} 页：{nav}\n")
     first = (number - 1) * len(uses) + 1 if number < total else len(entry.uses) - len(uses) + 1
     parts.append(f'<ol class="kwic" start="{first}">')
-    for use in uses:
+    for n, use in enumerate(uses, start=first):
         report = reports[use.report]
         block = report.index_blocks[use.anchor]
         left, match, right = context(block.text, use.start, use.end, width)
         path_text = " › ".join(_short(p) for p in block.path)
         mark = "" if use.quoted else '<span class="unquoted" title="无引号">无引号</span> '
         parts.append(
-            f'<li><span class="kwic-line">{mark}…{html.escape(left)}<mark>{html.escape(match)}</mark>'
+            f'<li id="u{n}"><span class="kwic-line">{mark}…{html.escape(left)}<mark>{html.escape(match)}</mark>'
             f'{html.escape(right)}…</span><br><a href="{rel(url, report.url + "#" + use.anchor)}">'
             f"{html.escape(report.title)}</a>"
             + (f' <span class="kwic-path">{html.escape(path_text)}</span>' if path_text else "")
@@ -494,9 +503,14 @@ def _entry_time(page: EntryPage, url: str) -> list[str]:
     bodies = time.get("by_body") or {}
     if bodies:
         parts.append("## 使用机关\n")
+        parts.append("各机关首次使用的语境见链接；全部使用（含机关、日期）见上方 CSV。\n")
         parts.append("| 机关 | 报告 | 首见 |\n| --- | ---: | --- |")
+        first_use = {body: (number, n) for body, number, n in page.body_links}
         for body, row in list(bodies.items())[:100]:
-            parts.append(f"| [{md_escape(body)}]({md_rel(url, body_url(body))}) | {row['reports']} | "
+            number, n = first_use.get(body, (1, 0))
+            count = (f"[{row['reports']}]({md_rel(url, entry_url('slogans', entry, number) + f'#u{n}')})"
+                     if n else str(row["reports"]))
+            parts.append(f"| [{md_escape(body)}]({md_rel(url, body_url(body))}) | {count} | "
                          f"{row['first_seen'] or ''} |")
         if len(bodies) > 100:
             parts.append(f"\n（另有 {len(bodies) - 100} 个机关，见 CSV）")
