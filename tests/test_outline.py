@@ -41,7 +41,10 @@ def _body(path, settings):
     ("（1）按时交纳党费", "paren_arabic", 1),
     ("(３)按时交纳党费", "paren_arabic", 3),
     ("第一部分 工作回顾", "part", 1),
-    ("第三章 总则", "part", 3),
+    ("第三章 总则", "chapter", 3),
+    ("第二节 一般规定", "section", 2),
+    ("壹、总体要求", "han", 1),
+    ("貳、主要任務", "han", 2),
     ("第十二篇 展望", "part", 12),
 ])
 def test_heading_styles(line, style, number):
@@ -78,7 +81,7 @@ def test_heading_with_body_on_the_same_line_on_real_text(settings):
     first = next(b for b in result.blocks if b.kind == "heading")
     # the heading is the numbered first sentence; the rest is its first paragraph
     sentence, rest = line.split("。", 1)
-    assert first.text == sentence and first.level == 2
+    assert first.text == sentence + "。" and first.level == 2  # the 。 ending it is kept
     following = result.blocks[result.blocks.index(first) + 1]
     assert following.kind == "paragraph" and following.text == rest
     assert first.text.startswith("一、") and "，" in first.text  # 一、……，……: the whole first sentence
@@ -86,14 +89,14 @@ def test_heading_with_body_on_the_same_line_on_real_text(settings):
 
 def test_invented_heading_with_body():
     result = outline(["一、建强组织用实功，夯实基础聚合力。牢牢扭住支部建设这个核心，持续打基础。"])
-    assert heads(result) == [(2, "一、建强组织用实功，夯实基础聚合力")]
+    assert heads(result) == [(2, "一、建强组织用实功，夯实基础聚合力。")]
     assert result.blocks[1].text == "牢牢扭住支部建设这个核心，持续打基础。"
 
 
 def test_long_first_sentence_is_cut_at_its_first_clause():
     line = "（一）" + "坚持以习近平新时代中国特色社会主义思想为指导" * 2 + "，全面贯彻党的二十大精神" * 3 + "。其后正文。"
     result = outline([line])
-    assert result.blocks[0].text == "（一）" + "坚持以习近平新时代中国特色社会主义思想为指导" * 2
+    assert result.blocks[0].text == "（一）" + "坚持以习近平新时代中国特色社会主义思想为指导" * 2 + "，"
     assert han("".join(b.text for b in result.blocks)) == han(line)
 
 
@@ -144,12 +147,13 @@ def test_items_are_one_level_below_the_current_heading_on_real_text(settings):
         parent = next(b for b in reversed(blocks[:blocks.index(item)]) if b.kind == "heading" and b.style != "item")
         assert item.level == parent.level + 1
         assert re.match(r"[一二三四五六七八九十]+是", item.text)
-        assert not item.text.endswith("。")  # headed by its lead sentence only
+        # headed by its lead sentence only, with the mark that ends it
+        assert not re.search(r"[。！？；：:;]", item.text[:-1])
 
 
 def test_invented_items():
     result = outline(["一、主要工作", "一是加强学习。全年集中学习十二次。", "二是改进作风：深入基层调研。", "二、问题"])
-    assert heads(result) == [(2, "一、主要工作"), (3, "一是加强学习"), (3, "二是改进作风"), (2, "二、问题")]
+    assert heads(result) == [(2, "一、主要工作"), (3, "一是加强学习。"), (3, "二是改进作风："), (2, "二、问题")]
     assert [b.text for b in result.blocks if b.kind == "paragraph"] == ["全年集中学习十二次。", "深入基层调研。"]
 
 
@@ -248,6 +252,32 @@ any_line = st.one_of(heading_line, st.text(alphabet="党建工作一二三十是
 def test_outline_keeps_every_han_character_in_order(lines):
     result = outline(lines)
     assert han("".join(b.text for b in result.blocks)) == han("".join(lines))
+    # and every other character but the white space between a heading and its paragraph
+    assert re.sub(r"\s", "", "".join(b.text for b in result.blocks)) == re.sub(r"\s", "", "".join(lines))
+
+
+def test_the_mark_ending_an_items_lead_sentence_is_kept():
+    line = "一是思想理论武装取得新进步。深入学习贯彻党的二十大精神，全年集中学习十二次。"
+    result = outline(["一、主要工作", line])
+    assert [b.text for b in result.blocks[1:]] == ["一是思想理论武装取得新进步。", "深入学习贯彻党的二十大精神，全年集中学习十二次。"]
+
+
+def test_anchors_of_many_identical_lines_cost_linear_time():
+    import time
+
+    def seconds(n: int) -> float:
+        lines = ["党建工作取得新进展。"] * n + ["一、同一标题"] * (n // 10)
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            result = outline(lines)
+            best = min(best, time.perf_counter() - started)
+        assert len({b.anchor for b in result.blocks}) == len(result.blocks)
+        return best
+
+    small, large = seconds(5_000), seconds(40_000)
+    # 8 times the lines: linear is ~8 times the time, the old quadratic de-duplication ~64
+    assert large < 24 * small, (small, large)
 
 
 @hsettings(max_examples=200, deadline=None)
@@ -270,3 +300,41 @@ def test_sequence_warning_exactly_when_numbers_skip(numbers):
     result = outline([f"{_han_numeral(n)}、第{n}项工作" for n in numbers])
     breaks = sum(1 for i, n in enumerate(numbers) if n != (numbers[i - 1] + 1 if i else 1))
     assert len(result.warnings) == breaks
+
+
+# --- laws, old national reports, capital numerals, Markdown -------------------------------------
+
+def test_law_parts_chapters_sections_and_citable_articles():
+    lines = ["第一编 总则", "第一章 基本规定", "第一条 为了保护民事主体的合法权益，制定本法。",
+             "第二条 民法调整平等主体之间的人身关系和财产关系。", "第二章 自然人", "第一节 民事权利能力",
+             "第十三条 自然人从出生时起到死亡时止，具有民事权利能力。"]
+    result = outline(lines)
+    assert [(h.text, h.level) for h in result.headings] == [
+        ("第一编 总则", 2), ("第一章 基本规定", 3), ("第二章 自然人", 3), ("第一节 民事权利能力", 4)]
+    articles = [b for b in result.blocks if b.style == "article"]
+    assert [(b.anchor, b.text) for b in articles] == [("art-1", lines[2]), ("art-2", lines[3]), ("art-13", lines[6])]
+    assert all(b.kind == "paragraph" and b.ordinal for b in articles)
+    assert not result.warnings
+
+
+def test_a_numeral_alone_on_its_line_is_a_heading():
+    lines = ["一", "过去一年，我们坚持稳中求进，经济运行总体平稳。", "二", "今年的主要任务是推动高质量发展。", "三",
+             "加强政府自身建设，努力建设人民满意的政府。"]
+    result = outline(lines)
+    assert [(h.text, h.number, h.level) for h in result.headings] == [("一", 1, 2), ("二", 2, 2), ("三", 3, 2)]
+    assert not result.warnings
+
+
+def test_capital_numerals_number_the_parts():
+    result = outline(["壹、總體要求", "堅持穩中求進。", "貳、主要任務", "（一）推動發展", "擴大內需。", "參、保障措施"])
+    assert [(h.text, h.level, h.number) for h in result.headings] == [
+        ("壹、總體要求", 2, 1), ("貳、主要任務", 2, 2), ("（一）推動發展", 3, 1), ("參、保障措施", 2, 3)]
+
+
+def test_markdown_headings_only_in_a_markdown_text():
+    lines = ["## 总则", "为了规范工作，制定本办法。", "### 适用范围", "本办法适用于全市。", "## 二、职责"]
+    md = outline(lines, markdown=True)
+    assert [(h.text, h.level) for h in md.headings] == [("总则", 2), ("适用范围", 3), ("二、职责", 2)]
+    plain = outline(lines)
+    assert [b.text for b in plain.blocks if b.kind == "paragraph"][:2] == ["## 总则", "为了规范工作，制定本办法。"]
+    assert not [h for h in plain.headings if "#" in h.text]
