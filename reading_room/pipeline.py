@@ -321,7 +321,8 @@ def _entry_pages(indexes: tuple[Index, ...], reports: dict[str, Report],
             entry = page.entry
             inputs = digest(idx.kind, entry.key, entry.display, entry.slug, sorted(entry.variants.items()),
                             len(entry.uses), entry.report_count, sum(u.quoted for u in entry.uses),
-                            page.number, page.total, width, page.uses, shown.digests(page.uses))
+                            page.number, page.total, width, page.uses, shown.digests(page.uses),
+                            entry.evidence, page.time, page.cover, page.body_links)
             pages[idx.kind].append((page, inputs))
     return pages
 
@@ -354,7 +355,17 @@ def data_files(reports: list[Report], keys: dict[str, str], indexes: tuple[Index
     for report in reports:
         yield data.text_url(report), Deferred(keys[report.id],
                                               lambda report=report: data.cleaned_text(report).encode("utf-8"))
+    yield "data/corpus.json", data.corpus_file(reports)
     for idx in indexes:
+        if idx.kind == "slogans":
+            yield "data/trends.json", data.trends_file(idx, by_id)
+            # each entry's uses as CSV, made again when any page of the entry changed
+            by_entry: dict[str, list[str]] = {}
+            for page, inputs in entry_pages[idx.kind]:
+                by_entry.setdefault(page.entry.key, []).append(inputs)
+            for entry in idx.entries:
+                yield (render.uses_csv_url(entry), Deferred(digest("uses.csv", width, *by_entry[entry.key]),
+                       lambda entry=entry: data.uses_csv(entry, by_id, width)))
         # the entry pages together show every use of every entry, with its context
         inputs = digest(width, *(inputs for _, inputs in entry_pages[idx.kind]))
         # The JSON and the CSV come from the same rows, so whichever is needed first makes
@@ -448,6 +459,6 @@ def render_site(conversion: Conversion, slogans: Index, cited: Index,
     yield from render.listing_pages(reports).items()
     yield from render.cleaning_index(reports, labels).items()  # each report's record ends its page
     for idx in (slogans, cited):
-        yield from render.index_pages(idx).items()
+        yield from render.index_pages(idx, by_id).items()
         for page, inputs in entry_pages[idx.kind]:
             yield page.path, Deferred(inputs, _encoded(render.entry_page, idx.kind, page, by_id, width))

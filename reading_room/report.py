@@ -70,7 +70,7 @@ class Report:
                 path.append(block)
             else:
                 blocks.append(index.Block(block.anchor, block.text, tuple(b.text for b in path)))
-        return index.Source(self.id, self.url, self.title, tuple(blocks))
+        return index.Source(self.id, self.url, self.title, tuple(blocks), body=self.organization)
 
     @cached_property
     def index_blocks(self) -> dict[str, index.Block]:
