@@ -191,6 +191,7 @@ def build_index(sources: list[Source], kind: str, settings: IndexSettings,
             entry.variants[form] += 1 if quoted else 0  # quoted forms decide the display
             entry.uses.append(Use(report, anchor, start, end, quoted, form, position))
 
+    memo = _trusted(memo, sources, prints, tag)
     for source, fp in zip(sources, prints):
         name = f"q:{tag}:{fp}"
         uses = memo[name] if name in memo else _quoted_uses(source, kind, settings)
@@ -223,6 +224,45 @@ def build_index(sources: list[Source], kind: str, settings: IndexSettings,
     _assign_slugs(entries.values(), {key: memo_out[f"k:{key}"][1] for key in entries})
     ordered = sorted(entries.values(), key=lambda e: (-len(e.uses), e.key))
     return Index(kind, ordered)
+
+
+def _trusted(memo: dict, sources: list[Source], prints: list[str], tag: str) -> dict:
+    """The memo's entries that are what this code writes and fit the reports they are for;
+    anything else (a damaged or foreign cache that is still valid JSON) is dropped, and
+    what it stood for is computed again."""
+    if not isinstance(memo, dict):
+        return {}
+    lengths = {fp: {b.anchor: len(b.text) for b in source.blocks} for source, fp in zip(sources, prints)}
+    reports = {source.report for source in sources}
+    trusted = {}
+    mine = ("k:", f"q:{tag}:", f"u:{tag}:", f"w:{tag}:")
+    for name, value in memo.items():
+        if not (isinstance(name, str) and name.startswith(mine)):
+            continue  # the other index's entries, or not ours at all
+        kind, _, rest = name.partition(":") if isinstance(name, str) else ("", "", "")
+        if kind in ("q", "u"):
+            blocks = lengths.get(rest.rsplit(":", 1)[-1])
+            ok = blocks is not None and isinstance(value, list) and all(_is_use(u, blocks) for u in value)
+        elif kind == "w":
+            ok = rest.rsplit(":", 1)[-1] in reports and isinstance(value, dict) and all(
+                isinstance(v, int) for v in value.values())
+        elif kind == "k":
+            ok = isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) and v for v in value)
+        else:
+            ok = False
+        if ok:
+            trusted[name] = value
+    return trusted
+
+
+def _is_use(use, blocks: dict[str, int]) -> bool:
+    """[key, anchor, start, end, quoted, form, position], inside the block it names."""
+    if not (isinstance(use, list) and len(use) == 7):
+        return False
+    key, anchor, start, end, quoted, form, position = use
+    return (isinstance(key, str) and isinstance(form, str) and isinstance(quoted, bool)
+            and all(isinstance(n, int) and not isinstance(n, bool) for n in (start, end, position))
+            and anchor in blocks and 0 <= start < end <= blocks[anchor])
 
 
 def _settings_tag(kind: str, settings: IndexSettings) -> str:

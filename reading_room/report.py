@@ -76,10 +76,41 @@ class Report:
 
     @classmethod
     def from_dict(cls, data: dict) -> "Report":
+        """The report a cache entry holds; raises ValueError for anything that is not
+        exactly what ``to_dict`` writes (a cache is read, never trusted)."""
+        _check_fields(data, _REPORT_FIELDS, "report")
         data = dict(data)
-        data["blocks"] = [Block(**b) for b in data["blocks"]]
-        data["removed"] = [Removal(**r) for r in data["removed"]]
+        data["blocks"] = [Block(**_check_fields(b, _BLOCK_FIELDS, "block")) for b in data["blocks"]]
+        data["removed"] = [Removal(**_check_fields(r, _REMOVAL_FIELDS, "removal")) for r in data["removed"]]
+        anchors = [b.anchor for b in data["blocks"]]
+        if len(set(anchors)) != len(anchors) or any(b.kind not in ("heading", "paragraph") for b in data["blocks"]):
+            raise ValueError("cached report: blocks are not an outline")
         return cls(**data)
+
+
+_STRINGS = (list, lambda v: all(isinstance(x, str) for x in v))
+_REPORT_FIELDS = {
+    "id": str, "source_file": str, "encoding": str, "sha256": str, "size": int, "title": str,
+    "year": (int, type(None)), "organization": str, "genre": str, "date": str, "source": str,
+    "blocks": list, "removed": list, "warnings": _STRINGS, "overridden": _STRINGS,
+}
+_BLOCK_FIELDS = {"kind": str, "text": str, "level": int, "style": str, "number": int, "anchor": str, "ordinal": int}
+_REMOVAL_FIELDS = {"rule": str, "text": str, "line": int}
+
+
+def _check_fields(data, fields: dict, what: str) -> dict:
+    """``data`` if it is a mapping of exactly these fields with these types, else ValueError."""
+    if not isinstance(data, dict) or set(data) != set(fields):
+        raise ValueError(f"cached {what}: not the fields of a {what}")
+    for name, kind in fields.items():
+        value = data[name]
+        if isinstance(kind, tuple) and callable(kind[-1]) and not isinstance(kind[-1], type):
+            ok = isinstance(value, kind[0]) and kind[1](value)
+        else:
+            ok = isinstance(value, kind) and not (isinstance(value, bool) and kind is int)
+        if not ok:
+            raise ValueError(f"cached {what}: {name} is {type(value).__name__}")
+    return data
 
 
 def furniture_lines(text: str, furniture: frozenset[str]) -> list[str]:
