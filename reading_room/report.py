@@ -11,7 +11,7 @@ from functools import cached_property
 
 from . import index
 from .clean import Removal, clean, furniture_key
-from .decode import decode_bytes
+from .decode import DecodeError, decode_bytes
 from .metadata import read_metadata
 from .outline import Block, outline
 from .settings import Settings
@@ -37,6 +37,12 @@ class Report:
     removed: list[Removal]
     warnings: list[str] = field(default_factory=list)
     overridden: list[str] = field(default_factory=list)
+    date_source: str = ""  # where the date comes from: text, byline, header, file name, posting time
+    title_composed: bool = False  # no title line: composed from the body, year and genre
+    organizations: list[str] = field(default_factory=list)  # every issuing body; `organization` is the first
+    doc_number: str = ""  # 文号 (发文字号)
+    speaker: str = ""
+    occasion: str = ""  # the meeting a speech or report was delivered at
 
     @property
     def url(self) -> str:
@@ -78,24 +84,36 @@ class Report:
     def from_dict(cls, data: dict) -> "Report":
         """The report a cache entry holds; raises ValueError for anything that is not
         exactly what ``to_dict`` writes (a cache is read, never trusted)."""
-        _check_fields(data, _REPORT_FIELDS, "report")
+        _check_fields(data, _field_types(cls), "report")
         data = dict(data)
-        data["blocks"] = [Block(**_check_fields(b, _BLOCK_FIELDS, "block")) for b in data["blocks"]]
-        data["removed"] = [Removal(**_check_fields(r, _REMOVAL_FIELDS, "removal")) for r in data["removed"]]
+        data["blocks"] = [Block(**_check_fields(b, _field_types(Block), "block")) for b in data["blocks"]]
+        data["removed"] = [Removal(**_check_fields(r, _field_types(Removal), "removal")) for r in data["removed"]]
         anchors = [b.anchor for b in data["blocks"]]
         if len(set(anchors)) != len(anchors) or any(b.kind not in ("heading", "paragraph") for b in data["blocks"]):
             raise ValueError("cached report: blocks are not an outline")
         return cls(**data)
 
 
+class EmptyReport(DecodeError):
+    """Nothing of the file is left after cleaning (a page of adverts): skipped, not published."""
+
+
+_TYPES = {"str": str, "int": int, "bool": bool, "float": float, "int | None": (int, type(None)),
+          "str | None": (str, type(None))}
+
+
+def _field_types(cls) -> dict:
+    """Each field of a dataclass with the Python type(s) its value must have, from its
+    annotations (``list[str]`` is a list of text; other lists are checked by the caller)."""
+    types = {}
+    for name, f in cls.__dataclass_fields__.items():
+        annotation = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+        types[name] = _STRINGS if annotation == "list[str]" else (
+            list if annotation.startswith("list[") else _TYPES.get(annotation, object))
+    return types
+
+
 _STRINGS = (list, lambda v: all(isinstance(x, str) for x in v))
-_REPORT_FIELDS = {
-    "id": str, "source_file": str, "encoding": str, "sha256": str, "size": int, "title": str,
-    "year": (int, type(None)), "organization": str, "genre": str, "date": str, "source": str,
-    "blocks": list, "removed": list, "warnings": _STRINGS, "overridden": _STRINGS,
-}
-_BLOCK_FIELDS = {"kind": str, "text": str, "level": int, "style": str, "number": int, "anchor": str, "ordinal": int}
-_REMOVAL_FIELDS = {"rule": str, "text": str, "line": int}
 
 
 def _check_fields(data, fields: dict, what: str) -> dict:
@@ -107,7 +125,8 @@ def _check_fields(data, fields: dict, what: str) -> dict:
         if isinstance(kind, tuple) and callable(kind[-1]) and not isinstance(kind[-1], type):
             ok = isinstance(value, kind[0]) and kind[1](value)
         else:
-            ok = isinstance(value, kind) and not (isinstance(value, bool) and kind is int)
+            ok = isinstance(value, kind) and not (isinstance(value, bool) and int in (
+                kind if isinstance(kind, tuple) else (kind,)))
         if not ok:
             raise ValueError(f"cached {what}: {name} is {type(value).__name__}")
     return data
@@ -123,19 +142,25 @@ def convert(report_id: str, source_file: str, raw: bytes, settings: Settings,
     """Decode, clean, read metadata and outline one report. Raises DecodeError."""
     decoded = decode_bytes(raw)
     cleaned = clean(decoded.text, settings.cleaning, furniture)
+    if decoded.bare_cr:
+        cleaned.removed.insert(0, Removal("bare-cr-line-ends", f"{decoded.bare_cr} 处行尾为单独的 CR，按换行读", 1,
+                                          "repaired"))
     override = settings.catalog.get(source_file) or settings.catalog.get(source_file.rsplit("/", 1)[-1]) or {}
     stem = source_file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     meta = read_metadata(cleaned.lines, cleaned.metadata, settings.metadata, override, fallback_title=stem)
-    body = [line for i, line in enumerate(cleaned.lines) if i != meta.title_line]
-    result = outline(body)
+    title_lines = set(meta.title_lines)
+    body = [line for i, line in enumerate(cleaned.lines) if i not in title_lines]
+    result = outline(body, markdown="markdown" in cleaned.metadata)
     warnings = list(decoded.warnings) + list(result.warnings)
-    if meta.title_line is None and "title" not in meta.overridden:
-        warnings.append("no title line found; the file name is used as the title")
     if not result.blocks:
-        warnings.append("no body text left after cleaning")
+        raise EmptyReport(f"nothing left after cleaning ({len(cleaned.removed)} lines removed as boilerplate)")
+    if meta.title_composed:
+        warnings.append(f"no title line found; title composed: {meta.title}")
     return Report(
         id=report_id, source_file=source_file, encoding=decoded.encoding, sha256=decoded.sha256,
         size=decoded.size, title=meta.title, year=meta.year, organization=meta.organization,
         genre=meta.genre, date=meta.date, source=meta.source, blocks=result.blocks,
         removed=cleaned.removed, warnings=warnings, overridden=meta.overridden,
+        date_source=meta.date_source, title_composed=meta.title_composed, organizations=meta.organizations,
+        doc_number=meta.doc_number, speaker=meta.speaker, occasion=meta.occasion,
     )
