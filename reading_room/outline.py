@@ -176,13 +176,12 @@ def short_id(prefix: str, text: str, taken: dict[str, int]) -> str:
     return base if seen == 0 else f"{base}-{seen + 1}"
 
 
-def short_id_plain(base: str, taken: set[str]) -> str:
-    """``base`` itself, or ``base-2``, ``base-3`` … when taken."""
-    anchor, n = base, 2
-    while anchor in taken:
-        anchor, n = f"{base}-{n}", n + 1
-    taken.add(anchor)
-    return anchor
+def short_id_plain(base: str, taken: dict[str, int]) -> str:
+    """``base`` itself, or ``base-2``, ``base-3`` … when taken (counted as in ``short_id``;
+    a base such as ``art-12`` has one dash, so ``art-1-2`` is never another base)."""
+    seen = taken.get(base, 0)
+    taken[base] = seen + 1
+    return base if seen == 0 else f"{base}-{seen + 1}"
 
 
 def _markdown_heading(line: str) -> tuple[int, str] | None:
@@ -232,12 +231,13 @@ def outline(lines: list[str], markdown: bool = False) -> Outline:
     for line, cand in zip(lines, candidates):
         if cand is None:
             article = _ARTICLE.match(line)
-            add_paragraph(line)
             if article:  # a law's article: cited as 第十二条, so its anchor says art-12
-                block = result.blocks[-1]
-                taken.discard(block.anchor)
-                block.style, block.number = "article", han_number(article.group(1))
-                block.anchor = short_id_plain(f"art-{block.number}", taken)
+                number = han_number(article.group(1))
+                ordinal += 1
+                result.blocks.append(Block("paragraph", line, style="article", number=number, ordinal=ordinal,
+                                           anchor=short_id_plain(f"art-{number}", taken)))
+            else:
+                add_paragraph(line)
             continue
         if cand.style == "markdown":
             level = current_level = cand.number
