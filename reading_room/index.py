@@ -240,6 +240,7 @@ def build_index(sources: list[Source], kind: str, settings: IndexSettings,
             entry.variants[form] += 1 if quoted else 0  # quoted forms decide the display
             entry.uses.append(Use(report, anchor, start, end, quoted, form, position))
 
+    memo = _trusted(memo, sources, prints, tag)
     quoted_lists = []
     for source, fp in zip(sources, prints):
         name = f"q:{tag}:{fp}"
@@ -307,6 +308,51 @@ def build_index(sources: list[Source], kind: str, settings: IndexSettings,
     # ranked by the number of reports that use it (then by uses)
     ordered = sorted(entries.values(), key=lambda e: (-e.report_count, -len(e.uses), e.key))
     return Index(kind, ordered)
+
+
+def _trusted(memo: dict, sources: list[Source], prints: list[str], tag: str) -> dict:
+    """The memo's entries that are what this code writes and fit the reports they are for;
+    anything else (a damaged or foreign cache that is still valid JSON) is dropped, and
+    what it stood for is computed again."""
+    if not isinstance(memo, dict):
+        return {}
+    lengths = {fp: {b.anchor: len(b.text) for b in source.blocks} for source, fp in zip(sources, prints)}
+    reports = {source.report for source in sources}
+    trusted = {}
+    mine = ("k:", f"q:{tag}:", f"u:{tag}:", f"w:{tag}:", f"c:{tag}:", f"r:{tag}:", f"s:{tag}:", f"m:{tag}:")
+    for name, value in memo.items():
+        if not (isinstance(name, str) and name.startswith(mine)):
+            continue  # the other index's entries, or not ours at all
+        kind, _, rest = name.partition(":") if isinstance(name, str) else ("", "", "")
+        if kind in ("q", "u"):
+            blocks = lengths.get(rest.rsplit(":", 1)[-1])
+            ok = blocks is not None and isinstance(value, list) and all(_is_use(u, blocks) for u in value)
+        elif kind == "w":
+            ok = rest.rsplit(":", 1)[-1] in reports and isinstance(value, dict) and all(
+                isinstance(v, int) for v in value.values())
+        elif kind == "k":
+            ok = isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) and v for v in value)
+        elif kind == "c":  # a candidate's features
+            ok = isinstance(value, dict)
+        elif kind in ("r", "m"):  # a report's raw counts of the keys; mined phrases with their reports
+            ok = isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, int) for k, v in value.items())
+        elif kind == "s":  # the keys a report holds
+            ok = isinstance(value, list) and all(isinstance(k, str) for k in value)
+        else:
+            ok = False
+        if ok:
+            trusted[name] = value
+    return trusted
+
+
+def _is_use(use, blocks: dict[str, int]) -> bool:
+    """[key, anchor, start, end, quoted, form, position], inside the block it names."""
+    if not (isinstance(use, list) and len(use) == 7):
+        return False
+    key, anchor, start, end, quoted, form, position = use
+    return (isinstance(key, str) and isinstance(form, str) and isinstance(quoted, bool)
+            and all(isinstance(n, int) and not isinstance(n, bool) for n in (start, end, position))
+            and anchor in blocks and 0 <= start < end <= blocks[anchor])
 
 
 def _settings_tag(kind: str, settings: IndexSettings) -> str:
