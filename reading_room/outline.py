@@ -176,13 +176,13 @@ def short_id(prefix: str, text: str, taken: dict[str, int]) -> str:
     return base if seen == 0 else f"{base}-{seen + 1}"
 
 
-def short_id_plain(base: str, taken: set[str]) -> str:
-    """``base`` itself, or ``base-2``, ``base-3`` … when taken."""
-    anchor, n = base, 2
-    while anchor in taken:
-        anchor, n = f"{base}-{n}", n + 1
-    taken.add(anchor)
-    return anchor
+def article_id(number: int, taken: dict[str, int]) -> str:
+    """`art-12` for 第十二条; a second 第十二条 (an annex's) is `art-12-2`. No other anchor has
+    this form (hashed ones are p-/h- and hex), so none can meet it."""
+    base = f"art-{number}"
+    seen = taken.get(base, 0)
+    taken[base] = seen + 1
+    return base if seen == 0 else f"{base}-{seen + 1}"
 
 
 def _markdown_heading(line: str) -> tuple[int, str] | None:
@@ -227,17 +227,17 @@ def outline(lines: list[str], markdown: bool = False) -> Outline:
     def add_paragraph(text: str) -> None:
         nonlocal ordinal
         ordinal += 1
+        article = _ARTICLE.match(text)
+        if article:  # a law's article: cited as 第十二条, so its anchor says art-12
+            number = han_number(article.group(1))
+            result.blocks.append(Block("paragraph", text, style="article", number=number,
+                                       anchor=article_id(number, taken), ordinal=ordinal))
+            return
         result.blocks.append(Block("paragraph", text, anchor=short_id("p-", text, taken), ordinal=ordinal))
 
     for line, cand in zip(lines, candidates):
         if cand is None:
-            article = _ARTICLE.match(line)
             add_paragraph(line)
-            if article:  # a law's article: cited as 第十二条, so its anchor says art-12
-                block = result.blocks[-1]
-                taken.discard(block.anchor)
-                block.style, block.number = "article", han_number(article.group(1))
-                block.anchor = short_id_plain(f"art-{block.number}", taken)
             continue
         if cand.style == "markdown":
             level = current_level = cand.number
