@@ -218,7 +218,8 @@ def test_cleaning_record_is_a_section_of_the_report_page(sample_build):
         section = section[:section.index("</details>")]
         assert 'href="#cleaning"' in page
         assert f'reports/{report["id"]}/#cleaning' in index
-        assert f'删除 {len(report["removed"])} 处' in section
+        repaired = sum(item["action"] == "repaired" for item in report["removed"])
+        assert f'删除 {len(report["removed"]) - repaired} 处，修复 {repaired} 处' in section
         for item in report["removed"]:
             assert html.escape(item["text"]) in section
             assert html.escape(item["text"]) not in page.replace(section, "") or item["text"] in report["title"]
