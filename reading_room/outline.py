@@ -170,16 +170,13 @@ def short_id(prefix: str, text: str, taken: dict[str, int]) -> str:
     anchor, so a report of thousands of identical lines costs no more than any other
     (a base never ends in ``-<digits>``, so a suffixed anchor never meets another base).
     """
-    base = prefix + hashlib.blake2b(text.encode("utf-8"), digest_size=4).hexdigest()[:6]
-    seen = taken.get(base, 0)
-    taken[base] = seen + 1
-    return base if seen == 0 else f"{base}-{seen + 1}"
+    return numbered_id(prefix + hashlib.blake2b(text.encode("utf-8"), digest_size=4).hexdigest()[:6], taken)
 
 
-def article_id(number: int, taken: dict[str, int]) -> str:
-    """`art-12` for 第十二条; a second 第十二条 (an annex's) is `art-12-2`. No other anchor has
-    this form (hashed ones are p-/h- and hex), so none can meet it."""
-    base = f"art-{number}"
+def numbered_id(base: str, taken: dict[str, int]) -> str:
+    """``base`` itself the first time, then ``base-2``, ``base-3`` …; ``taken`` counts the uses
+    of each base (a base never ends in ``-<digits>`` after its own number, so a suffixed id
+    never meets another base)."""
     seen = taken.get(base, 0)
     taken[base] = seen + 1
     return base if seen == 0 else f"{base}-{seen + 1}"
@@ -224,20 +221,22 @@ def outline(lines: list[str], markdown: bool = False) -> Outline:
     current_level = 1
     ordinal = 0
 
-    def add_paragraph(text: str) -> None:
+    def add_paragraph(text: str, anchor: str | None = None) -> Block:
         nonlocal ordinal
         ordinal += 1
-        article = _ARTICLE.match(text)
-        if article:  # a law's article: cited as 第十二条, so its anchor says art-12
-            number = han_number(article.group(1))
-            result.blocks.append(Block("paragraph", text, style="article", number=number,
-                                       anchor=article_id(number, taken), ordinal=ordinal))
-            return
-        result.blocks.append(Block("paragraph", text, anchor=short_id("p-", text, taken), ordinal=ordinal))
+        block = Block("paragraph", text, anchor=anchor or short_id("p-", text, taken), ordinal=ordinal)
+        result.blocks.append(block)
+        return block
 
     for line, cand in zip(lines, candidates):
         if cand is None:
-            add_paragraph(line)
+            article = _ARTICLE.match(line)
+            if article:  # a law's article: cited as 第十二条, so its anchor says art-12
+                number = han_number(article.group(1))
+                block = add_paragraph(line, numbered_id(f"art-{number}", taken))
+                block.style, block.number = "article", number
+            else:
+                add_paragraph(line)
             continue
         if cand.style == "markdown":
             level = current_level = cand.number
