@@ -45,6 +45,10 @@ class _Elements(HTMLParser):
         self.found: list[str] = []
 
     def handle_starttag(self, tag, attrs):
+        if tag == "script" and (dict(attrs).get("src") or "").startswith("../../assets/"):
+            return  # the site's own script (slogans/compare loads assets/compare.js), not a payload
+        if tag == "svg" and "rr-chart" in (dict(attrs).get("class") or "").split():
+            return  # the site's own chart of a formulation's use over the years (timeline.py)
         if tag in FORBIDDEN_TAGS:
             self.found.append(f"<{tag}>")
         for name, value in attrs:
