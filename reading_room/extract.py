@@ -32,8 +32,6 @@ _ESCAPE = re.compile(r"<U\+([0-9A-Fa-f]{4,6})>|\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-
 # named and numeric character references; a bare & in text is left alone
 _ENTITY = re.compile(r"&(?:#[0-9]{2,7}|#[xX][0-9A-Fa-f]{2,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _LINE_SEPARATORS = re.compile("[\u2028\u2029\u0085]")
-# a terminal's colour codes (ESC [31m) and other control characters a text file should not hold
-_CONTROL = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # a line of nothing but tags (`<div class="x">`, `</p><br/>`): markup left behind by an extraction
 _ONLY_TAGS = re.compile(r"^(\s*</?[A-Za-z][A-Za-z0-9]*(\s[^<>]*)?/?>)+\s*$")
 _HTML_PAGE = re.compile(r"^\s*(<!DOCTYPE\s+html|<html[\s>]|<\?xml[^>]*>\s*<)", re.I)
@@ -121,9 +119,6 @@ def html_page_lines(text: str, repairs: list[Repair]) -> list[tuple[int, str]]:
 
 def _repair_line(line: str, number: int, repairs: list[Repair]) -> list[str]:
     original = line
-    if _CONTROL.search(line):
-        repairs.append(Repair("control-character", _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], line), number))
-        line = _CONTROL.sub("", line)
     if "\ufeff" in line:
         line = line.replace("\ufeff", "")
         repairs.append(Repair("stray-bom", "U+FEFF", number))

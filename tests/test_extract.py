@@ -146,10 +146,3 @@ def test_an_xml_export_gives_its_text(settings):
     assert report.title == "某某管理规定" and report.genre == "规定"
     assert [b.anchor for b in report.blocks] == ["art-1", "art-2", "art-3"]
     assert not any("<" in b.text for b in report.blocks)
-
-
-def test_terminal_colour_codes_and_control_characters_are_taken_out(settings):
-    cleaned = clean("\x1b[31m一、过去一年工作回顾\x1b[0m\n过去一年，\x07我们坚持稳中求进。", settings.cleaning)
-    assert cleaned.lines == ["一、过去一年工作回顾", "过去一年，我们坚持稳中求进。"]
-    assert [r.rule for r in cleaned.removed] == ["control-character", "control-character"]
-    assert all("\x1b" not in r.text for r in cleaned.removed)  # shown escaped on the cleaning record
