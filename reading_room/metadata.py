@@ -276,6 +276,8 @@ def read_metadata(lines: list[str], byline: dict[str, str], rules: MetadataRules
             meta.organizations = [str(value)]
         if key == "title":
             meta.title_composed = False
+        if key == "date":
+            meta.date_source = "catalog"
     return meta
 
 

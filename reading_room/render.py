@@ -148,7 +148,8 @@ def facets(report: Report) -> dict[str, str]:
 
 
 # where a report's date was read (Report.date_source), as the page says it
-DATE_SOURCES = {"text": "正文", "byline": "网页署名", "header": "文件头", "file name": "文件名", "posting time": "发布时间"}
+DATE_SOURCES = {"text": "正文", "byline": "网页署名", "header": "文件头", "file name": "文件名", "posting time": "发布时间",
+                "catalog": "目录文件"}
 
 
 def report_page(report: Report, links: dict[str, list[tuple[int, int, str]]], labels: Labels = Labels()) -> str:
