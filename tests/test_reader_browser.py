@@ -123,7 +123,12 @@ def test_axe_finds_no_serious_or_critical_violation(browser, served, size):
         for url in AXE_PAGES:
             pg.goto(served + url)
             if "?q=" in url:
-                pg.wait_for_selector("#rr-search-result .rr-confirmed")
+                pg.wait_for_function("""() => document.querySelector('#rr-search-result .rr-confirmed') &&
+                    [...document.querySelectorAll('#rr-search-result .md-search-result__item:not(.rr-more)')]
+                    .every(li => li.classList.contains('rr-confirmed'))""")
+            # colours are judged at rest: a panel still fading in would be judged half transparent
+            pg.add_style_tag(content="*, *::before, *::after { transition: none !important; animation: none !important; }")
+            pg.wait_for_load_state("networkidle")
             results = axe.Axe().run(pg)
             for v in results.response["violations"]:
                 if v["impact"] in ("serious", "critical"):
