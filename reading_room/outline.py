@@ -7,11 +7,11 @@ Paragraph-initial 一是 / 二是 items become one level below the current headi
 """
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from .fingerprint import fingerprint
 from .patterns import HAN_NUMERALS
 
 MAX_HEADING = 60  # characters; a longer first sentence is cut at its first clause
@@ -149,8 +149,9 @@ def _split_lead(body: str, limit: int, splitter: re.Pattern) -> tuple[str, str]:
 
 
 def short_id(prefix: str, text: str, taken: set[str]) -> str:
-    """A short ASCII anchor from the text itself, so it survives rebuilds and edits elsewhere."""
-    base = prefix + hashlib.blake2b(text.encode("utf-8"), digest_size=4).hexdigest()[:6]
+    """An ASCII anchor from the text itself, so it survives rebuilds and edits elsewhere: its
+    simhash (fingerprint.py), so an edit to the text itself moves it only a few bits away."""
+    base = prefix + fingerprint(text)
     anchor, n = base, 2
     while anchor in taken:
         anchor, n = f"{base}-{n}", n + 1

@@ -31,7 +31,7 @@ from .writer import Deferred, RenderMemo, write_tree
 log = logging.getLogger("reading_room")
 
 # Bump when a change to the code changes what conversion produces: it invalidates the cache.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"  # 2: anchors are simhash fingerprints
 # Not ".cache": Zensical keeps its own cache there and `zensical build --clean` empties it.
 CACHE_DIR = ".build-cache"
 PARALLEL_THRESHOLD = 24  # below this many conversions a process pool costs more than it saves
