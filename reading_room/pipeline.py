@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import multiprocessing
 import os
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from . import data, render, search
+from . import cite, data, render, search
 from . import index as index_module
 from .cache import code_version, digest, libraries_version, read_json, write_json
 from .clean import find_furniture, furniture_key
@@ -272,6 +273,7 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
     scope = digest(code_version(), libraries_version(), settings.fingerprint, str(docs.resolve()))
     render_memo = RenderMemo.load(cache_dir, scope)
     files = _generated_files(corpus, conversion, slogans, cited, search_files)
+    files = itertools.chain(files, cite.deferred_files(reports, conversion.keys, docs))
     changed = write_tree(docs, files, render_memo)
     render_memo.save(cache_dir)
     _write_json(cache_dir, "pinyin.json", dict(sorted(index_module.PINYIN.items())))

@@ -16,6 +16,7 @@ from typing import Iterable, Iterator
 
 import yaml
 
+from . import cite
 from .index import Entry, Index, Use, context, group_order, slugify
 from .report import Report
 
@@ -143,6 +144,7 @@ def report_page(report: Report, links: dict[str, list[tuple[int, int, str]]]) ->
         # marks report pages as the searchable ones (overrides/main.html wraps them in
         # data-pagefind-body): the search benchmark's ground truth and its Pagefind comparison read it
         "pagefind": True,
+        "citation": cite.page_meta(report),  # the <head>'s citation_* tags (overrides/main.html)
     }
     lines = [front_matter(meta), f"# {md_escape(report.title)}\n"]
     facts = [
