@@ -12,6 +12,7 @@ from .pipeline import CACHE_DIR, generate
 from .progress import Progress
 from .publish import PublishError, build_site
 from .settings import SettingsError
+from .workers import WorkersError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,9 +27,13 @@ def parse_args(argv):
     p.add_argument("--no-cache", action="store_true", help="convert every report again")
     p.add_argument("--docs-only", action="store_true", help="write docs/ but do not run MkDocs")
     p.add_argument("--full", action="store_true",
-                   help="rebuild the whole site instead of only the pages whose Markdown changed")
+                   help="rebuild everything (search index, every page, the whole site), trusting nothing "
+                        "a previous build left")
     p.add_argument("--strict", action="store_true", help="exit non-zero if any report was skipped")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    p.add_argument("--cluster", metavar="ADDRESS", default=None,
+                   help="run the per-report stages on a Dask scheduler (tcp://host:8786), or 'local' "
+                        "for a Dask cluster of this machine's cores (needs requirements-cluster.txt)")
     p.add_argument("-v", "--verbose", action="store_true")
     return p.parse_args(argv)
 
@@ -39,8 +44,9 @@ def main(argv=None) -> int:
     started = time.perf_counter()
     progress = Progress()
     try:
-        result = generate(args.corpus, args.docs, None if args.no_cache else args.cache, progress, args.jobs)
-    except SettingsError as err:
+        result = generate(args.corpus, args.docs, None if args.no_cache else args.cache, progress, args.jobs,
+                          full=args.full, cluster=args.cluster)
+    except (SettingsError, WorkersError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     for name, reason in result.skipped:

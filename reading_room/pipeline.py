@@ -14,7 +14,6 @@ import logging
 import multiprocessing
 import os
 import traceback
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -27,6 +26,7 @@ from .decode import DecodeError, decode_bytes
 from .index import Index, Use, build_index, slugify
 from .report import Report, convert, furniture_lines
 from .settings import Settings, load_settings
+from .workers import LocalWorkers, workers_for
 from .writer import Deferred, RenderMemo, write_tree
 
 log = logging.getLogger("reading_room")
@@ -35,7 +35,6 @@ log = logging.getLogger("reading_room")
 PIPELINE_VERSION = "2"  # 2: anchors are simhash fingerprints
 # Not ".cache": Zensical keeps its own cache there and `zensical build --clean` empties it.
 CACHE_DIR = ".build-cache"
-PARALLEL_THRESHOLD = 24  # below this many conversions a process pool costs more than it saves
 
 
 @dataclass
@@ -110,47 +109,19 @@ def _convert_job(job):
         return None, f"internal error while converting: {type(err).__name__}: {err}"
 
 
-class _Workers:
-    """Runs jobs on every core when there are enough of them to pay for the processes
-    (started once, on first need, for all the stages that use them)."""
-
-    def __init__(self, jobs: int | None):
-        self.workers = jobs or os.cpu_count() or 1
-        self.pool: ProcessPoolExecutor | None = None
-
-    def map(self, function, jobs: list, progress=None, stage: str = ""):
-        """``function`` over ``jobs``, results in order; ticks ``progress`` as they come."""
-        if len(jobs) >= PARALLEL_THRESHOLD and self.workers > 1:
-            if self.pool is None:
-                self.pool = ProcessPoolExecutor(max_workers=self.workers)
-            results = self.pool.map(function, jobs, chunksize=8)
-        else:
-            results = map(function, jobs)
-        for result in results:
-            if progress:
-                progress.advance(stage)
-            yield result
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
-
-
-def convert_corpus(corpus: Path, cache_dir: Path | None, progress=None, jobs: int | None = None) -> Conversion:
+def convert_corpus(corpus: Path, cache_dir: Path | None, progress=None, jobs: int | None = None,
+                   cluster: str | None = None) -> Conversion:
     """Convert every report, from the cache where the input is unchanged.
 
     The corpus-wide furniture lines need every report's short lines; those are
     cached too (by raw hash), so an unchanged report is neither decoded nor
     converted again.
     """
-    with _Workers(jobs) as workers:
+    with workers_for(cluster, jobs) as workers:
         return _convert_corpus(corpus, cache_dir, progress, workers)
 
 
-def _convert_corpus(corpus: Path, cache_dir: Path | None, progress, workers: _Workers) -> Conversion:
+def _convert_corpus(corpus: Path, cache_dir: Path | None, progress, workers: LocalWorkers) -> Conversion:
     settings = load_settings(corpus)
     sources = find_sources(corpus)
     max_length = settings.cleaning.furniture.max_length
@@ -251,14 +222,19 @@ def _write_lines_cache(cache_dir: Path | None, max_length: int, entries: dict[st
 
 
 def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=None,
-             jobs: int | None = None) -> Generated:
-    """Regenerate every generated page and data file under docs/ from corpus/."""
+             jobs: int | None = None, full: bool = False, cluster: str | None = None) -> Generated:
+    """Regenerate every generated page and data file under docs/ from corpus/.
+
+    ``full`` (or no cache) trusts nothing a previous build left: the search index is
+    built whole and every page rendered again. ``cluster``: the address of a Dask
+    scheduler (or "local") that runs the per-report stages (workers.py)."""
     index_module.PINYIN.update(_read_json(cache_dir, "pinyin.json"))
-    conversion = convert_corpus(corpus, cache_dir, progress, jobs)
+    conversion = convert_corpus(corpus, cache_dir, progress, jobs, cluster)
     settings, reports = conversion.settings, conversion.reports
     if progress:
         progress.stage("search index (alongside the next stages)")
-    search_files = _start_search(reports, docs, jobs)
+    previous_index = None if full or cache_dir is None else docs / search.INDEX_DIR
+    search_files = _start_search(reports, previous_index, jobs)
     sources = [r.index_source for r in reports]
     if progress:
         progress.stage("index")
@@ -271,7 +247,7 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
     if progress:
         progress.stage("render")
     scope = digest(code_version(), libraries_version(), settings.fingerprint, str(docs.resolve()))
-    render_memo = RenderMemo.load(cache_dir, scope)
+    render_memo = RenderMemo.load(None if full else cache_dir, scope)
     files = _generated_files(corpus, conversion, slogans, cited, search_files)
     files = itertools.chain(files, cite.deferred_files(reports, conversion.keys, docs))
     changed = write_tree(docs, files, render_memo)
@@ -379,15 +355,15 @@ def _search_job():
     return _search_files(*_SEARCH_INPUT)
 
 
-def _start_search(reports, docs, jobs):
+def _start_search(reports, previous: Path | None, jobs):
     """Build the search index in a forked process (which inherits the reports without
     copying them) while this one builds the slogan index and renders the pages.
     Returns a function that waits for the files."""
     global _SEARCH_INPUT
     if (jobs or os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        files = _search_files(reports, docs)
+        files = _search_files(reports, previous)
         return lambda: files
-    _SEARCH_INPUT = (reports, docs)
+    _SEARCH_INPUT = (reports, previous)
     pool = multiprocessing.get_context("fork").Pool(1)
     try:
         pending = pool.apply_async(_search_job)
@@ -404,9 +380,10 @@ def _start_search(reports, docs, jobs):
     return wait
 
 
-def _search_files(reports: list[Report], docs: Path) -> dict[str, bytes]:
-    """The search index, updated from the one the previous build left in docs/search/."""
-    return search.index_files(reports, docs / search.INDEX_DIR)
+def _search_files(reports: list[Report], previous: Path | None) -> dict[str, bytes]:
+    """The search index, updated from the one the previous build left in ``previous``
+    (docs/search/) where that one is whole, else built whole."""
+    return search.index_files(reports, previous)
 
 
 def render_site(conversion: Conversion, slogans: Index, cited: Index,

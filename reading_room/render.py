@@ -252,7 +252,9 @@ def cleaning_page(r: Report) -> str:
     body = [
         front_matter({"title": f"清洗记录：{r.title}"}),
         f"# 清洗记录：{md_escape(r.title)}\n",
-        f"[返回报告]({md_rel(url, r.url)}) · 源文件 <code>{html.escape(r.source_file)}</code> · 编码 {r.encoding} · "
+        # Inline HTML keeps Markdown alive inside it, so the file name is Markdown-escaped:
+        # `[x](javascript:…).txt` must stay text, never become a link.
+        f"[返回报告]({md_rel(url, r.url)}) · 源文件 <code>{md_escape(r.source_file)}</code> · 编码 {r.encoding} · "
         f"SHA-256 `{r.sha256[:16]}…` · [下载原文]({md_rel(url, 'raw/' + r.id + '.txt')})\n",
     ]
     if r.overridden:

@@ -16,7 +16,9 @@ Layout under ``docs/search/``, copied to ``site/search/`` (written by
 change are rewritten; read by docs/assets/search.js):
 
 * ``meta.json``: the reports (id, title, year, issuing body, genre: the facets
-  are indices into the value lists) and the number of key shards;
+  are indices into the value lists), the number of key shards, and ``check``, a
+  digest of every key shard and text file, so a build trusts a previous index only
+  when its parts still agree (written last, after the parts);
 * ``k/<n>.json``: one shard of keys (``key -> report set``); the shard of a key
   is ``fnv1a(key) % shards`` over its UTF-16 code units. A report set is
   ``"l"`` + comma-separated gaps between report numbers (sparse keys) or
@@ -30,6 +32,7 @@ their pages show (the page title, then every heading and paragraph).
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import logging
 import re
@@ -167,16 +170,25 @@ def update_index(pages: list[Page], previous: Path):
         if meta.get("format") != FORMAT or [d[0] for d in meta["docs"]] != [p.url for p in pages]:
             return None
         changed = []
+        old_texts = []
         for number, page in enumerate(pages):
             old = (previous / "t" / f"{page.id}.json").read_text(encoding="utf-8")
+            old_texts.append(old)
             if old != page.text:
                 changed.append((number, json.loads(old), page.blocks))
         encoded: dict[str, str] = {}
         shard_of: dict[str, int] = {}
+        old_shards = []
         for shard in range(meta["shards"]):
-            keys = json.loads((previous / "k" / f"{shard}.json").read_text(encoding="utf-8"))
+            old_shards.append((previous / "k" / f"{shard}.json").read_text(encoding="utf-8"))
+            keys = json.loads(old_shards[-1])
             encoded.update(keys)
             shard_of.update(dict.fromkeys(keys, shard))
+        if meta.get("check") != parts_digest(old_shards, old_texts):
+            # a build killed while writing the index, or a part changed by hand: the keys
+            # no longer describe the texts, so they are not patched but made again
+            log.warning("search: the previous index's parts disagree with each other; building it whole")
+            return None
     except (OSError, ValueError, KeyError, TypeError):
         return None
     total = len(pages)
@@ -192,6 +204,17 @@ def update_index(pages: list[Page], previous: Path):
     if _shard_count(encoded) != meta["shards"]:
         return None  # the layout changes: a whole build is as cheap
     return _layout(pages, encoded, meta["shards"], shard_of)
+
+
+def parts_digest(shards: list[str], texts: list[str]) -> str:
+    """A digest of the index's key shards and report texts as written. meta.json, written
+    after them, records it: an update trusts the previous index only when its parts on disk
+    still give the digest its meta.json recorded."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in (*shards, "\0", *texts):
+        h.update(part.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
 
 
 def _dump(obj) -> str:
@@ -211,11 +234,15 @@ def index_files(reports, previous: Path | None = None) -> dict[str, bytes]:
     started = time.perf_counter()
     pages = sorted((page_of(r) for r in reports), key=lambda p: p.url)
     meta, shards, texts = (previous and update_index(pages, previous)) or build_index(pages)
-    files = {f"{INDEX_DIR}/meta.json": _dump(meta).encode("utf-8")}
-    for number, keys in shards.items():
-        files[f"{INDEX_DIR}/k/{number}.json"] = _dump(keys).encode("utf-8")
+    files = {}
+    shard_texts = [_dump(shards[number]) for number in range(meta["shards"])]
+    for number, text in enumerate(shard_texts):
+        files[f"{INDEX_DIR}/k/{number}.json"] = text.encode("utf-8")
     for report_id, text in texts.items():
         files[f"{INDEX_DIR}/t/{report_id}.json"] = text.encode("utf-8")
+    meta["check"] = parts_digest(shard_texts, [texts[p.id] for p in pages])
+    # last: the parts are on disk before the meta.json that vouches for them
+    files[f"{INDEX_DIR}/meta.json"] = _dump(meta).encode("utf-8")
     log.info("search: %d report pages, %d keys in %d shards, %.2f s", len(pages),
              sum(len(k) for k in shards.values()), meta["shards"], time.perf_counter() - started)
     return files

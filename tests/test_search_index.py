@@ -44,3 +44,72 @@ def test_added_report_rebuilds_whole(tmp_path):
             keys.update(json.loads(content))
     assert search.decode_set(keys["会一"], 2) == [0, 1]
     assert search.decode_set(keys["制度"], 2) == [0]
+
+
+def _members(files: dict[str, bytes], key: str) -> list[str]:
+    """The report URLs the index lists for ``key``."""
+    meta = json.loads(files["search/meta.json"])
+    for path, content in files.items():
+        if path.startswith("search/k/") and key in (shard := json.loads(content)):
+            return [meta["docs"][n][0] for n in search.decode_set(shard[key], len(meta["docs"]))]
+    return []
+
+
+BEFORE = [report("a", "落实“三会一课”制度。"), report("b", "增强四个意识。"), report("c", "战斗堡垒作用。")]
+AFTER = [BEFORE[0], report("b", "增强四个意识，坚定文化自信。"), BEFORE[2]]
+
+
+def test_a_build_killed_between_shards_and_texts_heals(tmp_path):
+    """Killed after the new key shards were written but before the report texts and meta.json:
+    the next build must not patch the new shards as if they were the old ones."""
+    previous = write(tmp_path, search.index_files(BEFORE))
+    new = search.index_files(AFTER)
+    write(tmp_path, {path: data for path, data in new.items() if path.startswith("search/k/")})
+    healed = search.index_files(AFTER, previous)
+    assert healed == new
+    assert _members(healed, "自信") == ["reports/b/"]
+
+
+def test_a_text_file_replaced_by_hand_heals(tmp_path):
+    previous = write(tmp_path, search.index_files(BEFORE))
+    (previous / "t" / "b.json").write_text(json.dumps([["", "b报告"], ["p-0", "坚定文化自信。"]],
+                                                      ensure_ascii=False), encoding="utf-8")
+    healed = search.index_files(AFTER, previous)
+    assert healed == search.index_files(AFTER)
+    assert _members(healed, "自信") == ["reports/b/"]
+
+
+def test_meta_is_written_after_the_parts_it_vouches_for():
+    paths = list(search.index_files(BEFORE))
+    assert paths[-1] == "search/meta.json"
+    assert any(p.startswith("search/k/") for p in paths) and any(p.startswith("search/t/") for p in paths)
+
+
+def test_full_build_trusts_no_previous_index(tmp_path):
+    """An index whose parts agree with each other but not with the texts (left by an older,
+    buggy build, say) misleads an update; ``--full`` makes it again from the texts."""
+    from conftest import make_corpus, sample_files, tree_hashes
+    from reading_room.pipeline import generate
+
+    corpus = make_corpus(tmp_path / "corpus", sample_files()[:2])
+    docs, cache = tmp_path / "docs", tmp_path / "cache"
+    generate(corpus, docs, cache)
+    fresh = tree_hashes(docs / "search")
+
+    def forge():
+        index = docs / "search"
+        meta = json.loads((index / "meta.json").read_text(encoding="utf-8"))
+        texts = [index / "t" / f"{url.split('/')[1]}.json" for url, *_ in meta["docs"]]
+        texts[0].write_text(texts[0].read_text(encoding="utf-8").replace("党", "兑", 1), encoding="utf-8")
+        shards = [(index / "k" / f"{n}.json").read_text(encoding="utf-8") for n in range(meta["shards"])]
+        meta["check"] = search.parts_digest(shards, [t.read_text(encoding="utf-8") for t in texts])
+        (index / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, separators=(",", ":")),
+                                         encoding="utf-8")
+
+    forge()
+    generate(corpus, docs, cache)
+    assert tree_hashes(docs / "search") != fresh  # the forgery is one an update cannot see
+    forge()
+    generate(corpus, docs, cache, full=True)
+    after = tree_hashes(docs / "search")
+    assert {k for k in fresh if fresh[k] != after.get(k)} | (set(fresh) ^ set(after)) == set()

@@ -1,0 +1,133 @@
+"""Where the per-report stages run: in this process, on every core, or on a Dask cluster.
+
+Each stage hands ``map`` a module-level function and a list of jobs and gets the
+results back in the order of the jobs, so the output never depends on where they
+ran: a build on a cluster is byte for byte the local one.
+
+* :class:`LocalWorkers`: a process pool on this machine's cores, started on first
+  need and only when there are enough jobs to pay for the processes.
+* :class:`ClusterWorkers`: a Dask distributed scheduler (``--cluster ADDRESS``, or
+  ``--cluster local`` for a cluster of this machine's cores). Its workers must run
+  the same code: they import ``reading_room`` (start them from a checkout of the
+  same commit, e.g. ``PYTHONPATH=. dask worker ADDRESS``), and the build stops with
+  a message when their copy of the code differs from this one.
+"""
+from __future__ import annotations
+
+import os
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+
+PARALLEL_THRESHOLD = 24  # below this many jobs a process pool costs more than it saves
+BATCH = 8  # jobs per cluster task: a task costs the scheduler about a millisecond
+IN_FLIGHT_PER_THREAD = 4  # tasks handed to a cluster ahead of the results read back
+CONNECT_TIMEOUT = "20s"  # Dask retries a scheduler that does not answer until then
+
+
+class WorkersError(RuntimeError):
+    pass
+
+
+class LocalWorkers:
+    """Runs jobs on every core when there are enough of them to pay for the processes
+    (started once, on first need, for all the stages that use them)."""
+
+    def __init__(self, jobs: int | None = None):
+        self.workers = jobs or os.cpu_count() or 1
+        self.pool: ProcessPoolExecutor | None = None
+
+    def map(self, function, jobs: list, progress=None, stage: str = ""):
+        """``function`` over ``jobs``, results in order; ticks ``progress`` as they come."""
+        if len(jobs) >= PARALLEL_THRESHOLD and self.workers > 1:
+            if self.pool is None:
+                self.pool = ProcessPoolExecutor(max_workers=self.workers)
+            results = self.pool.map(function, jobs, chunksize=8)
+        else:
+            results = map(function, jobs)
+        for result in results:
+            if progress:
+                progress.advance(stage)
+            yield result
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+
+def _run_batch(function, jobs: list) -> list:
+    return [function(job) for job in jobs]
+
+
+def _code_version() -> str:
+    from .cache import code_version
+    return code_version()
+
+
+class ClusterWorkers:
+    """Runs jobs on a Dask distributed cluster; results come back in the order of the jobs.
+
+    Jobs go in batches of ``BATCH``, a window at a time (``IN_FLIGHT_PER_THREAD`` per worker thread), so
+    a corpus of 100,000 texts is never all in flight, and in this process's memory, at once."""
+
+    def __init__(self, address: str, jobs: int | None = None):
+        try:
+            from dask.distributed import Client, LocalCluster
+        except ImportError:
+            raise WorkersError("--cluster needs Dask distributed: pip install -r requirements-cluster.txt") from None
+        self.cluster = None
+        try:
+            if address == "local":
+                self.cluster = LocalCluster(n_workers=jobs or os.cpu_count() or 1, threads_per_worker=1,
+                                            processes=True, dashboard_address=None)
+                address = self.cluster.scheduler_address
+            self.client = Client(address, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError) as err:
+            self.close()
+            raise WorkersError(f"cannot reach the Dask scheduler at {address}: {err}") from None
+        theirs = set(self.client.run(_code_version).values())
+        if theirs != {_code_version()}:
+            self.close()
+            raise WorkersError(f"the workers of {address} run other code than this checkout "
+                               "(start them from the same commit)")
+        threads = sum(self.client.nthreads().values()) or 1
+        self.window = threads * IN_FLIGHT_PER_THREAD
+
+    def map(self, function, jobs: list, progress=None, stage: str = ""):
+        pending: deque = deque()
+        for at in range(0, len(jobs), BATCH):
+            pending.append(self.client.submit(_run_batch, function, jobs[at:at + BATCH], pure=False))
+            if len(pending) >= self.window:
+                yield from self._results(pending.popleft(), progress, stage)
+        while pending:
+            yield from self._results(pending.popleft(), progress, stage)
+
+    @staticmethod
+    def _results(future, progress, stage):
+        results = future.result()
+        future.release()
+        for result in results:
+            if progress:
+                progress.advance(stage)
+            yield result
+
+    def close(self):
+        client, self.client = getattr(self, "client", None), None
+        if client is not None:
+            client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+            self.cluster = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def workers_for(cluster: str | None, jobs: int | None):
+    """The workers a build runs its per-report stages on."""
+    return ClusterWorkers(cluster, jobs) if cluster else LocalWorkers(jobs)
