@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from . import cite, data, render, search
+from . import cite, data, render, reuse as reuse_module, search
 from . import index as index_module
 from .cache import code_version, digest, libraries_version, read_json, write_json
 from .clean import find_furniture, furniture_key
@@ -243,25 +243,30 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
     slogans = build_index(sources, "slogans", settings.index, memo, memo_out, keys)
     cited = build_index(sources, "cited", settings.index, memo, memo_out, keys)
     _write_json(cache_dir, "index-memo.json", memo_out)
+    if progress:
+        progress.stage("shared passages")
+    shared = reuse_module.find_reuse(reports)
 
     if progress:
         progress.stage("render")
     scope = digest(code_version(), libraries_version(), settings.fingerprint, str(docs.resolve()))
     render_memo = RenderMemo.load(None if full else cache_dir, scope)
-    files = _generated_files(corpus, conversion, slogans, cited, search_files)
-    files = itertools.chain(files, cite.deferred_files(reports, conversion.keys, docs))
+    files = _generated_files(corpus, conversion, slogans, cited, search_files, shared)
+    files = itertools.chain(files, cite.deferred_files(reports, conversion.keys, docs),
+                            reuse_module.files(shared, reports))
     changed = write_tree(docs, files, render_memo)
     render_memo.save(cache_dir)
     _write_json(cache_dir, "pinyin.json", dict(sorted(index_module.PINYIN.items())))
     return Generated(reports, conversion.skipped, slogans, cited, conversion.converted, changed)
 
 
-def _generated_files(corpus: Path, conversion: Conversion, slogans: Index, cited: Index, search_files):
+def _generated_files(corpus: Path, conversion: Conversion, slogans: Index, cited: Index, search_files,
+                     shared: reuse_module.Reuse | None = None):
     """Every generated file as (path under docs/, bytes or Deferred), one at a time: the
     whole of docs/ (hundreds of MB at thousands of reports) is never held in memory at once."""
     reports, keys = conversion.reports, conversion.keys
     entry_pages = _entry_pages((slogans, cited), {r.id: r for r in reports}, conversion.settings)
-    for path, page in render_site(conversion, slogans, cited, entry_pages):
+    for path, page in render_site(conversion, slogans, cited, entry_pages, shared):
         yield path, page.encode("utf-8") if isinstance(page, str) else page
     yield from data_files(reports, keys, (slogans, cited), conversion.settings.index.context, entry_pages)
     yield from search_files().items()
@@ -387,7 +392,8 @@ def _search_files(reports: list[Report], previous: Path | None) -> dict[str, byt
 
 
 def render_site(conversion: Conversion, slogans: Index, cited: Index,
-                entry_pages: dict[str, list[tuple[render.EntryPage, str]]]) -> Iterator[tuple[str, str | Deferred]]:
+                entry_pages: dict[str, list[tuple[render.EntryPage, str]]],
+                shared: reuse_module.Reuse | None = None) -> Iterator[tuple[str, str | Deferred]]:
     """Every generated Markdown page as (path under docs/, text or Deferred), one page at a time.
 
     Pages made from one report (its page, its cleaning record) or one entry's uses
@@ -406,10 +412,11 @@ def render_site(conversion: Conversion, slogans: Index, cited: Index,
         for spans in per_report.values():
             spans.sort()
     yield "index.md", render.home_page(reports, conversion.skipped, slogans, cited)
+    marks = reuse_module.marks_by_report(shared) if shared else {}
     for report in reports:
-        own = links.pop(report.id)
-        yield (f"reports/{report.id}.md",
-               Deferred(digest(keys[report.id], sorted(own.items())), _encoded(render.report_page, report, own)))
+        own, mine = links.pop(report.id), marks.get(report.id, {})
+        yield (f"reports/{report.id}.md", Deferred(digest(keys[report.id], sorted(own.items()), mine),
+                                                   _encoded(render.report_page, report, own, mine)))
     yield from render.listing_pages(reports).items()
     yield "cleaning/index.md", render.cleaning_index(reports)
     for report in reports:

@@ -20,7 +20,7 @@ from . import cite
 from .index import Entry, Index, Use, context, group_order, slugify
 from .report import Report
 
-GENERATED_DIRS = ("reports", "years", "bodies", "slogans", "cited", "cleaning", "raw", "data", "search")
+GENERATED_DIRS = ("reports", "years", "bodies", "slogans", "cited", "cleaning", "raw", "data", "search", "reuse")
 GENERATED_FILES = ("index.md",)
 # Python-Markdown's backslash escapes (with the tables extension's |); < > & become entities.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
@@ -132,8 +132,11 @@ def facets(report: Report) -> dict[str, str]:
     }
 
 
-def report_page(report: Report, links: dict[str, list[tuple[int, int, str]]]) -> str:
-    """The Markdown page of one report; ``links`` maps block anchors to slogan links."""
+def report_page(report: Report, links: dict[str, list[tuple[int, int, str]]],
+                marks: dict[str, tuple[str, int]] | None = None) -> str:
+    """The Markdown page of one report; ``links`` maps block anchors to slogan links, ``marks``
+    paragraph anchors to (the shared passage's view, other reports holding it) (reuse.py)."""
+    marks = marks or {}
     url = report.url
     meta = {
         "title": report.title,
@@ -174,9 +177,19 @@ def report_page(report: Report, links: dict[str, list[tuple[int, int, str]]]) ->
             lines.append(
                 f'<p id="{block.anchor}" class="para"><a class="pn" href="#{block.anchor}" '
                 f'data-n="{block.ordinal}" aria-label="¶{block.ordinal}" data-pagefind-ignore></a>'
-                f"{_linked_html(block.text, block_links, url)}</p>\n"
+                f"{_linked_html(block.text, block_links, url)}{_reuse_mark(marks.get(block.anchor), url)}</p>\n"
             )
     return "\n".join(lines)
+
+
+def _reuse_mark(mark: tuple[str, int] | None, page_url: str) -> str:
+    """The discreet "also in N reports" marker of a shared paragraph (its words come from CSS,
+    so the paragraph's text, as read and as searched, is the report's own)."""
+    if not mark:
+        return ""
+    target, others = mark
+    return (f'<a class="reuse-mark" href="{rel(page_url, target)}" data-reports="{others}" '
+            f'title="也见于另外 {others} 篇报告" data-pagefind-ignore></a>')
 
 
 def _report_table(reports: Iterable[Report], page_url: str) -> str:

@@ -1,7 +1,7 @@
 """Shared passages: for every paragraph, the other reports that hold the same passage of at least
 ``MIN_CHARS`` characters, verbatim or nearly (characters changed, a clause cut).
 
-    paragraphs -> units (sentences, short ones joined to the next)
+    paragraphs -> units (clauses, short ones joined to the next)
     identical units grouped; near-identical ones found by MinHash LSH (datasketch)
     a unit group held by a large share of the corpus is a template (banal): kept as one cluster,
         never expanded into pairs
@@ -38,7 +38,9 @@ NUM_PERM = 64
 THRESHOLD = 0.5  # Jaccard of the units' 3-gram sets that LSH looks for
 BANAL_SHARE = 0.02  # a unit in at least this share of the reports (and BANAL_MIN) is a template
 BANAL_MIN = 8
-_SENTENCE = re.compile(r"(?<=[。！？；!?;])")
+# units end at a clause: a passage copied into the middle of another paragraph, or with a clause
+# cut, still shares whole units with its source
+_CLAUSE = re.compile(r"(?<=[，,、；;：:。！？!?])")
 
 
 @dataclass(frozen=True)
@@ -86,9 +88,9 @@ class Reuse:
 
 
 def units(text: str) -> list[str]:
-    """A paragraph's sentences (normalised), short ones joined to the next."""
+    """A paragraph's clauses (normalised), short ones joined to the next."""
     out, pending = [], ""
-    for sentence in _SENTENCE.split(normalize(text)):
+    for sentence in _CLAUSE.split(normalize(text)):
         pending += sentence
         if len(pending) >= MIN_UNIT:
             out.append(pending)
@@ -227,10 +229,16 @@ def find_reuse(reports: list[Report]) -> Reuse:
         matched, a0, a1, *_ = align(paragraphs[keys[0]], paragraphs[keys[1]]) if len(keys) > 1 else (0, 0, 0)
         clusters.append(Cluster(_passage_id(keys), max(best[k][0] for k in keys), False, members,
                                 text=paragraphs[keys[0]][a0:a1] or paragraphs[keys[0]], first=keys[0]))
+    # the clauses of one formulaic line, held by the same paragraphs, are one template
+    lines: dict[tuple, list[str]] = defaultdict(list)
     for keys, unit in templates:
-        members = [Member(rid, anchor, round(min(1.0, len(unit) / len(paragraphs[(rid, anchor)])), 3))
+        lines[tuple(keys)].append(unit)
+    for keys, line_units in lines.items():
+        first = paragraphs[keys[0]]
+        text = "".join(sorted(line_units, key=lambda u: (first.find(u) if u in first else len(first), u)))
+        members = [Member(rid, anchor, round(min(1.0, len(text) / len(paragraphs[(rid, anchor)])), 3))
                    for rid, anchor in keys]
-        clusters.append(Cluster(_passage_id(keys), len(unit), True, members, text=unit, first=keys[0]))
+        clusters.append(Cluster(_passage_id(list(keys)), len(text), True, members, text=text, first=keys[0]))
     clusters.sort(key=lambda c: (-c.reports, -c.chars, c.passage))
     by_paragraph: dict[tuple[str, str], list[str]] = defaultdict(list)
     for cluster in clusters:
@@ -260,3 +268,120 @@ def reuse_csv(reuse: Reuse) -> bytes:
             writer.writerow([c.passage, c.chars, "true" if c.banal else "false", m.report, m.paragraph,
                              m.similarity])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+# ---- pages -------------------------------------------------------------------------------------
+
+TOP = 100  # passages on the overview page
+SHOWN_MEMBERS = 50  # members shown per passage on its page (all are in data/reuse.json)
+
+
+def _bucket(passage: str, clusters: int) -> str:
+    return passage[2:3] if clusters < 2000 else passage[2:4]
+
+
+def cluster_url(passage: str, clusters: int) -> str:
+    """The page that shows a passage's members side by side, with its anchor."""
+    return f"reuse/{_bucket(passage, clusters)}/#{passage}"
+
+
+def marks_by_report(reuse: Reuse) -> dict[str, dict[str, tuple[str, int]]]:
+    """report id -> anchor -> (url of the passage's view, number of other reports), for the marker
+    on each shared paragraph (templates only where the paragraph shares nothing else)."""
+    by_id = {c.passage: c for c in reuse.clusters}
+    result: dict[str, dict[str, tuple[str, int]]] = defaultdict(dict)
+    for (rid, anchor), ids in sorted(reuse.by_paragraph.items()):
+        best = max((by_id[i] for i in ids), key=lambda c: (not c.banal, c.reports, c.passage))
+        result[rid][anchor] = (cluster_url(best.passage, len(reuse.clusters)), best.reports - 1)
+    return dict(result)
+
+
+def _marked(base: str, text: str) -> str:
+    """``text`` with what differs from ``base`` marked: <ins> for its own characters, <del> for
+    characters of ``base`` it lacks."""
+    import html
+
+    out = []
+    for op, a0, a1, b0, b1 in SequenceMatcher(None, base, text, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(html.escape(text[b0:b1]))
+            continue
+        if a1 > a0:
+            out.append(f"<del>{html.escape(base[a0:a1])}</del>")
+        if b1 > b0:
+            out.append(f"<ins>{html.escape(text[b0:b1])}</ins>")
+    return "".join(out)
+
+
+def _earliest(cluster: Cluster, reports: dict[str, Report]) -> str:
+    from .cite import iso_date
+
+    dates = sorted(d for d in (iso_date(reports[m.report]) for m in cluster.members) if d)
+    return dates[0] if dates else ""
+
+
+def pages(reuse: Reuse, reports: dict[str, Report]) -> dict[str, str]:
+    """reuse/index.md (the most shared passages) and one page per bucket of passages, each
+    passage with its members' paragraphs, differences from the first member marked."""
+    import html
+
+    from .render import front_matter, rel
+
+    texts = {(r.id, b.anchor): b.text for r in reports.values() for b in r.blocks if b.kind == "paragraph"}
+    n = len(reuse.clusters)
+    overview = [
+        front_matter({"title": "共用段落"}), "# 共用段落\n",
+        f"在两篇以上报告中出现的同一段文字（至少 {MIN_CHARS} 字，逐字或近乎逐字）。共 {n} 组，其中套话模板"
+        f"（见于 {BANAL_MIN} 篇以上、且不少于全部报告的 {BANAL_SHARE:.0%} 的句子）"
+        f"{sum(c.banal for c in reuse.clusters)} 组。下列为共用最广的 {min(TOP, n)} 组；全部数据见 "
+        '<a href="../data/reuse.json">reuse.json</a> 与 <a href="../data/reuse.csv">reuse.csv</a>。\n',
+        '<table class="reuse-top"><thead><tr><th>段落</th><th>报告</th><th>机关</th><th>最早</th><th>字数</th>'
+        "</tr></thead><tbody>",
+    ]
+    buckets: dict[str, list[Cluster]] = defaultdict(list)
+    for cluster in reuse.clusters:
+        buckets[_bucket(cluster.passage, n)].append(cluster)
+    for cluster in reuse.clusters[:TOP]:
+        bodies = len({reports[m.report].organization for m in cluster.members if reports[m.report].organization})
+        label = '<span class="reuse-banal">模板</span> ' if cluster.banal else ""
+        overview.append(
+            f'<tr><td>{label}<a href="{rel("reuse/", cluster_url(cluster.passage, n))}">'
+            f"{html.escape(cluster.text[:80])}{'…' if len(cluster.text) > 80 else ''}</a></td>"
+            f"<td>{cluster.reports}</td><td>{bodies}</td><td>{_earliest(cluster, reports)}</td>"
+            f"<td>{cluster.chars}</td></tr>")
+    overview.append("</tbody></table>\n")
+    result = {"reuse/index.md": "\n".join(overview)}
+    for bucket, clusters in sorted(buckets.items()):
+        url = f"reuse/{bucket}/"
+        parts = [front_matter({"title": f"共用段落 {bucket}"}), f"# 共用段落 {bucket}\n",
+                 f'<a href="{rel(url, "reuse/")}">← 共用段落</a>\n']
+        for cluster in clusters:
+            base = texts.get(cluster.first, "")
+            kind = "套话模板" if cluster.banal else "共用段落"
+            parts.append(
+                f'<section class="reuse-passage" id="{cluster.passage}"><h2>{kind} {cluster.passage}</h2>'
+                f"<p>{cluster.reports} 篇报告 · {cluster.chars} 字 · 最早 {_earliest(cluster, reports) or '日期不明'}</p>"
+                f'<blockquote class="reuse-text">{html.escape(cluster.text)}</blockquote><ol class="reuse-members">')
+            for member in cluster.members[:SHOWN_MEMBERS]:
+                report = reports[member.report]
+                text = texts.get((member.report, member.paragraph), "")
+                shown = html.escape(text) if cluster.banal or (member.report, member.paragraph) == cluster.first \
+                    else _marked(base, text)
+                parts.append(
+                    f'<li><a href="{rel(url, report.url + "#" + member.paragraph)}">{html.escape(report.title)}</a>'
+                    f' <span class="reuse-sim">{member.similarity:.0%}</span>'
+                    + f'<div class="reuse-para">{shown}</div></li>')
+            if len(cluster.members) > SHOWN_MEMBERS:
+                parts.append(f"<li>……另有 {len(cluster.members) - SHOWN_MEMBERS} 处，见 reuse.json</li>")
+            parts.append("</ol></section>\n")
+        result[f"{url.rstrip('/')}.md"] = "\n".join(parts)
+    return result
+
+
+def files(reuse: Reuse, reports: list[Report]):
+    """Every file this stage adds to docs/: the data and the pages (made every build; written
+    only when their bytes change)."""
+    yield "data/reuse.json", reuse_json(reuse)
+    yield "data/reuse.csv", reuse_csv(reuse)
+    for path, text in pages(reuse, {r.id: r for r in reports}).items():
+        yield path, text.encode("utf-8")
