@@ -31,13 +31,15 @@ from .report import Report
 
 MIN_CHARS = 30  # a shared passage is at least this long
 MIN_DENSITY = 0.8  # matched characters / span of the aligned passage
-MAX_GAP = 8  # characters changed or cut between two matched stretches of one passage
+MAX_GAP = 8  # characters changed between two matched stretches of one passage
+MAX_CUT = 40  # characters cut from one side only (a clause) between two matched stretches
 MIN_UNIT = 12  # shorter sentences are joined to the next
 SHINGLE = 3
 NUM_PERM = 64
-THRESHOLD = 0.5  # Jaccard of the units' 3-gram sets that LSH looks for
+THRESHOLD = 0.5  # Jaccard of the units' character-bigram sets that LSH looks for
 BANAL_SHARE = 0.02  # a unit in at least this share of the reports (and BANAL_MIN) is a template
 BANAL_MIN = 8
+HUBS = 3  # stars tried per group of near-identical clauses
 # units end at a clause: a passage copied into the middle of another paragraph, or with a clause
 # cut, still shares whole units with its source
 _CLAUSE = re.compile(r"(?<=[，,、；;：:。！？!?])")
@@ -88,40 +90,47 @@ class Reuse:
 
 
 def units(text: str) -> list[str]:
-    """A paragraph's clauses (normalised), short ones joined to the next."""
-    out, pending = [], ""
-    for sentence in _CLAUSE.split(normalize(text)):
-        pending += sentence
-        if len(pending) >= MIN_UNIT:
-            out.append(pending)
-            pending = ""
-    if pending:
-        if out and len(pending) < MIN_UNIT:
-            out[-1] += pending
-        else:
-            out.append(pending)
-    return [u for u in out if len(u) >= MIN_UNIT]
+    """A paragraph's units: from each clause on, that clause and the ones after it until the unit
+    has MIN_UNIT characters (normalised text). Units overlap, so a passage copied from the middle
+    of a paragraph, or into the middle of another, still shares whole units with its source."""
+    clauses = [c for c in _CLAUSE.split(normalize(text)) if c]
+    out = []
+    for i in range(len(clauses)):
+        unit, j = clauses[i], i + 1
+        while len(unit) < MIN_UNIT and j < len(clauses):
+            unit += clauses[j]
+            j += 1
+        if len(unit) >= MIN_UNIT:
+            out.append(unit)
+    return out
 
 
 def align(a: str, b: str) -> tuple[int, int, int, int, int]:
     """The best near-verbatim passage shared by ``a`` and ``b``: (matched characters, start and end in
-    a, start and end in b); matched is 0 when there is none of MIN_CHARS+ characters."""
+    a, start and end in b); matched is 0 when there is none of MIN_CHARS+ characters.
+
+    Matched stretches (difflib) separated by a few changed characters on both sides are one run;
+    two runs separated by a clause cut from one side only (MAX_CUT) are one passage too."""
     blocks = [blk for blk in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks() if blk.size]
+    runs: list[list[int]] = []  # [matched, a0, a1, b0, b1]
+    for blk in blocks:
+        if runs:
+            last = runs[-1]
+            if blk.a - last[2] <= MAX_GAP and blk.b - last[4] <= MAX_GAP:
+                last[0] += blk.size
+                last[2], last[4] = blk.a + blk.size, blk.b + blk.size
+                continue
+        runs.append([blk.size, blk.a, blk.a + blk.size, blk.b, blk.b + blk.size])
+    candidates = [tuple(run) for run in runs]
+    for first, second in zip(runs, runs[1:]):
+        gap_a, gap_b = second[1] - first[2], second[3] - first[4]
+        if min(gap_a, gap_b) <= 2 and max(gap_a, gap_b) <= MAX_CUT:
+            candidates.append((first[0] + second[0], first[1], second[2], first[3], second[4]))
     best = (0, 0, 0, 0, 0)
-    i = 0
-    while i < len(blocks):
-        start, matched, j = blocks[i], blocks[i].size, i
-        while j + 1 < len(blocks):
-            prev, nxt = blocks[j], blocks[j + 1]
-            if nxt.a - (prev.a + prev.size) > MAX_GAP or nxt.b - (prev.b + prev.size) > MAX_GAP:
-                break
-            j += 1
-            matched += nxt.size
-        end = blocks[j]
-        span = max(end.a + end.size - start.a, end.b + end.size - start.b)
+    for matched, a0, a1, b0, b1 in candidates:
+        span = min(a1 - a0, b1 - b0)  # a cut lengthens one side only
         if span >= MIN_CHARS and matched >= MIN_DENSITY * span and matched > best[0]:
-            best = (matched, start.a, end.a + end.size, start.b, end.b + end.size)
-        i = j + 1
+            best = (matched, a0, a1, b0, b1)
     return best
 
 
@@ -192,50 +201,56 @@ def find_reuse(reports: list[Report]) -> Reuse:
     banal_reports = max(BANAL_MIN, math.ceil(BANAL_SHARE * len(reports)))
     groups, banal_units = _unit_groups(shared, banal_reports, holders) if shared else ([], set())
 
-    union = _Union()
-    best: dict[tuple, tuple[int, float]] = {}  # paragraph -> (longest passage, similarity)
-    templates: list[tuple[list[tuple[str, str]], str]] = []
-    pair_done: set = set()
+    templates: list[tuple[list[tuple[str, str]], list[str]]] = []
+    aligned: dict[tuple, tuple] = {}  # (hub, other) -> align()
+    # passage clusters by their members: the clauses of one passage give the same members
+    found: dict[tuple, dict] = {}
     for group in groups:
         keys = sorted({key for k in group for key in held_by[shared[k]]})
         if len({rid for rid, _ in keys}) < 2:
             continue
         if any(k in banal_units for k in group):
-            templates.append((keys, max((shared[k] for k in group), key=lambda u: (len(held_by[u]), u))))
+            templates.append((keys, [shared[k] for k in group]))
             continue
-        hub = keys[0]
-        for other in keys[1:]:
-            pair = (hub, other)
-            if other[0] == hub[0] or pair in pair_done:
-                continue
-            pair_done.add(pair)
-            matched, a0, a1, b0, b1 = align(paragraphs[hub], paragraphs[other])
-            if not matched:
-                continue
-            union.union(hub, other)
-            for key, n in ((hub, matched), (other, matched)):
-                old = best.get(key, (0, 0.0))
-                sim = round(min(1.0, n / len(paragraphs[key])), 3)
-                best[key] = (max(old[0], n), max(old[1], sim))
-    components: dict = defaultdict(list)
-    for key in best:
-        components[union.find(key)].append(key)
+        # a star around the first paragraph; those it does not share the passage with try again
+        # around the next (at most HUBS times: a group is a handful of near-identical clauses)
+        remaining = keys
+        for _ in range(HUBS):
+            if len({rid for rid, _ in remaining}) < 2:
+                break
+            hub, matches = remaining[0], {}
+            for other in remaining[1:]:
+                if other[0] == hub[0]:
+                    continue
+                result = aligned.get((hub, other))
+                if result is None:
+                    result = aligned[(hub, other)] = align(paragraphs[hub], paragraphs[other])
+                if result[0]:
+                    matches[other] = result
+            remaining = [k for k in remaining[1:] if k not in matches]
+            for star in _by_region(matches):
+                members = tuple(sorted([hub, *star]))
+                entry = found.setdefault(members, {"scores": {}, "chars": 0, "text": "", "first": hub})
+                longest = max(star.values())
+                if longest[0] > entry["chars"]:
+                    entry["chars"], entry["first"] = longest[0], hub
+                    entry["text"] = paragraphs[hub][longest[1]:longest[2]]
+                for key, n in [(hub, longest[0])] + [(k, r[0]) for k, r in star.items()]:
+                    score = round(min(1.0, n / len(paragraphs[key])), 3)
+                    entry["scores"][key] = max(entry["scores"].get(key, 0.0), score)
     clusters = []
-    for keys in components.values():
-        keys.sort()
-        members = [Member(rid, anchor, best[(rid, anchor)][1]) for rid, anchor in keys]
-        if len({m.report for m in members}) < 2:
-            continue
-        matched, a0, a1, *_ = align(paragraphs[keys[0]], paragraphs[keys[1]]) if len(keys) > 1 else (0, 0, 0)
-        clusters.append(Cluster(_passage_id(keys), max(best[k][0] for k in keys), False, members,
-                                text=paragraphs[keys[0]][a0:a1] or paragraphs[keys[0]], first=keys[0]))
+    for members, entry in found.items():
+        clusters.append(Cluster(_passage_id(list(members)), entry["chars"], False,
+                                [Member(rid, anchor, entry["scores"][(rid, anchor)]) for rid, anchor in members],
+                                text=entry["text"], first=entry["first"]))
     # the clauses of one formulaic line, held by the same paragraphs, are one template
     lines: dict[tuple, list[str]] = defaultdict(list)
-    for keys, unit in templates:
-        lines[tuple(keys)].append(unit)
+    for keys, group_units in templates:
+        lines[tuple(keys)].extend(group_units)
     for keys, line_units in lines.items():
         first = paragraphs[keys[0]]
-        text = "".join(sorted(line_units, key=lambda u: (first.find(u) if u in first else len(first), u)))
+        spans = [(first.find(u), first.find(u) + len(u)) for u in line_units if u in first]
+        text = first[min(a for a, _ in spans):max(b for _, b in spans)] if spans else max(line_units, key=len)
         members = [Member(rid, anchor, round(min(1.0, len(text) / len(paragraphs[(rid, anchor)])), 3))
                    for rid, anchor in keys]
         clusters.append(Cluster(_passage_id(list(keys)), len(text), True, members, text=text, first=keys[0]))
@@ -245,6 +260,23 @@ def find_reuse(reports: list[Report]) -> Reuse:
         for m in cluster.members:
             by_paragraph[(m.report, m.paragraph)].append(cluster.passage)
     return Reuse(clusters, dict(by_paragraph))
+
+
+def _by_region(matches: dict) -> list[dict]:
+    """A hub's matches split by the part of the hub they share: two paragraphs that share
+    different passages of the hub share nothing with each other, and are not one cluster."""
+    stars: list[tuple[int, int, dict]] = []
+    for key, result in sorted(matches.items(), key=lambda kv: (kv[1][1], kv[1][2], kv[0])):
+        start, end = result[1], result[2]
+        for k, (s0, s1, star) in enumerate(stars):
+            overlap = min(s1, end) - max(s0, start)
+            if overlap >= 0.5 * min(s1 - s0, end - start):
+                star[key] = result
+                stars[k] = (min(s0, start), max(s1, end), star)
+                break
+        else:
+            stars.append((start, end, {key: result}))
+    return [star for _, _, star in stars]
 
 
 def _passage_id(keys: list[tuple[str, str]]) -> str:

@@ -130,9 +130,9 @@ def test_a_hostile_title_never_becomes_markup_in_the_head(hostile_title_site):
     assert dict(page.meta)["citation_author"] == '单位"><b>x</b>'
     assert dict(page.meta)["citation_publication_date"] == "2021/07/01"
     assert "b" not in page.tags
-    # (the page's <title> is MkDocs' and Material's, not these tags')
     tags = [line for line in html[:html.index("</head>")].splitlines() if 'name="citation_' in line]
     assert len(tags) == len(page.meta) and not [t for t in tags if "<script" in t or '"><' in t]
+    assert "<script>alert(1)" not in html[:html.index("</head>")]
 
 
 # ---- in Chromium ----------------------------------------------------------------------------------
