@@ -34,4 +34,6 @@ def on_pre_build(config):
     result = generate(ROOT / "corpus", Path(config["docs_dir"]), ROOT / CACHE_DIR)
     for name, reason in result.skipped:
         log.warning("skipped corpus/%s: %s", name, reason)
+    for warning in result.warnings:
+        log.warning("%s", warning)
     log.info("corpus: %d reports, %d converted", len(result.reports), result.converted)

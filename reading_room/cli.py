@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from .pipeline import CACHE_DIR, generate
+from .guard import build_lock, fault_point
 from .progress import Progress
 from .publish import PublishError, build_site
 from .settings import SettingsError
@@ -41,20 +42,30 @@ def parse_args(argv):
 def main(argv=None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(message)s")
+    # one build at a time in a checkout: the lock sits in the cache folder (used even with --no-cache)
+    with build_lock(args.cache, say=lambda message: print(message, file=sys.stderr, flush=True)):
+        return _build(args)
+
+
+def _build(args) -> int:
     started = time.perf_counter()
     progress = Progress()
     try:
         result = generate(args.corpus, args.docs, None if args.no_cache else args.cache, progress, args.jobs,
                           full=args.full, cluster=args.cluster)
     except (SettingsError, WorkersError) as err:
-        print(f"error: {err}", file=sys.stderr)
+        for line in str(err).splitlines():
+            print(f"error: {line}", file=sys.stderr)
         return 2
     for name, reason in result.skipped:
         print(f"skipped {args.corpus.name}/{name}: {reason}", file=sys.stderr)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     # keep only the counts: MkDocs (and the processes it forks) need none of the reports
     built_count, converted, skipped = len(result.reports), result.converted, result.skipped
     del result
     gc.collect()
+    fault_point("docs-written")
     if not args.docs_only:
         progress.stage("mkdocs")
         try:
@@ -62,6 +73,8 @@ def main(argv=None) -> int:
         except PublishError as err:
             print(f"error: {err}; the previous site/ is left as it was", file=sys.stderr)
             return 1
+        for warning in built.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
         progress.stage(
             f"site: {built.rebuilt} of {built.pages} pages rendered"
             + (f", {built.removed} stale files dropped (incremental build)" if built.dirty else " (full build)")

@@ -7,6 +7,7 @@ puts a word boundary at both ends (so 管好班子 is not a use of “好班子�
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -30,6 +31,9 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE = re.compile(r"[。！？!?]")
 # Variants that are one entry: full-width forms, and the separators 、 ， , ； inside.
 _FOLD = str.maketrans({"，": "、", ",": "、", "；": "、", ";": "、", "　": " "})
+
+
+log = logging.getLogger("reading_room")
 
 
 @dataclass(frozen=True)
@@ -357,18 +361,32 @@ def slugify(text: str, limit: int = 48) -> str:
     return slug[:limit].strip("-") or "x"
 
 
+# Names MkDocs or this site give a meaning of their own in a folder of generated pages
+# (``slogans/index.md`` is the overview, ``slogans/g/`` the group pages): never a slug.
+RESERVED_SLUGS = frozenset({"index", "readme", "g", "404", "search", "sitemap", "assets", "data", "raw"})
+
+
 def _assign_slugs(entries: Iterable[Entry], slugs: dict[str, str] | None = None) -> None:
-    """Stable, distinct slugs: two keys with the same pinyin get a short hash suffix."""
+    """Stable, distinct slugs: two keys with the same pinyin get a short hash suffix, and so
+    does a key whose slug is a page name the site needs (with a warning)."""
     by_slug: dict[str, list[Entry]] = defaultdict(list)
     for entry in entries:
         by_slug[(slugs or {}).get(entry.key) or slugify(entry.key)].append(entry)
-    for slug, group in by_slug.items():
-        if len(group) == 1:
+    taken = {slug for slug, group in by_slug.items() if len(group) == 1 and slug not in RESERVED_SLUGS}
+    for slug, group in sorted(by_slug.items()):
+        if len(group) == 1 and slug not in RESERVED_SLUGS:
             group[0].slug = slug
             continue
         for entry in group:
-            suffix = hashlib.blake2b(entry.key.encode("utf-8"), digest_size=3).hexdigest()
+            suffix, n = hashlib.blake2b(entry.key.encode("utf-8"), digest_size=3).hexdigest(), 0
+            while f"{slug}-{suffix}" in taken:  # a suffixed slug that is some other key's slug
+                n += 1
+                suffix = hashlib.blake2b(f"{entry.key}#{n}".encode("utf-8"), digest_size=3).hexdigest()
             entry.slug = f"{slug}-{suffix}"
+            taken.add(entry.slug)
+            if slug in RESERVED_SLUGS:
+                log.warning("warning: the formulation “%s” would have the page name “%s”, which the site "
+                            "needs; its page is %s/", entry.key, slug, entry.slug)
 
 
 def context(text: str, start: int, end: int, width: int) -> tuple[str, str, str]:

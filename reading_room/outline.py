@@ -135,28 +135,32 @@ def classify(line: str) -> _Candidate | None:
 def _split_lead(body: str, limit: int, splitter: re.Pattern) -> tuple[str, str]:
     """Heading text is the first sentence; the rest of the line is a paragraph.
 
-    The punctuation mark that ends the lead sentence is where the heading stops,
-    as in `## 一、建强组织用实功，夯实基础聚合力`; the text after it is kept whole.
+    The punctuation mark that ends the lead sentence ends the heading and stays in it
+    (`## 一是思想理论武装取得新进步。`, then the paragraph `深入学习…`): every character
+    of the line reaches the page. The text after it is kept whole.
     """
     m = splitter.search(body)
-    lead, rest = (body[:m.start()], body[m.end():]) if m else (body, "")
-    if len(lead) <= limit:
+    lead, rest = (body[:m.end()], body[m.end():]) if m else (body, "")
+    if len(lead) - (1 if m else 0) <= limit:
         return lead, rest.strip()
     clause = _CLAUSE_SPLIT.search(body)
     if clause and clause.start() <= limit:
-        return body[:clause.start()], body[clause.end():].strip()
+        return body[:clause.end()], body[clause.end():].strip()
     return "", body
 
 
-def short_id(prefix: str, text: str, taken: set[str]) -> str:
+def short_id(prefix: str, text: str, taken: dict[str, int]) -> str:
     """An ASCII anchor from the text itself, so it survives rebuilds and edits elsewhere: its
-    simhash (fingerprint.py), so an edit to the text itself moves it only a few bits away."""
+    simhash (fingerprint.py), so an edit to the text itself moves it only a few bits away.
+
+    The n-th block with the same text gets ``-n``; ``taken`` counts the blocks per base
+    anchor, so a report of thousands of identical lines costs no more than any other
+    (a base never ends in ``-<digits>``, so a suffixed anchor never meets another base).
+    """
     base = prefix + fingerprint(text)
-    anchor, n = base, 2
-    while anchor in taken:
-        anchor, n = f"{base}-{n}", n + 1
-    taken.add(anchor)
-    return anchor
+    seen = taken.get(base, 0)
+    taken[base] = seen + 1
+    return base if seen == 0 else f"{base}-{seen + 1}"
 
 
 def outline(lines: list[str]) -> Outline:
@@ -173,7 +177,7 @@ def outline(lines: list[str]) -> Outline:
     level_of = {style: min(2 + i, 6) for i, style in enumerate(used)}
 
     result = Outline()
-    taken: set[str] = set()
+    taken: dict[str, int] = {}
     expected: dict[str, int] = {}
     parents: list[tuple[int, int]] = []  # (style rank, level) of the headings above
     current_level = 1

@@ -23,16 +23,18 @@ from . import index as index_module
 from .cache import code_version, digest, libraries_version, read_json, write_json
 from .clean import find_furniture, furniture_key
 from .decode import DecodeError, decode_bytes
+from .guard import die_with_parent, fault_point
 from .index import Index, Use, build_index, slugify
 from .report import Report, convert, furniture_lines
 from .settings import Settings, load_settings
+from .sources import SourceError, SourceFile, read_source, scan_corpus
 from .workers import LocalWorkers, workers_for
 from .writer import Deferred, RenderMemo, write_tree
 
 log = logging.getLogger("reading_room")
 
 # Bump when a change to the code changes what conversion produces: it invalidates the cache.
-PIPELINE_VERSION = "2"  # 2: anchors are simhash fingerprints
+PIPELINE_VERSION = "3"  # 3: anchors are simhash fingerprints
 # Not ".cache": Zensical keeps its own cache there and `zensical build --clean` empties it.
 CACHE_DIR = ".build-cache"
 
@@ -45,6 +47,7 @@ class Generated:
     cited: Index
     converted: int = 0  # reports converted this run (the rest came from the cache)
     changed_files: list[str] = field(default_factory=list)  # docs/ files written or removed
+    warnings: list[str] = field(default_factory=list)  # for the curator: renamed ids, …
 
 
 @dataclass
@@ -55,33 +58,19 @@ class Conversion:
     converted: int  # reports converted this run (the rest came from the cache)
     # report id -> its cache key: a digest of everything the converted report is made from
     keys: dict[str, str]
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    path: Path
-    relative: str  # under corpus/, forward slashes
-    id: str
+    paths: dict[str, Path] = field(default_factory=dict)  # report id -> the file it was read from
+    warnings: list[str] = field(default_factory=list)
 
 
 def find_sources(corpus: Path) -> list[SourceFile]:
-    """Every .txt under corpus/, with an id that is stable and unique.
+    """Every text under corpus/, with an id that is stable and unique (see sources.py).
 
     A file whose path already is a clean slug (`2020-county-summary.txt`) keeps it
     as its id. Any other name (spaces, Chinese, capitals, sub-folders) gets its slug
     plus a short hash of its path, so an id never depends on which other files exist:
     adding a file can never move an existing report's URL.
     """
-    files = sorted(p for p in corpus.rglob("*.txt") if p.is_file())
-    result = []
-    for path in files:
-        relative = path.relative_to(corpus).as_posix()
-        stem = relative.rsplit(".", 1)[0]
-        report_id = slugify(stem.replace("/", "-"), limit=80)
-        if report_id != stem:
-            report_id += "-" + hashlib.blake2b(relative.encode(), digest_size=3).hexdigest()
-        result.append(SourceFile(path, relative, report_id))
-    return result
+    return scan_corpus(corpus).sources
 
 
 def _cache_key(raw_sha: str, source: SourceFile, settings: Settings, furniture: list[str]) -> str:
@@ -123,19 +112,20 @@ def convert_corpus(corpus: Path, cache_dir: Path | None, progress=None, jobs: in
 
 def _convert_corpus(corpus: Path, cache_dir: Path | None, progress, workers: LocalWorkers) -> Conversion:
     settings = load_settings(corpus)
-    sources = find_sources(corpus)
+    scan = scan_corpus(corpus)
+    sources = scan.sources
     max_length = settings.cleaning.furniture.max_length
     raws: dict[str, bytes] = {}
     shas: dict[str, str] = {}
     texts: dict[str, str] = {}  # the short lines of each decodable report, one a line
-    skipped: list[tuple[str, str]] = []
+    skipped: list[tuple[str, str]] = list(scan.skipped)
     seen = _read_lines_cache(cache_dir, max_length)
     unseen: dict[str, bytes] = {}  # raw SHA-256 -> bytes, for reports whose lines are not cached
     for source in sources:
         try:
-            raw = source.path.read_bytes()
-        except OSError as err:
-            skipped.append((source.relative, f"cannot read: {err.strerror}"))
+            raw = read_source(source, settings.max_text_bytes)
+        except SourceError as err:
+            skipped.append((source.relative, str(err)))
             continue
         raws[source.relative] = raw
         sha = shas[source.relative] = hashlib.sha256(raw).hexdigest()
@@ -185,6 +175,8 @@ def _convert_corpus(corpus: Path, cache_dir: Path | None, progress, workers: Loc
         settings, ordered, skipped,
         converted=len(todo) - sum(1 for _, (r, _) in outcomes if r is None),
         keys={reports[s.relative].id: keys[s.relative] for s in sources if s.relative in reports},
+        paths={reports[s.relative].id: s.path for s in sources if s.relative in reports},
+        warnings=scan.warnings,
     )
 
 
@@ -257,7 +249,8 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
     changed = write_tree(docs, files, render_memo)
     render_memo.save(cache_dir)
     _write_json(cache_dir, "pinyin.json", dict(sorted(index_module.PINYIN.items())))
-    return Generated(reports, conversion.skipped, slogans, cited, conversion.converted, changed)
+    return Generated(reports, conversion.skipped, slogans, cited, conversion.converted, changed,
+                     warnings=conversion.warnings)
 
 
 def _generated_files(corpus: Path, conversion: Conversion, slogans: Index, cited: Index, search_files,
@@ -271,7 +264,8 @@ def _generated_files(corpus: Path, conversion: Conversion, slogans: Index, cited
     yield from data_files(reports, keys, (slogans, cited), conversion.settings.index.context, entry_pages)
     yield from search_files().items()
     for report in reports:
-        yield f"raw/{report.id}.txt", Deferred(keys[report.id], (corpus / report.source_file).read_bytes)
+        source = SourceFile(conversion.paths[report.id], report.source_file, report.id)
+        yield f"raw/{report.id}.txt", Deferred(keys[report.id], lambda source=source: read_source(source, None))
 
 
 def _encoded(make, *args):
@@ -369,7 +363,7 @@ def _start_search(reports, previous: Path | None, jobs):
         files = _search_files(reports, previous)
         return lambda: files
     _SEARCH_INPUT = (reports, previous)
-    pool = multiprocessing.get_context("fork").Pool(1)
+    pool = multiprocessing.get_context("fork").Pool(1, initializer=die_with_parent)
     try:
         pending = pool.apply_async(_search_job)
     finally:

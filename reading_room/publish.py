@@ -35,10 +35,11 @@ import shutil
 import tempfile
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import digest, read_json, versions, write_json
+from .guard import die_with_parent, fault_point, rename_exchange
 from .writer import prune
 
 log = logging.getLogger("reading_room")
@@ -59,6 +60,7 @@ class SiteBuild:
     rebuilt: int  # pages MkDocs rendered this time
     removed: int  # files of the previous site dropped (removed sources, stale outputs)
     seconds: float
+    warnings: list[str] = field(default_factory=list)  # e.g. an old folder that could not be removed
 
 
 def state_path(site: Path) -> Path:
@@ -208,7 +210,8 @@ def _parallel_full_build(config_file: Path, overrides: dict, staging: Path, stri
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     extra = [Path(tempfile.mkdtemp(prefix=f"{staging.name}-share{k}-", dir=staging.parent)) for k in range(1, shares)]
     try:
-        with ProcessPoolExecutor(max_workers=shares - 1, mp_context=multiprocessing.get_context(method)) as pool:
+        with ProcessPoolExecutor(max_workers=shares - 1, mp_context=multiprocessing.get_context(method),
+                                 initializer=die_with_parent) as pool:
             futures = [pool.submit(_build_share, str(config_file), overrides, str(folder), strict, k, shares)
                        for k, folder in enumerate(extra, start=1)]
             first = _build_share(str(config_file), overrides, str(staging), strict, 0, shares)
@@ -257,6 +260,7 @@ def build_site(config_file: Path, site: Path, strict: bool = False, docs: Path |
     started = time.perf_counter()
     site = site.resolve()
     site.parent.mkdir(parents=True, exist_ok=True)
+    warnings = recover(site)
     staging = Path(tempfile.mkdtemp(prefix=f".{site.name}.building-", dir=site.parent))
     try:
         overrides = {"docs_dir": str(docs.resolve())} if docs else {}
@@ -288,12 +292,14 @@ def build_site(config_file: Path, site: Path, strict: bool = False, docs: Path |
         # the state file is invalidated before the swap and written after it: a build
         # killed in between leaves no state, and the next build is a full one
         state_path(site).unlink(missing_ok=True)
-        swap_in(staging, site)
+        fault_point("site-built")
+        warnings += swap_in(staging, site)
+        fault_point("site-swapped")
         write_state(site, fingerprint)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return SiteBuild(dirty=dirty, pages=pages, rebuilt=rebuilt, removed=removed,
-                     seconds=time.perf_counter() - started)
+                     seconds=time.perf_counter() - started, warnings=warnings)
 
 
 def _count_pages(config) -> int:
@@ -301,11 +307,71 @@ def _count_pages(config) -> int:
     return sum(1 for _ in docs.rglob("*.md"))
 
 
-def swap_in(staging: Path, site: Path) -> None:
-    """Replace ``site`` by ``staging`` with two renames (each atomic on one file system)."""
-    old = site.with_name(f".{site.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if site.exists():
-        os.rename(site, old)
+def swap_in(staging: Path, site: Path) -> list[str]:
+    """Put ``staging`` in the place of ``site`` in one atomic step; returns warnings.
+
+    Linux: ``renameat2(RENAME_EXCHANGE)`` swaps the two folders at once, so at every
+    moment ``site`` is either the old site or the new one; the old one, now under the
+    staging name, is removed after. Elsewhere (or on a file system that cannot
+    exchange): two renames, the old site first moved to a ``.site.old-*`` folder that
+    the next build moves back should this one be killed in between (``recover``).
+    A site/ that cannot be moved aside stops the build with the cause."""
+    if not os.path.lexists(site):
+        os.rename(staging, site)
+        return []
+    if site.is_symlink() or not site.is_dir():
+        raise PublishError(f"{site} is not a folder: move it away and build again")
+    try:
+        exchanged = rename_exchange(staging, site)
+    except OSError as err:
+        raise PublishError(f"cannot replace {site}: {err.strerror}") from None
+    if exchanged:
+        fault_point("site-exchanged")
+        return remove_tree(staging, "the previous site")
+    old = Path(tempfile.mkdtemp(prefix=f".{site.name}.old-", dir=site.parent))
+    try:
+        os.rename(site, old)  # onto the empty folder just made
+    except OSError as err:
+        shutil.rmtree(old, ignore_errors=True)
+        raise PublishError(f"cannot move {site} aside to replace it: {err.strerror}") from None
+    fault_point("swap-between-renames")
     os.rename(staging, site)
-    shutil.rmtree(old, ignore_errors=True)
+    return remove_tree(old, "the previous site")
+
+
+def remove_tree(path: Path, what: str) -> list[str]:
+    """Remove a folder; what could not be removed is returned as a warning with its cause."""
+    failures: list[str] = []
+
+    def failed(function, failed_path, exc_info):
+        if not failures:
+            err = exc_info[1]
+            failures.append(f"could not remove {what} ({path.name}): {getattr(err, 'strerror', None) or err}: "
+                            f"{failed_path}; the next build tries again")
+
+    if os.path.lexists(path):
+        shutil.rmtree(path, onerror=failed)
+    return failures
+
+
+def recover(site: Path) -> list[str]:
+    """Before a build (under the build lock): undo what a killed build left beside site/.
+
+    A missing site/ with a ``.site.old-*`` beside it (a build killed between the two
+    renames of the fallback swap) gets the newest of them back; then the staging and
+    old folders of killed builds are removed. Returns warnings."""
+    site = site.resolve() if site.exists() else site
+    if not site.parent.is_dir():
+        return []
+    olds = sorted((p for p in site.parent.glob(f".{site.name}.old-*") if p.is_dir()),
+                  key=lambda p: p.stat().st_mtime)
+    warnings: list[str] = []
+    if not os.path.lexists(site) and olds:
+        os.rename(olds.pop(), site)
+        warnings.append(f"{site.name}/ was missing (a build was killed while swapping it): the previous site "
+                        "was put back")
+    stale = sorted(site.parent.glob(f".{site.name}.building-*")) + olds + [site.with_name(f".{site.name}.old")]
+    for path in stale:
+        if path.is_dir() and not path.is_symlink():
+            warnings += remove_tree(path, "a killed build's folder")
+    return warnings

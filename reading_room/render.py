@@ -7,6 +7,7 @@ Markdown with every special character backslash-escaped. So `**个`, `<script>`,
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import posixpath
 import re
@@ -17,7 +18,7 @@ from typing import Iterable, Iterator
 import yaml
 
 from . import cite
-from .index import Entry, Index, Use, context, group_order, slugify
+from .index import RESERVED_SLUGS, Entry, Index, Use, context, group_order, slugify
 from .report import Report
 
 GENERATED_DIRS = ("reports", "years", "bodies", "slogans", "cited", "cleaning", "raw", "data", "search", "reuse")
@@ -120,7 +121,15 @@ def year_url(year: int | None) -> str:
 
 
 def body_url(organization: str) -> str:
-    return f"bodies/{slugify(organization or UNKNOWN_BODY)}/"
+    """A body's page. Its slug is its name when the name is a slug already; any other name
+    (pinyin loses tones and drops what it cannot spell, so 公安局 and 公安剧, or two
+    names made only of such characters, would share one) gets a short hash of the name,
+    and so does a name the site needs (``index``)."""
+    name = organization or UNKNOWN_BODY
+    slug = slugify(name)
+    if slug != name or slug in RESERVED_SLUGS:
+        slug += "-" + hashlib.blake2b(name.encode("utf-8"), digest_size=3).hexdigest()
+    return f"bodies/{slug}/"
 
 
 def facets(report: Report) -> dict[str, str]:
@@ -223,8 +232,15 @@ def home_page(reports: list[Report], skipped: list[tuple[str, str]], slogans: In
     ]
     if skipped:
         parts.append("## 未能收录的文件\n")
-        parts.append("\n".join(f"- `{md_escape(name)}`：{md_escape(reason)}" for name, reason in skipped) + "\n")
+        parts.append(skipped_list(skipped))
     return "\n".join(parts)
+
+
+def skipped_list(skipped: list[tuple[str, str]]) -> str:
+    """The files not published, as an HTML block (Markdown leaves it alone): each name
+    exactly as ``sources.display_name`` gives it, HTML-escaped, never a link."""
+    items = "\n".join(f"<li><code>{html.escape(name)}</code>：{html.escape(reason)}</li>" for name, reason in skipped)
+    return f'<ul class="skipped">\n{items}\n</ul>\n'
 
 
 def listing_pages(reports: list[Report]) -> dict[str, str]:

@@ -97,7 +97,7 @@ def convert(report_id: str, source_file: str, raw: bytes, settings: Settings,
     meta = read_metadata(cleaned.lines, cleaned.metadata, settings.metadata, override, fallback_title=stem)
     body = [line for i, line in enumerate(cleaned.lines) if i != meta.title_line]
     result = outline(body)
-    warnings = list(result.warnings)
+    warnings = list(decoded.warnings) + list(result.warnings)
     if meta.title_line is None and "title" not in meta.overridden:
         warnings.append("no title line found; the file name is used as the title")
     if not result.blocks:

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import yaml
 
+from . import schema
 from .clean import CleaningRules
 from .index import IndexSettings
 from .metadata import MetadataRules
 
-DATA_FILES = ("boilerplate.yml", "metadata.yml", "catalog.yml", "slogans.yml")
+DATA_FILES = ("boilerplate.yml", "metadata.yml", "catalog.yml", "slogans.yml", "limits.yml")
+DEFAULT_MAX_TEXT_MB = 20
 
 
 class SettingsError(ValueError):
@@ -25,6 +27,7 @@ class Settings:
     catalog: dict
     index: IndexSettings
     fingerprint: str  # changes when any curation file changes
+    max_text_bytes: int = DEFAULT_MAX_TEXT_MB * 2**20  # a larger text is skipped and named
 
 
 def _load(path: Path) -> dict:
@@ -39,18 +42,28 @@ def _load(path: Path) -> dict:
     return data
 
 
+def _checked(corpus: Path, name: str) -> dict:
+    """A curation file's data, checked against its schema (schema.py)."""
+    try:
+        return schema.check(name, _load(corpus / name), label=f"{corpus.name}/{name}")
+    except schema.SchemaError as err:
+        raise SettingsError(str(err)) from None
+
+
 def load_settings(corpus: Path) -> Settings:
     digest = hashlib.sha256()
     for name in DATA_FILES:
         path = corpus / name
         digest.update(name.encode() + b"\0" + (path.read_bytes() if path.exists() else b"") + b"\0")
+    data = {name: _checked(corpus, name) for name in DATA_FILES}
     try:
         return Settings(
-            cleaning=CleaningRules.from_dict(_load(corpus / "boilerplate.yml")),
-            metadata=MetadataRules.from_dict(_load(corpus / "metadata.yml")),
-            catalog=_load(corpus / "catalog.yml"),
-            index=IndexSettings.from_dict(_load(corpus / "slogans.yml")),
+            cleaning=CleaningRules.from_dict(data["boilerplate.yml"]),
+            metadata=MetadataRules.from_dict(data["metadata.yml"]),
+            catalog={k: v or {} for k, v in data["catalog.yml"].items()},
+            index=IndexSettings.from_dict(data["slogans.yml"]),
             fingerprint=digest.hexdigest(),
+            max_text_bytes=int(float(data["limits.yml"].get("max_text_mb", DEFAULT_MAX_TEXT_MB)) * 2**20),
         )
     except (KeyError, TypeError, ValueError) as err:
         raise SettingsError(f"curation data in {corpus}: {err}") from None

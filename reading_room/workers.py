@@ -18,6 +18,8 @@ import os
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 
+from .guard import die_with_parent, fault_point
+
 PARALLEL_THRESHOLD = 24  # below this many jobs a process pool costs more than it saves
 BATCH = 8  # jobs per cluster task: a task costs the scheduler about a millisecond
 IN_FLIGHT_PER_THREAD = 4  # tasks handed to a cluster ahead of the results read back
@@ -40,13 +42,15 @@ class LocalWorkers:
         """``function`` over ``jobs``, results in order; ticks ``progress`` as they come."""
         if len(jobs) >= PARALLEL_THRESHOLD and self.workers > 1:
             if self.pool is None:
-                self.pool = ProcessPoolExecutor(max_workers=self.workers)
+                # a worker dies with the build that started it (no orphans after a kill)
+                self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=die_with_parent)
             results = self.pool.map(function, jobs, chunksize=8)
         else:
             results = map(function, jobs)
         for result in results:
             if progress:
                 progress.advance(stage)
+            fault_point("workers-running" if self.pool is not None else "")
             yield result
 
     def __enter__(self):

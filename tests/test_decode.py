@@ -213,3 +213,47 @@ def test_control_characters_are_unicode_category_cc_less_text_white_space(text):
 
     expected = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\t\f\v")
     assert _control_ratio(text) == expected / max(len(text), 1)
+
+
+# --- lines in two encodings -----------------------------------------------------------------
+
+def _gbk_with_utf8_lines(text: str, utf8_every: int) -> bytes:
+    lines = text.split("\n")
+    return b"\n".join(line.encode("utf-8" if i % utf8_every == 3 else "gb18030") for i, line in enumerate(lines))
+
+
+@pytest.mark.parametrize("path", sample_files())
+def test_gbk_file_with_utf8_lines_is_decoded_line_by_line(path):
+    text = _text(path)
+    decoded = decode_bytes(_gbk_with_utf8_lines(text, 7))
+    assert decoded.text == text.lstrip("\ufeff").replace("\r\n", "\n")
+    assert decoded.encoding == "gb18030+utf-8"
+    assert decoded.warnings and "decoded as UTF-8" in decoded.warnings[0]
+
+
+@pytest.mark.parametrize("path", sample_files())
+def test_a_plain_gbk_file_is_not_taken_for_a_mixed_one(path):
+    decoded = decode_bytes(_text(path).encode("gb18030"))
+    assert decoded.encoding == "gb18030" and not decoded.warnings
+
+
+def test_mixed_file_whose_other_lines_are_not_text_is_rejected():
+    text = _text(SAMPLE).split("\n")
+    raw = "\n".join(text[:5]).encode("utf-8") + b"\n\x81\x30\x81\x30\xa1\xa1\x84\x31\xa4\x39\n" + text[5].encode("gb18030")
+    with pytest.raises(DecodeError, match="mojibake"):
+        decode_bytes(raw)
+
+
+def test_mixed_file_in_a_build_says_so_on_its_cleaning_page(tmp_path, capsys):
+    from conftest import make_corpus
+    corpus = make_corpus(tmp_path / "corpus")
+    (corpus / "mixed.txt").write_bytes(_gbk_with_utf8_lines(_text(SAMPLE), 5))
+    build = run_build(tmp_path, corpus, capsys, site=False)
+    assert build.exit_code == 0, build.err
+    (report,) = build.reports
+    assert report["encoding"] == "gb18030+utf-8"
+    assert any("two encodings" in w for w in report["warnings"])
+    page = (build.docs / "reports" / "mixed.md").read_text(encoding="utf-8")
+    from conftest import han
+    body = [line for line in _text(SAMPLE).split("\n") if len(line) > 30]
+    assert len(body) > 5 and all(han(line) in han(page) for line in body)

@@ -78,7 +78,7 @@ def test_heading_with_body_on_the_same_line_on_real_text(settings):
     first = next(b for b in result.blocks if b.kind == "heading")
     # the heading is the numbered first sentence; the rest is its first paragraph
     sentence, rest = line.split("。", 1)
-    assert first.text == sentence and first.level == 2
+    assert first.text == sentence + "。" and first.level == 2  # the 。 ending it is kept
     following = result.blocks[result.blocks.index(first) + 1]
     assert following.kind == "paragraph" and following.text == rest
     assert first.text.startswith("一、") and "，" in first.text  # 一、……，……: the whole first sentence
@@ -86,14 +86,14 @@ def test_heading_with_body_on_the_same_line_on_real_text(settings):
 
 def test_invented_heading_with_body():
     result = outline(["一、建强组织用实功，夯实基础聚合力。牢牢扭住支部建设这个核心，持续打基础。"])
-    assert heads(result) == [(2, "一、建强组织用实功，夯实基础聚合力")]
+    assert heads(result) == [(2, "一、建强组织用实功，夯实基础聚合力。")]
     assert result.blocks[1].text == "牢牢扭住支部建设这个核心，持续打基础。"
 
 
 def test_long_first_sentence_is_cut_at_its_first_clause():
     line = "（一）" + "坚持以习近平新时代中国特色社会主义思想为指导" * 2 + "，全面贯彻党的二十大精神" * 3 + "。其后正文。"
     result = outline([line])
-    assert result.blocks[0].text == "（一）" + "坚持以习近平新时代中国特色社会主义思想为指导" * 2
+    assert result.blocks[0].text == "（一）" + "坚持以习近平新时代中国特色社会主义思想为指导" * 2 + "，"
     assert han("".join(b.text for b in result.blocks)) == han(line)
 
 
@@ -144,12 +144,13 @@ def test_items_are_one_level_below_the_current_heading_on_real_text(settings):
         parent = next(b for b in reversed(blocks[:blocks.index(item)]) if b.kind == "heading" and b.style != "item")
         assert item.level == parent.level + 1
         assert re.match(r"[一二三四五六七八九十]+是", item.text)
-        assert not item.text.endswith("。")  # headed by its lead sentence only
+        # headed by its lead sentence only, with the mark that ends it
+        assert not re.search(r"[。！？；：:;]", item.text[:-1])
 
 
 def test_invented_items():
     result = outline(["一、主要工作", "一是加强学习。全年集中学习十二次。", "二是改进作风：深入基层调研。", "二、问题"])
-    assert heads(result) == [(2, "一、主要工作"), (3, "一是加强学习"), (3, "二是改进作风"), (2, "二、问题")]
+    assert heads(result) == [(2, "一、主要工作"), (3, "一是加强学习。"), (3, "二是改进作风："), (2, "二、问题")]
     assert [b.text for b in result.blocks if b.kind == "paragraph"] == ["全年集中学习十二次。", "深入基层调研。"]
 
 
@@ -248,6 +249,32 @@ any_line = st.one_of(heading_line, st.text(alphabet="党建工作一二三十是
 def test_outline_keeps_every_han_character_in_order(lines):
     result = outline(lines)
     assert han("".join(b.text for b in result.blocks)) == han("".join(lines))
+    # and every other character but the white space between a heading and its paragraph
+    assert re.sub(r"\s", "", "".join(b.text for b in result.blocks)) == re.sub(r"\s", "", "".join(lines))
+
+
+def test_the_mark_ending_an_items_lead_sentence_is_kept():
+    line = "一是思想理论武装取得新进步。深入学习贯彻党的二十大精神，全年集中学习十二次。"
+    result = outline(["一、主要工作", line])
+    assert [b.text for b in result.blocks[1:]] == ["一是思想理论武装取得新进步。", "深入学习贯彻党的二十大精神，全年集中学习十二次。"]
+
+
+def test_anchors_of_many_identical_lines_cost_linear_time():
+    import time
+
+    def seconds(n: int) -> float:
+        lines = ["党建工作取得新进展。"] * n + ["一、同一标题"] * (n // 10)
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            result = outline(lines)
+            best = min(best, time.perf_counter() - started)
+        assert len({b.anchor for b in result.blocks}) == len(result.blocks)
+        return best
+
+    small, large = seconds(5_000), seconds(40_000)
+    # 8 times the lines: linear is ~8 times the time, the old quadratic de-duplication ~64
+    assert large < 24 * small, (small, large)
 
 
 @hsettings(max_examples=200, deadline=None)
