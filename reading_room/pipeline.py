@@ -407,10 +407,12 @@ def render_site(conversion: Conversion, slogans: Index, cited: Index,
             spans.sort()
     yield "index.md", render.home_page(reports, conversion.skipped, slogans, cited)
     marks = reuse_module.marks_by_report(shared) if shared else {}
+    summaries = reuse_module.summaries(shared, reports) if shared else {}
     for report in reports:
         own, mine = links.pop(report.id), marks.get(report.id, {})
-        yield (f"reports/{report.id}.md", Deferred(digest(keys[report.id], sorted(own.items()), mine),
-                                                   _encoded(render.report_page, report, own, mine)))
+        line = reuse_module.summary_html(summaries.get(report.id), by_id, report.url)
+        yield (f"reports/{report.id}.md", Deferred(digest(keys[report.id], sorted(own.items()), mine, line),
+                                                   _encoded(render.report_page, report, own, mine, line)))
     yield from render.listing_pages(reports).items()
     yield "cleaning/index.md", render.cleaning_index(reports)
     for report in reports:

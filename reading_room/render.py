@@ -142,9 +142,10 @@ def facets(report: Report) -> dict[str, str]:
 
 
 def report_page(report: Report, links: dict[str, list[tuple[int, int, str]]],
-                marks: dict[str, tuple[str, int]] | None = None) -> str:
+                marks: dict[str, tuple[str, int]] | None = None, shared: str = "") -> str:
     """The Markdown page of one report; ``links`` maps block anchors to slogan links, ``marks``
-    paragraph anchors to (the shared passage's view, other reports holding it) (reuse.py)."""
+    paragraph anchors to (the shared passage's view, other reports holding it), ``shared`` the line
+    about what the report shares with others (reuse.py)."""
     marks = marks or {}
     url = report.url
     meta = {
@@ -168,6 +169,8 @@ def report_page(report: Report, links: dict[str, list[tuple[int, int, str]]],
     if report.source:
         facts.append(f'<span class="fact">来源：{html.escape(report.source)}</span>')
     facts.append(f'<span class="fact">{report.characters:,} 字</span>')
+    if shared:
+        facts.append(shared)
     links_html = (
         f'<a href="{rel(url, "raw/" + report.id + ".txt")}" download="{html.escape(report.source_file.rsplit("/", 1)[-1])}">'
         f"下载原文（{html.escape(report.encoding)}）</a>"

@@ -328,6 +328,57 @@ def marks_by_report(reuse: Reuse) -> dict[str, dict[str, tuple[str, int]]]:
     return dict(result)
 
 
+@dataclass(frozen=True)
+class Summary:
+    """What a report shares with the rest of the corpus (templates left out)."""
+    share: float  # characters of its paragraphs found elsewhere / its characters
+    partners: tuple[tuple[str, int], ...]  # (report id, paragraphs shared with it), most first, at most 3
+    earliest: tuple[str, str] = ("", "")  # (date, report id) of the earliest dated report it shares with
+
+
+def summaries(reuse: Reuse, reports: list[Report]) -> dict[str, Summary]:
+    """report id -> Summary, for every report that shares a passage."""
+    from .cite import iso_date
+
+    by_id = {r.id: r for r in reports}
+    chars = {(r.id, b.anchor): len(normalize(b.text)) for r in reports for b in r.blocks if b.kind == "paragraph"}
+    found: dict[str, dict[str, float]] = defaultdict(dict)  # report -> anchor -> similarity
+    partners: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+    for cluster in reuse.clusters:
+        if cluster.banal:
+            continue
+        for m in cluster.members:
+            found[m.report][m.paragraph] = max(found[m.report].get(m.paragraph, 0.0), m.similarity)
+            for other in cluster.members:
+                if other.report != m.report:
+                    partners[m.report][other.report].add(m.paragraph)
+    result = {}
+    for rid, anchors in found.items():
+        total = sum(len(normalize(b.text)) for b in by_id[rid].blocks) or 1
+        shared = sum(sim * chars[(rid, a)] for a, sim in anchors.items())
+        ranked = sorted(((o, len(p)) for o, p in partners[rid].items()), key=lambda x: (-x[1], x[0]))
+        dated = sorted((iso_date(by_id[o]), o) for o in partners[rid] if iso_date(by_id[o]))
+        result[rid] = Summary(round(min(1.0, shared / total), 3), tuple(ranked[:3]), dated[0] if dated else ("", ""))
+    return result
+
+
+def summary_html(summary: Summary | None, reports: dict[str, Report], page_url: str) -> str:
+    """The report page's line about what it shares: its share and the reports it shares most with."""
+    import html
+
+    from .render import rel
+
+    if summary is None:
+        return ""
+    names = "、".join(f'<a href="{rel(page_url, reports[o].url)}">{html.escape(reports[o].title)}</a>（{n} 段）'
+                     for o, n in summary.partners)
+    earliest = ""
+    if summary.earliest[1]:
+        date, rid = summary.earliest
+        earliest = f'；最早：<a href="{rel(page_url, reports[rid].url)}">{html.escape(reports[rid].title)}</a>（{date}）'
+    return f'<span class="fact reuse-share">与其他报告共用 {summary.share:.0%}：{names}{earliest}</span>'
+
+
 def _marked(base: str, text: str) -> str:
     """``text`` with what differs from ``base`` marked: <ins> for its own characters, <del> for
     characters of ``base`` it lacks."""

@@ -129,6 +129,8 @@ def test_report_page_marks_a_shared_paragraph_and_links_its_source(tmp_path):
     html = build.html(copy["id"])
     mark = re.search(r'<a class="reuse-mark" href="([^"]+)" data-reports="(\d+)"', html)
     assert mark and mark.group(2) == "1"
+    share = re.search(r'与其他报告共用 (\d+)%：<a href="([^"]+)">', html)
+    assert share and 20 <= int(share.group(1)) <= 90 and share.group(2).endswith(f"/{source.stem}/")
     view = (build.site / "reports" / copy["id"] / mark.group(1).split("#")[0] / "index.html").resolve()
     page = view.read_text(encoding="utf-8")
     assert f'id="{cluster["passage"]}"' in page and f"/{source.stem}/#" in page
