@@ -1,8 +1,32 @@
 #!/usr/bin/env python3
-"""Benchmark: build N generated reports and print a Markdown table.
+"""Benchmark: build N generated reports, or a folder of real texts, and print Markdown tables.
 
     python bench/run.py 100 1000 [3000] [--seed 7] [--out bench/out]
         [--properdocs /path/to/properdocs] [--zensical /path/to/zensical]
+    python bench/run.py --corpus DIR [--corpus DIR2 ...] [--baseline REF] [--out bench/out] [--query 改革 ...]
+
+With --corpus, each DIR (any folder of .txt files, e.g. a sample of the news
+corpus, ../shared/corpora/README.md) is copied into a project copy as its
+corpus/ (the project's curation data beside it, unless DIR has its own) and
+measured the same way: full build, no-op rebuild, one report changed.
+--baseline REF measures the code at a git ref (its committed files) on the same
+corpora in the same run, before this checkout: a before/after comparison.
+
+Definitions (issue 12), printed under the table:
+
+* text: the corpus decoded (reading_room.decode), as UTF-8 bytes;
+* site: the sum of the sizes of the files under site/; pages: its .html files;
+* peak memory: the largest sum of resident memory (RSS) over the build's whole
+  process tree, sampled from /proc every 0.2 s (the proportional set size,
+  which counts pages a forked worker shares with its parent once, is kept too);
+* per document: full build seconds / documents;
+* where the bytes go: the size of each top-level folder of site/ (the files at
+  its root together) as a multiple of the text;
+* home + one search: everything a browser receives, uncompressed, cold cache,
+  to open the home page and run one query of 2-4 characters: the home page's
+  HTML with the style sheets, scripts and icon it links, then what
+  docs/assets/search.js fetches for the query: search/meta.json, the key shards
+  of its character pairs and the texts of the first results on screen.
 
 For each N: a copy of this project (code, mkdocs.yml, overrides, hooks,
 hand-written docs) is made under --out with a corpus of N reports made by
@@ -25,7 +49,10 @@ included) is measured.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
+import math
+import re
 import os
 import platform
 import shutil
@@ -34,6 +61,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -42,7 +70,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import generate_corpus  # noqa: E402
+from reading_room.decode import DecodeError, decode_bytes  # noqa: E402
 from reading_room.pipeline import CACHE_DIR  # noqa: E402
+from reading_room.search import INDEX_DIR, fnv1a, normalize  # noqa: E402
+from reading_room.settings import DATA_FILES  # noqa: E402
 from reading_room.render import GENERATED_DIRS, GENERATED_FILES  # noqa: E402
 
 SKIP = {".git", ".venv", "site", ".cache", CACHE_DIR, "bench", "node_modules", "corpus", "docs", "__pycache__",
@@ -65,49 +96,65 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
-def _memory(p: int) -> int:
-    """Proportional set size of one process: pages it shares with others (a forked
-    worker shares most of its parent's) count once across them, not once per process."""
+def _memory(p: int) -> tuple[int, int]:
+    """(resident set size, proportional set size) of one process in bytes. The PSS counts
+    pages it shares with others (a forked worker shares most of its parent's) once across
+    them, not once per process; the RSS counts them in every process."""
+    rss = pss = 0
+    try:
+        with open(f"/proc/{p}/statm") as f:
+            rss = int(f.read().split()[1]) * PAGE
+    except OSError:
+        return 0, 0
     try:
         with open(f"/proc/{p}/smaps_rollup") as f:
             for line in f:
                 if line.startswith("Pss:"):
-                    return int(line.split()[1]) * 1024
+                    pss = int(line.split()[1]) * 1024
+                    break
     except OSError:
-        pass
-    try:
-        with open(f"/proc/{p}/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except OSError:
-        return 0
+        pss = rss
+    return rss, pss
 
 
-def _tree_rss(pid: int) -> int:
-    """Memory of the process tree: the sum of its processes' proportional set sizes."""
-    tree, total, todo = _children(), 0, [pid]
+PAGE = os.sysconf("SC_PAGE_SIZE")
+SAMPLE_SECONDS = 0.2
+
+
+def _tree_memory(pid: int) -> tuple[int, int]:
+    """Memory of the process tree: the sums of its processes' RSS and PSS."""
+    tree, rss, pss, todo = _children(), 0, 0, [pid]
     while todo:
         p = todo.pop()
         todo.extend(tree.get(p, []))
-        total += _memory(p)
-    return total
+        r, s = _memory(p)
+        rss, pss = rss + r, pss + s
+    return rss, pss
 
 
-def run(cmd: list[str], cwd: Path, log: Path) -> tuple[float, int]:
-    """(seconds, peak memory (PSS) of the process tree in bytes); raises if the command failed."""
+@dataclass
+class Run:
+    seconds: float
+    rss: int  # peak of the tree's summed RSS
+    pss: int  # peak of the tree's summed PSS
+
+
+def run(cmd: list[str], cwd: Path, log: Path) -> Run:
+    """Time a command, sampling its process tree's memory; raises if the command failed."""
     started = time.perf_counter()
     with open(log, "ab") as out:
         out.write(f"$ {' '.join(map(str, cmd))}\n".encode())
         out.flush()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
                                 env={**os.environ, "PYTHONUNBUFFERED": "1"})
-        peak = 0
+        peak = [0, 0]
         stop = threading.Event()
 
         def sample():
-            nonlocal peak
             while not stop.is_set():
-                peak = max(peak, _tree_rss(proc.pid))
-                stop.wait(0.1)
+                rss, pss = _tree_memory(proc.pid)
+                peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
+                stop.wait(SAMPLE_SECONDS)
 
         thread = threading.Thread(target=sample, daemon=True)
         thread.start()
@@ -117,14 +164,16 @@ def run(cmd: list[str], cwd: Path, log: Path) -> tuple[float, int]:
     seconds = time.perf_counter() - started
     if code:
         raise RuntimeError(f"{' '.join(map(str, cmd))} failed ({code}); see {log}")
-    return seconds, peak
+    return Run(seconds, peak[0], peak[1])
 
 
-def make_project(target: Path, n: int, seed: int) -> Path:
+def _copy_code(target: Path, source: Path = ROOT) -> None:
+    """The project's code, configuration and hand-written docs (from ``source``: this
+    checkout, or a --baseline export) into ``target`` (no corpus)."""
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
-    for item in ROOT.iterdir():
+    for item in source.iterdir():
         if item.name in SKIP or item.name.startswith(".site"):
             continue
         if item.is_dir():
@@ -134,13 +183,38 @@ def make_project(target: Path, n: int, seed: int) -> Path:
     if (ROOT / "node_modules").is_dir():
         (target / "node_modules").symlink_to(ROOT / "node_modules")
     (target / "docs").mkdir()
-    for item in (ROOT / "docs").iterdir():
+    for item in (source / "docs").iterdir():
         if item.name in GENERATED:
             continue
         if item.is_dir():
             shutil.copytree(item, target / "docs" / item.name)
         else:
             shutil.copy2(item, target / "docs" / item.name)
+
+
+def corpus_project(target: Path, corpus: Path, source: Path = ROOT) -> Path:
+    """A project copy whose corpus/ is a copy of ``corpus`` (copied, never linked: the
+    benchmark edits one file), with the project's curation data where it has none."""
+    _copy_code(target, source)
+    shutil.copytree(corpus, target / "corpus", copy_function=shutil.copyfile)
+    for name in DATA_FILES:
+        if not (target / "corpus" / name).exists() and (source / "corpus" / name).exists():
+            shutil.copyfile(source / "corpus" / name, target / "corpus" / name)
+    return target
+
+
+def export(ref: str, target: Path) -> Path:
+    """The project as it was at git ``ref`` (its committed files), for a before/after run."""
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target
+
+
+def make_project(target: Path, n: int, seed: int) -> Path:
+    _copy_code(target)
     generate_corpus.generate(n, target / "corpus", seed=seed)
     return target
 
@@ -187,9 +261,157 @@ def median_page(site: Path) -> int:
 
 def touch_report(corpus: Path) -> Path:
     """Change one report's text, keeping its encoding."""
-    path = sorted(corpus.glob("*.txt"))[len(list(corpus.glob("*.txt"))) // 2]
+    files = sorted(corpus.rglob("*.txt"))
+    path = files[len(files) // 2]
     generate_corpus.rewrite_report(path, lambda text: text + "\n这一段是基准测试为检验增量构建而追加的文字，只改变这一篇报告。\n")
     return path
+
+
+def text_bytes(corpus: Path) -> tuple[int, int]:
+    """(documents, bytes of their decoded text as UTF-8); files that do not decode are left out,
+    as the build skips them."""
+    docs = total = 0
+    for path in sorted(corpus.rglob("*.txt")):
+        try:
+            text = decode_bytes(path.read_bytes()).text
+        except DecodeError:
+            continue
+        docs += 1
+        total += len(text.encode("utf-8"))
+    return docs, total
+
+
+def site_parts(site: Path) -> dict[str, int]:
+    """Bytes per top-level folder of the site; the files at its root together as "(root)"."""
+    parts: dict[str, int] = {}
+    for path in site.rglob("*"):
+        if path.is_file():
+            rel_parts = path.relative_to(site).parts
+            key = rel_parts[0] + "/" if len(rel_parts) > 1 else "(root)"
+            parts[key] = parts.get(key, 0) + path.stat().st_size
+    return dict(sorted(parts.items(), key=lambda kv: -kv[1]))
+
+
+_LINKED = re.compile(r'<(?:link|script)\b[^>]*?\b(?:href|src)="([^"]+)"[^>]*>', re.I)
+_REL = re.compile(r'\brel="([^"]+)"', re.I)
+DEFAULT_QUERIES = ("发展", "改革", "高质量", "乡村振兴")
+PAGE_RESULTS = 10  # search.js: results on screen before "显示更多"
+
+
+def home_files(site: Path) -> list[Path]:
+    """The home page and the local style sheets, scripts and icons it links: what a browser
+    fetches to show it."""
+    home = site / "index.html"
+    page = home.read_text(encoding="utf-8")
+    files = [home]
+    for match in _LINKED.finditer(page):
+        tag, url = match.group(0), match.group(1)
+        if tag.lower().startswith("<link"):
+            rel_attr = (_REL.search(tag) or [None, ""])[1].lower()
+            if not ({"stylesheet", "icon", "modulepreload"} & set(rel_attr.split())):
+                continue
+        if re.match(r"^[a-z]+:|^//", url, re.I):
+            continue  # not from this site: no such request is expected (fonts are off)
+        path = (site / url.split("?")[0].split("#")[0]).resolve()
+        if path.is_file() and path not in files:
+            files.append(path)
+    return files
+
+
+def home_bytes(site: Path) -> int:
+    return sum(p.stat().st_size for p in home_files(site))
+
+
+def _decode_set(value: str, total: int) -> set[int]:
+    if value.startswith("l"):
+        out, at = set(), 0
+        for i, gap in enumerate(value[1:].split(",")):
+            at = int(gap) if i == 0 else at + int(gap)
+            out.add(at)
+        return out
+    import base64
+
+    bits = base64.b64decode(value[1:])
+    return {j for j in range(total) if bits[j >> 3] >> (j & 7) & 1}
+
+
+def search_files(site: Path, query: str) -> list[Path]:
+    """What docs/assets/search.js fetches for ``query`` from a cold cache: meta.json, the
+    shards of the query's keys (its pairs of characters), and the texts of the first
+    results on screen (candidates newest first, as the script orders them)."""
+    root = site / INDEX_DIR
+    meta = json.loads((root / "meta.json").read_text(encoding="utf-8"))
+    files = [root / "meta.json"]
+    q = normalize(query)
+    keys = [q] if len(q) == 1 else list(dict.fromkeys(q[i:i + 2] for i in range(len(q) - 1)))
+    shards: dict[int, dict] = {}
+    docs = len(meta["docs"])
+    hit: set[int] | None = None
+    for key in keys:
+        n = fnv1a(key) % meta["shards"]
+        if n not in shards:
+            path = root / "k" / f"{n}.json"
+            shards[n] = json.loads(path.read_text(encoding="utf-8"))
+            files.append(path)
+        found = _decode_set(shards[n][key], docs) if key in shards[n] else set()
+        hit = found if hit is None else hit & found
+    years = meta["values"][0]
+
+    def order(a: int, b: int) -> int:
+        ya, yb = years[meta["docs"][a][2]], years[meta["docs"][b][2]]
+        if ya != yb:
+            return 1 if ya < yb else -1
+        return -1 if meta["docs"][a][1] < meta["docs"][b][1] else 1
+
+    for n in sorted(hit or (), key=functools.cmp_to_key(order))[:PAGE_RESULTS]:
+        doc_id = meta["docs"][n][0].rstrip("/").split("/")[-1] or "index"
+        files.append(root / "t" / f"{doc_id}.json")
+    return files
+
+
+def search_bytes(site: Path, query: str) -> int:
+    return sum(p.stat().st_size for p in search_files(site, query))
+
+
+def measure_site(project: Path, row: dict, queries) -> None:
+    site = project / "site"
+    row["site"] = du(site)
+    row["pages"] = sum(1 for _ in site.rglob("*.html"))
+    row["median_kb"] = median_page(site) / 1e3
+    row["parts"] = site_parts(site)
+    try:
+        home = home_bytes(site)
+        row["search"] = {q: home + search_bytes(site, q) for q in queries}
+    except (OSError, KeyError, ValueError) as err:  # another search index layout: say so, go on
+        print(f"home + one search not measured: {err!r}", file=sys.stderr)
+        row["search"] = {}
+
+
+def measure_builds(project: Path, row: dict, log: Path, queries) -> None:
+    """Full build (no cache, no site), no-op rebuild, one report changed; site figures
+    from the full build."""
+    py, label = sys.executable, row["label"]
+    print(f"[{label}] full build", file=sys.stderr, flush=True)
+    row["full"] = run([py, "build.py"], project, log)
+    measure_site(project, row, queries)
+    print(f"[{label}] no-op rebuild", file=sys.stderr, flush=True)
+    row["noop"] = run([py, "build.py"], project, log)
+    touch_report(project / "corpus")
+    print(f"[{label}] one-report rebuild", file=sys.stderr, flush=True)
+    row["one"] = run([py, "build.py"], project, log)
+
+
+def bench_corpus(corpus: Path, args, source: Path = ROOT, ref: str = "") -> dict:
+    corpus = corpus.resolve()
+    out = args.out / ("corpus-" + corpus.name + (f"@{ref}" if ref else ""))
+    out.mkdir(parents=True, exist_ok=True)
+    log = out / "log.txt"
+    log.write_text("")
+    row: dict = {"label": corpus.name + (f" @ {ref}" if ref else ""), "out": out}
+    row["docs"], row["text"] = text_bytes(corpus)
+    project = corpus_project(out / "project", corpus, source)
+    measure_builds(project, row, log, args.query)
+    return row
 
 
 def bench(n: int, args) -> dict:
@@ -199,21 +421,13 @@ def bench(n: int, args) -> dict:
     log.write_text("")
     project = make_project(out / "project", n, args.seed)
     py = sys.executable
-    row: dict = {"n": n}
-    print(f"[{n}] full build", file=sys.stderr, flush=True)
-    row["full"], row["full_mem"] = run([py, "build.py"], project, log)
-    row["site_mb"] = du(project / "site") / 1e6
-    row["median_kb"] = median_page(project / "site") / 1e3
-    row["pages"] = sum(1 for _ in (project / "site").rglob("*.html"))
-    print(f"[{n}] no-op rebuild", file=sys.stderr, flush=True)
-    row["noop"], row["noop_mem"] = run([py, "build.py"], project, log)
-    touch_report(project / "corpus")
-    print(f"[{n}] one-report rebuild", file=sys.stderr, flush=True)
-    row["one"], row["one_mem"] = run([py, "build.py"], project, log)
+    row: dict = {"n": n, "label": f"generated {n:,}"}
+    row["docs"], row["text"] = text_bytes(project / "corpus")
+    measure_builds(project, row, log, args.query)
     victim = sorted((project / "corpus").glob("*.txt"))[0]
     victim.unlink()
     print(f"[{n}] one report removed", file=sys.stderr, flush=True)
-    row["removed"], _ = run([py, "build.py"], project, log)
+    row["removed"] = run([py, "build.py"], project, log).seconds
     victim_id = victim.stem
     row["removed_ok"] = not (project / "site" / "reports" / victim_id).exists() and not (
         project / "docs" / "reports" / f"{victim_id}.md").exists()
@@ -232,7 +446,7 @@ def bench(n: int, args) -> dict:
     if not args.no_plain:
         plain = plain_project(project, out / "plain")
         print(f"[{n}] plain MkDocs + Material + jieba", file=sys.stderr, flush=True)
-        row["plain"], row["plain_mem"] = run([py, "-m", "mkdocs", "build", "-q"], plain, log)
+        row["plain"] = run([py, "-m", "mkdocs", "build", "-q"], plain, log).seconds
         index = json.loads((plain / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
         indexed = {d["location"].split("#")[0] for d in index["docs"] if d["location"].startswith("reports/")}
         pages = len(list((plain / "docs" / "reports").glob("*.md")))
@@ -248,7 +462,7 @@ def html_pages(site: Path) -> set[str]:
 def engine_build(row: dict, name: str, cmd: list[str], project: Path, site: Path, log: Path) -> None:
     """Time another engine on the generated docs/, and say whether it made the same pages."""
     try:
-        row[name], _ = run(cmd, project, log)
+        row[name] = run(cmd, project, log).seconds
     except RuntimeError as err:
         print(err, file=sys.stderr)
         row[name] = None
@@ -258,15 +472,83 @@ def engine_build(row: dict, name: str, cmd: list[str], project: Path, site: Path
         f"{len(ours - theirs)} missing, {len(theirs - ours)} extra of {len(ours):,}")
 
 
-def table(rows: list[dict], args) -> str:
-    def s(v):
-        return "–" if v is None else f"{v:.1f} s"
+def _size(v: float) -> str:
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
+        if v >= scale:
+            return f"{v / scale:.{1 if v < 10 * scale else 0}f} {unit}"
+    return f"{v:.0f} B"
 
+
+def _s(v) -> str:
+    return "–" if v is None else f"{v:.1f} s"
+
+
+def machine() -> str:
+    cpu = ""
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{date.today().isoformat()}, {platform.system()} {platform.machine()}, {os.cpu_count()} cores"
+            f"{' (' + cpu + ')' if cpu else ''}, {mem:.0f} GB RAM, Python {platform.python_version()}")
+
+
+def issue_table(rows: list[dict]) -> str:
+    """The table of issue 12: one row per corpus."""
+    head = ["corpus", "docs", "text", "full build", "no-op rebuild", "one changed", "peak memory (RSS, all processes)",
+            "site", "site / text", "pages", "per document", "home + one search"]
+    lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
+    for r in rows:
+        runs = [r["full"], r["noop"], r["one"]]
+        rss, pss = max(x.rss for x in runs), max(x.pss for x in runs)
+        search = r.get("search") or {}
+        lines.append("| " + " | ".join([
+            r["label"], f"{r['docs']:,}", _size(r["text"]), _s(r["full"].seconds), _s(r["noop"].seconds),
+            _s(r["one"].seconds), f"{rss / 1e9:.2f} GB (PSS {pss / 1e9:.2f})", _size(r["site"]),
+            f"{r['site'] / r['text']:.1f}×", f"{r['pages']:,}",
+            f"{r['full'].seconds / max(r['docs'], 1) * 1e3:.1f} ms",
+            (f"{_size(max(search.values()))} (max of {len(search)})" if search else "–"),
+        ]) + " |")
+    return "\n".join(lines)
+
+
+def parts_table(rows: list[dict]) -> str:
+    """Where the bytes go: each top-level folder of site/ as a multiple of the text."""
+    names: list[str] = []
+    for r in rows:
+        names.extend(n for n in r["parts"] if n not in names)
+    lines = ["| site/ | " + " | ".join(r["label"] for r in rows) + " |", "|---|" + "---:|" * len(rows)]
+    for name in names:
+        cells = []
+        for r in rows:
+            v = r["parts"].get(name)
+            cells.append("–" if v is None else f"{v / r['text']:.2f}× ({_size(v)})")
+        lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
+    lines.append("| **all** | " + " | ".join(f"**{r['site'] / r['text']:.2f}×** ({_size(r['site'])})" for r in rows) + " |")
+    return "\n".join(lines)
+
+
+def search_table(rows: list[dict]) -> str:
+    queries: list[str] = []
+    for r in rows:
+        queries.extend(q for q in (r.get("search") or {}) if q not in queries)
+    if not queries:
+        return ""
+    lines = ["| home + one search | " + " | ".join(r["label"] for r in rows) + " |", "|---|" + "---:|" * len(rows)]
+    for q in queries:
+        lines.append(f"| {q} | " + " | ".join(_size(r["search"][q]) if q in (r.get("search") or {}) else "–"
+                                               for r in rows) + " |")
+    return "\n".join(lines)
+
+
+def generated_table(rows: list[dict], args) -> str:
+    """The generated-corpus table: rebuild kinds, the plain MkDocs baseline, other engines."""
     def mb(v):
         return "–" if v is None else f"{v / 1e6:.0f} MB"
 
     head = ["reports", "full build", "no-op rebuild", "one report changed", "one report removed",
-            "plain MkDocs+Material+jieba", "full / plain", "one / full", "peak memory (full)",
+            "plain MkDocs+Material+jieba", "full / plain", "one / full", "peak memory (PSS)",
             "site size", "median page"]
     if args.properdocs:
         head.append("ProperDocs build")
@@ -274,31 +556,53 @@ def table(rows: list[dict], args) -> str:
         head.append("Zensical build")
     lines = ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
     for r in rows:
-        cells = [f"{r['n']:,}", s(r["full"]), s(r["noop"]), s(r["one"]),
-                 s(r["removed"]) + ("" if r["removed_ok"] else " (page left!)"), s(r.get("plain")),
-                 f"{r['full'] / r['plain']:.2f}" if r.get("plain") else "–",
-                 f"{r['one'] / r['full']:.2f}",
-                 mb(max(r["full_mem"], r["noop_mem"], r["one_mem"])),
-                 f"{r['site_mb']:.0f} MB ({r['pages']:,} pages)", f"{r['median_kb']:.1f} kB"]
+        full, noop, one = r["full"].seconds, r["noop"].seconds, r["one"].seconds
+        cells = [f"{r['n']:,}", _s(full), _s(noop), _s(one),
+                 _s(r["removed"]) + ("" if r["removed_ok"] else " (page left!)"), _s(r.get("plain")),
+                 f"{full / r['plain']:.2f}" if r.get("plain") else "–",
+                 f"{one / full:.2f}",
+                 mb(max(r["full"].pss, r["noop"].pss, r["one"].pss)),
+                 f"{r['site'] / 1e6:.0f} MB ({r['pages']:,} pages)", f"{r['median_kb']:.1f} kB"]
         for engine in ("properdocs", "zensical"):
             if getattr(args, engine):
-                cells.append(s(r.get(engine)) + (f" ({r[engine + '_pages']})" if r.get(engine + "_pages") else ""))
+                cells.append(_s(r.get(engine)) + (f" ({r[engine + '_pages']})" if r.get(engine + "_pages") else ""))
         lines.append("| " + " | ".join(cells) + " |")
-    cpu = ""
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    lines.append("")
-    lines.append(f"{date.today().isoformat()}, {platform.system()} {platform.machine()}, {os.cpu_count()} cores"
-                 f"{' (' + cpu + ')' if cpu else ''}, {mem:.0f} GB RAM, Python {platform.python_version()}.")
     return "\n".join(lines)
+
+
+DEFINITIONS = (
+    "text: the corpus decoded, as UTF-8 bytes. site: the sum of the sizes of the files under site/; pages: its "
+    ".html files. Peak memory: the largest sum of RSS over the build's whole process tree (sampled every "
+    f"{SAMPLE_SECONDS} s; PSS, which counts pages shared by forked workers once, in brackets), the largest of the "
+    "three builds. Per document: full build / docs. Home + one search: the home page's HTML with the CSS, JS and "
+    "icon it links, plus what search.js fetches for one query (meta.json, the key shards of its pairs, the texts "
+    f"of the first {PAGE_RESULTS} results), uncompressed, cold cache; the largest over the queries "
+    "(listed below)."
+)
+
+
+def report(rows: list[dict], args) -> str:
+    out = [issue_table(rows), "", parts_table(rows)]
+    search = search_table(rows)
+    if search:
+        out += ["", search]
+    generated = [r for r in rows if "n" in r]
+    if generated:
+        out += ["", generated_table(generated, args)]
+    out += ["", f"{machine()}. {DEFINITIONS}"]
+    return "\n".join(out)
 
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("sizes", type=int, nargs="*", default=[100, 1000])
+    p.add_argument("sizes", type=int, nargs="*", help="numbers of generated reports (default 100 1000 "
+                   "when no --corpus is given)")
+    p.add_argument("--corpus", type=Path, action="append", default=[],
+                   help="a folder of texts to measure as it is (repeatable)")
+    p.add_argument("--query", action="append", default=None,
+                   help=f"queries for 'home + one search' (repeatable; default {' '.join(DEFAULT_QUERIES)})")
+    p.add_argument("--baseline", metavar="REF",
+                   help="also measure the code at this git ref (e.g. main) on each --corpus, in the same run")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     p.add_argument("--properdocs", help="a properdocs executable (its own venv, with mkdocs-material)")
@@ -307,13 +611,26 @@ def main(argv=None) -> int:
     p.add_argument("--keep", action="store_true", help="keep the project copies under --out")
     args = p.parse_args(argv)
     args.out = args.out.resolve()
+    args.query = tuple(args.query or DEFAULT_QUERIES)
+    sizes = args.sizes or ([] if args.corpus else [100, 1000])
     rows = []
-    for n in args.sizes:
+    sources = [(ROOT, "")]
+    if args.baseline:
+        sources.insert(0, (export(args.baseline, args.out / "baseline-code"), args.baseline))
+    for corpus in args.corpus:
+        if not corpus.is_dir():
+            p.error(f"--corpus {corpus}: not a folder")
+        for source, ref in sources:
+            rows.append(bench_corpus(corpus, args, source, ref))
+            print(report(rows, args), file=sys.stderr, flush=True)
+            if not args.keep:
+                shutil.rmtree(rows[-1]["out"] / "project", ignore_errors=True)
+    for n in sizes:
         rows.append(bench(n, args))
-        print(table(rows, args), file=sys.stderr, flush=True)
+        print(report(rows, args), file=sys.stderr, flush=True)
         if not args.keep:
             shutil.rmtree(args.out / str(n) / "plain", ignore_errors=True)
-    print(table(rows, args))
+    print(report(rows, args))
     return 0
 
 

@@ -30,7 +30,11 @@ _SITE_URL = re.compile(r"^site_url:[ \t]*(.*?)[ \t]*(?:#.*)?$", re.M)
 
 
 def authors(report: Report) -> list[str]:
-    """The issuing bodies, one per name (corporate authors)."""
+    """The issuing bodies, one per name (corporate authors): the metadata's list of them when it
+    has one, else the issuing body split at 、 and the like."""
+    listed = [o for o in getattr(report, "organizations", None) or [] if o]
+    if listed:
+        return list(dict.fromkeys(listed))
     parts = [p for p in _BODY_SPLIT.split(report.organization or "") if p]
     # a split that leaves a one-character piece was not a list of bodies
     if len(parts) > 1 and min(map(len, parts)) < 2:

@@ -12,8 +12,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from . import segment
-from .patterns import HEADING_START, SENTENCE_END
+from . import extract, segment
+from .patterns import CAPITAL_NUMERALS, HAN_NUMERALS, HEADING_START, SENTENCE_END
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAN_SPACE_HAN = re.compile(rf"(?<=[{_HAN}])[ \u3000\u00a0\t]+(?=[{_HAN}])")
@@ -24,7 +24,8 @@ _ONLY_OPENING = re.compile(r"[（(【\[“‘《〔]+")
 _ONLY_CLOSING = re.compile(r"[）)】\]”’》〕。，、；：！？,.;:!?]+")
 _AT_MEETING = re.compile(r"上(的(讲话|发言|报告|致辞))?$")
 _RUNNING_TEXT = re.compile(r"[，。；,;]")
-_GENRE_END = re.compile(r"(报告|总结|讲话|发言|决议|决定|意见|方案|计划|汇报|体会|述职)$")
+_GENRE_END = re.compile(r"(报告|总结|讲话|发言|决议|决定|意见|方案|计划|汇报|体会|述职|通知|规定|办法|条例|纲要|规划|公报"
+                        r"|報告|總結|講話|發言|決議|決定|意見|計劃|彙報|體會|述職|規定|辦法|條例|綱要|規劃|公報)$")
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class LineRule:
     pattern: re.Pattern
     max_length: int | None = None
     zone: str = "anywhere"
+    not_numbered: bool = False  # the rule never takes a numbered line (一、 （五） 第三条): that is text
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class MetadataRule:
     pattern: re.Pattern
     value_on_next_line: bool = False
     zone: str = "anywhere"
+    date_source: str = "byline"  # where a date read by this rule comes from (reports.json `date_source`)
+    fields: tuple[tuple[str, str], ...] = ()  # label as written -> metadata field (发文字号 -> doc_number)
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,8 @@ class CleaningRules:
 
         return cls(
             lines=tuple(
-                LineRule(r["name"], rx(r["pattern"]), r.get("max_length"), r.get("zone", "anywhere"))
+                LineRule(r["name"], rx(r["pattern"]), r.get("max_length"), r.get("zone", "anywhere"),
+                         bool(r.get("not_numbered")))
                 for r in data.get("lines", [])
             ),
             blocks=tuple(
@@ -86,7 +91,9 @@ class CleaningRules:
                 for r in data.get("blocks", [])
             ),
             metadata=tuple(
-                MetadataRule(r["name"], rx(r["pattern"]), bool(r.get("value_on_next_line")), r.get("zone", "anywhere"))
+                MetadataRule(r["name"], rx(r["pattern"]), bool(r.get("value_on_next_line")),
+                             r.get("zone", "anywhere"), r.get("date_source", "byline"),
+                             tuple((r.get("fields") or {}).items()))
                 for r in data.get("metadata", [])
             ),
             prefixes=tuple(LineRule(r["name"], rx(r["pattern"])) for r in data.get("prefixes", [])),
@@ -100,6 +107,9 @@ class Removal:
     rule: str
     text: str
     line: int  # 1-based line number in the decoded file
+    # removed (boilerplate), repaired (an extraction artefact put right: the text stays),
+    # metadata (a byline or header field taken into the report's metadata)
+    action: str = "removed"
 
 
 @dataclass
@@ -120,8 +130,11 @@ def furniture_key(line: str) -> str:
 
 def looks_like_text(line: str) -> bool:
     """Lines that may repeat across reports and still be a report's own text."""
+    line = re.sub(r"^#{1,6}\s+", "", line)  # "## 第一章 总则" in a Markdown text
     return bool(
         HEADING_START.match(line)
+        or _NUMERAL_ALONE.fullmatch(line)  # "一" alone: a heading of an old national report
+        or _ARTICLE_START.match(line)
         or line.endswith((":", "："))
         or line.endswith(tuple(SENTENCE_END))
         or _GENRE_END.search(line)
@@ -150,19 +163,30 @@ def _in_zone(zone: str, index: int, total: int, zone_lines: int) -> bool:
 
 def clean(text: str, rules: CleaningRules, furniture: frozenset[str] = frozenset()) -> Cleaned:
     """Remove boilerplate, lift bylines into metadata, repair extraction artefacts."""
-    raw_lines = text.split("\n")
     out = Cleaned(lines=[])
-    numbered = [(i + 1, strip_line(line)) for i, line in enumerate(raw_lines)]
-    numbered = [(n, _strip_prefixes(line, n, rules, out)) for n, line in numbered if line]
+    repaired_lines, repairs = extract.repair(text)
+    out.removed.extend(Removal(r.rule, r.text, r.line, r.action) for r in repairs)
+    numbered = [(n, strip_line(line)) for n, line in repaired_lines]
+    numbered = _front_matter(numbered, out)
+    if _is_markdown_shaped(numbered, out):
+        out.metadata["markdown"] = "yes"
+    numbered = [(n, _strip_prefixes(line, n, rules, out) if "markdown" in out.metadata else line)
+                for n, line in numbered if line]
     total = len(numbered)
     kept: list[tuple[int, str]] = []
+    title_at = find_title_before_byline(numbered, rules)
 
     i = 0
     while i < total:
         number, line = numbered[i]
+        if i == title_at:
+            # the text's own title: no rule removes it, however often it repeats across days
+            kept.append((number, line))
+            i += 1
+            continue
         consumed = _match_metadata(numbered, i, total, rules, out)
         if not consumed:
-            consumed = _match_block(numbered, i, total, rules, out)
+            consumed = _match_block(numbered, i, total, rules, out, stop=title_at)
         if not consumed:
             rule = _match_line(line, i, total, rules, furniture)
             if rule:
@@ -175,8 +199,85 @@ def clean(text: str, rules: CleaningRules, furniture: frozenset[str] = frozenset
         i += 1
 
     kept = _drop_head_duplicates(kept, rules.zone_lines, out)
-    out.lines = _join_broken_lines([_repair_spaces(line, n, out) for n, line in kept])
+    title_number = numbered[title_at][0] if title_at is not None else None
+    repaired = [
+        (_repair_title_spaces(line, n, out) if n == title_number else _repair_spaces(line, n, out), n,
+         n == title_number)
+        for n, line in kept
+    ]
+    out.lines = _join_broken_lines(repaired, out)
+    out.removed.sort(key=lambda r: r.line)
+    if title_number is not None and repaired and repaired[0][2]:
+        out.metadata["title"] = repaired[0][0]  # the first line, and the title by its place
     return out
+
+
+# front matter keys -> metadata fields
+_FRONT_MATTER_FIELDS = {"title": "front_title", "date": "date", "author": "author", "source": "source",
+                        "organization": "organization", "doc_number": "doc_number", "speaker": "speaker"}
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+\S")
+
+
+def _front_matter(numbered: list[tuple[int, str]], out: Cleaned) -> list[tuple[int, str]]:
+    """YAML front matter (`---` … `---` at the top) becomes metadata, never title or body."""
+    content = [k for k, (_, line) in enumerate(numbered) if line]
+    if not content or numbered[content[0]][1] != "---":
+        return numbered
+    start = content[0]
+    end = next((k for k in content[1:41] if numbered[k][1] in ("---", "...")), None)
+    if end is None:
+        return numbered
+    try:
+        import yaml
+        data = yaml.safe_load("\n".join(line for _, line in numbered[start + 1:end]))
+    except Exception:  # not YAML after all: leave the lines to the other rules
+        return numbered
+    if not isinstance(data, dict):
+        return numbered
+    for key, value in data.items():
+        field_name = _FRONT_MATTER_FIELDS.get(str(key).lower())
+        if field_name and value not in (None, "") and field_name not in out.metadata:
+            out.metadata[field_name] = normalise_date(str(value)) if field_name == "date" else str(value).strip()
+            if field_name == "date":
+                out.metadata["date_source"] = "header"
+    for n, line in numbered[start:end + 1]:
+        if line:
+            out.removed.append(Removal("front-matter", line, n, "metadata"))
+    out.metadata["markdown"] = "front matter"
+    return numbered[:start] + numbered[end + 1:]
+
+
+def _is_markdown_shaped(numbered: list[tuple[int, str]], out: Cleaned) -> bool:
+    """`#` marks a heading only in a Markdown-shaped text: front matter, a `# ` title on the first
+    line, or at least two `#` heading lines; in a plain text a line-initial `#` is text."""
+    if "markdown" in out.metadata:
+        return True
+    lines = [line for _, line in numbered if line]
+    marked = [line for line in lines if _MARKDOWN_HEADING.match(line)]
+    return bool(lines) and (bool(_MARKDOWN_HEADING.match(lines[0])) or len(marked) >= 2)
+
+
+# "——2026年1月31日在…会议上", "（2026年1月27日在…）", "2026年1月27日在…会议上 …省长 某某":
+# between a title and its byline
+_SUBTITLE_LINE = re.compile(r"^([—―\-]{1,2}|[（(])|^\d{4}年\d{1,2}月\d{1,2}日在|会议上")
+
+
+def find_title_before_byline(numbered: list[tuple[int, str]], rules: CleaningRules) -> int | None:
+    """The line just before the first byline near the top (a subtitle between them skipped):
+    on a news item or a portal page that is the text's title. None when there is no byline."""
+    for i in range(min(len(numbered), rules.zone_lines)):
+        line = numbered[i][1]
+        if not any(r.pattern.search(line) for r in rules.metadata if r.zone != "tail"):
+            continue
+        j = i - 1
+        while j >= 0 and _SUBTITLE_LINE.search(numbered[j][1]) and j > 0:
+            j -= 1
+        if j < 0 or any(r.pattern.search(numbered[j][1]) for r in rules.metadata):
+            return None
+        if any(r.start.search(numbered[j][1]) for r in rules.blocks):
+            return None
+        return j
+    return None
 
 
 def _strip_prefixes(line: str, number: int, rules: CleaningRules, out: Cleaned) -> str:
@@ -192,11 +293,18 @@ def _match_line(line: str, i: int, total: int, rules: CleaningRules, furniture: 
     for rule in rules.lines:
         if rule.max_length is not None and len(line) > rule.max_length:
             continue
+        if rule.not_numbered and (HEADING_START.match(line) or _ARTICLE_START.match(line)):
+            continue
         if _in_zone(rule.zone, i, total, rules.zone_lines) and rule.pattern.search(line):
             return rule.name
     if furniture_key(line) in furniture:
         return "repeated-across-reports"
     return None
+
+
+# named groups a metadata rule may fill directly (any other field comes through `label`)
+DATE_FIELDS = ("date", "effective_date")
+_DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
 
 
 def _match_metadata(numbered, i, total, rules: CleaningRules, out: Cleaned) -> int:
@@ -207,29 +315,37 @@ def _match_metadata(numbered, i, total, rules: CleaningRules, out: Cleaned) -> i
         m = rule.pattern.search(line)
         if not m:
             continue
-        if rule.value_on_next_line:
-            if i + 1 >= total:
-                return 0
-            label = m.group("label")
-            value_number, value = numbered[i + 1]
-            field_name = _label_field(label)
-            if field_name == "date":
-                dm = re.search(r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}", value)
+        groups = {k: v for k, v in m.groupdict().items() if v}
+        taken = [(number, line)]
+        if "label" in groups:
+            value = groups.get("value", "").strip()
+            if not value and rule.value_on_next_line:
+                if i + 1 >= total:
+                    return 0
+                value = numbered[i + 1][1]
+                taken.append(numbered[i + 1])
+            if not value:
+                if rule.value_on_next_line:
+                    return 0
+                continue  # a label with nothing after it: not this rule's
+            field_name = dict(rule.fields).get(groups["label"]) or _label_field(groups["label"])
+            if field_name in DATE_FIELDS:
+                dm = _DATE.search(value)
                 if not dm:
                     return 0
-                out.metadata.setdefault("date", normalise_date(dm.group(0)))
-            else:
-                if len(value) > 30 or value.endswith(SENTENCE_END + ("：", ":")):
-                    return 0  # a label followed by text, not by its value
-                out.metadata.setdefault(field_name, value)
-            out.removed.append(Removal(rule.name, line, number))
-            out.removed.append(Removal(rule.name, value, value_number))
-            return 2
-        for key, value in m.groupdict().items():
-            if value and key in ("date", "source", "author"):
-                out.metadata.setdefault(key, normalise_date(value) if key == "date" else value)
-        out.removed.append(Removal(rule.name, line, number))
-        return 1
+                value = dm.group(0)
+            elif (len(value) > 40 and field_name != "url") or value.endswith(SENTENCE_END + ("：", ":")):
+                return 0  # a label followed by text, not by its value
+            groups = {field_name: value}
+        for key, value in groups.items():
+            if key in ("label", "value") or key in out.metadata:
+                continue
+            out.metadata[key] = normalise_date(value) if key in DATE_FIELDS else value.strip()
+            if key == "date":
+                out.metadata["date_source"] = rule.date_source
+        for n, text in taken:
+            out.removed.append(Removal(rule.name, text, n, "metadata"))
+        return len(taken)
     return 0
 
 
@@ -250,7 +366,7 @@ def normalise_date(value: str) -> str:
     return value
 
 
-def _match_block(numbered, i, total, rules: CleaningRules, out: Cleaned) -> int:
+def _match_block(numbered, i, total, rules: CleaningRules, out: Cleaned, stop: int | None = None) -> int:
     number, line = numbered[i]
     for rule in rules.blocks:
         if not _in_zone(rule.zone, i, total, rules.zone_lines) or not rule.start.search(line):
@@ -258,7 +374,7 @@ def _match_block(numbered, i, total, rules: CleaningRules, out: Cleaned) -> int:
         taken = [(number, line)]
         seen = {line}
         j = i + 1
-        while j < total:
+        while j < total and j != stop:
             next_line = numbered[j][1]
             previous = taken[-1][1]
             is_separator = bool(re.fullmatch(r"[>›»/]", next_line))
@@ -301,31 +417,89 @@ def _repair_spaces(line: str, number: int, out: Cleaned) -> str:
     removed when it splits a word."""
     if not _HAN_SPACE_HAN.search(line):
         return line
+    if _is_spaced_title(line):
+        out.removed.append(Removal("letter-spaced-title", line, number, "repaired"))
+        return re.sub(r"[ \u3000\u00a0]+", "", line)
+    if len(line) <= 60 and _GENRE_END.search(line) and not _RUNNING_TEXT.search(line):
+        return line  # a title: "中共中央 国务院关于……的意见" keeps its space
     is_running_text = len(line) > 40 and any(p in line for p in "。，；")
     pieces = []
     last = 0
     for m in _HAN_SPACE_HAN.finditer(line):
         left, right = line[max(0, m.start() - 4):m.start()], line[m.end():m.end() + 4]
-        if is_running_text or segment.splits_word(left, right):
+        if _LABEL_BEFORE.search(line[:m.start()]):
+            continue  # "第一条 为了……", "第一章 总则": the space after a label is the text's own
+        # in running text a non-breaking space is always an artefact of the extraction; a plain
+        # space there may separate two phrases on purpose (“新时代 新阅读”), so it goes only
+        # where it splits a word
+        if (is_running_text and not _separates_phrases(line, m.start(), m.end())) or segment.splits_word(left, right):
             pieces.append(line[last:m.start()])
             last = m.end()
-            out.removed.append(Removal("space-between-han", f"{left}{m.group(0)}{right}", number))
+            out.removed.append(Removal("space-between-han", f"{left}{m.group(0)}{right}", number, "repaired"))
     pieces.append(line[last:])
     return "".join(pieces)
 
 
-def _join_broken_lines(lines: list[str]) -> list[str]:
-    """Rejoin a paragraph that the extraction broke mid-sentence."""
+_NUMERAL_ALONE = re.compile(f"[{HAN_NUMERALS}{CAPITAL_NUMERALS}]{{1,4}}")
+_ARTICLE_START = re.compile(r"^第[〇零一二三四五六七八九十百两千0-9]+条")
+_LABEL_BEFORE = re.compile(r"^第[〇零一二三四五六七八九十百两千0-9]+(条|章|节|编|部分|篇|款|项)$")
+_RUN_END = re.compile(r"[\s，。；：、！？“”‘’《》（）()【】,.;:!?\"]")
+
+
+def _separates_phrases(line: str, start: int, end: int) -> bool:
+    """A plain space between two short phrases (“新时代 新阅读”, 《突破结构之困 新常态下怎么干》)
+    is written on purpose; a non-breaking space, or a space inside a long clause, is not."""
+    if "\u00a0" in line[start:end]:
+        return False
+    before = _RUN_END.split(line[:start])[-1]
+    after = _RUN_END.split(line[end:])[0]
+    return 2 <= len(before) <= 8 and 2 <= len(after) <= 8
+
+
+_LETTER_SPACED = re.compile(rf"^[{_HAN}](?:[ \u3000\u00a0]+[{_HAN}]){{2,}}$")
+
+
+_WORD_SPACED = re.compile(rf"^[{_HAN}]{{1,2}}(?:[ \u3000\u00a0]+[{_HAN}]{{1,2}}){{2,}}$")
+
+
+def _is_spaced_title(line: str) -> bool:
+    """`政 府 工 作 报 告` (every character apart), or `政府 工作 报告` when what it spells ends
+    in a genre word (a list of two-character names is not a title)."""
+    if len(line) > 40:
+        return False
+    if _LETTER_SPACED.match(line):
+        return True
+    return bool(_WORD_SPACED.match(line)) and bool(_GENRE_END.search(re.sub(r"[ \u3000\u00a0]+", "", line)))
+
+
+def _repair_title_spaces(line: str, number: int, out: Cleaned) -> str:
+    """A title keeps its spaces (news titles separate their clauses with them), unless it is
+    letter-spaced as a whole: `政 府 工 作 报 告` -> `政府工作报告`."""
+    if not _is_spaced_title(line):
+        return line
+    out.removed.append(Removal("letter-spaced-title", line, number, "repaired"))
+    return re.sub(r"[ \u3000\u00a0]+", "", line)
+
+
+def _join_broken_lines(lines: list[tuple[str, int, bool]], out: Cleaned) -> list[str]:
+    """Rejoin a paragraph that the extraction broke mid-sentence (never the title line:
+    a news title ends without punctuation and is not the start of its first paragraph).
+    Each join is recorded as a repair on the line that was joined to the one before."""
     result: list[str] = []
-    for line in lines:
-        if result and _is_broken_pair(result[-1], line):
+    previous_fixed = True
+    for line, number, fixed in lines:
+        if result and not fixed and not previous_fixed and _is_broken_pair(result[-1], line):
+            out.removed.append(Removal("line-join", f"{result[-1][-12:]}⏎{line[:12]}", number, "repaired"))
             result[-1] += line
         else:
             result.append(line)
+        previous_fixed = fixed
     return result
 
 
 def _is_broken_pair(previous: str, line: str) -> bool:
+    if previous.startswith("#") or line.startswith("#"):
+        return False  # a Markdown heading, or a line that starts with # on purpose
     if _ONLY_OPENING.fullmatch(previous) or _ONLY_CLOSING.fullmatch(line):
         return True  # "（" / "三）改革开放…": a mark the extraction put on a line of its own
     if previous.endswith(tuple(_LINE_END_OK)):

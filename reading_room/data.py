@@ -33,10 +33,16 @@ def reports_json(reports: list[Report]) -> list[dict]:
             "organization": r.organization,
             "genre": r.genre,
             "date": r.date,
+            "date_source": r.date_source,
+            "title_composed": r.title_composed,
+            "organizations": r.organizations,
+            "doc_number": r.doc_number,
+            "speaker": r.speaker,
+            "occasion": r.occasion,
             "source": r.source,
             "characters": r.characters,
             "headings": [{"level": h.level, "text": h.text, "anchor": h.anchor} for h in r.headings],
-            "removed": [{"rule": x.rule, "text": x.text} for x in r.removed],
+            "removed": [{"rule": x.rule, "text": x.text, "action": x.action} for x in r.removed],
             "warnings": r.warnings,
         }
         for r in reports

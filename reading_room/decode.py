@@ -52,6 +52,7 @@ class Decoded:
     sha256: str  # of the raw bytes
     size: int  # raw bytes
     warnings: tuple[str, ...] = ()  # for the curator: lines decoded in another encoding
+    bare_cr: int = 0  # line ends that were a bare CR (old Mac files, some exports): an artefact repaired
 
 
 def sha256_of(raw: bytes) -> str:
@@ -79,12 +80,15 @@ def decode_bytes(raw: bytes) -> Decoded:
 
 
 def _checked(text: str, encoding: str, raw: bytes, warnings: tuple[str, ...] = ()) -> Decoded:
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    bare_cr = text.count("\r")
+    text = text.replace("\r", "\n")
     if not text.strip():
         raise DecodeError("empty file (only white space)")
     if _control_ratio(text) > 0.01:
         raise DecodeError(f"binary file (too many control characters after decoding as {encoding})")
-    return Decoded(text=text, encoding=encoding, sha256=sha256_of(raw), size=len(raw), warnings=warnings)
+    return Decoded(text=text, encoding=encoding, sha256=sha256_of(raw), size=len(raw), warnings=warnings,
+                   bare_cr=bare_cr)
 
 
 def _bom_encoding(raw: bytes) -> str | None:

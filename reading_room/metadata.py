@@ -1,34 +1,93 @@
-"""Stage 3: title, year, issuing body, genre, date and source of a report.
+"""Stage 3: title, year, issuing bodies, genre, date, speaker and occasion of a report.
 
-Read from the cleaned text, then overridden per report by ``corpus/catalog.yml``.
+Read from the cleaned text and what cleaning lifted out of bylines and headers, then
+overridden per report by ``corpus/catalog.yml``. Vocabularies (genres, bodies and their
+canonical names, offices) are in ``corpus/metadata.yml``.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from .patterns import HEADING_START, SENTENCE_END
+from .patterns import HAN_NUMERALS, HEADING_START, SENTENCE_END
 
 TITLE_ZONE = 12  # the title is among the first lines left after cleaning
-FIELDS = ("title", "year", "organization", "genre", "date", "source")
+FIELDS = ("title", "year", "organization", "genre", "date", "source", "doc_number", "speaker", "occasion")
 _YEAR = re.compile(r"(19[4-9]\d|20\d\d)\s*年")
 _LEADING = re.compile(r"^(#+\s*|(19|20)\d\d年度?|在|关于)+")
 # where the topic starts: "某某同志在市委全会上的讲话" names a person, then the meeting
 _TOPIC_START = re.compile(r"(19|20)\d\d年|关于|上半年|下半年|年度|在")
 # "在全县党建工作会议上的讲话": 全县 is the whole county, not a body
 _WHOLE_AREA = re.compile(r"^全[省市县区局镇乡]$")
+_CITED = re.compile(r"《[^》]*》")
+_FILE_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
+_REVISION = re.compile(r"[（(][^（）()]*(修正|修订|修改|草案|试行|暂行)[^（）()]*[)）]$")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_TAG = re.compile(r"<[^<>]*>")
+
+# Lines that are never a title: a date or subtitle line, a header field, a file name, markup.
+_NOT_TITLE = re.compile(
+    r"^[—―\-]{1,2}\s*\S"  # the subtitle under a title
+    r"|^[（(]?\s*(\d{4}|[〇零一二三四五六七八九]{4})\s*年.{0,6}月.{0,6}日"  # a date line
+    r"|^[^：:]{1,8}[：:]\s*\S"  # a header field: 发文字号：…
+    r"|^[\w\-]+\.(txt|md|docx?|pdf|html?)$"  # a file name
+    r"|^\[<|^<[!?]|^\{|^---$|^```"  # markup fragments, front-matter fences
+    r"|^【"  # a database's bracketed field
+)
+_HAN_DATE = re.compile(
+    rf"(?P<y>\d{{4}}|[〇零{HAN_NUMERALS}]{{4}})\s*年\s*(?P<m>\d{{1,2}}|[{HAN_NUMERALS}]{{1,3}})\s*月"
+    rf"\s*(?P<d>\d{{1,2}}|[{HAN_NUMERALS}]{{1,3}})\s*日"
+)
+# "——2017年3月5日在第十二届全国人民代表大会第五次会议上", "（2026年1月27日在贵州省……会议上）"
+_SUBTITLE = re.compile(rf"^([—―\-]{{1,2}}|[（(])?\s*{_HAN_DATE.pattern}\s*在(?P<occasion>.+?)上(的(讲话|报告|发言))?\s*[)）]?"
+                       r"(\s+(?P<speaker_line>\S.*))?$")
+# "——在中国共产党第二十次全国代表大会上的报告": no date, the occasion and the genre
+_DELIVERED = re.compile(r"^([—―\-]{1,2}|[（(])\s*在(?P<occasion>.+?)上的(?P<genre>工作报告|报告|讲话|发言|致辞|講話|報告)\s*[)）]?$")
+# "（2019年9月27日山东省第十三届人民代表大会常务委员会第十四次会议通过）"
+_ADOPTED = re.compile(rf"^[（(]?\s*{_HAN_DATE.pattern}\s*(?P<occasion>\S*?会议)\S*?(通过|批准|修订|修正)?\s*[)）]?$")
+# "2003年8月5日 中华人民共和国国务院令第386号公布": the date and the document number
+_PROMULGATED = re.compile(rf"^[（(]?\s*{_HAN_DATE.pattern}\s*(?P<doc>\S*?令\S*?第\S+?号)(公布|发布)\s*[)）]?$")
+# the place in an occasion: "河北省第十四届人民代表大会" -> 河北省; "第十二届全国人民代表大会" -> national
+_PLACE = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2,12}?(省|自治区|市|县|区|州|盟|旗))(第|[十一二三四五六七八九]+届)")
+# "国务院总理 李克强", "上海市市长 龚 正" (a two-character name spaced out), "自治区主席 艾尔肯·吐尼亚孜"
+_SPEAKER = re.compile(r"^(?P<office>[\u4e00-\u9fff（）()]{1,24}?)[ \u3000\u00a0]+"
+                      r"(?P<name>[\u4e00-\u9fff](?:[ \u3000\u00a0]?[\u4e00-\u9fff·]){1,11})$")
+# a name alone on its line, just before the salutation (各位代表：)
+_NAME_ALONE = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+_SALUTATION = re.compile(r"^(各位|同志们|尊敬的).{0,12}[：:]$")
+# a line that only opens a title continued on the next: "中共某某委员会关于", "2026年"
+_OPENS_TITLE = re.compile(r"(关于|的|在|年|年度)$")
 
 
 @dataclass(frozen=True)
 class MetadataRules:
     genres: tuple[tuple[str, str], ...] = ()
     organization_suffixes: tuple[str, ...] = ()
+    bodies: tuple[str, ...] = ()
+    canonical: tuple[tuple[str, str], ...] = ()  # variant -> canonical name
+    expansions: tuple[tuple[str, str], ...] = ()
+    body_of_genre: tuple[tuple[str, str], ...] = ()
+    speaker_offices: tuple[tuple[str, str], ...] = ()
+    title_names_no_body: tuple[str, ...] = ()
+    occasion_bodies: tuple[tuple[re.Pattern, str], ...] = ()
+    delivered_bodies: tuple[tuple[re.Pattern, str], ...] = ()
 
     @classmethod
     def from_dict(cls, data: dict) -> "MetadataRules":
+        canonical = []
+        for name, variants in (data.get("canonical_organizations") or {}).items():
+            canonical += [(variant, name) for variant in variants or ()]
         return cls(
             genres=tuple((k, v) for k, v in data.get("genres", [])),
             organization_suffixes=tuple(sorted(data.get("organization_suffixes", []), key=len, reverse=True)),
+            bodies=tuple(sorted(data.get("bodies", []), key=len, reverse=True)),
+            canonical=tuple(canonical),
+            expansions=tuple((data.get("name_expansions") or {}).items()),
+            body_of_genre=tuple((data.get("body_of_genre") or {}).items()),
+            speaker_offices=tuple(sorted((data.get("speaker_offices") or {}).items(), key=lambda kv: -len(kv[0]))),
+            title_names_no_body=tuple(data.get("title_names_no_body") or ()),
+            occasion_bodies=tuple((re.compile(r["pattern"]), r["body"]) for r in data.get("occasion_bodies") or ()),
+            delivered_bodies=tuple((re.compile(r["pattern"]), r["body"]) for r in data.get("delivered_bodies") or ()),
         )
 
 
@@ -36,32 +95,67 @@ class MetadataRules:
 class Metadata:
     title: str
     year: int | None = None
-    organization: str = ""
+    organization: str = ""  # the first of `organizations`
     genre: str = ""
     date: str = ""
     source: str = ""
+    date_source: str = ""  # where the date was read: text, byline, header, file name, posting time
+    organizations: list[str] = field(default_factory=list)
+    title_composed: bool = False
+    doc_number: str = ""
+    speaker: str = ""
+    speaker_office: str = ""  # "国务院总理", "河北省人民政府省长"
+    occasion: str = ""
+    adopted: bool = False  # the occasion adopted the text (…会议通过), rather than heard it (在…上)
+    subtitle: str = ""  # the subtitle line, as written
     title_line: int | None = None  # index in the cleaned lines, None if no line was used
+    title_lines: tuple[int, ...] = ()  # every line of a title split over lines
     overridden: list[str] = field(default_factory=list)
+
+
+def plausible_title(line: str) -> bool:
+    text = _strip_marks(line)
+    return (
+        0 < len(text) <= 80
+        and len(_HAN.findall(_TAG.sub("", text))) >= 2  # `<div class="x">` is markup, not a title
+        and not text.endswith(SENTENCE_END + ("：", ":", "，", "；"))
+        and not HEADING_START.match(text)
+        and not _NOT_TITLE.search(text)
+        and not _SPEAKER.match(text)
+    )
 
 
 def find_title_line(lines: list[str], rules: MetadataRules) -> int | None:
     head = lines[:TITLE_ZONE]
-
-    def plausible(line: str) -> bool:
-        text = _strip_marks(line)
-        return (
-            0 < len(text) <= 80
-            and not text.endswith(SENTENCE_END + ("：", ":", "，"))
-            and not HEADING_START.match(text)
-        )
-
     for i, line in enumerate(head):
-        if plausible(line) and genre_of(_strip_marks(line), rules):
+        if plausible_title(line) and genre_of(_strip_marks(line), rules):
             return i
     for i, line in enumerate(head):
-        if plausible(line) and len(line) <= 60:
+        if plausible_title(line) and len(line) <= 60:
             return i
     return None
+
+
+def _title_span(lines: list[str], index: int, rules: MetadataRules) -> tuple[int, ...]:
+    """A title split over two or three lines: "中共某某委员会关于" / "加强……的意见"."""
+    span = [index]
+    while span[0] > 0 and len(span) < 3:
+        before = lines[span[0] - 1]
+        if plausible_title(before) and _OPENS_TITLE.search(before) and not genre_of(before, rules) \
+                and len(before) <= 30:
+            span.insert(0, span[0] - 1)
+        else:
+            break
+    while span[-1] + 1 < len(lines) and len(span) < 3 and _OPENS_TITLE.search(lines[span[-1]]) \
+            and not genre_of(_strip_marks(lines[span[-1]]), rules):
+        after = lines[span[-1] + 1]
+        if plausible_title(after) and len(after) <= 40:
+            span.append(span[-1] + 1)
+            if genre_of(after, rules):
+                break
+        else:
+            break
+    return tuple(span)
 
 
 def _strip_marks(line: str) -> str:
@@ -69,16 +163,23 @@ def _strip_marks(line: str) -> str:
 
 
 def genre_of(title: str, rules: MetadataRules) -> str:
+    text = _REVISION.sub("", _CITED.sub("", title)).strip()
+    for keyword, genre in rules.genres:  # the word that ends the title first: ……意见工作条例 is a 条例
+        if text.endswith(keyword.rstrip("$")):
+            return genre
     for keyword, genre in rules.genres:
-        if keyword in title:
+        if keyword.endswith("$"):
+            if text.endswith(keyword[:-1]):
+                return genre
+        elif keyword in text:
             return genre
     return ""
 
 
 def organization_of(title: str, rules: MetadataRules) -> str:
-    text = _LEADING.sub("", title)
+    text = _LEADING.sub("", _CITED.sub("", title))
     cuts = [m.start() for m in [_TOPIC_START.search(text)] if m]
-    cuts += [text.find(k) for k, _ in rules.genres if k in text]
+    cuts += [text.find(k.rstrip("$")) for k, _ in rules.genres if not k.endswith("$") and k in text]
     cut = min(cuts) if cuts else len(text)
     best = 0
     for suffix in rules.organization_suffixes:
@@ -92,27 +193,224 @@ def organization_of(title: str, rules: MetadataRules) -> str:
     return "" if _WHOLE_AREA.match(organization) else organization
 
 
+def organizations_of_title(title: str, rules: MetadataRules) -> list[str]:
+    """"中共中央 国务院关于……的意见" names two bodies; any other title at most one."""
+    text = _CITED.sub("", title)
+    head = re.split(r"关于|印发|(?:19|20)\d\d年", text)[0]
+    parts = [p for p in re.split(r"[ \u3000、]+", head.strip()) if p]
+    if len(parts) >= 2 and all(p in rules.bodies or organization_of(p + "关于", rules) == p for p in parts):
+        return parts
+    known = _known_bodies(head.strip(), rules)
+    if len(known) >= 2:
+        return known
+    organization = organization_of(title, rules)
+    return [organization] if organization else []
+
+
+def _known_bodies(head: str, rules: MetadataRules) -> list[str]:
+    """"中共中央国务院" -> [中共中央, 国务院] when the whole is made of known bodies."""
+    found = []
+    while head:
+        body = next((b for b in rules.bodies if head.startswith(b)), None)
+        if body is None:
+            return []
+        found.append(body)
+        head = head[len(body):].lstrip(" \u3000、")
+    return found
+
+
+def canonical_name(name: str, rules: MetadataRules) -> str:
+    for short, full in rules.expansions:
+        if name.endswith(short) and not name.endswith(full):
+            name = name[: -len(short)] + full
+    return dict(rules.canonical).get(name, name)
+
+
 def read_metadata(lines: list[str], byline: dict[str, str], rules: MetadataRules,
                   override: dict | None = None, fallback_title: str = "") -> Metadata:
     """Metadata from the cleaned lines and byline, with the catalog's fields winning."""
     override = {k: v for k, v in (override or {}).items() if k in FIELDS and v not in (None, "")}
+    span: tuple[int, ...] = ()
     if "title" in override:
         title = str(override["title"])
         index = next((i for i, line in enumerate(lines) if _strip_marks(line) == title), None)
+        span = (index,) if index is not None else ()
+    elif byline.get("front_title"):
+        title = byline["front_title"]
+        index = next((i for i, line in enumerate(lines[:TITLE_ZONE]) if _strip_marks(line) == title), None)
+        span = (index,) if index is not None else ()
+    elif byline.get("markdown") and lines and re.match(r"^#\s+\S", lines[0]):
+        index, title, span = 0, _strip_marks(lines[0]), (0,)  # a Markdown text's `# ` title
+    elif byline.get("title") and lines and lines[0] == byline["title"]:
+        index, title, span = 0, lines[0], (0,)  # the line before the byline (a news item's title line)
     else:
         index = find_title_line(lines, rules)
-        title = _strip_marks(lines[index]) if index is not None else fallback_title
-    meta = Metadata(title=title, title_line=index, date=byline.get("date", ""), source=byline.get("source", ""))
+        span = _title_span(lines, index, rules) if index is not None else ()
+        title = "".join(_strip_marks(lines[i]) for i in span) if span else ""
+        index = span[0] if span else None
+    meta = Metadata(title=title, title_line=index, title_lines=span, source=byline.get("source", ""),
+                    doc_number=byline.get("doc_number", ""))
     meta.genre = genre_of(title, rules)
-    meta.organization = organization_of(title, rules)
-    meta.year = _year_of(title, meta.date, lines)
+    after = span[-1] + 1 if span else 0
+    _read_subtitle(lines[after:after + 8], meta)
+    if not meta.genre and meta.subtitle:  # 高举……而团结奋斗 / ——在中国共产党第二十次全国代表大会上的报告
+        meta.genre = genre_of(meta.subtitle, rules)
+    # a news item's posting time and a law's promulgation date are the text's own date; a
+    # portal's byline is only when it was posted, so the subtitle's date (delivered on) wins
+    if byline.get("date") and (not meta.date or byline.get("date_source") in YEAR_FROM_DATE):
+        meta.date, meta.date_source = byline["date"], byline.get("date_source", "byline")
+    if not meta.date:  # "上海市档案条例(2017-11-23).txt", "20230110_gov.txt"
+        m = _FILE_DATE.search(fallback_title)
+        if m and 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31:
+            meta.date, meta.date_source = f"{m.group(1)}-{m.group(2)}-{m.group(3)}", "file name"
+    meta.organizations = _organizations(meta, byline, rules)
+    meta.organization = meta.organizations[0] if meta.organizations else ""
+    meta.year = _year_of(title, meta.date, meta.date_source, lines, meta.genre)
+    if not title:
+        meta.title, meta.title_composed = compose_title(meta, lines, fallback_title), True
+        meta.genre = meta.genre or genre_of(meta.title, rules)
     for key, value in override.items():
         setattr(meta, key, int(value) if key == "year" else str(value))
         meta.overridden.append(key)
+        if key == "organization":
+            meta.organizations = [str(value)]
+        if key == "title":
+            meta.title_composed = False
     return meta
 
 
-def _year_of(title: str, date: str, lines: list[str]) -> int | None:
+def _read_subtitle(lines: list[str], meta: Metadata) -> None:
+    """The subtitle (date and occasion) and the speaker line under a title; for a law, the lines
+    of its adoption and revisions (the latest date is the text's, the first meeting its body's)."""
+    for k, line in enumerate(lines):
+        squeezed = line.replace(" ", "").replace("\u3000", "")
+        m = (_SUBTITLE.match(line) or _DELIVERED.match(line.strip()) or _ADOPTED.match(squeezed)
+             or _PROMULGATED.match(squeezed))
+        if m:
+            meta.subtitle = meta.subtitle or line.strip()
+            date = _date_of(m)
+            if date and date > meta.date:
+                meta.date, meta.date_source = date, "text"
+            groups = m.groupdict()
+            if groups.get("occasion") and not meta.occasion:
+                meta.occasion = groups["occasion"].strip()
+                meta.adopted = m.re is _ADOPTED
+            if groups.get("doc") and not meta.doc_number:
+                meta.doc_number = groups["doc"]
+            line = groups.get("speaker_line") or ""
+        s = _SPEAKER.match(line.strip())
+        if s and not meta.speaker:
+            meta.speaker = re.sub(r"[ \u3000\u00a0]", "", s.group("name"))
+            meta.speaker_office = s.group("office")
+        elif not meta.speaker and _NAME_ALONE.match(line.strip()) and k + 1 < len(lines) \
+                and _SALUTATION.match(lines[k + 1].strip()):
+            meta.speaker = line.strip()
+
+
+def _date_of(m: re.Match) -> str:
+    if not m.groupdict().get("y"):
+        return ""
+    from .outline import han_number
+
+    def number(text: str, digits: bool = False) -> int:
+        if text.isdigit():
+            return int(text)
+        if digits:  # 二〇二六 is read digit by digit
+            return int("".join(str("〇一二三四五六七八九".index(c)) if c in "〇一二三四五六七八九" else "0"
+                               for c in text.replace("零", "〇")))
+        return han_number(text)
+
+    year, month, day = number(m.group("y"), True), number(m.group("m")), number(m.group("d"))
+    if 1900 < year < 2100 and 1 <= month <= 12 and 1 <= day <= 31:
+        return f"{year:04d}-{month:02d}-{day:02d}"
+    return ""
+
+
+def _organizations(meta: Metadata, byline: dict[str, str], rules: MetadataRules) -> list[str]:
+    found: list[str] = []
+    if byline.get("organization"):  # a header's 发布部门 / 制定机关
+        found += [p for p in re.split(r"[ \u3000、，,；;]+", byline["organization"]) if p]
+    if meta.genre not in rules.title_names_no_body or "关于" in meta.title:
+        found += organizations_of_title(meta.title, rules)
+    for pattern, body in rules.delivered_bodies if meta.occasion and not meta.adopted and not found else ():
+        m = pattern.search(meta.occasion)  # a party congress hears its committee's report
+        if m:
+            found.append(body.format(**m.groupdict()))
+            break
+    for said in (meta.occasion if meta.adopted else "", meta.doc_number):  # the meeting that adopted it, the order that issued it
+        for pattern, body in rules.occasion_bodies if said and not found else ():
+            m = pattern.search(said)
+            if m:
+                found.append(body.format(**m.groupdict()))
+                break
+    office = meta.speaker_office
+    place = ""
+    if meta.occasion:
+        m = _PLACE.match(meta.occasion)
+        place = m.group("place") if m else ("" if "全国" not in meta.occasion else "")
+    for name, body in rules.speaker_offices:
+        if office.endswith(name):
+            if "{place}" in body:
+                # "河北省人民政府省长": the office names its body
+                prefix = office[: -len(name)]
+                if prefix.endswith("人民政府") and _is_place(prefix[:-4]) and not _is_place_level(prefix[:-4]):
+                    body = prefix
+                else:
+                    body = body.format(place=place) if place else ""
+            if body:
+                found.append(body)
+            break
+    for genre_word, suffix in rules.body_of_genre:
+        if genre_word in meta.title:
+            found = [f + suffix if not f.endswith(("政府", suffix)) and _is_place(f) else f for f in found]
+            if not found and meta.occasion and "全国人民代表大会" in meta.occasion:
+                found.append("国务院")
+            elif not found and place:
+                found.append(place + suffix)
+    result: list[str] = []
+    for name in found:
+        name = canonical_name(name, rules)
+        if name and name not in result:
+            result.append(name)
+    return result
+
+
+def _is_place_level(name: str) -> bool:
+    """"自治区", "省": the level alone, without the place's name."""
+    return name in ("省", "自治区", "市", "县", "区", "州", "盟", "旗")
+
+
+def _is_place(name: str) -> bool:
+    return bool(re.fullmatch(r"[\u4e00-\u9fff]{1,12}(省|自治区|市|县|区|州|盟|旗)", name))
+
+
+def compose_title(meta: Metadata, lines: list[str], fallback: str) -> str:
+    """A title for a text that has none, from what is known of it (marked as composed)."""
+    if meta.organization or meta.genre:
+        year = f"{meta.year}年" if meta.year else ""
+        return f"{meta.organization}{year}{meta.genre or '文件'}"
+    for line in lines[:3]:
+        clause = re.split(r"[，。；：！？,;:!?]", line)[0]
+        if len(_HAN.findall(clause)) >= 4:
+            return clause[:24] + ("…" if len(clause) > 24 else "")
+    return fallback
+
+
+# Dates that fix the year of the text itself: a news item's posting time, a law's promulgation
+# date, the date a report was delivered (its subtitle). A portal's byline may be the next
+# year's posting of "2019年度工作总结": there the title's year wins.
+YEAR_FROM_DATE = ("posting time", "header")
+
+
+# Genres whose title names the year they report on ("2019年度工作总结" dated 2020): there the
+# title's year wins over a header's date.
+PERIODIC = ("总结", "报告", "政府工作报告", "党代会报告", "述职", "计划", "汇报", "心得体会")
+
+
+def _year_of(title: str, date: str, date_source: str, lines: list[str], genre: str = "") -> int | None:
+    if date[:4].isdigit() and (date_source == "posting time" or (date_source in YEAR_FROM_DATE
+                                                                 and genre not in PERIODIC)):
+        return int(date[:4])
     m = _YEAR.search(title)
     if m:
         return int(m.group(1))

@@ -12,21 +12,31 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .fingerprint import fingerprint
-from .patterns import HAN_NUMERALS
+from .patterns import CAPITAL_NUMERALS, HAN_NUMERALS
 
 MAX_HEADING = 60  # characters; a longer first sentence is cut at its first clause
 MAX_ITEM_LEAD = 60
 
 _N = f"[{HAN_NUMERALS}]+"
-STYLE_RANK = {"part": 0, "han": 1, "paren_han": 2, "arabic": 3, "paren_arabic": 4}
+_NC = f"[{HAN_NUMERALS}{CAPITAL_NUMERALS}]+"  # 壹、貳、 number a report's parts too
+STYLE_RANK = {"part": 0, "chapter": 1, "section": 2, "han": 3, "paren_han": 4, "arabic": 5, "paren_arabic": 6}
 _STYLES = (
-    ("part", re.compile(rf"^(第({_N})(?:部分|章|篇|编))[\s、：:，,．.]*(.*)$")),
+    ("part", re.compile(rf"^(第({_N})(?:部分|篇|编))[\s、：:，,．.]*(.*)$")),
+    ("chapter", re.compile(rf"^(第({_N})章)[\s、：:，,．.]*(.*)$")),
+    ("section", re.compile(rf"^(第({_N})节)[\s、：:，,．.]*(.*)$")),
     # the probe is NFKC-normalised, so a full-width 一． arrives as 一.
-    ("han", re.compile(rf"^(({_N})[、．.])\s*(.*)$")),
+    ("han", re.compile(rf"^(({_NC})[、．.])\s*(.*)$")),
     ("paren_han", re.compile(rf"^([（(]({_N})[)）])\s*(.*)$")),
     ("arabic", re.compile(r"^(([0-9]{1,2})[.．、])(?![0-9])\s*(.*)$")),
     ("paren_arabic", re.compile(r"^([（(]([0-9]{1,2})[)）])\s*(.*)$")),
 )
+# "第十二条 ……": a law's article, a paragraph with a citable anchor (art-12)
+_ARTICLE = re.compile(rf"^第({_N})条(?=[\s\u3000：:，,]|[^\s，。、；]|$)")
+LAW_HEADINGS = ("part", "chapter", "section", "annex")
+# "一" alone on its line (old national reports): a heading numeral without text
+_NUMERAL_ALONE = re.compile(rf"^({_NC})$")
+# "## 总则" in a Markdown-shaped text
+_MARKDOWN = re.compile(r"^(#{1,6})\s+(\S.*)$")
 # "附件1" / "附件二": an annex after the report restarts the numbering
 _ANNEX = re.compile(rf"^附件\s*([0-9]{{1,2}}|{_N})?\s*[:：]?$")
 # "19.…" then "20.2026年…": the number of a list item directly followed by digits
@@ -63,15 +73,16 @@ class Outline:
 def han_number(numeral: str) -> int:
     """一 -> 1, 十一 -> 11, 二十三 -> 23, 一百 -> 100; 0 when not a numeral."""
     digits = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9}
+              "六": 6, "七": 7, "八": 8, "九": 9, "壹": 1, "贰": 2, "貳": 2, "叁": 3, "參": 3, "肆": 4,
+              "伍": 5, "陆": 6, "陸": 6, "柒": 7, "捌": 8, "玖": 9}
     total, current = 0, 0
     for ch in numeral:
         if ch in digits:
             current = digits[ch]
-        elif ch == "十":
+        elif ch in "十拾":
             total += (current or 1) * 10
             current = 0
-        elif ch == "百":
+        elif ch in "百佰":
             total += (current or 1) * 100
             current = 0
         else:
@@ -115,6 +126,9 @@ def classify(line: str) -> _Candidate | None:
         label_len = len(m.group(1))
         heading, rest = _split_lead(line[label_len:], MAX_HEADING, _SENTENCE_SPLIT)
         return _Candidate("arabic", int(m.group(2)), line[:label_len] + heading, rest, ambiguous=True)
+    m = _NUMERAL_ALONE.match(line)
+    if m and han_number(m.group(1)):
+        return _Candidate("han", han_number(m.group(1)), line, "")
     m = _ANNEX.match(line)
     if m:
         return _Candidate("annex", _to_int(m.group(1)) if m.group(1) else 1, line, "")
@@ -163,9 +177,37 @@ def short_id(prefix: str, text: str, taken: dict[str, int]) -> str:
     return base if seen == 0 else f"{base}-{seen + 1}"
 
 
-def outline(lines: list[str]) -> Outline:
-    """Find headings and paragraphs in a report's body lines."""
+def short_id_plain(base: str, taken: set[str]) -> str:
+    """``base`` itself, or ``base-2``, ``base-3`` … when taken."""
+    anchor, n = base, 2
+    while anchor in taken:
+        anchor, n = f"{base}-{n}", n + 1
+    taken.add(anchor)
+    return anchor
+
+
+def _markdown_heading(line: str) -> tuple[int, str] | None:
+    m = _MARKDOWN.match(line)
+    return (len(m.group(1)), m.group(2).strip()) if m else None
+
+
+def outline(lines: list[str], markdown: bool = False) -> Outline:
+    """Find headings and paragraphs in a report's body lines. In a Markdown-shaped text
+    (``markdown``) a `#` line is a heading at its own level; in any other text it is text."""
+    marked: dict[int, int] = {}
+    if markdown:
+        lines = list(lines)
+        for i, line in enumerate(lines):
+            heading = _markdown_heading(line)
+            if heading:
+                marked[i], lines[i] = heading
     candidates = [classify(line) for line in lines]
+    if sum(1 for line in lines if _ARTICLE.match(line)) >= 3:
+        # a law: its headings are 编/章/节; (一) and 1. inside an article are the article's items
+        candidates = [c if c is None or c.style in LAW_HEADINGS else None for c in candidates]
+    for i, level in marked.items():
+        if candidates[i] is None:
+            candidates[i] = _Candidate("markdown", min(max(level, 2), 6), lines[i], "")
     expected_arabic = 1
     for i, cand in enumerate(candidates):
         if cand and cand.style == "arabic":
@@ -190,7 +232,19 @@ def outline(lines: list[str]) -> Outline:
 
     for line, cand in zip(lines, candidates):
         if cand is None:
+            article = _ARTICLE.match(line)
             add_paragraph(line)
+            if article:  # a law's article: cited as 第十二条, so its anchor says art-12
+                block = result.blocks[-1]
+                taken.discard(block.anchor)
+                block.style, block.number = "article", han_number(article.group(1))
+                block.anchor = short_id_plain(f"art-{block.number}", taken)
+            continue
+        if cand.style == "markdown":
+            level = current_level = cand.number
+            parents[:] = [(-1, level)]
+            result.blocks.append(Block("heading", cand.heading, level=level, style="markdown",
+                                       anchor=short_id("h-", cand.heading, taken)))
             continue
         if cand.style == "item":
             level = min(current_level + 1, 6) if current_level > 1 else 2

@@ -2,6 +2,8 @@
 import re
 
 HAN_NUMERALS = "〇零一二三四五六七八九十百两"
+# financial (capital) numerals, simplified and traditional: 壹、貳、參、
+CAPITAL_NUMERALS = "壹贰貳叁參肆伍陆陸柒捌玖拾佰"
 SENTENCE_END = ("。", "！", "？", "!", "?")
 
 # Anything that starts like a 公文 heading number; outline.py decides whether it is one.

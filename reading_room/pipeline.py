@@ -390,7 +390,7 @@ def render_site(conversion: Conversion, slogans: Index, cited: Index,
                 shared: reuse_module.Reuse | None = None) -> Iterator[tuple[str, str | Deferred]]:
     """Every generated Markdown page as (path under docs/, text or Deferred), one page at a time.
 
-    Pages made from one report (its page, its cleaning record) or one entry's uses
+    Pages made from one report (its page, which ends with its cleaning record) or one entry's uses
     are Deferred, each with the digest of its inputs: ``write_tree`` renders them only
     when those changed. Overviews, which list every report or entry, are always made."""
     reports, keys, width = conversion.reports, conversion.keys, conversion.settings.index.context
@@ -414,9 +414,7 @@ def render_site(conversion: Conversion, slogans: Index, cited: Index,
         yield (f"reports/{report.id}.md", Deferred(digest(keys[report.id], sorted(own.items()), mine, line),
                                                    _encoded(render.report_page, report, own, mine, line)))
     yield from render.listing_pages(reports).items()
-    yield "cleaning/index.md", render.cleaning_index(reports)
-    for report in reports:
-        yield f"cleaning/{report.id}.md", Deferred(keys[report.id], _encoded(render.cleaning_page, report))
+    yield "cleaning/index.md", render.cleaning_index(reports)  # each report's record ends its page
     for idx in (slogans, cited):
         yield from render.index_pages(idx).items()
         for page, inputs in entry_pages[idx.kind]:

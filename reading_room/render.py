@@ -78,6 +78,9 @@ def md_escape(text: str) -> str:
 # The site's search is its own index (reading_room/search.py, report text only). An engine
 # that brings a search of its own (Zensical always does) is told to leave every page out.
 ENGINE_SEARCH_OFF = {"search": {"exclude": True}}
+# The pages made per report and per index entry (most of the site's pages) use the slim page
+# (overrides/slim.html): Material's page without the navigation sidebar and footer repeated on each.
+SLIM = {"template": "slim.html"}
 
 
 def front_matter(data: dict) -> str:
@@ -141,6 +144,10 @@ def facets(report: Report) -> dict[str, str]:
     }
 
 
+# where a report's date was read (Report.date_source), as the page says it
+DATE_SOURCES = {"text": "正文", "byline": "网页署名", "header": "文件头", "file name": "文件名", "posting time": "发布时间"}
+
+
 def report_page(report: Report, links: dict[str, list[tuple[int, int, str]]],
                 marks: dict[str, tuple[str, int]] | None = None, shared: str = "") -> str:
     """The Markdown page of one report; ``links`` maps block anchors to slogan links, ``marks``
@@ -158,6 +165,7 @@ def report_page(report: Report, links: dict[str, list[tuple[int, int, str]]],
         # data-pagefind-body): the search benchmark's ground truth and its Pagefind comparison read it
         "pagefind": True,
         "citation": cite.page_meta(report),  # the <head>'s citation_* tags (overrides/main.html)
+        **SLIM,
     }
     lines = [front_matter(meta), f"# {md_escape(report.title)}\n"]
     facts = [
@@ -165,7 +173,11 @@ def report_page(report: Report, links: dict[str, list[tuple[int, int, str]]],
         for name, value in facets(report).items()
     ]
     if report.date:
-        facts.append(f'<span class="fact">{html.escape(report.date)}</span>')
+        where = DATE_SOURCES.get(report.date_source, report.date_source)
+        facts.append(f'<span class="fact" title="日期出处：{html.escape(where)}">{html.escape(report.date)}'
+                     f'{"（据" + html.escape(where) + "）" if where else ""}</span>')
+    if report.speaker:
+        facts.append(f'<span class="fact">{html.escape(report.speaker)}</span>')
     if report.source:
         facts.append(f'<span class="fact">来源：{html.escape(report.source)}</span>')
     facts.append(f'<span class="fact">{report.characters:,} 字</span>')
@@ -174,7 +186,7 @@ def report_page(report: Report, links: dict[str, list[tuple[int, int, str]]],
     links_html = (
         f'<a href="{rel(url, "raw/" + report.id + ".txt")}" download="{html.escape(report.source_file.rsplit("/", 1)[-1])}">'
         f"下载原文（{html.escape(report.encoding)}）</a>"
-        f' · <a href="{rel(url, "cleaning/" + report.id + "/")}">清洗记录（删除 {len(report.removed)} 处）</a>'
+        f' · <a href="#{CLEANING_ANCHOR}">清洗记录（删除 {removed_count(report)} 处）</a>'
         f' · <a href="{rel(url, year_url(report.year))}">同年报告</a>'
         f' · <a href="{rel(url, body_url(report.organization))}">同机关报告</a>'
     )
@@ -191,6 +203,7 @@ def report_page(report: Report, links: dict[str, list[tuple[int, int, str]]],
                 f'data-n="{block.ordinal}" aria-label="¶{block.ordinal}" data-pagefind-ignore></a>'
                 f"{_linked_html(block.text, block_links, url)}{_reuse_mark(marks.get(block.anchor), url)}</p>\n"
             )
+    lines.append(cleaning_section(report))
     return "\n".join(lines)
 
 
@@ -262,7 +275,7 @@ def listing_pages(reports: list[Report]) -> dict[str, str]:
         label = f"{year} 年" if year else "年份未知"
         overview.append(f"- [{label}]({md_rel('years/', url)})（{len(by_year[year])} 篇）")
         pages[url.rstrip("/") + ".md"] = (
-            front_matter({"title": label}) + f"# {label}\n\n" + _report_table(sort_reports(by_year[year]), url)
+            front_matter({"title": label, **SLIM}) + f"# {label}\n\n" + _report_table(sort_reports(by_year[year]), url)
         )
     pages["years/index.md"] = "\n".join(overview) + "\n"
 
@@ -271,49 +284,68 @@ def listing_pages(reports: list[Report]) -> dict[str, str]:
         url = body_url("" if body == UNKNOWN_BODY else body)
         overview.append(f"- [{md_escape(body)}]({md_rel('bodies/', url)})（{len(by_body[body])} 篇）")
         pages[url.rstrip("/") + ".md"] = (
-            front_matter({"title": body}) + f"# {md_escape(body)}\n\n"
+            front_matter({"title": body, **SLIM}) + f"# {md_escape(body)}\n\n"
             + _report_table(sort_reports(by_body[body]), url)
         )
     pages["bodies/index.md"] = "\n".join(overview) + "\n"
     return pages
 
 
-def cleaning_page(r: Report) -> str:
-    """What cleaning removed from one report, line by line, with the rule that removed it."""
-    url = f"cleaning/{r.id}/"
-    body = [
-        front_matter({"title": f"清洗记录：{r.title}"}),
-        f"# 清洗记录：{md_escape(r.title)}\n",
-        # Inline HTML keeps Markdown alive inside it, so the file name is Markdown-escaped:
-        # `[x](javascript:…).txt` must stay text, never become a link.
-        f"[返回报告]({md_rel(url, r.url)}) · 源文件 <code>{md_escape(r.source_file)}</code> · 编码 {r.encoding} · "
-        f"SHA-256 `{r.sha256[:16]}…` · [下载原文]({md_rel(url, 'raw/' + r.id + '.txt')})\n",
+CLEANING_ANCHOR = "cleaning"
+# how the cleaning record names what a rule did (clean.Removal.action)
+ACTIONS = {"removed": "删除", "repaired": "修复", "metadata": "转为元数据"}
+
+
+def removed_count(r: Report) -> int:
+    """Lines cleaning took out of the text (repairs keep their text, so they do not count)."""
+    return sum(item.action != "repaired" for item in r.removed)
+
+
+def cleaning_section(r: Report) -> str:
+    """What cleaning removed or repaired in one report, line by line, with the rule: a
+    closed section at the end of the report's page, ``#cleaning`` (it was a page of its own,
+    ``cleaning/<id>/``, a full page of chrome for a few lines). HTML only, with no heading or
+    paragraph, so it is neither in the page's outline nor taken for the report's text. Being a
+    block of HTML, nothing in it is read as Markdown: the file name, rules and removed lines are
+    HTML-escaped and stay text (tests/test_hostile.py)."""
+    url = r.url
+    repaired = len(r.removed) - removed_count(r)
+    parts = [
+        f'<details class="cleaning" id="{CLEANING_ANCHOR}" data-pagefind-ignore>'
+        f"<summary>清洗记录：删除 {removed_count(r)} 处，修复 {repaired} 处（行号 · 规则 · 处理 · 内容）</summary>",
+        f'<div>源文件 <span class="mono">{html.escape(r.source_file)}</span> · 编码 {html.escape(r.encoding)} · '
+        f'SHA-256 <span class="mono">{r.sha256[:16]}…</span> · '
+        f'<a href="{rel(url, "raw/" + r.id + ".txt")}">下载原文</a></div>',
     ]
     if r.overridden:
-        body.append("目录文件（catalog.yml）设定的字段：" + "、".join(r.overridden) + "\n")
+        parts.append("<div>目录文件（catalog.yml）设定的字段：" + "、".join(map(html.escape, r.overridden)) + "</div>")
     if r.warnings:
-        body.append("## 提示\n\n" + "\n".join(f"- {md_escape(w)}" for w in r.warnings) + "\n")
-    body.append("## 删除的内容\n")
+        parts.append("<div>提示：</div><ul>" + "".join(f"<li>{html.escape(w)}</li>" for w in r.warnings) + "</ul>")
     if r.removed:
-        body.append("| 行 | 规则 | 内容 |\n| ---: | --- | --- |")
-        body.extend(f"| {item.line} | `{item.rule}` | {md_escape(item.text)} |" for item in r.removed)
+        parts.append('<ul class="removed">')  # 行号 · 规则 · 处理 · 内容
+        parts.extend(f'<li><span class="ln">{item.line}</span> <span class="mono">{html.escape(item.rule)}</span> '
+                      f'<span class="action">{ACTIONS.get(item.action, html.escape(item.action))}</span> '
+                      f"{html.escape(item.text)}</li>" for item in r.removed)
+        parts.append("</ul>")
     else:
-        body.append("（无）")
-    return "\n".join(body) + "\n"
+        parts.append("<div>（未删除任何内容）</div>")
+    parts.append("</details>")
+    return "\n".join(parts) + "\n"
 
 
 def cleaning_index(reports: list[Report]) -> str:
     """The cleaning log: removals per rule across the corpus, and per report."""
     totals: dict[str, int] = defaultdict(int)
-    rows = ["| 报告 | 编码 | 删除 | 提示 |", "| --- | --- | ---: | --- |"]
+    rows = ["| 报告 | 编码 | 删除 | 修复 | 提示 |", "| --- | --- | ---: | ---: | --- |"]
     for r in sort_reports(reports):
         for item in r.removed:
             totals[item.rule] += 1
         rows.append(
-            f"| [{md_escape(r.title)}]({md_rel('cleaning/', f'cleaning/{r.id}/')}) | {r.encoding} | {len(r.removed)} | "
+            f"| [{md_escape(r.title)}]({md_rel('cleaning/', f'{r.url}#{CLEANING_ANCHOR}')}) | {r.encoding} | {removed_count(r)} | "
+            f"{len(r.removed) - removed_count(r)} | "
             f"{md_escape('；'.join(r.warnings)) if r.warnings else ''} |"
         )
-    rules = ["| 规则 | 删除行数 |", "| --- | ---: |"] + [f"| `{k}` | {v} |" for k, v in sorted(totals.items())]
+    rules = ["| 规则 | 行数 |", "| --- | ---: |"] + [f"| `{k}` | {v} |" for k, v in sorted(totals.items())]
     return "\n".join([
         front_matter({"title": "清洗日志"}),
         "# 清洗日志\n",
@@ -351,7 +383,7 @@ def index_pages(idx: Index) -> dict[str, str]:
             overview.append(f"\n[全部 {len(groups[g])} 条 →]({md_rel(kind + '/', group_url)})")
         overview.append("")
         pages[group_url.rstrip("/") + ".md"] = "\n".join(
-            [front_matter({"title": f"{title}：{g}"}), f"# {title}：{md_escape(g)}\n",
+            [front_matter({"title": f"{title}：{g}", **SLIM}), f"# {title}：{md_escape(g)}\n",
              f"[← {title}]({md_rel(group_url, kind + '/')})\n"]
             + [entry_line(e, group_url) for e in groups[g]]
         ) + "\n"
@@ -400,7 +432,7 @@ def entry_page(kind: str, page: EntryPage, reports: dict[str, Report], width: in
         for form, count in sorted(entry.variants.items(), key=lambda kv: (-kv[1], kv[0]))
     )
     parts = [
-        front_matter({"title": entry.display}),
+        front_matter({"title": entry.display, **SLIM}),
         f"# {md_escape(entry.display)}\n",
         f"[← {title}]({md_rel(url, kind + '/')}) · {entry.report_count} 篇报告 · {len(entry.uses)} 处使用"
         f"（引号内 {quoted} 处，无引号 {len(entry.uses) - quoted} 处）\n",

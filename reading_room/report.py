@@ -11,7 +11,7 @@ from functools import cached_property
 
 from . import index
 from .clean import Removal, clean, furniture_key
-from .decode import decode_bytes
+from .decode import DecodeError, decode_bytes
 from .metadata import read_metadata
 from .outline import Block, outline
 from .settings import Settings
@@ -37,6 +37,12 @@ class Report:
     removed: list[Removal]
     warnings: list[str] = field(default_factory=list)
     overridden: list[str] = field(default_factory=list)
+    date_source: str = ""  # where the date comes from: text, byline, header, file name, posting time
+    title_composed: bool = False  # no title line: composed from the body, year and genre
+    organizations: list[str] = field(default_factory=list)  # every issuing body; `organization` is the first
+    doc_number: str = ""  # 文号 (发文字号)
+    speaker: str = ""
+    occasion: str = ""  # the meeting a speech or report was delivered at
 
     @property
     def url(self) -> str:
@@ -82,6 +88,10 @@ class Report:
         return cls(**data)
 
 
+class EmptyReport(DecodeError):
+    """Nothing of the file is left after cleaning (a page of adverts): skipped, not published."""
+
+
 def furniture_lines(text: str, furniture: frozenset[str]) -> list[str]:
     """The furniture lines present in this text: part of its cache key."""
     return sorted({furniture_key(line) for line in text.split("\n")} & furniture)
@@ -92,19 +102,25 @@ def convert(report_id: str, source_file: str, raw: bytes, settings: Settings,
     """Decode, clean, read metadata and outline one report. Raises DecodeError."""
     decoded = decode_bytes(raw)
     cleaned = clean(decoded.text, settings.cleaning, furniture)
+    if decoded.bare_cr:
+        cleaned.removed.insert(0, Removal("bare-cr-line-ends", f"{decoded.bare_cr} 处行尾为单独的 CR，按换行读", 1,
+                                          "repaired"))
     override = settings.catalog.get(source_file) or settings.catalog.get(source_file.rsplit("/", 1)[-1]) or {}
     stem = source_file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     meta = read_metadata(cleaned.lines, cleaned.metadata, settings.metadata, override, fallback_title=stem)
-    body = [line for i, line in enumerate(cleaned.lines) if i != meta.title_line]
-    result = outline(body)
+    title_lines = set(meta.title_lines)
+    body = [line for i, line in enumerate(cleaned.lines) if i not in title_lines]
+    result = outline(body, markdown="markdown" in cleaned.metadata)
     warnings = list(decoded.warnings) + list(result.warnings)
-    if meta.title_line is None and "title" not in meta.overridden:
-        warnings.append("no title line found; the file name is used as the title")
     if not result.blocks:
-        warnings.append("no body text left after cleaning")
+        raise EmptyReport(f"nothing left after cleaning ({len(cleaned.removed)} lines removed as boilerplate)")
+    if meta.title_composed:
+        warnings.append(f"no title line found; title composed: {meta.title}")
     return Report(
         id=report_id, source_file=source_file, encoding=decoded.encoding, sha256=decoded.sha256,
         size=decoded.size, title=meta.title, year=meta.year, organization=meta.organization,
         genre=meta.genre, date=meta.date, source=meta.source, blocks=result.blocks,
         removed=cleaned.removed, warnings=warnings, overridden=meta.overridden,
+        date_source=meta.date_source, title_composed=meta.title_composed, organizations=meta.organizations,
+        doc_number=meta.doc_number, speaker=meta.speaker, occasion=meta.occasion,
     )

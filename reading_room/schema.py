@@ -49,7 +49,9 @@ BOILERPLATE = {
         "lines": _list_of(_rule({
             "name": _NAME, "pattern": _regex("a line it matches is removed"),
             "max_length": _count("the rule only applies to lines of at most this many characters", 1),
-            "zone": _ZONE}), "rules that remove a line"),
+            "zone": _ZONE,
+            "not_numbered": {"type": "boolean", "description": "true: never a numbered line or an article"}},
+        ), "rules that remove a line"),
         "prefixes": _list_of(_rule({"name": _NAME, "pattern": _regex("markup removed from the start of a line")}),
                              "markup removed at the start of a line"),
         "blocks": _list_of(_rule({
@@ -60,7 +62,12 @@ BOILERPLATE = {
         "metadata": _list_of(_rule({
             "name": _NAME, "pattern": _regex("named groups date, source, author are taken as values"),
             "value_on_next_line": {"type": "boolean", "description": "true or false"},
-            "zone": _ZONE}), "byline rules"),
+            "zone": _ZONE,
+            "date_source": {"type": "string", "minLength": 1,
+                            "description": "where a date read by this rule comes from (reports.json date_source)"},
+            "fields": {"type": ["object", "null"], "additionalProperties": {"type": "string", "minLength": 1},
+                       "description": "label as written: metadata field (发文字号: doc_number)"}}),
+            "byline rules"),
         "furniture": {
             "type": "object", "additionalProperties": False,
             "properties": {
@@ -73,6 +80,11 @@ BOILERPLATE = {
     },
 }
 
+_MAPPING = {"type": ["object", "null"], "additionalProperties": {"type": "string", "minLength": 1},
+            "description": "text: text"}
+_BODY_RULE = {"type": "object", "additionalProperties": False, "required": ["pattern", "body"],
+              "properties": {"pattern": _regex("the meeting"), "body": {"type": "string", "minLength": 1}}}
+
 METADATA = {
     "type": "object",
     "additionalProperties": False,
@@ -81,6 +93,17 @@ METADATA = {
                             "minItems": 2, "maxItems": 2, "description": "a pair: [keyword, genre]"},
                            "genre keywords, a list of [keyword, genre] pairs"),
         "organization_suffixes": dict(_STRINGS, description="words that end an issuing body's name"),
+        # issue 11: bodies, their canonical names, and where a text names them
+        "bodies": dict(_STRINGS, description="names that stand alone at the start of a title"),
+        "canonical_organizations": {"type": ["object", "null"], "additionalProperties": _STRINGS,
+                                    "description": "canonical name: [variants]"},
+        "name_expansions": _MAPPING,
+        "body_of_genre": _MAPPING,
+        "speaker_offices": {"type": ["object", "null"], "additionalProperties": {"type": "string"},
+                            "description": "office: the body it names ({place} for the occasion's place)"},
+        "title_names_no_body": dict(_STRINGS, description="genres whose title is a law's name"),
+        "occasion_bodies": _list_of(_BODY_RULE, "meetings that adopt a text and the body each names"),
+        "delivered_bodies": _list_of(_BODY_RULE, "meetings that hear a report and the body that reports"),
     },
 }
 
@@ -93,6 +116,7 @@ CATALOG = {
         "additionalProperties": False,
         "properties": {
             "title": _TEXT, "organization": _TEXT, "genre": _TEXT, "source": _TEXT,
+            "doc_number": _TEXT, "speaker": _TEXT, "occasion": _TEXT,
             "year": {"type": ["integer", "null"], "minimum": 1000, "maximum": 2999,
                      "description": "the year the report is about, four digits"},
             "date": {"type": "string", "description": "a date such as 2023-10-11"},

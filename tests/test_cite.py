@@ -114,7 +114,8 @@ def hostile_title_site(tmp_path_factory):
     corpus = make_corpus(root / "corpus", sample_files()[:1])
     name = sample_files()[0].name
     catalog = yaml.safe_load((corpus / "catalog.yml").read_text(encoding="utf-8")) or {}
-    catalog[name] = {"title": HOSTILE_TITLE, "organization": '单位"><b>x</b>', "date": "2021-07-01"}
+    catalog[name] = {"title": HOSTILE_TITLE, "organization": '单位"><b>x</b>', "date": "2021-07-01",
+                     "doc_number": "国发〔2021〕<1>号"}
     (corpus / "catalog.yml").write_text(yaml.safe_dump(catalog, allow_unicode=True), encoding="utf-8")
     build = captured_build(root / "out", corpus)
     assert build.exit_code == 0, build.err
@@ -130,8 +131,9 @@ def test_a_hostile_title_never_becomes_markup_in_the_head(hostile_title_site):
     assert dict(page.meta)["citation_author"] == '单位"><b>x</b>'
     assert dict(page.meta)["citation_publication_date"] == "2021/07/01"
     assert "b" not in page.tags
-    tags = [line for line in html[:html.index("</head>")].splitlines() if 'name="citation_' in line]
+    tags = re.findall(r'<meta name="citation_[^>]*>', html[:html.index("</head>")])
     assert len(tags) == len(page.meta) and not [t for t in tags if "<script" in t or '"><' in t]
+    assert dict(page.meta)["citation_technical_report_number"] == '国发〔2021〕<1>号
     assert "<script>alert(1)" not in html[:html.index("</head>")]
 
 

@@ -66,7 +66,7 @@ def assert_nothing_lost(text: str, cleaned) -> None:
     kept = []
     for number, line in enumerate(lines, start=1):
         for removal in cleaned.removed:
-            if removal.line == number and removal.rule != "space-between-han":
+            if removal.line == number and removal.action != "repaired":
                 assert removal.text in line, (removal, line)
                 line = line.replace(removal.text, "", 1)
         kept.append(line)
@@ -175,7 +175,7 @@ def test_invented_page_frame_is_removed(settings):
     for furniture in ("分享", "打印本页", "关闭窗口", "扫一扫在手机打开当前页"):
         assert rules[furniture] == "page-furniture"
     assert rules["第1页 共2页"] == "page-counter"
-    assert cleaned.metadata == {"date": "2022-12-30", "source": "县市场监管局"}
+    assert cleaned.metadata == {"date": "2022-12-30", "source": "县市场监管局", "date_source": "byline"}
 
 
 @pytest.mark.parametrize("line, rule", [
@@ -229,7 +229,10 @@ def test_tail_rules_do_not_touch_the_head(settings):
 ])
 def test_invented_bylines_become_metadata(settings, lines, metadata):
     cleaned = clean("\n".join([BODY[0], *lines, *BODY[1:]]), settings.cleaning)
-    assert cleaned.metadata == metadata
+    assert {k: v for k, v in cleaned.metadata.items() if k in ("date", "source", "author")} == metadata
+    assert cleaned.metadata.get("date_source") == ("byline" if "date" in metadata else None)
+    # the line before a byline is the text's title, and cleaning says so
+    assert cleaned.metadata["title"] == BODY[0]
     assert cleaned.lines == BODY
     assert len(cleaned.removed) == len(lines)
 
@@ -241,10 +244,19 @@ def test_label_followed_by_text_is_not_a_byline(settings):
     assert cleaned.lines[1:3] == ["来源：", "一年来，局党组坚持以党的政治建设为统领，扎实推进机关党建各项任务。"]
 
 
-def test_markdown_heading_marker_is_stripped_but_the_line_kept(settings):
+def test_markdown_heading_marks_stay_for_the_outline_in_a_markdown_text(settings):
     cleaned = clean("# 某县2022年度党建工作总结\n## 一、主要工作\n一年来做了大量工作。", settings.cleaning)
-    assert cleaned.lines == ["某县2022年度党建工作总结", "一、主要工作", "一年来做了大量工作。"]
-    assert [r.rule for r in cleaned.removed] == ["markdown-heading-marker"] * 2
+    assert cleaned.lines == ["# 某县2022年度党建工作总结", "## 一、主要工作", "一年来做了大量工作。"]
+    assert cleaned.metadata.get("markdown") and not cleaned.removed
+
+
+@pytest.mark.parametrize("line", ["#1 号文件已经印发，请各单位认真落实。", "# 这一行以井号开头，是正文。",
+                                  "* 星号开头的一行", "> 引用符号开头的一行"])
+def test_a_mark_at_the_start_of_a_plain_body_line_is_kept(settings, line):
+    lines = [BODY[0], BODY[2], line, BODY[3]]
+    cleaned = clean("\n".join(lines), settings.cleaning)
+    assert "markdown" not in cleaned.metadata
+    assert cleaned.lines == lines
 
 
 def test_title_repeated_in_the_page_header_is_kept_once(settings):
@@ -372,7 +384,7 @@ def test_removals_quote_their_line_and_output_lines_are_clean(settings, lines, f
     raw = text.split("\n")
     for removal in cleaned.removed:
         assert 1 <= removal.line <= len(raw)
-        if removal.rule != "space-between-han":
+        if removal.action != "repaired":
             assert removal.text and removal.text in raw[removal.line - 1]
     for line in cleaned.lines:
         assert line and line == line.strip(" \t\u3000\u00a0")
@@ -400,3 +412,27 @@ def test_real_texts_lose_nothing_and_keep_no_widgets(settings):
             assert cleaned.metadata.get("source"), path.name
         # a lone bracket or line-initial fragment never survives as a paragraph of its own
         assert not [line for line in cleaned.lines if re.fullmatch(r"[（(【\[]", line)], path.name
+
+
+@pytest.mark.parametrize("line", ["严禁倒卖城市公共供水。", "（五）倒卖城市公共供水的；", "第九条 严禁倒卖城市公共供水。",
+                                  "中央纪委下发通知，要求在职干部自行清退所收受的各种名目的会员卡。"])
+def test_the_advert_rule_never_takes_a_line_of_the_text(settings, line):
+    lines = [BODY[0], BODY[2], line, BODY[3]]
+    assert clean("\n".join(lines), settings.cleaning).lines == lines
+
+
+def test_a_traditional_chinese_page_frame_is_removed(settings):
+    body = ["某縣2022年度工作總結", "一、主要工作", "一年來，我們堅持穩中求進，扎實推進各項工作，取得明顯成效。"]
+    text = "\n".join(["當前位置：首頁 > 政務公開 > 工作總結", "發布時間：2023-01-05", "來源：縣政府辦公室", "【字體：大 中 小】",
+                      *body, "列印", "關閉視窗", "相關報導：", "某縣召開工作會議", "責任編輯：王某"])
+    cleaned = clean(decode_bytes(text.encode("big5")).text, settings.cleaning)
+    assert cleaned.lines == body
+    assert (cleaned.metadata["date"], cleaned.metadata["source"]) == ("2023-01-05", "縣政府辦公室")
+
+
+def test_a_numeral_alone_repeated_in_every_report_is_a_heading_not_furniture(settings):
+    reports = [f"某某{n}年政府工作报告\n\u3000\u3000一\n\u3000\u3000过去一年工作很好。\n\u3000\u3000二\n\u3000\u3000今年任务很重。"
+               for n in range(2000, 2006)]
+    furniture = find_furniture(reports, settings.cleaning.furniture)
+    assert "一" not in furniture and "二" not in furniture
+    assert clean(reports[0], settings.cleaning, furniture).lines[1:] == ["一", "过去一年工作很好。", "二", "今年任务很重。"]

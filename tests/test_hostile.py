@@ -29,7 +29,7 @@ TEXTS = {
     "title-img.txt": (f"{IMG}2021年党支部工作总结\n\n一、学习情况\n"
                       f"　　组织学习《{IMG}党建文件》和“{BASE}”，落实“两个维护”。\n"
                       f"　　再次学习《{IMG}党建文件》，“{BASE}”要求贯彻始终。\n"),
-    # no title line of its own: the file name is the title
+    # no title line of its own: the title is composed; the file name is shown where files are named
     f"{LINK} x.txt": "　　全年共开展主题党日活动12次，“三会一课”制度有效落实。\n",
     # catalog.yml gives this one a hostile title and issuing body
     "catalogued.txt": "2022年机关党委工作总结\n\n　　坚持“三会一课”，落实“两个维护”。\n",
@@ -84,7 +84,8 @@ def test_the_payloads_reach_the_site_as_text(hostile_site):
     """The checks below would pass on a site that dropped the hostile reports: they are there, as text."""
     titles = {r["title"] for r in hostile_site.reports}
     assert any(SCRIPT in t for t in titles) and any(IMG in t for t in titles)
-    assert any(LINK in t for t in titles), titles
+    # the file name reaches the site (cleaning page, download name); a title is composed, never the file name
+    assert any(LINK in r["source_file"] and r["title_composed"] for r in hostile_site.reports), titles
     catalogued = hostile_site.report("catalogued.txt")
     assert catalogued["title"] == CATALOG["catalogued.txt"]["title"]
     assert catalogued["organization"] == CATALOG["catalogued.txt"]["organization"]

@@ -137,7 +137,7 @@ def test_removed_report_loses_its_page_and_index_entries(project):
     # (with five reports, removing one can change which lines count as furniture, and so
     # reconvert the reports that have them; never more than the reports left)
     assert again.converted <= len(sample_files()) - 1
-    for path in (f"reports/{report_id}.md", f"cleaning/{report_id}.md", f"raw/{report_id}.txt"):
+    for path in (f"reports/{report_id}.md", f"raw/{report_id}.txt"):
         assert not (project.docs / path).exists(), path
         assert path in again.changed_files
     assert report_id not in {r["id"] for r in project.reports()}
@@ -332,7 +332,7 @@ def test_no_op_rebuild_renders_no_report_or_entry_page(project, monkeypatch):
 
     project.generate()
     calls = {name: _count_calls(monkeypatch, render, name)
-             for name in ("report_page", "cleaning_page", "entry_page")}
+             for name in ("report_page", "entry_page")}
     project.generate()
     assert {name: len(c) for name, c in calls.items()} == {name: 0 for name in calls}
 
@@ -344,12 +344,10 @@ def test_one_report_changed_renders_only_its_own_pages(project, monkeypatch):
     target = sorted(project.corpus.glob("*.txt"))[0]
     report_id = next(r.id for r in first.reports if r.source_file == target.name)
     report_pages = _count_calls(monkeypatch, render, "report_page")
-    cleaning_pages = _count_calls(monkeypatch, render, "cleaning_page")
     entry_pages = _count_calls(monkeypatch, render, "entry_page")
     _append(target, ADDED)  # no formulation in it: the index entries keep their uses
     project.generate()
     assert [args[0].id for args in report_pages] == [report_id]
-    assert [args[0].id for args in cleaning_pages] == [report_id]
     # an entry page is made again only if it shows a use in the changed report
     assert all(any(u.report == report_id for u in args[1].uses) for args in entry_pages)
 
@@ -357,14 +355,14 @@ def test_one_report_changed_renders_only_its_own_pages(project, monkeypatch):
 def test_generated_page_edited_or_deleted_by_hand_is_made_again(project):
     first = project.generate()
     page = project.docs / "reports" / f"{first.reports[0].id}.md"
-    cleaning = project.docs / "cleaning" / f"{first.reports[1].id}.md"
-    expected = page.read_bytes(), cleaning.read_bytes()
+    other = project.docs / "reports" / f"{first.reports[1].id}.md"
+    expected = page.read_bytes(), other.read_bytes()
     page.write_text("edited by hand", encoding="utf-8")
-    cleaning.unlink()
+    other.unlink()
     again = project.generate()
-    assert (page.read_bytes(), cleaning.read_bytes()) == expected
+    assert (page.read_bytes(), other.read_bytes()) == expected
     assert {page.relative_to(project.docs).as_posix(),
-            cleaning.relative_to(project.docs).as_posix()} <= set(again.changed_files)
+            other.relative_to(project.docs).as_posix()} <= set(again.changed_files)
 
 
 def test_same_size_edit_within_one_clock_tick_is_still_caught(project):

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from conftest import CORPUS
-from reading_room.metadata import genre_of, organization_of, read_metadata
+from reading_room.metadata import genre_of, organization_of, organizations_of_title, read_metadata
 from reading_room.report import convert
 
 SPEECH = "2023-police-party-committee-political-training-speech.txt"
@@ -56,7 +56,12 @@ def test_sample_organizations_come_from_the_title(sample_build):
     ("在全市组织工作会议上的发言", "发言"),
     ("县委书记2021年度述职述廉报告", "述职"),
     ("2023年度个人述职报告", "述职"),
-    ("2026年某省政府工作报告", "报告"),
+    ("2026年某省政府工作报告", "政府工作报告"),
+    ("在中国共产党某省第十二次代表大会上的报告", "党代会报告"),
+    ("国务院关于印发《某某规划》的通知", "通知"),  # 《…》 names a cited document
+    ("中华人民共和国仲裁法（2025修订）", "法律"),
+    ("依法治国的若干问题", ""),
+    ("某市2021年国民经济和社会发展统计公报", "公报"),
     ("某局党组关于2021年度工作的报告", "报告"),
     ("某县人大常委会关于加强生态保护的决议", "决议"),
     ("学习党的二十大精神心得体会", "心得体会"),
@@ -154,3 +159,198 @@ def test_read_metadata_directly_prefers_a_line_with_a_genre_word(settings):
     lines = ["各位同志：", "某县2021年工作总结", "一、主要工作"]
     meta = read_metadata(lines, {}, settings.metadata)
     assert meta.title == "某县2021年工作总结" and meta.title_line == 1
+
+
+# --- titles, bodies, dates from the shapes of real official texts ------------------------------
+
+NATIONAL = [
+    "政府工作报告",
+    "——2017年3月5日在第十二届全国人民代表大会第五次会议上",
+    "国务院总理 李克强",
+    "各位代表：",
+    "现在，我代表国务院，向大会报告政府工作，请予审议，并请全国政协各位委员提出意见。",
+    "一、2016年工作回顾",
+    "过去一年，我国发展面临国内外诸多矛盾叠加、风险隐患交汇的严峻挑战。",
+]
+
+
+def _report(settings, lines, name="x.txt"):
+    return _convert(settings, name, "\n".join(lines).encode("utf-8"), catalog={})
+
+
+def test_national_report_subtitle_and_speaker(settings):
+    report = _report(settings, NATIONAL)
+    assert report.title == "政府工作报告" and not report.title_composed
+    assert (report.date, report.date_source, report.year) == ("2017-03-05", "text", 2017)
+    assert report.occasion == "第十二届全国人民代表大会第五次会议"
+    assert report.speaker == "李克强"
+    assert report.organizations == ["国务院"] and report.genre == "政府工作报告"
+    # subtitle and speaker line stay in the text
+    assert [b.text for b in report.blocks[:2]] == NATIONAL[1:3]
+
+
+@pytest.mark.parametrize("title_lines, title", [
+    (["政 府 工 作 报 告"], "政府工作报告"),
+    (["政府 工作 报告"], "政府工作报告"),
+    (["中共某某市委员会关于", "加强基层党组织建设的意见"], "中共某某市委员会关于加强基层党组织建设的意见"),
+])
+def test_spaced_and_split_titles(settings, title_lines, title):
+    report = _report(settings, [*title_lines, *NATIONAL[1:]])
+    assert report.title == title
+    assert report.blocks[0].text == NATIONAL[1]  # no piece of the title left in the body
+
+
+@pytest.mark.parametrize("first", [
+    "——2017年2月11日在某市第十五届人民代表大会第一次会议上",
+    "—2017年2月11日在某市第十五届人民代表大会第一次会议上",
+    "【法宝引证码】CLI.12.123456",
+    "x",
+    "012",
+    "---",
+    '[<div class="TRS_Editor">',
+    "2017年3月5日",
+])
+def test_a_title_is_never_a_date_line_header_field_file_name_or_markup(settings, first):
+    report = _report(settings, [first, *NATIONAL[3:]], name="012.txt")
+    assert report.title != first and report.title != "012"
+    assert "<" not in report.title and "CLI" not in report.title
+
+
+def test_a_text_without_a_title_line_gets_a_composed_title(settings):
+    report = _report(settings, NATIONAL[1:], name="012.txt")
+    assert report.title_composed and report.title != "012"
+    assert report.organizations == ["国务院"] and report.year == 2017
+    assert report.title == "国务院2017年文件"
+    assert any("composed" in w for w in report.warnings)
+
+
+LEGAL = [
+    "国务院关于加强某某工作的意见",
+    "【法宝引证码】CLI.2.123456",
+    "发布部门：中华人民共和国国务院",
+    "发文字号：国发〔2016〕12号",
+    "发布日期：2016.03.01",
+    "实施日期：2016.03.01",
+    "时效性：现行有效",
+    "效力级别：国务院规范性文件",
+    "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：",
+    "为加强某某工作，现提出以下意见。",
+    "一、总体要求",
+    "（一）指导思想。全面贯彻党的精神，坚持稳中求进工作总基调。",
+    "原文链接：https://example.org/chl/abc.html",
+]
+
+
+def test_legal_database_header_becomes_metadata(settings):
+    report = _report(settings, LEGAL)
+    assert report.title == LEGAL[0] and report.genre == "意见"
+    assert report.doc_number == "国发〔2016〕12号"
+    assert (report.date, report.date_source, report.year) == ("2016-03-01", "header", 2016)
+    assert report.organizations == ["国务院"]  # 中华人民共和国国务院 is the same body
+    texts = [b.text for b in report.blocks]
+    assert texts[0] == LEGAL[8] and not any("：" in t and len(t) < 30 and "号" in t for t in texts)
+    assert not any(t.startswith(("【法宝", "原文链接", "发布", "时效", "效力")) for t in texts)
+    assert {r.action for r in report.removed} == {"metadata"}
+
+
+def test_two_bodies_in_a_title(settings):
+    report = _report(settings, ["中共中央 国务院关于全面推进乡村振兴的意见", *LEGAL[8:12]])
+    assert report.title == "中共中央 国务院关于全面推进乡村振兴的意见"
+    assert report.organizations == ["中共中央", "国务院"] and report.organization == "中共中央"
+    assert organizations_of_title("中共中央国务院关于全面推进乡村振兴的意见", settings.metadata) == ["中共中央", "国务院"]
+
+
+def test_front_matter_becomes_metadata(settings):
+    lines = ["---", "title: 某县2021年度工作总结", "date: 2022-01-05", "author: 县委办", "tags: [总结]", "---",
+             "# 某县2021年度工作总结", "## 一、主要工作", "一年来，我们扎实推进各项工作，取得明显成效。",
+             "## 存在的问题", "有些工作还不够扎实。"]
+    report = _report(settings, lines)
+    assert report.title == "某县2021年度工作总结" and report.year == 2021
+    assert (report.date, report.date_source) == ("2022-01-05", "header")
+    assert [(h.level, h.text) for h in report.headings] == [(2, "一、主要工作"), (2, "存在的问题")]
+    assert [b.text for b in report.blocks if b.kind == "paragraph"] == [lines[8], lines[10]]
+
+
+def test_a_portal_byline_gives_date_and_source(settings):
+    lines = [NATIONAL[0], "中央政府门户网站 www.gov.cn 2009年03月16日 来源：新华社", *NATIONAL[1:]]
+    report = _report(settings, lines)
+    assert report.source == "新华社"
+    assert report.date == "2017-03-05"  # the day it was delivered, not the day it was posted
+    assert report.blocks[0].text == NATIONAL[1]
+
+
+def test_a_file_of_nothing_but_adverts_is_skipped(settings):
+    from reading_room.report import EmptyReport
+    lines = ["仅供学习 禁止外传", "现在订阅立享前3年的所有权益和资料", "举报倒卖会员资料的人，举报成功免费赠送一年会员材料！",
+             "咨询QQ206157060"]
+    with pytest.raises(EmptyReport):
+        _report(settings, lines)
+
+
+def test_traditional_chinese_texts_read_by_the_same_rules(settings):
+    lines = ["2023年廣東省政府工作報告", "——2023年1月12日在廣東省第十四屆人民代表大會第一次會議上", "各位議員：",
+             "壹、過去一年工作回顧", "過去一年，我們堅持穩中求進，經濟運行總體平穩。", "貳、今年工作安排", "推動高質量發展。"]
+    raw = "\n".join(lines).encode("big5")
+    report = _convert(settings, "tw.txt", raw, catalog={})
+    assert report.encoding == "big5"
+    assert report.title == lines[0] and report.genre == "政府工作报告"
+    assert report.date == "2023-01-12" and report.year == 2023
+    assert report.organizations == ["廣東省人民政府"]
+    assert [h.text for h in report.headings] == ["壹、過去一年工作回顧", "貳、今年工作安排"]
+
+
+def test_a_date_in_the_file_name_when_the_text_has_none(settings):
+    lines = ["# 某市档案条例", "第一条 为了加强档案管理，制定本条例。", "第二条 本条例适用于本市。", "第三条 本条例自公布之日起施行。"]
+    report = _report(settings, lines, name="某市档案条例(2017-11-23).txt")
+    assert (report.date, report.date_source, report.year) == ("2017-11-23", "file name", 2017)
+    assert report.title == "某市档案条例" and report.genre == "条例"
+    assert [b.anchor for b in report.blocks] == ["art-1", "art-2", "art-3"]
+
+
+def test_law_adoption_lines_give_date_body_and_document_number(settings):
+    lines = ["# 某某管理条例", "2003年7月30日 国务院第16次常务会议通过", "2003年8月5日 中华人民共和国国务院令第386号公布",
+             "## 第一章 总则", "第一条 为了加强管理，制定本条例。", "第二条 本条例适用于全国：", "（一）甲；", "（二）乙。",
+             "## 第二章 附则", "第三条 本条例自2004年1月1日起施行。"]
+    report = _report(settings, lines)
+    assert (report.date, report.year) == ("2003-08-05", 2003)
+    assert report.doc_number == "中华人民共和国国务院令第386号"
+    assert report.organizations == ["国务院"]
+    # a law's headings are its chapters; (一) inside an article is the article's own list
+    assert [h.text for h in report.headings] == ["第一章 总则", "第二章 附则"]
+    assert [b.anchor for b in report.blocks if b.style == "article"] == ["art-1", "art-2", "art-3"]
+
+
+def test_the_page_shows_the_date_with_where_it_came_from(sample_build):
+    speech = sample_build.report(SPEECH)
+    assert speech["date_source"] == "byline"
+    page = sample_build.page(speech["id"])
+    assert f"{speech['date']}（据网页署名）" in page
+    # and the contract's fields are in reports.json for every report
+    for report in sample_build.reports:
+        assert {"title_composed", "organizations", "date_source", "doc_number", "speaker", "occasion"} <= report.keys()
+        assert report["organization"] == (report["organizations"][0] if report["organizations"] else "")
+
+
+@pytest.mark.parametrize("subtitle, body", [
+    ("——在中国共产党第二十次全国代表大会上的报告", "中共中央"),
+    ("——在中国共产党某某省第十二次代表大会上的报告", "中共某某省委员会"),
+])
+def test_party_congress_report_genre_and_body_from_its_subtitle(settings, subtitle, body):
+    lines = ["高举伟大旗帜 为全面建设现代化国家而团结奋斗", subtitle, "同志们：",
+             "现在，我代表委员会向大会作报告。", "一、过去五年的工作", "过去五年，我们坚持稳中求进。"]
+    report = _report(settings, lines)
+    assert report.title == lines[0] and report.genre == "党代会报告"
+    assert report.organizations == [body]
+    assert report.occasion == subtitle[3:-4]
+
+
+@pytest.mark.parametrize("speaker_line, speaker", [
+    ("某市市长 龚 正", "龚正"),
+    ("自治区主席 艾尔肯·吐尼亚孜", "艾尔肯·吐尼亚孜"),
+    ("毛伟明", "毛伟明"),  # a name alone, just before the salutation
+])
+def test_speaker_lines(settings, speaker_line, speaker):
+    lines = ["2026年某省政府工作报告", "——2026年2月3日在某省第十四届人民代表大会第四次会议上", speaker_line, *NATIONAL[3:]]
+    report = _report(settings, lines)
+    assert report.speaker == speaker
+    assert report.organizations == ["某省人民政府"]

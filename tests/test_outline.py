@@ -41,7 +41,10 @@ def _body(path, settings):
     ("（1）按时交纳党费", "paren_arabic", 1),
     ("(３)按时交纳党费", "paren_arabic", 3),
     ("第一部分 工作回顾", "part", 1),
-    ("第三章 总则", "part", 3),
+    ("第三章 总则", "chapter", 3),
+    ("第二节 一般规定", "section", 2),
+    ("壹、总体要求", "han", 1),
+    ("貳、主要任務", "han", 2),
     ("第十二篇 展望", "part", 12),
 ])
 def test_heading_styles(line, style, number):
@@ -297,3 +300,41 @@ def test_sequence_warning_exactly_when_numbers_skip(numbers):
     result = outline([f"{_han_numeral(n)}、第{n}项工作" for n in numbers])
     breaks = sum(1 for i, n in enumerate(numbers) if n != (numbers[i - 1] + 1 if i else 1))
     assert len(result.warnings) == breaks
+
+
+# --- laws, old national reports, capital numerals, Markdown -------------------------------------
+
+def test_law_parts_chapters_sections_and_citable_articles():
+    lines = ["第一编 总则", "第一章 基本规定", "第一条 为了保护民事主体的合法权益，制定本法。",
+             "第二条 民法调整平等主体之间的人身关系和财产关系。", "第二章 自然人", "第一节 民事权利能力",
+             "第十三条 自然人从出生时起到死亡时止，具有民事权利能力。"]
+    result = outline(lines)
+    assert [(h.text, h.level) for h in result.headings] == [
+        ("第一编 总则", 2), ("第一章 基本规定", 3), ("第二章 自然人", 3), ("第一节 民事权利能力", 4)]
+    articles = [b for b in result.blocks if b.style == "article"]
+    assert [(b.anchor, b.text) for b in articles] == [("art-1", lines[2]), ("art-2", lines[3]), ("art-13", lines[6])]
+    assert all(b.kind == "paragraph" and b.ordinal for b in articles)
+    assert not result.warnings
+
+
+def test_a_numeral_alone_on_its_line_is_a_heading():
+    lines = ["一", "过去一年，我们坚持稳中求进，经济运行总体平稳。", "二", "今年的主要任务是推动高质量发展。", "三",
+             "加强政府自身建设，努力建设人民满意的政府。"]
+    result = outline(lines)
+    assert [(h.text, h.number, h.level) for h in result.headings] == [("一", 1, 2), ("二", 2, 2), ("三", 3, 2)]
+    assert not result.warnings
+
+
+def test_capital_numerals_number_the_parts():
+    result = outline(["壹、總體要求", "堅持穩中求進。", "貳、主要任務", "（一）推動發展", "擴大內需。", "參、保障措施"])
+    assert [(h.text, h.level, h.number) for h in result.headings] == [
+        ("壹、總體要求", 2, 1), ("貳、主要任務", 2, 2), ("（一）推動發展", 3, 1), ("參、保障措施", 2, 3)]
+
+
+def test_markdown_headings_only_in_a_markdown_text():
+    lines = ["## 总则", "为了规范工作，制定本办法。", "### 适用范围", "本办法适用于全市。", "## 二、职责"]
+    md = outline(lines, markdown=True)
+    assert [(h.text, h.level) for h in md.headings] == [("总则", 2), ("适用范围", 3), ("二、职责", 2)]
+    plain = outline(lines)
+    assert [b.text for b in plain.blocks if b.kind == "paragraph"][:2] == ["## 总则", "为了规范工作，制定本办法。"]
+    assert not [h for h in plain.headings if "#" in h.text]

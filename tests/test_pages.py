@@ -1,8 +1,10 @@
 """Report pages: URLs, text shown as written (checked in the HTML MkDocs makes), anchors, strict build."""
 from __future__ import annotations
 
+import html
 import logging
 import re
+from pathlib import Path
 from html.parser import HTMLParser
 
 import pytest
@@ -178,3 +180,65 @@ def test_strict_mkdocs_build_of_the_sample_corpus_has_no_warnings(sample_build, 
     finally:
         logger.removeHandler(handler)
     assert records == []
+
+
+def _article(page: str) -> str:
+    return page[page.index("<article"):page.index("</article>")]
+
+
+def test_generated_pages_are_slim_and_the_report_text_is_untouched(sample_build):
+    """Report and entry pages use overrides/slim.html: no navigation sidebar or footer repeated on
+    every page, the chrome's white space collapsed, the article exactly as MkDocs rendered it."""
+    site = sample_build.site
+    pages = [site / "reports" / r["id"] / "index.html" for r in sample_build.reports]
+    pages += sorted((site / "slogans").glob("*/index.html"))[:5]
+    for path in pages:
+        page = path.read_text(encoding="utf-8")
+        assert "md-nav--primary" not in page and "md-footer" not in page, path
+        assert 'id="rr-search-input"' in page and 'class="md-tabs rr-slim"' in page, path  # search box, tabs
+        assert "\n  " not in page.replace(_article(page), ""), path  # no indentation outside the article
+    # the article is the one Material's own page has: the same Markdown built with the default template
+    report = sample_build.reports[0]
+    md = sample_build.page(report["id"])
+    assert "template: slim.html" in md
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "md-nav--primary" in home  # the overviews keep Material's page
+    slim = _article(sample_build.html(report["id"]))
+    assert "\n<p id=\"p-" in slim  # paragraphs still one a line, as MkDocs wrote them
+
+
+def test_cleaning_record_is_a_section_of_the_report_page(sample_build):
+    site = sample_build.site
+    assert not [p for p in (site / "cleaning").iterdir() if p.is_dir()]  # no page per report
+    index = (site / "cleaning" / "index.html").read_text(encoding="utf-8")
+    removed = 0
+    for report in sample_build.reports:
+        page = sample_build.html(report["id"])
+        section = page[page.index('<details class="cleaning" id="cleaning"'):]
+        section = section[:section.index("</details>")]
+        assert 'href="#cleaning"' in page
+        assert f'reports/{report["id"]}/#cleaning' in index
+        assert f'删除 {len(report["removed"])} 处' in section
+        for item in report["removed"]:
+            assert html.escape(item["text"]) in section
+            assert html.escape(item["text"]) not in page.replace(section, "") or item["text"] in report["title"]
+        removed += len(report["removed"])
+        # neither in the outline nor taken for report text
+        assert not re.search(r"<(h[1-6]|p)\b", section)
+    assert removed > 0
+
+
+def test_slim_pages_take_the_header_icons_from_the_sprite_the_theme_draws(sample_build):
+    """docs/assets/icons.svg holds the theme's own icons, so the slim pages' header looks the same."""
+    import material
+
+    icons = Path(material.__file__).parent / "templates" / ".icons" / "material"
+    sprite = (sample_build.site / "assets" / "icons.svg").read_text(encoding="utf-8")
+    symbols = dict(re.findall(r'<symbol id="([^"]+)" viewBox="0 0 24 24">(.*?)</symbol>', sprite))
+    assert set(symbols) >= {"magnify", "close", "arrow-left", "arrow-up", "menu", "library"}
+    for name, inner in symbols.items():
+        theme = (icons / f"{name}.svg").read_text(encoding="utf-8")
+        assert inner in theme, name
+    page = sample_build.html(sample_build.reports[0]["id"])
+    assert page.count('<use href="../../assets/icons.svg#magnify"/>') == 2
+    assert symbols["magnify"] not in page and "<path" not in page.replace(_article(page), "")
