@@ -220,6 +220,7 @@ def outline(lines: list[str], markdown: bool = False) -> Outline:
 
     result = Outline()
     taken: dict[str, int] = {}
+    articles: set[str] = set()  # art-N anchors of a law's articles
     expected: dict[str, int] = {}
     parents: list[tuple[int, int]] = []  # (style rank, level) of the headings above
     current_level = 1
@@ -236,9 +237,10 @@ def outline(lines: list[str], markdown: bool = False) -> Outline:
             add_paragraph(line)
             if article:  # a law's article: cited as 第十二条, so its anchor says art-12
                 block = result.blocks[-1]
-                taken.discard(block.anchor)
+                base = "p-" + fingerprint(line)
+                taken[base] -= 1  # the paragraph's own anchor is not used
                 block.style, block.number = "article", han_number(article.group(1))
-                block.anchor = short_id_plain(f"art-{block.number}", taken)
+                block.anchor = short_id_plain(f"art-{block.number}", articles)
             continue
         if cand.style == "markdown":
             level = current_level = cand.number

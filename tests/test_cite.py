@@ -79,8 +79,8 @@ def test_report_pages_carry_highwire_tags(sample_build):
         page = head(sample_build.html(report["id"]))
         tags = dict(page.meta)
         assert tags["citation_title"] == report["title"]
-        assert [v for k, v in page.meta if k == "citation_author"] == (
-            [report["organization"]] if report["organization"] else [])
+        bodies = report.get("organizations") or ([report["organization"]] if report["organization"] else [])
+        assert [v for k, v in page.meta if k == "citation_author"] == bodies
         assert re.fullmatch(r"\d{4}(/\d\d/\d\d)?", tags["citation_publication_date"])
         assert tags["citation_publication_date"][:4] == str(report["year"])
         assert tags["citation_language"] == "zh" and "citation_public_url" in tags
@@ -97,7 +97,8 @@ def test_bibtex_and_csl_json_hold_every_report(sample_build):
     for item in items:
         report = next(r for r in reports if r["id"] == item["id"])
         assert item["type"] == "report" and item["title"] == report["title"]
-        assert item.get("author", []) == ([{"literal": report["organization"]}] if report["organization"] else [])
+        bodies = report.get("organizations") or ([report["organization"]] if report["organization"] else [])
+        assert item.get("author", []) == [{"literal": b} for b in bodies]
         assert item["issued"]["date-parts"][0][0] == report["year"]
     bib = (sample_build.site / "data" / "reports.bib").read_text(encoding="utf-8")
     assert sorted(re.findall(r"^@\w+\{([^,]+),$", bib, re.M)) == sorted(r["id"] for r in reports)
@@ -133,7 +134,7 @@ def test_a_hostile_title_never_becomes_markup_in_the_head(hostile_title_site):
     assert "b" not in page.tags
     tags = re.findall(r'<meta name="citation_[^>]*>', html[:html.index("</head>")])
     assert len(tags) == len(page.meta) and not [t for t in tags if "<script" in t or '"><' in t]
-    assert dict(page.meta)["citation_technical_report_number"] == '国发〔2021〕<1>号
+    assert dict(page.meta)["citation_technical_report_number"] == '国发〔2021〕<1>号'
     assert "<script>alert(1)" not in html[:html.index("</head>")]
 
 
