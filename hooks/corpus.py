@@ -31,7 +31,8 @@ def on_pre_build(config):
         sys.path.insert(0, str(ROOT))
     from reading_room.pipeline import CACHE_DIR, generate
 
-    result = generate(ROOT / "corpus", Path(config["docs_dir"]), ROOT / CACHE_DIR)
+    result = generate(ROOT / "corpus", Path(config["docs_dir"]), ROOT / CACHE_DIR,
+                      config=Path(config.config_file_path) if config.config_file_path else None)
     for name, reason in result.skipped:
         log.warning("skipped corpus/%s: %s", name, reason)
     for warning in result.warnings:

@@ -52,7 +52,7 @@ def _build(args) -> int:
     progress = Progress()
     try:
         result = generate(args.corpus, args.docs, None if args.no_cache else args.cache, progress, args.jobs,
-                          full=args.full, cluster=args.cluster)
+                          full=args.full, cluster=args.cluster, config=args.config)
     except (SettingsError, WorkersError) as err:
         for line in str(err).splitlines():
             print(f"error: {line}", file=sys.stderr)

@@ -1,12 +1,18 @@
-"""Data downloads for researchers: reports.json, slogans.json/.csv, cited.json/.csv.
+"""Data downloads for researchers: reports.json/.csv, slogans.json/.csv, cited.json/.csv,
+each report's cleaned text (texts/<id>.txt) and all of them in texts.jsonl.
 
-The formats are documented in the README ("Data files").
+The formats are documented on the site's 数据 page (``data_page``, made from the
+field lists below) and in the README ("Data files"). Every CSV has the report's
+title, year and issuing body; no CSV cell starts with = + - @ or a tab or carriage
+return (such a cell gets a leading ', so that a spreadsheet does not run it as a
+formula: OWASP's CSV injection rule).
 """
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 
 from .index import Index, context
 from .render import entry_url
@@ -20,12 +26,56 @@ def _json(rows: list) -> bytes:
     return ("[\n" + lines + "\n]\n").encode("utf-8")
 
 
-def reports_json(reports: list[Report]) -> list[dict]:
+# A CSV cell that a spreadsheet would read as a formula (OWASP, CSV injection).
+_FORMULA = re.compile(r"^[=+\-@\t\r]")
+
+
+def csv_cell(value) -> str:
+    """One cell's text, with a leading ' where it would start a formula."""
+    if value is None:
+        text = ""
+    elif value is True or value is False:
+        text = "true" if value else "false"
+    else:
+        text = str(value)
+    return "'" + text if _FORMULA.match(text) else text
+
+
+def _csv(header: list[str], rows) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([csv_cell(v) for v in row] for row in rows)
+    # a BOM so that Excel opens the UTF-8 file with the right encoding
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def text_url(report: Report) -> str:
+    return f"data/texts/{report.id}.txt"
+
+
+def cleaned_text(report: Report) -> str:
+    """The report as the site shows it: the title, then every heading and paragraph,
+    a blank line between them."""
+    return "\n\n".join([report.title] + [b.text for b in report.blocks]) + "\n"
+
+
+def license_of(report: Report, catalog: dict, default: str) -> str:
+    """The report's `license` from corpus/catalog.yml, else the site's (mkdocs.yml extra.license)."""
+    entry = catalog.get(report.source_file) or catalog.get(report.source_file.rsplit("/", 1)[-1]) or {}
+    value = entry.get("license") if isinstance(entry, dict) else None
+    return str(value) if value not in (None, "") else default
+
+
+def reports_json(reports: list[Report], licenses: dict[str, str] | None = None) -> list[dict]:
+    licenses = licenses or {}
     return [
         {
             "id": r.id,
             "title": r.title,
             "url": r.url,
+            "text_url": text_url(r),
+            "raw_url": f"raw/{r.id}.txt",
             "source_file": r.source_file,
             "encoding": r.encoding,
             "sha256": r.sha256,
@@ -40,6 +90,7 @@ def reports_json(reports: list[Report]) -> list[dict]:
             "speaker": r.speaker,
             "occasion": r.occasion,
             "source": r.source,
+            "license": licenses.get(r.id, ""),
             "characters": r.characters,
             "headings": [{"level": h.level, "text": h.text, "anchor": h.anchor} for h in r.headings],
             "removed": [{"rule": x.rule, "text": x.text, "action": x.action} for x in r.removed],
@@ -47,6 +98,35 @@ def reports_json(reports: list[Report]) -> list[dict]:
         }
         for r in reports
     ]
+
+
+# reports.csv: one row per report (the lists of reports.json as counts)
+REPORT_COLUMNS = ["id", "title", "year", "organization", "organizations", "genre", "date", "date_source",
+                  "doc_number", "speaker", "occasion", "source", "license", "title_composed", "characters", "url",
+                  "text_url", "raw_url", "source_file", "encoding", "sha256", "headings", "removed", "warnings"]
+_JOINED = {"organizations"}  # lists a CSV cell holds joined by ；(the others as counts)
+
+
+def reports_csv(rows: list[dict]) -> bytes:
+    def cell(row: dict, column: str):
+        value = row[column]
+        if isinstance(value, list):
+            return "；".join(value) if column in _JOINED else len(value)
+        return value
+
+    return _csv(REPORT_COLUMNS, ([cell(row, c) for c in REPORT_COLUMNS] for row in rows))
+
+
+def texts_jsonl(reports: list[Report], licenses: dict[str, str]) -> bytes:
+    """data/texts.jsonl: one report a line, its facts and its cleaned text."""
+    lines = []
+    for r in reports:
+        lines.append(json.dumps({
+            "id": r.id, "title": r.title, "year": r.year, "organization": r.organization, "genre": r.genre,
+            "date": r.date, "source": r.source, "license": licenses.get(r.id, ""), "url": r.url,
+            "text": cleaned_text(r),
+        }, ensure_ascii=False, separators=(",", ":")))
+    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 
 
 def index_json(idx: Index, reports: dict[str, Report], width: int) -> list[dict]:
@@ -73,21 +153,32 @@ def index_json(idx: Index, reports: dict[str, Report], width: int) -> list[dict]
     return result
 
 
-def index_csv(rows: list[dict], name_field: str = "slogan") -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([name_field, "key", "reports", "report", "url", "quoted", "context"])
-    for row in rows:
-        for occ in row["occurrences"]:
-            writer.writerow([row["slogan"], row["key"], row["reports"], occ["report"], occ["url"],
-                             "true" if occ["quoted"] else "false", occ["context"]])
-    # a BOM so that Excel opens the UTF-8 file with the right encoding
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+def index_columns(name_field: str = "slogan") -> list[str]:
+    return [name_field, "key", "reports", "report", "title", "year", "organization", "url", "quoted", "context"]
 
 
-def reports_file(reports: list[Report]) -> bytes:
+def index_csv(rows: list[dict], name_field: str = "slogan", reports: dict[str, Report] | None = None) -> bytes:
+    reports = reports or {}
+
+    def facts(report_id: str) -> list:
+        r = reports.get(report_id)
+        return [r.title, r.year, r.organization] if r else ["", "", ""]
+
+    return _csv(index_columns(name_field), (
+        [row["slogan"], row["key"], row["reports"], occ["report"], *facts(occ["report"]), occ["url"],
+         occ["quoted"], occ["context"]]
+        for row in rows for occ in row["occurrences"]))
+
+
+def reports_file(reports: list[Report], licenses: dict[str, str] | None = None) -> bytes:
     """data/reports.json"""
-    return _json(reports_json(reports))
+    return _json(reports_json(reports, licenses))
+
+
+def reports_files(reports: list[Report], licenses: dict[str, str]) -> dict[str, bytes]:
+    """data/reports.json and data/reports.csv, made from the same rows."""
+    rows = reports_json(reports, licenses)
+    return {"data/reports.json": _json(rows), "data/reports.csv": reports_csv(rows)}
 
 
 NAME_FIELDS = {"slogans": "slogan", "cited": "document"}
@@ -96,4 +187,100 @@ NAME_FIELDS = {"slogans": "slogan", "cited": "document"}
 def index_files(idx: Index, reports: dict[str, Report], width: int) -> dict[str, bytes]:
     """data/<kind>.json and data/<kind>.csv, made from the same rows."""
     rows = index_json(idx, reports, width)
-    return {f"data/{idx.kind}.json": _json(rows), f"data/{idx.kind}.csv": index_csv(rows, NAME_FIELDS[idx.kind])}
+    return {f"data/{idx.kind}.json": _json(rows),
+            f"data/{idx.kind}.csv": index_csv(rows, NAME_FIELDS[idx.kind], reports)}
+
+
+# ---- the 数据 page: every download and its fields ----
+
+REPORT_FIELDS = [
+    ("id", "编号，由文件名而来，不随重建改变"),
+    ("title", "标题"),
+    ("year", "年份（可能为空）"),
+    ("organization", "发文机关（可能为空），即 `organizations` 的第一个"),
+    ("organizations", "全部发文机关，规范名称的列表（CSV 中以“；”分隔）"),
+    ("genre", "体裁：总结、讲话、报告等"),
+    ("date", "日期，按原文写法"),
+    ("date_source", "日期的出处：正文、网页署名、文件头、文件名、发布时间（`text`、`byline`、`header`、`file name`、`posting time`）"),
+    ("doc_number", "发文字号，如 国发〔2016〕12号"),
+    ("speaker", "讲话人（讲话人一行中的姓名）"),
+    ("occasion", "报告或讲话所在的会议"),
+    ("source", "来源（署名行里的“来源：”）"),
+    ("title_composed", "原文没有标题行、标题由机关、年份与体裁拼成时为 `true`"),
+    ("license", "权利说明：`corpus/catalog.yml` 中该篇的 `license`，否则为全站默认（`mkdocs.yml` 的 `extra.license`）"),
+    ("characters", "正文字数（不计空白）"),
+    ("url", "报告页面，相对站点根目录"),
+    ("text_url", "清洗后的全文（纯文本），相对站点根目录"),
+    ("raw_url", "原始文件，逐字节与收录时相同"),
+    ("source_file", "`corpus/` 下的源文件路径"),
+    ("encoding", "原始文件的编码（`utf-8`、`gb18030`、`big5` 等）"),
+    ("sha256", "原始文件的 SHA-256"),
+    ("headings", "标题层级：`{level, text, anchor}` 的列表（CSV 中为个数）"),
+    ("removed", "清洗处理的内容：`{rule, text, action}` 的列表，`rule` 为规则编号（中文名见 `corpus/labels.yml`），"
+                "`action` 为 `removed`（删除）、`repaired`（修复，文字保留）或 `metadata`（转为元数据）；CSV 中为条数"),
+    ("warnings", "给整理者的提示（CSV 中为条数）"),
+]
+INDEX_FIELDS = [
+    ("slogan", "提法（最常见的带引号写法）；`cited.csv` 中此列名为 `document`，即《》内的文件名"),
+    ("key", "归并各种写法的规范形式（全角半角统一，、，,；; 视为同一）"),
+    ("reports", "使用它的报告篇数"),
+    ("report", "报告编号（`reports.json` 的 `id`）"),
+    ("title", "报告标题"),
+    ("year", "报告年份"),
+    ("organization", "报告的发文机关"),
+    ("url", "出现处：报告页面加段落锚点"),
+    ("quoted", "是否在引号内（`false` 为无引号的使用）"),
+    ("context", "前后约 20 字的上下文"),
+]
+TEXT_FIELDS = [
+    ("id, title, year, organization, genre, date, source, license, url", "同 reports.json"),
+    ("text", "清洗后的全文：标题，然后每个标题与段落各一段，段与段之间空一行"),
+]
+SEARCH_FIELDS = [
+    ("query", "检索式，按输入原样"),
+    ("corpus_version", "检索索引所据语料的版本号（文本或筛选项一变即变）"),
+    ("exported", "导出时间（UTC，ISO 8601）"),
+    ("report, title, year, organization, genre", "报告编号、标题、年份、机关、体裁"),
+    ("hits", "该篇命中的总处数"),
+    ("term", "这一行命中的检索词"),
+    ("url", "命中所在段落的链接（打开后检索词高亮）"),
+    ("passage", "命中处前后的原文"),
+]
+
+
+def _field_table(fields: list[tuple[str, str]]) -> str:
+    rows = ["| 字段 | 含义 |", "| --- | --- |"]
+    rows += [f"| `{name}` | {meaning} |" for name, meaning in fields]
+    return "\n".join(rows) + "\n"
+
+
+def data_page(report_count: int, default_license: str, front_matter) -> str:
+    """data/index.md, the 数据 page (``front_matter`` is render.front_matter)."""
+    lic = default_license or "（未设定：见各篇 license 字段）"
+    return "\n".join([
+        front_matter({"title": "数据"}),
+        "# 数据下载\n",
+        f"本站 {report_count} 篇报告的元数据、全文与提法索引都可下载，供研究使用。"
+        "所有文件为 UTF-8 编码；CSV 文件带 BOM，可直接用 Excel 打开。"
+        "每个 CSV 都有报告的标题（`title`）、年份（`year`）与机关（`organization`）列。\n",
+        f"**权利**：{lic}。各篇如另有说明，见其 `license` 字段（在 `corpus/catalog.yml` 中设定）。\n",
+        "**CSV 公式防护**：以 `=`、`+`、`-`、`@`、制表符或回车开头的单元格，前面加一个英文单引号 `'`，"
+        "以免电子表格把它当作公式执行（OWASP 的 CSV 注入防护规则）。读入数据时去掉这个单引号即得原文。\n",
+        "## 报告\n",
+        "- [reports.json](reports.json)：每篇一个对象，字段如下；"
+        "[reports.csv](reports.csv)：每篇一行，同样的字段（列表字段为个数）。\n",
+        _field_table(REPORT_FIELDS),
+        "## 全文\n",
+        "- 每篇清洗后的全文：`texts/<id>.txt`（`text_url`），报告页面上也有链接；原始文件：`raw/<id>.txt`。\n"
+        "- [texts.jsonl](texts.jsonl)：全部全文，每行一篇 JSON 对象：\n",
+        _field_table(TEXT_FIELDS),
+        "## 提法索引与引用文件\n",
+        "- [slogans.json](slogans.json)、[cited.json](cited.json)：每条提法（或文件）一个对象："
+        "`slogan`、`key`、`variants`（各种写法）、`url`、`reports`、`occurrences`（每处使用：`report`、`url`、"
+        "`quoted`、`context`）。\n"
+        "- [slogans.csv](slogans.csv)、[cited.csv](cited.csv)：每处使用一行：\n",
+        _field_table(INDEX_FIELDS),
+        "## 检索结果\n",
+        "搜索框里的“下载 CSV”把当前检索的全部命中连同所在段落存为 CSV，每处命中一行：\n",
+        _field_table(SEARCH_FIELDS),
+    ])

@@ -171,19 +171,16 @@ def short_id(prefix: str, text: str, taken: dict[str, int]) -> str:
     anchor, so a report of thousands of identical lines costs no more than any other
     (a base never ends in ``-<digits>``, so a suffixed anchor never meets another base).
     """
-    base = prefix + fingerprint(text)
+    return numbered_id(prefix + fingerprint(text), taken)
+
+
+def numbered_id(base: str, taken: dict[str, int]) -> str:
+    """``base`` itself the first time, then ``base-2``, ``base-3`` …; ``taken`` counts the uses
+    of each base (a base never ends in ``-<digits>`` after its own number, so a suffixed id
+    never meets another base)."""
     seen = taken.get(base, 0)
     taken[base] = seen + 1
     return base if seen == 0 else f"{base}-{seen + 1}"
-
-
-def short_id_plain(base: str, taken: set[str]) -> str:
-    """``base`` itself, or ``base-2``, ``base-3`` … when taken."""
-    anchor, n = base, 2
-    while anchor in taken:
-        anchor, n = f"{base}-{n}", n + 1
-    taken.add(anchor)
-    return anchor
 
 
 def _markdown_heading(line: str) -> tuple[int, str] | None:
@@ -226,21 +223,22 @@ def outline(lines: list[str], markdown: bool = False) -> Outline:
     current_level = 1
     ordinal = 0
 
-    def add_paragraph(text: str) -> None:
+    def add_paragraph(text: str, anchor: str | None = None) -> Block:
         nonlocal ordinal
         ordinal += 1
-        result.blocks.append(Block("paragraph", text, anchor=short_id("p-", text, taken), ordinal=ordinal))
+        block = Block("paragraph", text, anchor=anchor or short_id("p-", text, taken), ordinal=ordinal)
+        result.blocks.append(block)
+        return block
 
     for line, cand in zip(lines, candidates):
         if cand is None:
             article = _ARTICLE.match(line)
-            add_paragraph(line)
             if article:  # a law's article: cited as 第十二条, so its anchor says art-12
-                block = result.blocks[-1]
-                base = "p-" + fingerprint(line)
-                taken[base] -= 1  # the paragraph's own anchor is not used
-                block.style, block.number = "article", han_number(article.group(1))
-                block.anchor = short_id_plain(f"art-{block.number}", articles)
+                number = han_number(article.group(1))
+                block = add_paragraph(line, numbered_id(f"art-{number}", taken))
+                block.style, block.number = "article", number
+            else:
+                add_paragraph(line)
             continue
         if cand.style == "markdown":
             level = current_level = cand.number

@@ -213,13 +213,28 @@ def _write_lines_cache(cache_dir: Path | None, max_length: int, entries: dict[st
                                               "entries": entries})
 
 
+def site_license(config: Path | None) -> str:
+    """mkdocs.yml's ``extra.license``: every report's licence unless catalog.yml gives its own."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(config.read_text(encoding="utf-8")) if config else None
+    except (OSError, yaml.YAMLError):
+        return ""
+    extra = data.get("extra") if isinstance(data, dict) else None
+    value = extra.get("license") if isinstance(extra, dict) else None
+    return str(value) if value else ""
+
+
 def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=None,
-             jobs: int | None = None, full: bool = False, cluster: str | None = None) -> Generated:
+             jobs: int | None = None, full: bool = False, cluster: str | None = None,
+             config: Path | None = None) -> Generated:
     """Regenerate every generated page and data file under docs/ from corpus/.
 
     ``full`` (or no cache) trusts nothing a previous build left: the search index is
     built whole and every page rendered again. ``cluster``: the address of a Dask
-    scheduler (or "local") that runs the per-report stages (workers.py)."""
+    scheduler (or "local") that runs the per-report stages (workers.py). ``config``:
+    the MkDocs configuration, for the site-wide licence of the data files."""
     index_module.PINYIN.update(_read_json(cache_dir, "pinyin.json"))
     conversion = convert_corpus(corpus, cache_dir, progress, jobs, cluster)
     settings, reports = conversion.settings, conversion.reports
@@ -243,7 +258,7 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
         progress.stage("render")
     scope = digest(code_version(), libraries_version(), settings.fingerprint, str(docs.resolve()))
     render_memo = RenderMemo.load(None if full else cache_dir, scope)
-    files = _generated_files(corpus, conversion, slogans, cited, search_files, shared)
+    files = _generated_files(corpus, conversion, slogans, cited, search_files, site_license(config), shared)
     files = itertools.chain(files, cite.deferred_files(reports, conversion.keys, docs),
                             reuse_module.files(shared, reports))
     changed = write_tree(docs, files, render_memo)
@@ -254,14 +269,17 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
 
 
 def _generated_files(corpus: Path, conversion: Conversion, slogans: Index, cited: Index, search_files,
-                     shared: reuse_module.Reuse | None = None):
+                     default_license: str = "", shared: reuse_module.Reuse | None = None):
     """Every generated file as (path under docs/, bytes or Deferred), one at a time: the
     whole of docs/ (hundreds of MB at thousands of reports) is never held in memory at once."""
     reports, keys = conversion.reports, conversion.keys
     entry_pages = _entry_pages((slogans, cited), {r.id: r for r in reports}, conversion.settings)
     for path, page in render_site(conversion, slogans, cited, entry_pages, shared):
         yield path, page.encode("utf-8") if isinstance(page, str) else page
-    yield from data_files(reports, keys, (slogans, cited), conversion.settings.index.context, entry_pages)
+    licenses = {r.id: data.license_of(r, conversion.settings.catalog, default_license) for r in reports}
+    yield "data/index.md", data.data_page(len(reports), default_license, render.front_matter).encode("utf-8")
+    yield from data_files(reports, keys, (slogans, cited), conversion.settings.index.context, entry_pages,
+                          licenses)
     yield from search_files().items()
     for report in reports:
         source = SourceFile(conversion.paths[report.id], report.source_file, report.id)
@@ -314,13 +332,34 @@ def _entry_pages(indexes: tuple[Index, ...], reports: dict[str, Report],
     return pages
 
 
+def _made_together(make_all):
+    """A Deferred's maker for one of several files made at once (whichever is needed first
+    makes them all; the others wait here until asked for, or are dropped if their memo held)."""
+    made: dict[str, bytes] = {}
+
+    def make(path: str) -> bytes:
+        if not made:
+            made.update(make_all())
+        return made.pop(path)
+
+    return make
+
+
 def data_files(reports: list[Report], keys: dict[str, str], indexes: tuple[Index, ...], width: int,
-               entry_pages: dict[str, list[tuple[render.EntryPage, str]]]) -> Iterator[tuple[str, Deferred]]:
+               entry_pages: dict[str, list[tuple[render.EntryPage, str]]],
+               licenses: dict[str, str] | None = None) -> Iterator[tuple[str, Deferred]]:
     """The downloadable data (made by data.py), each file made again only when a report,
     or what the pages of its index show, changed."""
     by_id = {r.id: r for r in reports}
-    yield "data/reports.json", Deferred(digest(*(keys[r.id] for r in reports)),
-                                        lambda: data.reports_file(reports))
+    licenses = licenses or {}
+    every = digest(*(keys[r.id] for r in reports), sorted(licenses.items()))
+    make = _made_together(lambda: data.reports_files(reports, licenses))
+    for path in ("data/reports.json", "data/reports.csv"):
+        yield path, Deferred(digest(path, every), lambda path=path, make=make: make(path))
+    yield "data/texts.jsonl", Deferred(digest("texts.jsonl", every), lambda: data.texts_jsonl(reports, licenses))
+    for report in reports:
+        yield data.text_url(report), Deferred(keys[report.id],
+                                              lambda report=report: data.cleaned_text(report).encode("utf-8"))
     for idx in indexes:
         # the entry pages together show every use of every entry, with its context
         inputs = digest(width, *(inputs for _, inputs in entry_pages[idx.kind]))
@@ -405,16 +444,18 @@ def render_site(conversion: Conversion, slogans: Index, cited: Index,
     for per_report in links.values():
         for spans in per_report.values():
             spans.sort()
+    labels = conversion.settings.labels
     yield "index.md", render.home_page(reports, conversion.skipped, slogans, cited)
+    yield from render.report_list_pages(reports).items()
     marks = reuse_module.marks_by_report(shared) if shared else {}
     summaries = reuse_module.summaries(shared, reports) if shared else {}
     for report in reports:
         own, mine = links.pop(report.id), marks.get(report.id, {})
         line = reuse_module.summary_html(summaries.get(report.id), by_id, report.url)
         yield (f"reports/{report.id}.md", Deferred(digest(keys[report.id], sorted(own.items()), mine, line),
-                                                   _encoded(render.report_page, report, own, mine, line)))
+                                                   _encoded(render.report_page, report, own, labels, mine, line)))
     yield from render.listing_pages(reports).items()
-    yield "cleaning/index.md", render.cleaning_index(reports)  # each report's record ends its page
+    yield from render.cleaning_index(reports, labels).items()  # each report's record ends its page
     for idx in (slogans, cited):
         yield from render.index_pages(idx).items()
         for page, inputs in entry_pages[idx.kind]:

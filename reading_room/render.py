@@ -19,14 +19,17 @@ import yaml
 
 from . import cite
 from .index import RESERVED_SLUGS, Entry, Index, Use, context, group_order, slugify
+from .labels import Labels
 from .report import Report
 
-GENERATED_DIRS = ("reports", "years", "bodies", "slogans", "cited", "cleaning", "raw", "data", "search", "reuse")
+GENERATED_DIRS = ("reports", "years", "bodies", "slogans", "cited", "cleaning", "raw", "data", "search", "all", "reuse")
 GENERATED_FILES = ("index.md",)
 # Python-Markdown's backslash escapes (with the tables extension's |); < > & become entities.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 INDEX_TITLES = {"slogans": "提法索引", "cited": "引用文件索引"}
 UNKNOWN_BODY = "（未标明）"
+LIST_PAGE = 100  # reports on one page of the full list (all/) and of the cleaning log
+RECENT = 20  # the newest reports on the home page
 
 
 def _relative(target: str, base_dir: str) -> str:
@@ -52,7 +55,7 @@ def rel(from_url: str, to_url: str) -> str:
     return target + ("#" + fragment if fragment else "")
 
 
-SECTION_ROOTS = {"", "years/", "bodies/", "slogans/", "cited/", "cleaning/"}
+SECTION_ROOTS = {"", "years/", "bodies/", "slogans/", "cited/", "cleaning/", "data/", "all/"}
 
 
 def source_of(url: str) -> str:
@@ -148,7 +151,7 @@ def facets(report: Report) -> dict[str, str]:
 DATE_SOURCES = {"text": "正文", "byline": "网页署名", "header": "文件头", "file name": "文件名", "posting time": "发布时间"}
 
 
-def report_page(report: Report, links: dict[str, list[tuple[int, int, str]]],
+def report_page(report: Report, links: dict[str, list[tuple[int, int, str]]], labels: Labels = Labels(),
                 marks: dict[str, tuple[str, int]] | None = None, shared: str = "") -> str:
     """The Markdown page of one report; ``links`` maps block anchors to slogan links, ``marks``
     paragraph anchors to (the shared passage's view, other reports holding it), ``shared`` the line
@@ -173,7 +176,8 @@ def report_page(report: Report, links: dict[str, list[tuple[int, int, str]]],
         for name, value in facets(report).items()
     ]
     if report.date:
-        where = DATE_SOURCES.get(report.date_source, report.date_source)
+        # corpus/labels.yml names it; DATE_SOURCES where it does not
+        where = labels.date_sources.get(report.date_source) or DATE_SOURCES.get(report.date_source, report.date_source)
         facts.append(f'<span class="fact" title="日期出处：{html.escape(where)}">{html.escape(report.date)}'
                      f'{"（据" + html.escape(where) + "）" if where else ""}</span>')
     if report.speaker:
@@ -186,6 +190,7 @@ def report_page(report: Report, links: dict[str, list[tuple[int, int, str]]],
     links_html = (
         f'<a href="{rel(url, "raw/" + report.id + ".txt")}" download="{html.escape(report.source_file.rsplit("/", 1)[-1])}">'
         f"下载原文（{html.escape(report.encoding)}）</a>"
+        f' · <a href="{rel(url, "data/texts/" + report.id + ".txt")}">纯文本</a>'
         f' · <a href="#{CLEANING_ANCHOR}">清洗记录（删除 {removed_count(report)} 处）</a>'
         f' · <a href="{rel(url, year_url(report.year))}">同年报告</a>'
         f' · <a href="{rel(url, body_url(report.organization))}">同机关报告</a>'
@@ -203,7 +208,7 @@ def report_page(report: Report, links: dict[str, list[tuple[int, int, str]]],
                 f'data-n="{block.ordinal}" aria-label="¶{block.ordinal}" data-pagefind-ignore></a>'
                 f"{_linked_html(block.text, block_links, url)}{_reuse_mark(marks.get(block.anchor), url)}</p>\n"
             )
-    lines.append(cleaning_section(report))
+    lines.append(cleaning_section(report, labels))
     return "\n".join(lines)
 
 
@@ -231,25 +236,77 @@ def sort_reports(reports: Iterable[Report]) -> list[Report]:
     return sorted(reports, key=lambda r: (-(r.year or 0), r.title, r.id))
 
 
+def _pager(urls: list[str], number: int, from_url: str) -> str:
+    """第 n / N 页 with links to the first, the last and the pages around this one."""
+    total = len(urls)
+    if total < 2:
+        return ""
+    shown = sorted({1, total, *range(max(1, number - 3), min(total, number + 3) + 1)})
+    parts, last = [], 0
+    for n in shown:
+        if n > last + 1:
+            parts.append("…")
+        parts.append(f"**{n}**" if n == number else f"[{n}]({md_rel(from_url, urls[n - 1])})")
+        last = n
+    return f"第 {number} / {total} 页：" + " ".join(parts) + "\n"
+
+
+def _pages_of(items: list, per_page: int) -> list[list]:
+    return [items[i:i + per_page] for i in range(0, len(items), per_page)] or [[]]
+
+
+def list_url(number: int) -> str:
+    """Page ``number`` of the full list of reports."""
+    return "all/" if number == 1 else f"all/{number}/"
+
+
 def home_page(reports: list[Report], skipped: list[tuple[str, str]], slogans: Index, cited: Index) -> str:
+    """The home page: counts, the newest reports and the ways in. Its size does not grow
+    with the corpus (the full list is paginated under all/)."""
     years = sorted({r.year for r in reports if r.year}, reverse=True)
+    by_year: dict[int | None, int] = defaultdict(int)
+    for r in reports:
+        by_year[r.year] += 1
+    ordered = sort_reports(reports)
     parts = [
         front_matter({"title": "公文阅览室", "hide": ["navigation"]}),
         "# 公文阅览室\n",
         f"本站收录 **{len(reports)}** 篇报告（{years[-1] if years else ''}–{years[0] if years else ''}），"
         f"索引 **{len(slogans.entries)}** 条提法、**{len(cited.entries)}** 份引用文件。"
-        "每篇报告保留原文字句，标题层级按公文序号自动识别，段落可单独引用。\n",
-        "[按年份](years/index.md) · [按机关](bodies/index.md) · [提法索引](slogans/index.md) · "
-        "[引用文件](cited/index.md) · [清洗日志](cleaning/index.md) · 数据下载：[reports.json](data/reports.json) · "
-        "[slogans.json](data/slogans.json) · [slogans.csv](data/slogans.csv) · "
-        "[cited.json](data/cited.json) · [cited.csv](data/cited.csv)\n",
-        "## 全部报告\n",
-        _report_table(sort_reports(reports), ""),
+        "每篇报告保留原文字句，标题层级按公文序号自动识别，段落可单独引用。"
+        "按 / 或 s 键搜索全文：空格分开的词须同时出现，-词 排除，引号内为整句。\n",
+        f"[全部报告]({md_rel('', list_url(1))}) · [按年份](years/index.md) · [按机关](bodies/index.md) · "
+        "[提法索引](slogans/index.md) · [引用文件](cited/index.md) · [清洗日志](cleaning/index.md) · "
+        "[数据下载](data/index.md)\n",
+        "按年份：" + " · ".join(
+            f"[{y or '年份未知'}]({md_rel('', year_url(y))})（{by_year[y]}）"
+            for y in sorted(by_year, key=lambda y: -(y or 0))) + "\n",
+        "## 最新报告\n",
+        _report_table(ordered[:RECENT], ""),
     ]
+    if len(ordered) > RECENT:
+        parts.append(f"[全部 {len(ordered)} 篇报告 →]({md_rel('', list_url(1))})\n")
     if skipped:
         parts.append("## 未能收录的文件\n")
         parts.append(skipped_list(skipped))
     return "\n".join(parts)
+
+
+def report_list_pages(reports: list[Report]) -> dict[str, str]:
+    """The full list of reports, newest first, LIST_PAGE a page: all/, all/2/, …"""
+    chunks = _pages_of(sort_reports(reports), LIST_PAGE)
+    urls = [list_url(n) for n in range(1, len(chunks) + 1)]
+    pages = {}
+    for number, chunk in enumerate(chunks, start=1):
+        url = urls[number - 1]
+        title = "全部报告" + (f"（第 {number} 页）" if number > 1 else "")
+        pager = _pager(urls, number, url)
+        pages[source_of(url)] = "\n".join([
+            front_matter({"title": title}), f"# {title}\n",
+            f"共 {len(reports)} 篇，按年份从新到旧，每页 {LIST_PAGE} 篇。\n", pager,
+            _report_table(chunk, url), pager,
+        ])
+    return pages
 
 
 def skipped_list(skipped: list[tuple[str, str]]) -> str:
@@ -301,7 +358,7 @@ def removed_count(r: Report) -> int:
     return sum(item.action != "repaired" for item in r.removed)
 
 
-def cleaning_section(r: Report) -> str:
+def cleaning_section(r: Report, labels: Labels = Labels()) -> str:
     """What cleaning removed or repaired in one report, line by line, with the rule: a
     closed section at the end of the report's page, ``#cleaning`` (it was a page of its own,
     ``cleaning/<id>/``, a full page of chrome for a few lines). HTML only, with no heading or
@@ -318,12 +375,12 @@ def cleaning_section(r: Report) -> str:
         f'<a href="{rel(url, "raw/" + r.id + ".txt")}">下载原文</a></div>',
     ]
     if r.overridden:
-        parts.append("<div>目录文件（catalog.yml）设定的字段：" + "、".join(map(html.escape, r.overridden)) + "</div>")
+        parts.append("<div>目录文件（catalog.yml）设定的字段：" + "、".join(html.escape(labels.field(f)) for f in r.overridden) + "</div>")
     if r.warnings:
-        parts.append("<div>提示：</div><ul>" + "".join(f"<li>{html.escape(w)}</li>" for w in r.warnings) + "</ul>")
+        parts.append("<div>提示：</div><ul>" + "".join(f"<li>{html.escape(labels.warning(w))}</li>" for w in r.warnings) + "</ul>")
     if r.removed:
         parts.append('<ul class="removed">')  # 行号 · 规则 · 处理 · 内容
-        parts.extend(f'<li><span class="ln">{item.line}</span> <span class="mono">{html.escape(item.rule)}</span> '
+        parts.extend(f'<li><span class="ln">{item.line}</span> <span class="rule">{html.escape(labels.rule(item.rule))}</span> '
                       f'<span class="action">{ACTIONS.get(item.action, html.escape(item.action))}</span> '
                       f"{html.escape(item.text)}</li>" for item in r.removed)
         parts.append("</ul>")
@@ -333,25 +390,44 @@ def cleaning_section(r: Report) -> str:
     return "\n".join(parts) + "\n"
 
 
-def cleaning_index(reports: list[Report]) -> str:
-    """The cleaning log: removals per rule across the corpus, and per report."""
+def cleaning_url(number: int) -> str:
+    """Page ``number`` of the cleaning log's list of reports."""
+    return "cleaning/" if number == 1 else f"cleaning/page/{number}/"
+
+
+def cleaning_index(reports: list[Report], labels: Labels = Labels()) -> dict[str, str]:
+    """The cleaning log: removals per rule across the corpus, then the reports, LIST_PAGE a
+    page (cleaning/, cleaning/page/2/, …), so no page of it grows with the corpus."""
     totals: dict[str, int] = defaultdict(int)
-    rows = ["| 报告 | 编码 | 删除 | 修复 | 提示 |", "| --- | --- | ---: | ---: | --- |"]
-    for r in sort_reports(reports):
+    for r in reports:
         for item in r.removed:
             totals[item.rule] += 1
-        rows.append(
-            f"| [{md_escape(r.title)}]({md_rel('cleaning/', f'{r.url}#{CLEANING_ANCHOR}')}) | {r.encoding} | {removed_count(r)} | "
-            f"{len(r.removed) - removed_count(r)} | "
-            f"{md_escape('；'.join(r.warnings)) if r.warnings else ''} |"
-        )
-    rules = ["| 规则 | 行数 |", "| --- | ---: |"] + [f"| `{k}` | {v} |" for k, v in sorted(totals.items())]
-    return "\n".join([
-        front_matter({"title": "清洗日志"}),
-        "# 清洗日志\n",
-        "清洗规则见 `corpus/boilerplate.yml`；每篇报告删除的内容逐行列出，原文可下载核对。\n",
-        "## 按规则\n", "\n".join(rules) + "\n", "## 按报告\n", "\n".join(rows) + "\n",
-    ])
+    chunks = _pages_of(sort_reports(reports), LIST_PAGE)
+    urls = [cleaning_url(n) for n in range(1, len(chunks) + 1)]
+    pages = {}
+    for number, chunk in enumerate(chunks, start=1):
+        url = urls[number - 1]
+        rows = ["| 报告 | 编码 | 删除 | 修复 | 提示 |", "| --- | --- | ---: | ---: | --- |"]
+        for r in chunk:
+            warnings = "；".join(labels.warning(w) for w in r.warnings)
+            rows.append(f"| [{md_escape(r.title)}]({md_rel(url, f'{r.url}#{CLEANING_ANCHOR}')}) | {r.encoding} | "
+                        f"{removed_count(r)} | {len(r.removed) - removed_count(r)} | {md_escape(warnings)} |")
+        pager = _pager(urls, number, url)
+        title = "清洗日志" + (f"（第 {number} 页）" if number > 1 else "")
+        parts = [front_matter({"title": title}), f"# {title}\n"]
+        if number == 1:
+            rules = ["| 规则 | 行数 |", "| --- | ---: |"] + [
+                f"| {md_escape(labels.rule(k))} | {v} |" for k, v in sorted(totals.items())]
+            parts += [
+                "清洗规则见 `corpus/boilerplate.yml`（规则的中文名见 `corpus/labels.yml`）；"
+                "每篇报告删除或修复的内容逐行列在报告页末的清洗记录里，原文可下载核对。\n",
+                "## 按规则\n", "\n".join(rules) + "\n", "## 按报告\n",
+            ]
+        else:
+            parts.append(f"[← 清洗日志]({md_rel(url, 'cleaning/')})\n")
+        parts += [pager, "\n".join(rows) + "\n", pager]
+        pages[source_of(url)] = "\n".join(parts)
+    return pages
 
 
 def index_pages(idx: Index) -> dict[str, str]:

@@ -120,6 +120,7 @@ CATALOG = {
             "year": {"type": ["integer", "null"], "minimum": 1000, "maximum": 2999,
                      "description": "the year the report is about, four digits"},
             "date": {"type": "string", "description": "a date such as 2023-10-11"},
+            "license": {"type": "string", "description": "the report's rights statement (default: extra.license in mkdocs.yml)"},
         },
     },
 }
@@ -150,8 +151,23 @@ LIMITS = {
     },
 }
 
+_NAMES = {"type": ["object", "null"], "additionalProperties": {"type": "string", "minLength": 1},
+          "description": "id: Chinese name"}
+LABELS = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "rules": dict(_NAMES, description="cleaning rule id: its Chinese name"),
+        "fields": dict(_NAMES, description="report field (reports.json key): its Chinese name"),
+        "date_sources": dict(_NAMES, description="where a date was read: its Chinese name"),
+        "warnings": _list_of(_rule({"pattern": _regex("a curator warning it matches"),
+                                    "text": {"type": "string", "description": "its Chinese text (\\1 … for groups)"}},
+                                   required=("pattern", "text")), "curator warnings in Chinese"),
+    },
+}
+
 SCHEMAS = {"boilerplate.yml": BOILERPLATE, "metadata.yml": METADATA, "catalog.yml": CATALOG,
-           "slogans.yml": SLOGANS, "limits.yml": LIMITS}
+           "slogans.yml": SLOGANS, "limits.yml": LIMITS, "labels.yml": LABELS}
 
 
 class SchemaError(ValueError):

@@ -38,24 +38,44 @@ import logging
 import re
 import time
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
+from .index import fold_text
 from .render import facets
 
 log = logging.getLogger("reading_room")
 
 INDEX_DIR = "search"
-FORMAT = 1
+FORMAT = 2  # 2: keys folded as the formulation index folds (、，,；;) and lower-cased
 SHARD_BYTES = 12_000  # aimed size of one key shard, before compression
-_SPACE = re.compile(r"[\s\u3000\ufeff\u200b]+")
+# White space as search.js has it (an explicit class: Python's and JavaScript's \s differ).
+_SPACE = re.compile("[\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]+")
 _WS = re.compile(r"\s+")
 FACETS = ("年份", "机关", "体裁")
 
 
+@lru_cache(maxsize=1)
+def _search_table() -> dict[int, str]:
+    """Character by character, the formulation index's folding (NFKC where it gives one
+    character; 、，,；; as one), then lower case where that is one character: what
+    search.js's ``foldChar`` does, so index and query are folded alike."""
+    folded = fold_text
+    table = {}
+    for code in range(0x10000):
+        ch = chr(code)
+        f = folded(ch)
+        low = f.lower()
+        if len(low) == 1:
+            f = low
+        if f != ch:
+            table[code] = f
+    return table
+
+
 def normalize(text: str) -> str:
-    """The form both the index and the query are compared in: lower case, no white space."""
-    return _SPACE.sub("", text).lower()
+    """The form both the index and the query are compared in: folded, lower case, no white space."""
+    return _SPACE.sub("", text.translate(_search_table()))
 
 
 def fnv1a(key: str) -> int:
@@ -152,10 +172,15 @@ def _layout(pages: list[Page], encoded: dict[str, str], shards: int | None = Non
     numbers = {facet: {value: n for n, value in enumerate(values[facet])} for facet in FACETS}
     docs = []
     texts = {}
+    version = hashlib.sha256()
     for page in pages:
         docs.append([page.url, page.title] + [numbers[f][page.facets.get(f, "")] for f in FACETS])
         texts[page.id] = page.text
-    meta = {"format": FORMAT, "shards": shards, "facets": list(FACETS),
+        version.update(f"{page.id}\0{page.text}\0".encode("utf-8"))
+    version.update(_dump(docs).encode("utf-8"))
+    # "version": the corpus as searched (its reports' text and filter values); a search's
+    # CSV download names it
+    meta = {"format": FORMAT, "version": version.hexdigest()[:12], "shards": shards, "facets": list(FACETS),
             "values": [values[f] for f in FACETS], "docs": docs}
     return meta, by_shard, texts
 

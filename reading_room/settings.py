@@ -10,9 +10,10 @@ import yaml
 from . import schema
 from .clean import CleaningRules
 from .index import IndexSettings
+from .labels import Labels
 from .metadata import MetadataRules
 
-DATA_FILES = ("boilerplate.yml", "metadata.yml", "catalog.yml", "slogans.yml", "limits.yml")
+DATA_FILES = ("boilerplate.yml", "metadata.yml", "catalog.yml", "slogans.yml", "limits.yml", "labels.yml")
 DEFAULT_MAX_TEXT_MB = 20
 
 
@@ -28,6 +29,7 @@ class Settings:
     index: IndexSettings
     fingerprint: str  # changes when any curation file changes
     max_text_bytes: int = DEFAULT_MAX_TEXT_MB * 2**20  # a larger text is skipped and named
+    labels: Labels = Labels()  # the site's Chinese names for rule and field ids
 
 
 def _load(path: Path) -> dict:
@@ -64,6 +66,7 @@ def load_settings(corpus: Path) -> Settings:
             index=IndexSettings.from_dict(data["slogans.yml"]),
             fingerprint=digest.hexdigest(),
             max_text_bytes=int(float(data["limits.yml"].get("max_text_mb", DEFAULT_MAX_TEXT_MB)) * 2**20),
+            labels=Labels.from_dict(data["labels.yml"]),
         )
     except (KeyError, TypeError, ValueError) as err:
         raise SettingsError(f"curation data in {corpus}: {err}") from None

@@ -103,7 +103,7 @@ def test_a_report_on_one_physical_line_is_split_at_its_headings(settings):
     cleaned = clean(text, settings.cleaning)
     headings = outline(cleaned.lines[1:]).headings
     assert [h.style for h in headings] == ["han", "paren_han", "paren_han"] * 8
-    assert headings[1].text == "（一）着力稳增长"
+    assert headings[1].text == "（一）着力稳增长。"  # the lead sentence keeps its mark
     assert han("".join(cleaned.lines)) == han(text)
 
 

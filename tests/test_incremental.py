@@ -95,7 +95,7 @@ def test_one_report_changed_converts_only_that_report(project):
     assert not set(others) & set(again.changed_files)  # the other reports' pages are not rewritten
     assert "增量构建试金石" in (project.docs / "reports" / f"{report_id}.md").read_text(encoding="utf-8")
     # what is rewritten is the report's own files and pages that list or index it
-    allowed = ("reports/", "cleaning/", "raw/", "data/", "years/", "bodies/", "slogans/", "cited/", "search/",
+    allowed = ("reports/", "cleaning/", "raw/", "data/", "years/", "bodies/", "slogans/", "cited/", "search/", "all/",
                "index.md")
     assert all(path.startswith(allowed) for path in again.changed_files)
 

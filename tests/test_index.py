@@ -210,7 +210,7 @@ def test_json_and_csv_formats(sample_site):
             assert occ["report"] in reports
             assert row["slogan"] in occ["context"] or not occ["quoted"] or any(v in occ["context"] for v in row["variants"])
     csv_text = (sample_site / "data/slogans.csv").read_text("utf-8-sig")
-    assert csv_text.splitlines()[0] == "slogan,key,reports,report,url,quoted,context"
+    assert csv_text.splitlines()[0] == "slogan,key,reports,report,title,year,organization,url,quoted,context"
     assert len(csv_text.splitlines()) == 1 + sum(len(r["occurrences"]) for r in rows)
     cited = json.loads((sample_site / "data/cited.json").read_text("utf-8"))
     assert any(r["key"] == normalise("中国共产党支部工作条例（试行）") for r in cited)

@@ -218,11 +218,14 @@ def test_cleaning_record_is_a_section_of_the_report_page(sample_build):
         section = section[:section.index("</details>")]
         assert 'href="#cleaning"' in page
         assert f'reports/{report["id"]}/#cleaning' in index
-        assert f'删除 {len(report["removed"])} 处' in section
+        taken_out = [item for item in report["removed"] if item["action"] != "repaired"]
+        repaired = len(report["removed"]) - len(taken_out)
+        assert f'删除 {len(taken_out)} 处，修复 {repaired} 处' in section
         for item in report["removed"]:
             assert html.escape(item["text"]) in section
+        for item in taken_out:
             assert html.escape(item["text"]) not in page.replace(section, "") or item["text"] in report["title"]
-        removed += len(report["removed"])
+        removed += len(taken_out)
         # neither in the outline nor taken for report text
         assert not re.search(r"<(h[1-6]|p)\b", section)
     assert removed > 0

@@ -6,7 +6,11 @@ report containing the query must be listed, and none that lacks it.
 """
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -69,7 +73,7 @@ def test_result_shows_the_passage_marked_and_links_to_its_paragraph(page, served
     search(page, "三会一课")
     first = page.locator("#rr-search-result .rr-confirmed").first
     assert first.locator("mark").first.text_content() == "三会一课"
-    href = first.locator("a").get_attribute("href")
+    href = first.locator("a.md-search-result__link").get_attribute("href")
     assert re.search(r"#(p|h)-[0-9a-f]{16}(-\d+)?$", href), href
     page.goto(href)
     anchor = href.rsplit("#", 1)[1]
@@ -80,7 +84,7 @@ def choose(pg, facet: str, label: str) -> None:
     """Pick the option of filter ``facet`` whose label starts with ``label`` ("" for all)."""
     pg.evaluate("""([facet, label]) => {
         const sel = document.querySelector(`select[data-facet='${facet}']`);
-        const opt = [...sel.options].find(o => label ? o.text.startsWith(label + '（') : o.value === '-1');
+        const opt = [...sel.options].find(o => label ? o.text.startsWith(label + '（') : o.value === '');
         sel.value = opt.value; sel.dispatchEvent(new Event('change')); }""", [facet, label])
 
 
@@ -98,7 +102,10 @@ def test_filters_narrow_by_year_body_and_genre(page, served):
     choose(page, "年份", "")
     assert search(page, "堡垒") == ["reports/2023-police-party-committee-political-training-speech/"]
     choose(page, "体裁", "")
-    choose(page, "机关", "县公安局")
+    page.fill("input[data-facet='机关']", "县公安局")
+    page.wait_for_function("() => document.querySelector('#rr-search-result .md-search-result__meta')"
+                           ".textContent.startsWith('1 篇')")
+    page.focus("#rr-search-input")
     assert search(page, "堡垒") == ["reports/2019-county-police-bureau-party-building-summary/"]
 
 
@@ -110,3 +117,132 @@ def test_keyboard_opens_moves_and_closes(page):
     assert page.evaluate("document.activeElement.classList.contains('md-search-result__link')")
     page.keyboard.press("Escape")
     assert not page.evaluate("document.getElementById('__search').checked")
+
+
+def folded(text: str) -> str:
+    from reading_room.search import normalize
+    return normalize(text)
+
+
+def meta_text(pg) -> str:
+    return pg.text_content("#rr-search-result .md-search-result__meta")
+
+
+@pytest.mark.parametrize("first, second", [("四个意识", "两个维护"), ("三会一课", "疫情防控")])
+def test_terms_separated_by_spaces_must_all_occur(page, served, first, second):
+    _, reports = served
+    both = sorted(url for url, text in reports.items() if first in text and second in text)
+    assert both
+    assert sorted(search(page, f"{first} {second}")) == both
+    assert meta_text(page).startswith(f"{len(both)} 篇报告")
+
+
+def test_and_is_not_or(served):
+    _, reports = served
+    either = {url for url, text in reports.items() if "三会一课" in text or "疫情防控" in text}
+    both = {url for url, text in reports.items() if "三会一课" in text and "疫情防控" in text}
+    assert len(either) > len(both), "the sample should tell AND from OR"
+
+
+def test_minus_excludes_a_term(page, served):
+    _, reports = served
+    expected = sorted(url for url, text in reports.items() if "堡垒" in text and "疫情" not in text)
+    assert expected and len(expected) < sum("堡垒" in t for t in reports.values())
+    assert sorted(search(page, "堡垒 -疫情")) == expected
+
+
+def test_quoted_phrase_is_folded_as_the_formulation_index_folds(page, served, sample_build):
+    _, reports = served
+    phrase = "不忘初心，牢记使命"
+    expected = sorted(url for url, text in reports.items() if folded(phrase) in folded(text))
+    entries = json.loads((sample_build.site / "data" / "slogans.json").read_text(encoding="utf-8"))
+    entry = next(e for e in entries if e["key"] == "不忘初心、牢记使命")
+    indexed = {reports_url for reports_url in (o["url"].split("#")[0] for o in entry["occurrences"])}
+    assert indexed <= set(expected) and len(expected) > 1
+    for query in (f"「{phrase}」", "“不忘初心、牢记使命”", '"不忘初心；牢记使命"'):
+        assert sorted(search(page, query)) == expected, query
+
+
+def test_address_opens_the_box_with_its_results_and_follows_typing(browser, served):
+    base, reports = served
+    pg = browser.new_page()
+    try:
+        pg.goto(base + "?q=三会一课")
+        pg.wait_for_selector("#rr-search-result .rr-confirmed")
+        assert pg.evaluate("document.getElementById('__search').checked")
+        expected = sum("三会一课" in t for t in reports.values())
+        pg.wait_for_function("n => document.querySelector('#rr-search-result .md-search-result__meta')"
+                             ".textContent.startsWith(n + ' 篇')", arg=expected)
+        pg.keyboard.insert_text(" 堡垒")
+        pg.wait_for_function("() => new URLSearchParams(location.search).get('q') === '三会一课 堡垒'")
+        # a year range and a body from the address
+        pg.goto(base + "reports/2023-police-party-committee-political-training-speech/?q=堡垒&year=2019-2020&body=公安")
+        pg.wait_for_selector("#rr-search-result .rr-confirmed")
+        urls = pg.eval_on_selector_all("#rr-search-result .md-search-result__item[data-url]",
+                                       "items => items.map(li => li.dataset.url)")
+        assert urls and all(re.match(r"reports/20(19|20)-", u) for u in urls)
+        assert pg.input_value("select[data-facet='年份']") == "2019"
+        assert pg.input_value("select[data-facet='年份至']") == "2020"
+        assert pg.input_value("input[data-facet='机关']") == "公安"
+    finally:
+        pg.close()
+
+
+def test_filter_counts_are_those_of_the_query(page, served, sample_build):
+    _, reports = served
+    years = {r["url"]: str(r["year"]) for r in sample_build.reports}
+    search(page, "三会一课")
+    matching = [url for url, text in reports.items() if "三会一课" in text]
+    labels = page.eval_on_selector_all("select[data-facet='年份'] option[data-label]",
+                                       "os => os.map(o => [o.value, o.textContent])")
+    for year, label in labels:
+        assert label == f"{year}（{sum(years[u] == year for u in matching)}）"
+
+
+def test_each_result_shows_up_to_three_passages_and_sorts_by_hits(page, served):
+    _, reports = served
+    search(page, "党员")
+    for li in page.locator("#rr-search-result .rr-confirmed").all():
+        passages = li.locator(".rr-passage")
+        assert 1 <= passages.count() <= 3
+        assert all(p.locator("mark").count() for p in passages.all())
+    page.select_option("select[data-role='sort']", "hits")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('sort') === 'hits'")
+    page.wait_for_function("() => [...document.querySelectorAll('#rr-search-result .md-search-result__item:not(.rr-more)')]"
+                           ".every(li => li.classList.contains('rr-confirmed'))")
+    shown = page.eval_on_selector_all("#rr-search-result .md-search-result__item[data-url]",
+                                      "items => items.map(li => li.dataset.url)")
+    hits = [reports[u].count("党员") for u in shown]
+    assert hits == sorted(hits, reverse=True) and len(set(hits)) > 1
+
+
+def test_hits_download_as_csv_with_the_query_and_the_corpus_version(page, served):
+    _, reports = served
+    search(page, "-疫情 堡垒")
+    with page.expect_download() as info:
+        page.click("button[data-role='download']")
+    text = Path(info.value.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    expected = {u: t.count("堡垒") for u, t in reports.items() if "堡垒" in t and "疫情" not in t}
+    assert len(rows) == sum(expected.values())
+    assert {r["query"] for r in rows} == {"'-疫情 堡垒"}  # a cell starting with - would be a formula
+    assert all(r["corpus_version"] and r["exported"] and r["title"] and r["year"] for r in rows)
+    assert all("堡垒" in r["passage"] and r["term"] == "堡垒" for r in rows)
+
+
+def test_tab_from_the_box_reaches_the_results_and_stays_in_the_box(page):
+    search(page, "初心")
+    page.focus("#rr-search-input")
+    reached = False
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.querySelector('.md-search__inner').contains(document.activeElement)")
+        if page.evaluate("document.activeElement.matches('.md-search-result__link, .rr-passage')"):
+            reached = True
+    assert reached
+    page.focus("#rr-search-input")
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.querySelector('.md-search__inner').contains(document.activeElement)")
+    page.keyboard.press("Escape")
+    assert not page.evaluate("document.getElementById('__search').checked")
+    assert page.evaluate("document.activeElement.id") == "rr-search-input"

@@ -113,3 +113,15 @@ def test_full_build_trusts_no_previous_index(tmp_path):
     generate(corpus, docs, cache, full=True)
     after = tree_hashes(docs / "search")
     assert {k for k in fresh if fresh[k] != after.get(k)} | (set(fresh) ^ set(after)) == set()
+
+
+def test_search_folds_as_the_formulation_index_folds():
+    from reading_room.index import normalise
+    variants = ["不忘初心，牢记使命", "不忘初心、牢记使命", "不忘初心；牢记使命", "不忘初心,牢记使命", "不忘初心 ；牢记使命"]
+    assert len({search.normalize(v) for v in variants}) == 1
+    assert search.normalize("ＡＢＣ　三会一课") == "abc三会一课"
+    # what the index makes one entry, the search finds as one string
+    for a in variants:
+        for b in variants:
+            if normalise(a).replace(" ", "") == normalise(b).replace(" ", ""):
+                assert search.normalize(a) == search.normalize(b)

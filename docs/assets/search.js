@@ -1,25 +1,88 @@
 /* The reading room's search: exact strings of report text, from the static
  * n-gram index that reading_room/search.py writes into site/search/.
  *
- * A query of n characters is looked up as its n-1 pairs of adjacent
- * characters (one character: itself); the reports holding every pair are the
- * candidates; each one on screen is confirmed against its text, which also
- * gives the passage to show and the paragraph to link to. Nothing is fetched
- * before the search box is opened; everything comes from this site.
+ * A query is terms separated by spaces, all of which must occur (AND); a term
+ * "-x" must not occur; “…”, "…", 「…」 and 『…』 keep a phrase with its spaces.
+ * Index and query are folded alike (search.py's normalize: full-width forms,
+ * 、，,；; as one, lower case, no white space). A term of n characters is
+ * looked up as its n-1 pairs of adjacent characters (one character: itself);
+ * the reports holding every pair of every term are the candidates; each one
+ * is confirmed against its text, which also gives the passages to show and
+ * the paragraphs to link to. Nothing is fetched before the search box is
+ * opened; everything comes from this site.
+ *
+ * Any page opened with ?q=…&year=…&body=…&genre=…&sort=hits opens the box
+ * with those results, and the address follows the box as the reader types.
  */
 (function () {
   "use strict";
 
-  var PAGE = 10;
-  var SPACE = /[\s\u3000\ufeff\u200b]+/g, ONE_SPACE = /[\s\u3000\ufeff\u200b]/;
+  var PAGE = 10;          // results per screen ("显示更多" adds as many)
+  var PASSAGES = 3;       // passages shown per result
+  var AUTO_CHECK = 30;    // up to this many candidates are all confirmed at once (exact counts);
+                          // beyond it counts are upper bounds until the reader asks (核对全部)
+  var FETCHES = 6;        // report texts loaded at a time
+  // White space, as search.py's _SPACE (an explicit class: \s differs between Python and JS).
+  var ONE_SPACE = /[\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]/;
+  var FOLD = { "，": "、", ",": "、", "；": "、", ";": "、" };
+  var QUOTES = { "“": "”", '"': '"', "「": "」", "『": "』" };
   var cfg = {};
   try { cfg = JSON.parse(document.getElementById("__config").textContent); } catch (e) { /* no config */ }
   var base = new URL(String(cfg.base || ".").replace(/\/?$/, "/"), location.href);
   var root = new URL("search/", base);
   var meta = null, metaPromise = null;
-  var shards = {}, texts = {};
+  var shards = {}, texts = {}, folded = {};
 
-  function normalize(text) { return String(text).replace(SPACE, "").toLowerCase(); }
+  /* One character as the index folds it (search.py's _search_table). */
+  function foldChar(c) {
+    var f = folded[c];
+    if (f !== undefined) return f;
+    var n = c.normalize ? c.normalize("NFKC") : c;
+    if (n.length !== 1) n = c;
+    n = FOLD[n] || n;
+    var low = n.toLowerCase();
+    if (low.length === 1) n = low;
+    folded[c] = n;
+    return n;
+  }
+
+  function normalize(text) {
+    var out = "";
+    text = String(text);
+    for (var i = 0; i < text.length; i++) {
+      var c = foldChar(text.charAt(i));
+      if (!ONE_SPACE.test(c)) out += c;
+    }
+    return out;
+  }
+
+  /* The query's terms: {pos: [{text, norm}], neg: [...]}. */
+  function parse(query) {
+    var s = String(query || ""), pos = [], neg = [], seen = {}, i = 0;
+    while (i < s.length) {
+      var c = s.charAt(i);
+      if (ONE_SPACE.test(c)) { i++; continue; }
+      var negate = false;
+      if ((c === "-" || c === "－") && i + 1 < s.length && !ONE_SPACE.test(s.charAt(i + 1))) {
+        negate = true; c = s.charAt(++i);
+      }
+      var term;
+      if (QUOTES[c]) {
+        var close = s.indexOf(QUOTES[c], i + 1);
+        if (close < 0) close = s.length;
+        term = s.slice(i + 1, close); i = close + 1;
+      } else {
+        var j = i;
+        while (j < s.length && !ONE_SPACE.test(s.charAt(j))) j++;
+        term = s.slice(i, j); i = j;
+      }
+      var norm = normalize(term);
+      if (!norm || seen[(negate ? "-" : "+") + norm]) continue;
+      seen[(negate ? "-" : "+") + norm] = 1;
+      (negate ? neg : pos).push({ text: term.trim(), norm: norm });
+    }
+    return { pos: pos, neg: neg };
+  }
 
   function fnv1a(key) {
     var h = 0x811c9dc5;
@@ -68,22 +131,27 @@
 
   function keysOf(q) {
     if (q.length === 1) return [q];
-    var seen = {}, keys = [];
-    for (var i = 0; i + 1 < q.length; i++) {
-      var k = q.substr(i, 2);
-      if (!seen[k]) { seen[k] = 1; keys.push(k); }
-    }
+    var keys = [];
+    for (var i = 0; i + 1 < q.length; i++) keys.push(q.substr(i, 2));
     return keys;
   }
 
-  /* Candidates for ``query`` (report numbers, newest first), narrowed by ``filters`` ([year, body, genre] value indices or -1). */
-  function candidates(query, filters) {
-    var q = normalize(query);
+  function yearOf(m, n) { var y = +m.values[0][m.docs[n][2]]; return isNaN(y) ? -Infinity : y; }  // unknown last
+  function byDate(m) {
+    return function (a, b) {
+      var ya = yearOf(m, a), yb = yearOf(m, b);
+      return ya < yb ? 1 : ya > yb ? -1 : (m.docs[a][1] < m.docs[b][1] ? -1 : m.docs[a][1] > m.docs[b][1] ? 1 : a - b);
+    };
+  }
+
+  /* Candidates of a parsed query: report numbers holding every pair of every positive term, newest first
+     (every report when there is no positive term). */
+  function lookup(parsed) {
     return loadMeta().then(function (m) {
-      var total = m.docs.length;
-      var active = (filters || []).some(function (f) { return f >= 0; });
-      if (!q && !active) return { q: q, docs: [] };
-      var keys = q ? keysOf(q) : [];
+      var total = m.docs.length, seen = {}, keys = [];
+      parsed.pos.forEach(function (t) {
+        keysOf(t.norm).forEach(function (k) { if (!seen[k]) { seen[k] = 1; keys.push(k); } });
+      });
       return Promise.all(keys.map(function (k) { return loadShard(fnv1a(k) % m.shards); })).then(function (loaded) {
         var hit = new Uint8Array(total).fill(1);
         for (var i = 0; i < keys.length; i++) {
@@ -93,31 +161,21 @@
           for (var d = 0; d < total; d++) hit[d] &= set[d];
         }
         var docs = [];
-        for (var n = 0; n < total; n++) {
-          if (!hit[n]) continue;
-          var doc = m.docs[n], ok = true;
-          for (var f = 0; f < 3; f++) if (filters && filters[f] >= 0 && doc[2 + f] !== filters[f]) ok = false;
-          if (ok) docs.push(n);
-        }
-        docs.sort(function (a, b) {
-          var ya = m.values[0][m.docs[a][2]], yb = m.values[0][m.docs[b][2]];
-          return ya < yb ? 1 : ya > yb ? -1 : (m.docs[a][1] < m.docs[b][1] ? -1 : 1);
-        });
-        return { q: q, docs: docs };
+        for (var n = 0; n < total; n++) if (hit[n]) docs.push(n);
+        return docs.sort(byDate(m));
       });
     });
   }
 
-  /* Where ``q`` occurs in the blocks of one report: [{block, start, end}] in original-text offsets. */
   // Some strings run together in normalized form, and where each of its characters came
   // from: map[i] = [string number, offset]. Search results and page highlights match on it.
   function normalizedMap(strings) {
     var norm = "", map = [];
     for (var s = 0; s < strings.length; s++) {
       for (var i = 0; i < strings[s].length; i++) {
-        var c = strings[s].charAt(i);
+        var c = foldChar(strings[s].charAt(i));
         if (ONE_SPACE.test(c)) continue;
-        norm += c.toLowerCase(); map.push([s, i]);
+        norm += c; map.push([s, i]);
       }
     }
     return { norm: norm, map: map };
@@ -127,16 +185,27 @@
     while (at >= 0) { found.push(at); at = norm.indexOf(q, at + q.length); }
     return found;
   }
-  function occurrences(blocks, q) {
+  /* Where the terms occur in one report's blocks: [{block, start, end, term}] in original-text
+     offsets, in reading order. */
+  function occurrences(blocks, terms) {
     var found = [];
-    if (!q) return found;
     for (var b = 0; b < blocks.length; b++) {
       var n = normalizedMap([blocks[b][1]]);
-      indicesOf(n.norm, q).forEach(function (at) {
-        found.push({ block: b, start: n.map[at][1], end: n.map[at + q.length - 1][1] + 1 });
+      terms.forEach(function (t, k) {
+        indicesOf(n.norm, t.norm).forEach(function (at) {
+          found.push({ block: b, start: n.map[at][1], end: n.map[at + t.norm.length - 1][1] + 1, term: k });
+        });
       });
     }
-    return found;
+    return found.sort(function (x, y) { return x.block - y.block || x.start - y.start; });
+  }
+  /* One report checked against a parsed query: {ok, hits, found}. */
+  function check(blocks, parsed) {
+    var found = occurrences(blocks, parsed.pos), has = {};
+    found.forEach(function (o) { has[o.term] = 1; });
+    var ok = parsed.pos.every(function (_, k) { return has[k]; }) &&
+      !(parsed.neg.length && occurrences(blocks, parsed.neg).length);
+    return { ok: ok, hits: found.length, found: found };
   }
 
   function esc(s) {
@@ -145,10 +214,44 @@
     });
   }
 
-  function excerpt(text, start, end) {
-    var from = Math.max(0, start - 40), to = Math.min(text.length, end + 60);
-    return (from > 0 ? "…" : "") + esc(text.slice(from, start)) + "<mark>" + esc(text.slice(start, end)) +
-      "</mark>" + esc(text.slice(end, to)) + (to < text.length ? "…" : "");
+  /* The text around spans[0] with every span inside it marked (spans sorted, in one block). */
+  function excerpt(text, spans, plain) {
+    var from = Math.max(0, spans[0].start - 40), to = Math.min(text.length, spans[0].end + 60);
+    var out = from > 0 ? "…" : "", at = from;
+    spans.forEach(function (s) {
+      if (s.start < at || s.end > to) return;
+      out += plain ? text.slice(at, s.end) : esc(text.slice(at, s.start)) + "<mark>" + esc(text.slice(s.start, s.end)) + "</mark>";
+      at = s.end;
+    });
+    return out + (plain ? text.slice(at, to) : esc(text.slice(at, to))) + (to < text.length ? "…" : "");
+  }
+
+  /* Up to PASSAGES blocks to show: the first block of each term first, then in reading order. */
+  function passages(found) {
+    var byBlock = {}, order = [], chosen = [], termSeen = {};
+    found.forEach(function (o) {
+      if (!byBlock[o.block]) { byBlock[o.block] = []; order.push(o.block); }
+      byBlock[o.block].push(o);
+    });
+    found.forEach(function (o) {
+      if (!termSeen[o.term] && chosen.indexOf(o.block) < 0 && chosen.length < PASSAGES) chosen.push(o.block);
+      termSeen[o.term] = 1;
+    });
+    order.forEach(function (b) { if (chosen.indexOf(b) < 0 && chosen.length < PASSAGES) chosen.push(b); });
+    return chosen.sort(function (a, b) { return a - b; }).map(function (b) { return { block: b, spans: byBlock[b] }; });
+  }
+
+  function sectionOf(blocks, b) {
+    for (; b >= 0; b--) if (/^h-/.test(blocks[b][0])) return blocks[b][1];
+    return "";
+  }
+
+  /* A report link that lands on the paragraph and marks the query there. */
+  function hitLink(doc, anchor, query) {
+    var link = new URL(doc[0], base);
+    link.searchParams.set("h", query);
+    if (anchor) link.hash = anchor;
+    return link.href;
   }
 
   /* ---- the search box ---- */
@@ -161,11 +264,21 @@
   // Material styles this markup; a theme that draws its own search box (Zensical's) does
   // not, and then search.css lays the box out itself.
   var box = input.closest(".rr-search"), output = box && box.querySelector(".md-search__output");
+  var inner = box ? box.querySelector(".md-search__inner") : null;
   if (output && getComputedStyle(output).position === "static") box.classList.add("rr-search--standalone");
   var info = result.querySelector(".md-search-result__meta");
   var list = result.querySelector(".md-search-result__list");
-  var selects = [];
-  var current = null, timer = 0, generation = 0;
+  var controls = null;  // {yearFrom, yearTo, body, bodies, genre, sort, check, download}
+  var wanted = null;    // filter values from the address, applied once the controls exist
+  var current = null, timer = 0, generation = 0, quiet = false;
+  // the header's magnifier (a label): reachable and usable from the keyboard
+  var button = document.querySelector("label.md-header__button[for='__search']");
+  if (button) {
+    button.setAttribute("tabindex", "0");
+    button.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" || e.key === " ") { e.preventDefault(); open(); }
+    });
+  }
 
   function open() {
     if (!toggle.checked) { toggle.checked = true; toggle.dispatchEvent(new Event("change")); }
@@ -174,61 +287,238 @@
   function focusInput() {  // at once, and again once the small-screen panel has slid in
     input.focus();
     [0, 50, 250].forEach(function (ms) {
-      setTimeout(function () { if (toggle.checked && document.activeElement !== input && !input.contains(document.activeElement) &&
-        !(document.activeElement && document.activeElement.closest(".md-search__output"))) input.focus(); }, ms);
+      setTimeout(function () {
+        if (toggle.checked && !(document.activeElement && inner && inner.contains(document.activeElement))) input.focus();
+      }, ms);
     });
   }
-  function close() {
+  /* Close the box; with ``returnFocus`` focus goes back to the box (or, where the box is hidden
+     when closed, to the magnifier that opens it). */
+  function close(returnFocus) {
     if (toggle.checked) { toggle.checked = false; toggle.dispatchEvent(new Event("change")); }
-    input.blur();
+    syncAddress(true);
+    if (!returnFocus) { input.blur(); return; }
+    if (window.matchMedia("(min-width: 60em)").matches || !button) {
+      quiet = true; input.focus(); quiet = false;
+    } else {
+      button.focus();
+    }
+  }
+
+  function element(tag, attrs, text) {
+    var el = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { el.setAttribute(k, attrs[k]); });
+    if (text) el.textContent = text;
+    return el;
   }
 
   function buildFilters(m) {
-    if (selects.length || !filterBox) return;
-    m.facets.forEach(function (name, f) {
-      var counts = {};
-      m.docs.forEach(function (d) { counts[d[2 + f]] = (counts[d[2 + f]] || 0) + 1; });
-      var order = m.values[f].map(function (_, i) { return i; });
-      if (f === 0) order.reverse();
-      var sel = document.createElement("select");
-      sel.setAttribute("aria-label", name);
-      sel.dataset.facet = name;
-      sel.innerHTML = '<option value="-1">' + esc(name) + "：全部</option>" + order.map(function (i) {
-        return '<option value="' + i + '">' + esc(m.values[f][i] || "（未标明）") + "（" + counts[i] + "）</option>";
-      }).join("");
+    if (controls || !filterBox) return;
+    var c = controls = {};
+    function select(facet, label, first, values, prefix) {
+      var sel = element("select", { "aria-label": label, "data-facet": facet, title: label });
+      sel.appendChild(element("option", { value: "" }, first));
+      values.forEach(function (v) {
+        var o = element("option", { value: v }, (prefix || "") + v);
+        o.dataset.label = (prefix || "") + v;
+        sel.appendChild(o);
+      });
       sel.addEventListener("change", function () { run(); });
       filterBox.appendChild(sel);
-      selects.push(sel);
-    });
+      return sel;
+    }
+    var years = m.values[0].filter(function (y) { return /^\d+$/.test(y); }).reverse()
+      .concat(m.values[0].filter(function (y) { return !/^\d+$/.test(y); }));
+    c.yearFrom = select("年份", "年份", "年份：全部", years);
+    c.yearTo = select("年份至", "截止年份（选填，与年份构成范围）", "至：不限", years.filter(function (y) { return /^\d+$/.test(y); }), "至 ");
+    var listId = "rr-bodies";
+    c.body = element("input", { type: "search", list: listId, "data-facet": "机关", "aria-label": "机关（输入名称的一部分筛选）",
+      title: "机关：输入名称的一部分", placeholder: "机关：全部", autocomplete: "off", spellcheck: "false" });
+    c.bodies = element("datalist", { id: listId });
+    m.values[1].forEach(function (v) { var o = element("option", { value: v }); c.bodies.appendChild(o); });
+    c.body.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 200); });
+    filterBox.appendChild(c.body);
+    filterBox.appendChild(c.bodies);
+    c.genre = select("体裁", "体裁", "体裁：全部", m.values[2]);
+    c.sort = element("select", { "aria-label": "排序", title: "排序", "data-role": "sort" });
+    c.sort.appendChild(element("option", { value: "" }, "按日期（新→旧）"));
+    c.sort.appendChild(element("option", { value: "hits" }, "按命中次数（多→少）"));
+    c.sort.addEventListener("change", function () { run(); });
+    filterBox.appendChild(c.sort);
+    c.check = element("button", { type: "button", class: "rr-button", "data-role": "check", hidden: "" }, "核对全部");
+    c.check.addEventListener("click", function () { confirmAll(current).then(function (cur) { if (cur) render(cur); }); });
+    filterBox.appendChild(c.check);
+    c.download = element("button", { type: "button", class: "rr-button", "data-role": "download",
+      title: "下载检索结果（每处命中一行，含段落）" }, "下载 CSV");
+    c.download.addEventListener("click", download);
+    filterBox.appendChild(c.download);
+    if (wanted) { setFilters(wanted); wanted = null; }
   }
 
-  function filters() { return selects.map(function (s) { return +s.value; }); }
+  function setFilters(w) {
+    var c = controls, years = String(w.year || "").split(/[-–~至]/);
+    c.yearFrom.value = years[0] || "";
+    c.yearTo.value = years.length > 1 ? years[1] || "" : "";
+    if (years.length > 1 && !years[0]) { c.yearFrom.value = years[1] || ""; c.yearTo.value = ""; }
+    c.body.value = w.body || "";
+    c.genre.value = w.genre || "";
+    c.sort.value = w.sort === "hits" ? "hits" : "";
+  }
+
+  function filterState() {
+    var c = controls;
+    if (!c) return { year: "", body: "", genre: "", sort: "" };
+    var from = c.yearFrom.value, to = c.yearTo.value;
+    return { year: from && to && to !== from ? from + "-" + to : from, body: c.body.value.trim(),
+             genre: c.genre.value, sort: c.sort.value };
+  }
+
+  /* The filters as a test of one report: pass(n, skip) ignores facet ``skip`` (for its counts). */
+  function makeFilter(m, state) {
+    var range = state.year ? state.year.split("-").map(Number) : null;
+    if (range && range.length === 1) range.push(range[0]);
+    if (range && range[0] > range[1]) range.reverse();
+    var bodyOk = null;
+    if (state.body) {
+      var exact = m.values[1].indexOf(state.body), want = normalize(state.body);
+      bodyOk = m.values[1].map(function (v, i) { return exact >= 0 ? i === exact : normalize(v).indexOf(want) >= 0; });
+    }
+    var genre = state.genre ? m.values[2].indexOf(state.genre) : -1;
+    var active = !!(range || bodyOk || state.genre);
+    function pass(n, skip) {
+      var d = m.docs[n];
+      if (range && skip !== 0) { var y = +m.values[0][d[2]]; if (!(y >= range[0] && y <= range[1])) return false; }
+      if (bodyOk && skip !== 1 && !bodyOk[d[3]]) return false;
+      if (state.genre && skip !== 2 && d[4] !== genre) return false;
+      return true;
+    }
+    return { pass: pass, active: active };
+  }
+
+  /* The address follows the box: ?q=…&year=…&body=…&genre=…&sort=hits (``clear``: none of them). */
+  function syncAddress(clear) {
+    if (!window.history || !history.replaceState) return;
+    var p = new URLSearchParams(location.search), st = clear ? {} : filterState();
+    var values = { q: clear ? "" : input.value.trim(), year: st.year, body: st.body, genre: st.genre, sort: st.sort };
+    Object.keys(values).forEach(function (k) { if (values[k]) p.set(k, values[k]); else p.delete(k); });
+    var search = p.toString();
+    var url = location.pathname + (search ? "?" + search : "") + location.hash;
+    if (url !== location.pathname + location.search + location.hash) history.replaceState(history.state, "", url);
+  }
 
   function say(text) { info.textContent = text; }
 
   function run() {
-    var query = input.value, mine = ++generation;
-    var started = performance.now();
-    return candidates(query, filters()).then(function (res) {
+    var query = input.value, mine = ++generation, parsed = parse(query);
+    if (toggle.checked) syncAddress(false);
+    return loadMeta().then(function (m) {
+      buildFilters(m);
+      return lookup(parsed);
+    }).then(function (cand) {
       if (mine !== generation) return;
-      current = { q: res.q, query: query.trim(), docs: res.docs, shown: 0, rejected: 0, started: started };
-      list.innerHTML = "";
-      if (!res.q && !res.docs.length) { say("输入要查找的字词：提法、词语、短语都按原文逐字匹配"); return; }
-      if (!res.docs.length) { say("没有报告包含“" + query.trim() + "”"); return; }
-      count();
-      more();
+      var st = filterState(), f = makeFilter(meta, st);
+      var cur = current = {
+        query: query.trim(), parsed: parsed, cand: cand, checked: {}, filter: f, sort: st.sort,
+        exact: !parsed.neg.length && parsed.pos.every(function (t) { return t.norm.length <= 2; }),
+        shown: 0, docs: []
+      };
+      cur.terms = parsed.pos.length + parsed.neg.length;
+      if (!cur.terms) cur.exact = true;
+      if (!cur.terms && !f.active) { list.innerHTML = ""; facetCounts(cur); controls.check.hidden = true; say("输入要查找的字词：提法、词语、短语都按原文逐字匹配；空格分开的词须同时出现，-词 排除，引号内为整句"); return; }
+      var need = (!cur.exact && cand.length <= AUTO_CHECK) || (cur.sort === "hits" && parsed.pos.length > 0);
+      return (need ? confirmAll(cur) : Promise.resolve(cur)).then(function (done) { if (done) render(done); });
     }).catch(function (err) {
       if (mine === generation) say("搜索索引未能载入：" + err.message);
     });
   }
 
-  function count() {
-    var n = current.docs.length - current.rejected;
-    say(current.q ? n + " 篇报告包含“" + current.query + "”" : n + " 篇报告");
+  /* Confirm every candidate of ``cur`` against its text (FETCHES at a time); resolves to cur, or
+     null when a newer query replaced it. */
+  function confirmAll(cur) {
+    if (!cur) return Promise.resolve(null);
+    var todo = cur.cand.filter(function (n) { return cur.checked[n] === undefined; }), next = 0, done = 0;
+    if (!todo.length) { cur.all = true; return Promise.resolve(cur); }
+    return new Promise(function (resolve) {
+      function one() {
+        if (cur !== current) return resolve(null);
+        if (next >= todo.length) { if (done === todo.length) { cur.all = true; resolve(cur); } return; }
+        var n = todo[next++];
+        confirm(cur, n).then(function () {
+          done++;
+          if (cur === current && todo.length > 20) say("正在核对原文：" + done + " / " + todo.length + " 篇");
+          one();
+        });
+      }
+      for (var k = 0; k < FETCHES; k++) one();
+    });
   }
 
-  function more() {
-    var cur = current, upto = Math.min(cur.docs.length, cur.shown + PAGE);
+  /* One candidate checked: cur.checked[n] = {ok, hits, found, blocks} (ok false: not a match). */
+  function confirm(cur, n) {
+    if (cur.checked[n] !== undefined) return Promise.resolve(cur.checked[n]);
+    return loadText(n).then(function (blocks) {
+      var r = check(blocks, cur.parsed);
+      r.blocks = blocks;
+      cur.checked[n] = r;
+      return r;
+    }, function () {
+      return (cur.checked[n] = { ok: true, hits: 0, found: [], blocks: null });  // keep the title link
+    });
+  }
+
+  function alive(cur, n) { var c = cur.checked[n]; return !c || c.ok; }
+
+  function render(cur) {
+    var m = meta;
+    cur.docs = cur.cand.filter(function (n) { return alive(cur, n) && cur.filter.pass(n); });
+    if (cur.sort === "hits") {
+      var date = byDate(m);
+      cur.docs.sort(function (a, b) { return (cur.checked[b] ? cur.checked[b].hits : 0) - (cur.checked[a] ? cur.checked[a].hits : 0) || date(a, b); });
+    }
+    cur.shown = 0;
+    list.innerHTML = "";
+    count(cur);
+    more(cur);
+  }
+
+  function count(cur) {
+    if (cur !== current) return;
+    var n = cur.docs.filter(function (d) { return alive(cur, d); }).length, exact = cur.exact || cur.all;
+    facetCounts(cur);
+    if (controls) controls.check.hidden = exact;
+    if (!n) {
+      say(cur.terms ? "没有报告包含“" + cur.query + "”" : "没有符合筛选条件的报告");
+      return;
+    }
+    var simple = cur.parsed.pos.length === 1 && !cur.parsed.neg.length && cur.parsed.pos[0].text === cur.query;
+    var text = (exact ? "" : "至多 ") + n + " 篇报告" +
+      (cur.terms ? (simple ? "包含“" : "符合“") + cur.query + "”" : "");
+    if (!exact) text += "（已核对 " + Object.keys(cur.checked).length + " 篇；点“核对全部”得确数）";
+    say(text);
+  }
+
+  /* Each filter's options with the number of results it would leave (the other filters applied). */
+  function facetCounts(cur) {
+    if (!controls) return;
+    var m = meta, counts = [{}, {}, {}], exact = cur.exact || cur.all;
+    cur.cand.forEach(function (n) {
+      if (!alive(cur, n)) return;
+      for (var f = 0; f < 3; f++) if (cur.filter.pass(n, f)) { var v = m.docs[n][2 + f]; counts[f][v] = (counts[f][v] || 0) + 1; }
+    });
+    var prefix = exact ? "" : "≤";
+    function label(sel, f) {
+      [].forEach.call(sel.options, function (o) {
+        if (!o.dataset.label) return;
+        var i = m.values[f].indexOf(o.value);
+        o.textContent = o.dataset.label + "（" + prefix + (counts[f][i] || 0) + "）";
+      });
+    }
+    label(controls.yearFrom, 0); label(controls.yearTo, 0); label(controls.genre, 2);
+    [].forEach.call(controls.bodies.options, function (o, i) { o.label = prefix + (counts[1][i] || 0) + " 篇"; });
+  }
+
+  function more(cur) {
+    var upto = Math.min(cur.docs.length, cur.shown + PAGE);
     var old = list.querySelector(".rr-more");
     if (old) old.remove();
     for (; cur.shown < upto; cur.shown++) list.appendChild(item(cur, cur.docs[cur.shown]));
@@ -237,9 +527,14 @@
       li.className = "md-search-result__item rr-more";
       li.innerHTML = '<button type="button" class="md-search-result__more rr-more__button">显示更多（还有 ' +
         (cur.docs.length - cur.shown) + " 篇）</button>";
-      li.firstChild.addEventListener("click", function () { more(); });
+      li.firstChild.addEventListener("click", function () { more(cur); focusAfterMore(); });
       list.appendChild(li);
     }
+  }
+  function focusAfterMore() {
+    var links = list.querySelectorAll(".md-search-result__link");
+    var at = Math.max(0, current.shown - PAGE);
+    if (links[at]) links[at].focus();
   }
 
   function item(cur, n) {
@@ -247,43 +542,98 @@
     var li = document.createElement("li");
     li.className = "md-search-result__item";
     li.dataset.url = doc[0];
-    var href = new URL(doc[0], base).href;
     var facts = [0, 1, 2].map(function (f) { return meta.values[f][doc[2 + f]]; }).filter(Boolean).join(" · ");
-    li.innerHTML = '<a href="' + esc(href) + '" class="md-search-result__link" tabindex="-1">' +
+    li.innerHTML = '<a href="' + esc(new URL(doc[0], base).href) + '" class="md-search-result__link">' +
       '<article class="md-search-result__article md-typeset">' +
       "<h1>" + esc(doc[1]) + "</h1>" + '<p class="rr-facts">' + esc(facts) + "</p>" +
-      '<p class="rr-passage">…</p></article></a>';
-    if (!cur.q) { li.querySelector(".rr-passage").remove(); return li; }
-    loadText(n).then(function (blocks) {
+      "</article></a>";
+    if (!cur.parsed.pos.length && !cur.parsed.neg.length) { li.classList.add("rr-confirmed"); return li; }
+    confirm(cur, n).then(function (r) {
       if (cur !== current) return;
-      var found = occurrences(blocks, cur.q);
-      if (!found.length) {  // all pairs present, but not side by side: not a match
-        cur.rejected++; li.remove(); count(); return;
-      }
-      var first = found[0], section = "";
-      for (var b = first.block; b >= 0; b--) if (/^h-/.test(blocks[b][0])) { section = blocks[b][1]; break; }
-      var anchor = blocks[first.block][0];
-      var link = new URL(doc[0], base);
-      link.searchParams.set("h", cur.query);
-      if (anchor) link.hash = anchor;
-      li.firstChild.href = link.href;
-      li.querySelector(".rr-passage").innerHTML = excerpt(blocks[first.block][1], first.start, first.end);
-      li.querySelector(".rr-facts").textContent += (section ? " · " + section : "") + " · 共 " + found.length + " 处";
+      if (!r.ok) { li.remove(); count(cur); return; }
+      show(cur, li, doc, r);
       li.classList.add("rr-confirmed");
-    }).catch(function () { /* keep the title link */ });
+      if (!cur.exact && !cur.all) count(cur);
+    });
     return li;
   }
 
-  function focusables() { return [input].concat([].slice.call(list.querySelectorAll(".md-search-result__link, .rr-more__button"))); }
+  function show(cur, li, doc, r) {
+    if (!r.blocks || !r.found.length) return;
+    var shown = passages(r.found), blocks = r.blocks;
+    li.firstChild.href = hitLink(doc, blocks[shown[0].block][0], cur.query);
+    var facts = li.querySelector(".rr-facts"), section = sectionOf(blocks, shown[0].block);
+    facts.textContent += (section ? " · " + section : "") + " · 共 " + r.hits + " 处";
+    var ol = document.createElement("ol");
+    ol.className = "rr-passages";
+    ol.innerHTML = shown.map(function (p) {
+      var where = sectionOf(blocks, p.block);
+      return '<li><a class="rr-passage" href="' + esc(hitLink(doc, blocks[p.block][0], cur.query)) + '"' +
+        (where ? ' title="' + esc(where) + '"' : "") + ">" + excerpt(blocks[p.block][1], p.spans) + "</a></li>";
+    }).join("");
+    li.appendChild(ol);
+  }
+
+  /* ---- the results as CSV: one row per hit, with its passage ---- */
+
+  function csvCell(value) {
+    var v = String(value == null ? "" : value);
+    if (/^[=+\-@\t\r]/.test(v)) v = "'" + v;  // OWASP: a spreadsheet must not read it as a formula
+    return /[",\n\r]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v;
+  }
+
+  function download() {
+    var cur = current;
+    if (!cur || !cur.docs) return;
+    var todo = cur.parsed.pos.length ? confirmAll(cur) : Promise.resolve(cur);
+    todo.then(function (done) {
+      if (!done) return;
+      render(done);
+      var exported = new Date().toISOString();
+      var rows = [["query", "corpus_version", "exported", "report", "title", "year", "organization", "genre",
+                   "hits", "term", "url", "passage"]];
+      done.docs.forEach(function (n) {
+        var doc = meta.docs[n], r = done.checked[n], head = [done.query, meta.version || "", exported, docId(doc), doc[1],
+          meta.values[0][doc[2]], meta.values[1][doc[3]], meta.values[2][doc[4]]];
+        var found = r && r.blocks ? r.found : [];
+        if (!found.length) { rows.push(head.concat([0, "", new URL(doc[0], base).href, ""])); return; }
+        found.forEach(function (o) {
+          var block = r.blocks[o.block];
+          rows.push(head.concat([r.hits, done.parsed.pos[o.term].text, hitLink(doc, block[0], done.query),
+                                 excerpt(block[1], [o], true)]));
+        });
+      });
+      var text = "\ufeff" + rows.map(function (row) { return row.map(csvCell).join(","); }).join("\r\n") + "\r\n";
+      var a = element("a", { download: "search-" + exported.slice(0, 10) + ".csv" });
+      a.href = URL.createObjectURL(new Blob([text], { type: "text/csv;charset=utf-8" }));
+      document.body.appendChild(a);
+      a.click();
+      setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+    });
+  }
+
+  /* ---- keyboard ---- */
+
+  /* What Tab moves through inside the open box, in order: the box, the filters, the results. */
+  function panelFocusables() {
+    if (!inner) return [input];
+    return [].filter.call(inner.querySelectorAll("a[href], button, input, select"), function (el) {
+      if (el.disabled || el.tabIndex < 0 || el.hidden) return false;
+      return el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
+    });
+  }
+  function resultLinks() { return [input].concat([].slice.call(list.querySelectorAll(".md-search-result__link, .rr-more__button"))); }
 
   toggle.addEventListener("change", function () {
     if (toggle.checked) {
       loadMeta().then(buildFilters).catch(function () { /* said by run() */ });
       focusInput();
+      syncAddress(false);
     }
   });
-  input.addEventListener("focus", function () { if (!toggle.checked) open(); });
+  input.addEventListener("focus", function () { if (!toggle.checked && !quiet) open(); });
   input.addEventListener("input", function () {
+    if (!toggle.checked) open();
     clearTimeout(timer);
     timer = setTimeout(run, 120);
   });
@@ -302,10 +652,18 @@
       }
       return;
     }
-    if (e.key === "Escape") { e.preventDefault(); close(); return; }
+    if (e.key === "Escape") { e.preventDefault(); e.stopImmediatePropagation(); close(true); return; }
+    if (e.key === "Tab") {  // focus stays inside the open box
+      var all = panelFocusables(), i = all.indexOf(document.activeElement);
+      if (!all.length) return;
+      e.preventDefault();
+      i = i < 0 ? (e.shiftKey ? all.length - 1 : 0) : (i + (e.shiftKey ? -1 : 1) + all.length) % all.length;
+      all[i].focus();
+      return;
+    }
     if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-      var items = focusables(), at = items.indexOf(document.activeElement);
-      if (at < 0 && t.tagName === "SELECT") return;
+      var items = resultLinks(), at = items.indexOf(document.activeElement);
+      if (at < 0 && t !== input && /^(input|select)$/i.test(t.tagName)) return;  // the filters' own arrows
       e.preventDefault();
       at = e.key === "ArrowDown" ? Math.min(items.length - 1, at + 1) : Math.max(0, at - 1);
       items[at].focus();
@@ -315,8 +673,8 @@
   /* ---- on a report page reached from a result: mark the query in the text ---- */
 
   function markHits(query) {
-    var q = normalize(query), article = document.querySelector(".md-content article");
-    if (!q || !article) return;
+    var terms = parse(query).pos, article = document.querySelector(".md-content article");
+    if (!terms.length || !article) return;
     var blocks = article.querySelectorAll("h1, h2, h3, h4, h5, h6, p");
     var firstMark = null;
     [].forEach.call(blocks, function (el) {
@@ -324,11 +682,16 @@
       while ((node = walker.nextNode())) {
         if (!node.parentElement.closest(".headerlink, .pn")) nodes.push(node);
       }
-      var n = normalizedMap(nodes.map(function (t) { return t.nodeValue; }));
-      var hits = indicesOf(n.norm, q).map(function (at) { return [n.map[at], n.map[at + q.length - 1]]; });
+      var n = normalizedMap(nodes.map(function (t) { return t.nodeValue; })), hits = [];
+      terms.forEach(function (t) {
+        indicesOf(n.norm, t.norm).forEach(function (at) { hits.push([at, at + t.norm.length - 1]); });
+      });
+      hits.sort(function (a, b) { return a[0] - b[0]; });
+      var kept = [], last = -1;
+      hits.forEach(function (h) { if (h[0] > last) { kept.push([n.map[h[0]], n.map[h[1]]]); last = h[1]; } });
       // wrap from the last hit backwards so earlier offsets stay valid
-      for (var h = hits.length - 1; h >= 0; h--) {
-        var s = hits[h][0], e = hits[h][1];
+      for (var h = kept.length - 1; h >= 0; h--) {
+        var s = kept[h][0], e = kept[h][1];
         for (var k = e[0]; k >= s[0]; k--) {
           var tn = nodes[k], from = k === s[0] ? s[1] : 0, to = k === e[0] ? e[1] + 1 : tn.nodeValue.length;
           var range = document.createRange();
@@ -348,21 +711,38 @@
     markHits(params.get("h"));
     input.value = params.get("h");
   }
+  if (params.get("q") || params.get("year") || params.get("body") || params.get("genre")) {
+    input.value = params.get("q") || "";
+    wanted = { year: params.get("year"), body: params.get("body"), genre: params.get("genre"), sort: params.get("sort") };
+    open();
+    run();
+  }
 
-  /* For tests and bench/search_quality.py: the same lookup the box uses. */
+  /* For tests and bench/search_quality.py: the same lookup the box uses. ``f``: [year, body, genre]
+     value indices or -1. */
+  function narrowed(query, f) {
+    var parsed = parse(query);
+    return lookup(parsed).then(function (docs) {
+      if (!parsed.pos.length && !parsed.neg.length && !(f || []).some(function (x) { return x >= 0; })) docs = [];
+      return { parsed: parsed, docs: docs.filter(function (n) {
+        for (var k = 0; k < 3; k++) if (f && f[k] >= 0 && meta.docs[n][2 + k] !== f[k]) return false;
+        return true;
+      }) };
+    });
+  }
   window.readingRoomSearch = {
     candidates: function (query, f) {
-      return candidates(query, f).then(function (res) {
-        return res.docs.map(function (n) { return meta.docs[n][0]; });
-      });
+      return narrowed(query, f).then(function (res) { return res.docs.map(function (n) { return meta.docs[n][0]; }); });
     },
     confirmed: function (query, f) {
-      return candidates(query, f).then(function (res) {
+      return narrowed(query, f).then(function (res) {
         return Promise.all(res.docs.map(function (n) {
-          return loadText(n).then(function (blocks) { return occurrences(blocks, res.q).length ? meta.docs[n][0] : null; });
+          return loadText(n).then(function (blocks) { return check(blocks, res.parsed).ok ? meta.docs[n][0] : null; });
         })).then(function (urls) { return urls.filter(Boolean); });
       });
     },
+    parse: parse,
+    normalize: normalize,
     open: open,
     close: close
   };

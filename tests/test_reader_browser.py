@@ -1,0 +1,225 @@
+"""The reader's experience in headless Chromium: a phone's outline, accessibility (axe-core),
+the 404 page under a sub-path, the data page.
+
+The sample site (conftest's ``sample_build``) is served on 127.0.0.1, at the root and
+under /sub/ as a GitHub Pages project site is.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from browsing import CHROMIUM
+
+if not CHROMIUM.exists():
+    pytest.skip("Debian's chromium is not installed (/usr/bin/chromium): .ci/run installs it",
+                allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+REPORT = "reports/2019-county-police-bureau-party-building-summary/"
+
+
+
+
+class _SubPath(SimpleHTTPRequestHandler):
+    """A GitHub Pages project site: the site under /sub/, its 404.html for anything missing."""
+    prefix = "/sub/"
+
+    def log_message(self, *args):
+        pass
+
+    def translate_path(self, path):
+        path = path.split("?", 1)[0].split("#", 1)[0]
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / "no such file")
+        return super().translate_path("/" + path[len(self.prefix):])
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.exists():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+@contextlib.contextmanager
+def serve_under_sub_path(folder: Path):
+    handler = functools.partial(_SubPath, directory=str(folder))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}/sub/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def served(sample_build):
+    """The sample site under /sub/, as a GitHub Pages project site is served."""
+    with serve_under_sub_path(sample_build.site) as base:
+        yield base
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(**PHONE)
+    pg = context.new_page()
+    pg.errors = []
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    yield pg
+    assert not pg.errors, f"script errors: {pg.errors}"
+    context.close()
+
+
+def test_a_phone_reaches_every_section_of_a_report_from_its_outline(phone, served, sample_build):
+    phone.goto(served + REPORT)
+    headings = [h["anchor"] for h in sample_build.report(REPORT.split("/")[1] + ".txt")["headings"]]
+    assert len(headings) > 5
+    summary = phone.locator(".rr-outline summary")
+    assert summary.is_visible() and summary.text_content().strip() == "目录"
+    links = phone.locator(".rr-outline nav a")
+    assert [a.get_attribute("href") for a in links.all()] == [f"#{h}" for h in headings]
+    for anchor in headings:
+        summary.click()
+        phone.locator(f".rr-outline nav a[href='#{anchor}']").click()
+        phone.wait_for_function("a => location.hash === '#' + a", arg=anchor)
+        box = phone.locator(f"[id='{anchor}']").bounding_box()
+        assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["viewport"]["height"], anchor
+        assert not phone.evaluate("document.querySelector('.rr-outline').open")
+
+
+def test_the_outline_control_is_a_phone_thing(browser, served):
+    pg = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        pg.goto(served + REPORT)
+        assert not pg.locator(".rr-outline").is_visible()
+        assert pg.locator(".md-sidebar--secondary .md-nav__link").count() > 5  # the theme's outline
+    finally:
+        pg.close()
+
+
+AXE_PAGES = ["", REPORT, "slogans/si-ge-yi-shi/", "slogans/", "years/2020/", "cleaning/", "?q=三会一课 堡垒"]
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_axe_finds_no_serious_or_critical_violation(browser, served, size):
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright", reason="axe-playwright-python is not installed")
+    context = browser.new_context(**(PHONE if size == "phone" else {"viewport": {"width": 1280, "height": 900}}))
+    pg = context.new_page()
+    try:
+        problems = []
+        for url in AXE_PAGES:
+            pg.goto(served + url)
+            if "?q=" in url:
+                pg.wait_for_selector("#rr-search-result .rr-confirmed")
+            results = axe.Axe().run(pg)
+            for v in results.response["violations"]:
+                if v["impact"] in ("serious", "critical"):
+                    problems.append(f"{url or 'home'}: {v['id']} ({v['impact']}): "
+                                    + "; ".join(n["target"][0] for n in v["nodes"][:5]))
+        assert not problems, "\n".join(problems)
+    finally:
+        context.close()
+
+
+def check_404(pg, base: str) -> None:
+    response = pg.goto(base + "no/such/page/")
+    assert response.status == 404
+    assert pg.locator("h1").text_content().strip() == "404 找不到这个页面"
+    assert pg.evaluate("document.documentElement.lang") == "zh"
+    # styled: the site's red header, and no image (a missing stylesheet once made the logo huge)
+    assert pg.evaluate("getComputedStyle(document.querySelector('header')).backgroundColor") == "rgb(198, 40, 40)"
+    assert pg.locator("img, svg").count() == 0
+    pg.wait_for_function("b => document.querySelector('nav a[data-path=\"years/\"]').href === b + 'years/'", arg=base)
+    hrefs = pg.eval_on_selector_all("a[data-path]", "as => as.map(a => a.href)")
+    assert base in hrefs and base + "slogans/" in hrefs
+    for href in hrefs:
+        assert pg.request.get(href).status == 200, href
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright")
+    serious = [v["id"] for v in axe.Axe().run(pg).response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious
+    pg.fill("#rr-q", "三会一课")
+    pg.press("#rr-q", "Enter")
+    pg.wait_for_selector("#rr-search-result .rr-confirmed")
+    assert pg.url.startswith(base + "?q=")
+
+
+def test_404_is_chinese_and_styled_with_working_links_under_a_sub_path(browser, sample_build):
+    pg = browser.new_page()
+    try:
+        with serve_under_sub_path(sample_build.site) as base:
+            check_404(pg, base)
+    finally:
+        pg.close()
+
+
+def test_404_with_site_url_set(browser, sample_build, tmp_path):
+    """With `site_url`, the links come from its path, with no looking around."""
+    import subprocess
+    import sys
+
+    import yaml
+
+    config = yaml.safe_load(sample_build.config.read_text(encoding="utf-8"))
+    config["site_url"] = "https://example.org/sub/"
+    path = tmp_path / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(path), "-d", str(site)], check=True)
+    page = (site / "404.html").read_text(encoding="utf-8")
+    assert 'href="/sub/years/"' in page
+    pg = browser.new_page()
+    probes = []
+    pg.on("request", lambda r: probes.append(r.url) if "reading-room.css" in r.url else None)
+    try:
+        with serve_under_sub_path(site) as base:
+            check_404(pg, base)
+        assert not any("/no/" in url for url in probes)
+    finally:
+        pg.close()
+
+
+def test_data_page_and_its_downloads_are_reached_from_the_site(browser, served):
+    pg = browser.new_page()
+    try:
+        pg.goto(served)
+        pg.click(".md-tabs a:text-is('数据')")
+        pg.wait_for_url("**/data/")
+        assert pg.locator("h1").text_content().startswith("数据下载")
+        for name in ("reports.csv", "reports.json", "texts.jsonl", "slogans.csv"):
+            href = pg.locator(f"a[href='{name}']").first.evaluate("a => a.href")
+            assert pg.request.get(href).status == 200, name
+        header = pg.request.get(served + "data/slogans.csv").text().lstrip("\ufeff").splitlines()[0].split(",")
+        assert {"title", "year", "organization"} <= set(header)
+        assert pg.request.get(served + "data/reports.csv").text().lstrip("\ufeff").startswith("id,title,year,")
+    finally:
+        pg.close()
+
+
+def test_on_a_phone_the_search_opens_from_the_keyboard_and_esc_returns_to_the_magnifier(phone, served):
+    phone.goto(served + REPORT)
+    phone.focus("label.md-header__button[for='__search']")
+    phone.keyboard.press("Enter")
+    phone.wait_for_selector("#rr-search-input:focus")
+    phone.keyboard.insert_text("三会一课")
+    phone.wait_for_selector("#rr-search-result .rr-confirmed")
+    for _ in range(12):
+        phone.keyboard.press("Tab")
+        if phone.evaluate("document.activeElement.matches('.md-search-result__link')"):
+            break
+    assert phone.evaluate("document.activeElement.matches('.md-search-result__link')")
+    phone.keyboard.press("Escape")
+    assert not phone.evaluate("document.getElementById('__search').checked")
+    assert phone.evaluate("document.activeElement.matches(\"label[for='__search']\")")
