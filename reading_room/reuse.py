@@ -291,15 +291,19 @@ def reuse_json(reuse: Reuse) -> bytes:
     return ("[\n" + lines + "\n]\n").encode("utf-8") if lines else b"[]\n"
 
 
-def reuse_csv(reuse: Reuse) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["passage", "chars", "banal", "report", "paragraph", "similarity"])
-    for c in reuse.clusters:
-        for m in c.members:
-            writer.writerow([c.passage, c.chars, "true" if c.banal else "false", m.report, m.paragraph,
-                             m.similarity])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+def reuse_csv(reuse: Reuse, reports: dict[str, Report] | None = None) -> bytes:
+    """One row per member; like every CSV of the site, with the report's title, year and body."""
+    from .data import _csv
+
+    reports = reports or {}
+
+    def row(c: Cluster, m: Member) -> list:
+        r = reports.get(m.report)
+        return [c.passage, c.chars, c.banal, m.report, m.paragraph, m.similarity,
+                r.title if r else "", (r.year or "") if r else "", r.organization if r else ""]
+
+    return _csv(["passage", "chars", "banal", "report", "paragraph", "similarity", "title", "year", "organization"],
+                (row(c, m) for c in reuse.clusters for m in c.members))
 
 
 # ---- pages -------------------------------------------------------------------------------------
@@ -465,6 +469,6 @@ def files(reuse: Reuse, reports: list[Report]):
     """Every file this stage adds to docs/: the data and the pages (made every build; written
     only when their bytes change)."""
     yield "data/reuse.json", reuse_json(reuse)
-    yield "data/reuse.csv", reuse_csv(reuse)
+    yield "data/reuse.csv", reuse_csv(reuse, {r.id: r for r in reports})
     for path, text in pages(reuse, {r.id: r for r in reports}).items():
         yield path, text.encode("utf-8")
