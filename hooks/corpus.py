@@ -29,10 +29,13 @@ def on_pre_build(config):
         return
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
+    from reading_room.guard import build_lock
     from reading_room.pipeline import CACHE_DIR, generate
 
-    result = generate(ROOT / "corpus", Path(config["docs_dir"]), ROOT / CACHE_DIR,
-                      config=Path(config.config_file_path) if config.config_file_path else None)
+    # a `python build.py` of this checkout running meanwhile is waited for, not raced
+    with build_lock(ROOT / CACHE_DIR, say=log.warning):
+        result = generate(ROOT / "corpus", Path(config["docs_dir"]), ROOT / CACHE_DIR,
+                          config=Path(config.config_file_path) if config.config_file_path else None)
     for name, reason in result.skipped:
         log.warning("skipped corpus/%s: %s", name, reason)
     for warning in result.warnings:

@@ -5,7 +5,7 @@ The report page's front matter gets a ``citation`` mapping (``page_meta``);
 ``overrides/main.html`` writes it into the page's ``<head>`` as ``citation_*`` meta
 tags (escaped), which Zotero reads as a report and ``docs/assets/cite.js`` reads to
 build the GB/T 7714-2015 and Chicago citations each paragraph's ¶ menu copies.
-The corpus version (``data/corpus.json``) is derived from the corpus alone: the
+The corpus version (``data/version.json``) is derived from the corpus alone: the
 newest report date and a digest of every report's raw bytes, so a rebuild of the
 same corpus names the same version, and any change to a text names a new one.
 """
@@ -148,12 +148,12 @@ def bib_entry(report: Report, base: str, version: str) -> str:
 
 
 def data_files(reports: list[Report], base: str) -> dict[str, bytes]:
-    """data/corpus.json (the version), data/reports.bib and data/reports.csl.json."""
+    """data/version.json (the version), data/reports.bib and data/reports.csl.json."""
     version = corpus_version(reports)
     ordered = sorted(reports, key=lambda r: r.id)
     items = [csl_item(r, base, version["version"]) for r in ordered]
     return {
-        "data/corpus.json": (json.dumps(version, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
+        "data/version.json": (json.dumps(version, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
         "data/reports.bib": "\n".join(bib_entry(r, base, version["version"]) for r in ordered).encode("utf-8"),
         "data/reports.csl.json": (
             "[\n" + ",\n".join(json.dumps(i, ensure_ascii=False) for i in items) + "\n]\n").encode("utf-8"),
@@ -171,5 +171,5 @@ def deferred_files(reports: list[Report], keys: dict[str, str], docs: Path) -> I
             made.update(data_files(reports, base))
         return made[path]
 
-    for path in ("data/corpus.json", "data/reports.bib", "data/reports.csl.json"):
+    for path in ("data/version.json", "data/reports.bib", "data/reports.csl.json"):
         yield path, Deferred(digest(path, inputs), lambda path=path: make(path))

@@ -14,7 +14,8 @@ import io
 import json
 import re
 
-from .index import Index, context
+from . import timeline
+from .index import Entry, Index, context
 from .render import entry_url
 from .report import Report
 
@@ -148,6 +149,7 @@ def index_json(idx: Index, reports: dict[str, Report], width: int) -> list[dict]
             "variants": sorted(entry.variants, key=lambda f: (-entry.variants[f], f)),
             "url": entry_url(idx.kind, entry),
             "reports": entry.report_count,
+            **(_slogan_fields(entry, reports) if idx.kind == "slogans" else {}),
             "occurrences": occurrences,
         })
     return result
@@ -155,6 +157,47 @@ def index_json(idx: Index, reports: dict[str, Report], width: int) -> list[dict]
 
 def index_columns(name_field: str = "slogan") -> list[str]:
     return [name_field, "key", "reports", "report", "title", "year", "organization", "url", "quoted", "context"]
+
+
+def _slogan_fields(entry: Entry, reports: dict[str, Report]) -> dict:
+    """A formulation's evidence and its life over time (README, "Data files")."""
+    return {"evidence": entry.evidence, **timeline.entry_time(entry, reports)}
+
+
+def corpus_file(reports: list[Report]) -> bytes:
+    """data/corpus.json: the corpus' coverage (reports per year, first and last date)."""
+    return (json.dumps(timeline.coverage(reports), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def trends_file(idx: Index, reports: dict[str, Report], limit: int = 2000) -> bytes:
+    """data/trends.json for the compare view: per year the corpus' reports, and for the
+    ``limit`` most used formulations their reports per year (one small array each)."""
+    cover = timeline.coverage(reports.values())
+    years = timeline.years_span(cover)
+    rows = []
+    for entry in idx.entries[:limit]:
+        counts: dict[str, set] = {}
+        for use in entry.uses:
+            counts.setdefault(timeline.report_year(reports[use.report]), set()).add(use.report)
+        rows.append([entry.display, entry.slug, [len(counts.get(y, ())) for y in years]])
+    data = {"years": years, "totals": [cover["by_year"].get(y, 0) for y in years], "entries": rows}
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def uses_csv(entry: Entry, reports: dict[str, Report], width: int) -> bytes:
+    """data/uses/<slug>.csv: every use of one formulation as a keyword-in-context line,
+    with the issuing body and date, oldest first."""
+    uses = sorted(entry.uses, key=lambda u: (timeline.report_day(reports[u.report]) or "9999", u.report,
+                                             u.position, u.start))
+
+    def row(use):
+        report = reports[use.report]
+        left, match, right = context(report.index_blocks[use.anchor].text, use.start, use.end, width)
+        return [entry.display, report.organization, timeline.report_day(report), report.id, report.title,
+                report.year, f"{report.url}#{use.anchor}", "true" if use.quoted else "false", left, match, right]
+
+    return _csv(["slogan", "organization", "date", "report", "title", "year", "url", "quoted", "left", "match",
+                 "right"], map(row, uses))
 
 
 def index_csv(rows: list[dict], name_field: str = "slogan", reports: dict[str, Report] | None = None) -> bytes:
@@ -282,7 +325,7 @@ def data_page(report_count: int, default_license: str, front_matter) -> str:
         _field_table(INDEX_FIELDS),
         "## 引用与共用段落\n",
         "- [reports.bib](reports.bib)（BibTeX）、[reports.csl.json](reports.csl.json)（CSL-JSON）：每篇报告一条，"
-        "发文机关为团体作者；[corpus.json](corpus.json)：语料版本（最新报告日期与全部原文的摘要）。\n"
+        "发文机关为团体作者；[version.json](version.json)：语料版本（最新报告日期与全部原文的摘要）。\n"
         "- [reuse.json](reuse.json)：共用段落，每组一个对象：`passage`、`chars`、`banal`（套话模板）、"
         "`members`（`report`、`paragraph` 段落锚点、`similarity` 对齐字数占该段字数之比）；"
         "[reuse.csv](reuse.csv)：每个成员一行，另有 `title`、`year`、`organization`。\n",

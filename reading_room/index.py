@@ -1,13 +1,25 @@
 """Stage 5: the cross-document index of formulations (提法) and cited documents.
 
-A formulation is known from a quoted use anywhere in the corpus (“四个意识”);
-once known, its unquoted uses in every report count too, but only where jieba
-puts a word boundary at both ends (so 管好班子 is not a use of “好班子”).
+What is a formulation is decided from the corpus and the curation data
+(``corpus/slogans.yml``), never from one quoted use alone (see ``judge``):
+
+- candidates are the quoted strings (“四个意识”), numbered shapes (两个维护, 三严三实,
+  八项规定), phrases used bare by many reports (mined from the text: 供给侧结构性改革)
+  and the curator's allow list;
+- names of people, places and organisations, ordinals and numbers, and ordinary
+  dictionary words are not formulations (jieba's part-of-speech tags and dictionary,
+  asked about the candidates only), nor what the curator's stop list and patterns name;
+- a candidate is kept on its evidence: the share of its uses in quotation marks, the
+  reports and issuing bodies that use it, its numbered shape.
+
+Once an entry, every use counts, quoted or bare, whatever its length, but a bare use
+only where jieba puts a word boundary at both ends (so 管好班子 is not a use of “好班子”).
 """
 from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -26,7 +38,7 @@ _QUOTES = {
     "cited": [("《", "》")],
 }
 _EVERY_QUOTE = [pair for pairs in _QUOTES.values() for pair in pairs]
-INDEX_VERSION = "1"  # bump when extraction changes: it invalidates the memo of earlier builds
+INDEX_VERSION = "3"  # bump when extraction changes: it invalidates the memo of earlier builds
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE = re.compile(r"[。！？!?]")
 # Variants that are one entry: full-width forms, and the separators 、 ， , ； inside.
@@ -40,9 +52,35 @@ log = logging.getLogger("reading_room")
 class IndexSettings:
     min_length: int = 2
     max_length: int = 20
-    unquoted_min_length: int = 3
+    unquoted_min_length: int = 2
     stop: frozenset[str] = frozenset()
     merges: tuple[tuple[str, str], ...] = ()
+    # --- what is a formulation (see ``judge``; the values are documented in slogans.yml)
+    allow: frozenset[str] = frozenset()
+    stop_patterns: tuple[str, ...] = ()
+    name_tags: frozenset[str] = frozenset({"nr", "nrfg", "nrt", "ns", "nt", "nz"})
+    function_tags: frozenset[str] = frozenset({"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "r", "d", "y",
+                                               "e", "o", "x", "t", "tg", "f", "q", "m", "mq", "z", "zg"})
+    head_tags: frozenset[str] = frozenset({"n", "vn", "ng", "an", "nz", "l", "i", "j"})
+    verb_tags: frozenset[str] = frozenset({"v", "vd", "vg"})
+    name_heads: tuple[str, ...] = ()
+    min_quoted_share: float = 0.1
+    min_quoted_reports: int = 3
+    dictionary_quoted_share: float = 0.5
+    numbered_min_reports: int = 3
+    numbered_concentration: float = 0.8
+    bare_min_reports: int = 10
+    bare_min_share: float = 0.002
+    bare_min_bodies: int = 3
+    bare_max_length: int = 12
+    bare_boundary_share: float = 0.6
+    bare_min_context: float = 0.4
+    context_quoted_share: float = 0.3
+    bare_max_share: float = 0.3
+    bare_min_cohesion: float = 0.3
+    bare_closed_ratio: float = 0.8
+    mining_sample_chars: int = 3_000_000
+    shapes: tuple[str, ...] = ()
     cited_min_length: int = 2
     cited_max_length: int = 60
     uses_per_page: int = 200
@@ -57,6 +95,14 @@ class IndexSettings:
         values = dict(data)
         values["stop"] = frozenset(normalise(s) for s in data.get("stop", []) or [])
         values["merges"] = tuple((normalise(k), normalise(v)) for k, v in (data.get("merges") or {}).items())
+        values["allow"] = frozenset(normalise(s) for s in data.get("allow", []) or [])
+        for name in ("name_tags", "function_tags", "head_tags", "verb_tags"):
+            if name in data:
+                values[name] = frozenset(data[name] or [])
+        for name in ("stop_patterns", "name_heads", "shapes"):
+            values[name] = tuple(data.get(name) or ())
+        for pattern in values["stop_patterns"] + values["shapes"]:
+            re.compile(pattern)  # a bad pattern fails the build with its message
         return cls(**values)
 
 
@@ -96,6 +142,7 @@ class Source:
     url: str  # report page URL relative to the site root
     title: str
     blocks: tuple[Block, ...]
+    body: str = ""  # the issuing body ("" when unknown)
 
 
 class Use(NamedTuple):
@@ -118,6 +165,8 @@ class Entry:
     uses: list[Use] = field(default_factory=list)
     slug: str = ""
     group: str = ""
+    # why it is a formulation: {"reason", "quoted_share", "reports", "bodies", …} (see ``judge``)
+    evidence: dict = field(default_factory=dict)
 
     @property
     def report_count(self) -> int:
@@ -191,14 +240,23 @@ def build_index(sources: list[Source], kind: str, settings: IndexSettings,
             entry.variants[form] += 1 if quoted else 0  # quoted forms decide the display
             entry.uses.append(Use(report, anchor, start, end, quoted, form, position))
 
+    memo = _trusted(memo, sources, prints, tag)
+    quoted_lists = []
     for source, fp in zip(sources, prints):
         name = f"q:{tag}:{fp}"
         uses = memo[name] if name in memo else _quoted_uses(source, kind, settings)
         memo_out[name] = uses
-        add(uses, source.report)
+        quoted_lists.append(uses)
 
-    if kind == "slogans":
-        keys = sorted(k for k in entries if len(k) >= settings.unquoted_min_length)
+    verdicts: dict[str, dict] = {}
+    if kind == "cited":  # every quoted title is a cited document
+        for source, uses in zip(sources, quoted_lists):
+            add(uses, source.report)
+    else:
+        verdicts = _select(sources, prints, quoted_lists, settings, tag, memo, memo_out)
+        for source, uses in zip(sources, quoted_lists):
+            add([use for use in uses if use[0] in verdicts], source.report)
+        keys = sorted(k for k in verdicts if len(k) >= settings.unquoted_min_length)
         keyset = digest(*keys)
         automaton = None
         for source, fp in zip(sources, prints):
@@ -213,6 +271,22 @@ def build_index(sources: list[Source], kind: str, settings: IndexSettings,
             if decisions in memo:
                 memo_out[decisions] = memo[decisions]
             add(memo[name], source.report)
+        # a phrase found bare must be whole words where it is used: in most of the reports
+        # that hold the string, jieba cuts at both its ends (not so 中两国国歌, of 中X两国国歌)
+        for key in [k for k, e in entries.items() if verdicts[k]["reason"] == "bare"]:
+            if entries[key].report_count < settings.bare_boundary_share * verdicts[key]["reports"]:
+                del entries[key]
+        # and not merely part of a longer entry: 国情怀 where every use is in 家国情怀
+        for key in [k for k, e in entries.items() if verdicts[k]["reason"] == "bare"]:
+            spans = {(u.report, u.anchor, u.start, u.end) for u in entries[key].uses}
+            inside: Counter = Counter()
+            for longer in [k for k in entries if key in k and k != key]:
+                for u in entries[longer].uses:
+                    offset = fold_text(u.form).find(key)
+                    if offset >= 0 and (u.report, u.anchor, u.start + offset, u.start + offset + len(key)) in spans:
+                        inside[longer] += 1
+            if inside and max(inside.values()) >= settings.bare_closed_ratio * len(spans):
+                del entries[key]
 
     for entry in entries.values():
         entry.uses.sort(key=lambda u: (u.report, u.position, u.start))
@@ -221,8 +295,64 @@ def build_index(sources: list[Source], kind: str, settings: IndexSettings,
         memo_out[name] = memo[name] if name in memo else [group_of(entry.key), slugify(entry.key)]
         entry.group = memo_out[name][0]
     _assign_slugs(entries.values(), {key: memo_out[f"k:{key}"][1] for key in entries})
-    ordered = sorted(entries.values(), key=lambda e: (-len(e.uses), e.key))
+    if kind == "slogans":
+        bodies = {source.report: source.body for source in sources}
+        for entry in entries.values():
+            quoted = sum(1 for use in entry.uses if use.quoted)
+            entry.evidence = {
+                "reason": verdicts[entry.key]["reason"],
+                "quoted_share": round(quoted / len(entry.uses), 3),
+                "reports": entry.report_count,
+                "bodies": len({bodies[use.report] for use in entry.uses} - {""}),
+            }
+    # ranked by the number of reports that use it (then by uses)
+    ordered = sorted(entries.values(), key=lambda e: (-e.report_count, -len(e.uses), e.key))
     return Index(kind, ordered)
+
+
+def _trusted(memo: dict, sources: list[Source], prints: list[str], tag: str) -> dict:
+    """The memo's entries that are what this code writes and fit the reports they are for;
+    anything else (a damaged or foreign cache that is still valid JSON) is dropped, and
+    what it stood for is computed again."""
+    if not isinstance(memo, dict):
+        return {}
+    lengths = {fp: {b.anchor: len(b.text) for b in source.blocks} for source, fp in zip(sources, prints)}
+    reports = {source.report for source in sources}
+    trusted = {}
+    mine = ("k:", f"q:{tag}:", f"u:{tag}:", f"w:{tag}:", f"c:{tag}:", f"r:{tag}:", f"s:{tag}:", f"m:{tag}:")
+    for name, value in memo.items():
+        if not (isinstance(name, str) and name.startswith(mine)):
+            continue  # the other index's entries, or not ours at all
+        kind, _, rest = name.partition(":") if isinstance(name, str) else ("", "", "")
+        if kind in ("q", "u"):
+            blocks = lengths.get(rest.rsplit(":", 1)[-1])
+            ok = blocks is not None and isinstance(value, list) and all(_is_use(u, blocks) for u in value)
+        elif kind == "w":
+            ok = rest.rsplit(":", 1)[-1] in reports and isinstance(value, dict) and all(
+                isinstance(v, int) for v in value.values())
+        elif kind == "k":
+            ok = isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) and v for v in value)
+        elif kind == "c":  # a candidate's features
+            ok = isinstance(value, dict)
+        elif kind in ("r", "m"):  # a report's raw counts of the keys; mined phrases with their reports
+            ok = isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, int) for k, v in value.items())
+        elif kind == "s":  # the keys a report holds
+            ok = isinstance(value, list) and all(isinstance(k, str) for k in value)
+        else:
+            ok = False
+        if ok:
+            trusted[name] = value
+    return trusted
+
+
+def _is_use(use, blocks: dict[str, int]) -> bool:
+    """[key, anchor, start, end, quoted, form, position], inside the block it names."""
+    if not (isinstance(use, list) and len(use) == 7):
+        return False
+    key, anchor, start, end, quoted, form, position = use
+    return (isinstance(key, str) and isinstance(form, str) and isinstance(quoted, bool)
+            and all(isinstance(n, int) and not isinstance(n, bool) for n in (start, end, position))
+            and anchor in blocks and 0 <= start < end <= blocks[anchor])
 
 
 def _settings_tag(kind: str, settings: IndexSettings) -> str:
@@ -230,9 +360,10 @@ def _settings_tag(kind: str, settings: IndexSettings) -> str:
     memo is keyed by the reports' conversion cache keys, which stand for their text only
     as long as the code that converts them is the same; and jieba's dictionary decides
     word boundaries."""
-    return digest(kind, INDEX_VERSION, code_version(), libraries_version(), settings.min_length,
-                  settings.max_length, settings.unquoted_min_length, sorted(settings.stop), sorted(settings.merges),
-                  settings.cited_min_length, settings.cited_max_length)
+    return digest(kind, INDEX_VERSION, code_version(), libraries_version(),
+                  *(repr(getattr(settings, name)) if not isinstance(getattr(settings, name), frozenset)
+                    else sorted(getattr(settings, name))
+                    for name in sorted(settings.__dataclass_fields__) if name not in ("uses_per_page", "context")))
 
 
 def _fingerprint(source: Source) -> str:
@@ -250,6 +381,262 @@ def _quoted_uses(source: Source, kind: str, settings: IndexSettings) -> list[lis
                 key = merges.get(normalise(form), normalise(form))
                 uses.append([key, block.anchor, start, end, True, form, position])
     return uses
+
+
+# --- what is a formulation --------------------------------------------------------------
+
+_NUMERALS = "零〇一二两三四五六七八九十百千双"
+_NUMERAL = re.compile(f"[{_NUMERALS}]")
+_HAN_RUN = re.compile(r"[\u3400-\u9fff]{3,}")
+PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
+
+
+def _select(sources: list[Source], prints: list[str], quoted_lists: list[list], settings: IndexSettings,
+            tag: str, memo: dict, memo_out: dict) -> dict[str, dict]:
+    """The formulations of the corpus: key -> {"reason", evidence …} (see ``judge``)."""
+    quoted_uses: Counter = Counter()
+    quoted_reports: dict[str, set] = defaultdict(set)
+    for source, uses in zip(sources, quoted_lists):
+        for use in uses:
+            quoted_uses[use[0]] += 1
+            quoted_reports[use[0]].add(source.report)
+    shapes = _shape_counts(sources, prints, settings, tag, memo, memo_out)
+    numbered = {key for key, n in shapes.items() if n >= settings.numbered_min_reports}
+    numbered = _closed({key: shapes[key] for key in numbered}, settings.bare_closed_ratio)
+    features = {}
+
+    def features_of(key: str) -> dict:
+        if key not in features:
+            name = f"c:{tag}:{key}"
+            features[key] = memo[name] if name in memo else candidate_features(key, settings)
+            memo_out[name] = features[key]
+        return features[key]
+
+    mined = _bare_phrases(_mined(sources, prints, settings, tag, memo, memo_out), settings, features_of)
+    candidates = set(quoted_uses) | set(numbered) | set(mined) | settings.allow
+    for key in sorted(candidates):
+        features_of(key)
+    plausible = sorted(
+        key for key in candidates
+        if key in settings.allow or not features[key]["reject"] and (
+            key in quoted_uses or key in numbered and features[key]["shape"]
+            or features[key]["bare"] and not features[key]["dictionary"]))
+    # every report that holds the string anywhere, quoted or bare, inside a word or not;
+    # and the same for the two sides of each cut of a bare candidate (its cohesion)
+    parts = {part for key in plausible if features[key]["bare"] for cut in _splits(features[key]["words"])
+             for part in cut}
+    counted = sorted(set(plausible) | parts)
+    keyset = digest(*counted)
+    automaton = None
+    raw_reports: dict[str, set] = defaultdict(set)
+    raw_uses: Counter = Counter()
+    for source, fp in zip(sources, prints):
+        name = f"r:{tag}:{keyset}:{fp}"
+        if name not in memo:
+            automaton = automaton or _automaton(counted)
+            memo[name] = _raw_counts(source, automaton) if automaton else {}
+        memo_out[name] = memo[name]
+        for key, n in memo[name].items():
+            raw_reports[key].add(source.report)
+            raw_uses[key] += n
+    body_of = {source.report: source.body for source in sources}
+    bodies_known = len(set(body_of.values()) - {""}) >= 2
+    groups: Counter = Counter()
+    for key, n in shapes.items():
+        groups[_NUMERAL.sub("#", key)] += n
+    verdicts = {}
+    later = []  # phrases that may be formulations used bare: judged once the others are known
+    for key in plausible:
+        evidence = {
+            "uses": raw_uses[key], "reports": len(raw_reports[key]),
+            "bodies": len({body_of[r] for r in raw_reports[key]} - {""}) if bodies_known else None,
+            "quoted_uses": quoted_uses[key], "quoted_reports": len(quoted_reports[key]),
+            "concentration": shapes[key] / groups[_NUMERAL.sub("#", key)] if key in shapes else 0.0,
+            # how much of the use of its rarer side this phrase accounts for, at its best cut:
+            # 高质量|发展 is most uses of 高质量; 有关|部门 is few of either
+            "cohesion": max((len(raw_reports[key]) / max(1, min(len(raw_reports[a]), len(raw_reports[b])))
+                             for a, b in _splits(features[key]["words"])), default=1.0),
+        }
+        reason = judge(key, features[key], evidence, settings, len(sources))
+        if reason == "bare":
+            later.append((key, evidence))
+        elif reason:
+            verdicts[key] = {"reason": reason, **evidence}
+    # The company a phrase keeps: the reports that quote a formulation, most of whose uses are
+    # quoted, are political text; a phrase used bare mostly elsewhere (确诊病例, 黄色预警 in
+    # news bulletins) is the vocabulary of other subjects.
+    political = set()
+    for key, verdict in verdicts.items():
+        if verdict["quoted_uses"] >= settings.context_quoted_share * max(verdict["uses"], 1):
+            political |= quoted_reports[key]
+    for key, evidence in later:
+        evidence["context"] = len(raw_reports[key] & political) / max(1, len(raw_reports[key]))
+        if evidence["context"] >= settings.bare_min_context:
+            verdicts[key] = {"reason": "bare", **evidence}
+    return verdicts
+
+
+def judge(key: str, features: dict, evidence: dict, settings: IndexSettings, total_reports: int) -> str:
+    """Why ``key`` is a formulation ("curator", "quoted", "numbered", "bare"), or "" when it is not.
+
+    ``features`` are what the key itself says (``candidate_features``); ``evidence`` what
+    the corpus says: ``uses`` and ``reports`` of the string anywhere, ``quoted_uses`` and
+    ``quoted_reports``, ``bodies`` (None when the corpus does not tell bodies apart) and,
+    for numbered shapes, ``concentration``: the share of this numeral among all numerals
+    seen with the same words (四个意识 has no 三个意识; 三个方面 has 两个/四个方面 beside it).
+    """
+    if key in settings.allow:
+        return "curator"
+    if features["reject"]:
+        return ""
+    share = evidence["quoted_uses"] / max(evidence["uses"], evidence["quoted_uses"], 1)
+    if features["dictionary"]:  # an ordinary word, unless writers mostly quote it
+        return "quoted" if evidence["quoted_uses"] and share >= settings.dictionary_quoted_share else ""
+    if evidence["quoted_uses"] and (share >= settings.min_quoted_share
+                                    or evidence["quoted_reports"] >= settings.min_quoted_reports):
+        return "quoted"
+    if (features["shape"] and evidence["reports"] >= settings.numbered_min_reports
+            and evidence["concentration"] >= settings.numbered_concentration):
+        return "numbered"
+    threshold = max(settings.bare_min_reports, math.ceil(settings.bare_min_share * total_reports))
+    if (features["bare"] and evidence["reports"] >= threshold
+            and evidence["reports"] <= settings.bare_max_share * total_reports
+            and evidence["cohesion"] >= settings.bare_min_cohesion
+            and (evidence["bodies"] is None or evidence["bodies"] >= settings.bare_min_bodies)):
+        return "bare"
+    return ""
+
+
+def candidate_features(key: str, settings: IndexSettings) -> dict:
+    """What a candidate says by itself: ``reject`` (why it can never be a formulation:
+    stop list, a stop pattern, a name), ``dictionary`` (an ordinary word in jieba's
+    dictionary), ``shape`` (a numbered shape), ``bare`` (whether, never quoted, its words
+    read as a formulation: two or more words, none a function word or numeral, ending in
+    a noun, not starting with a verb or a person's name)."""
+    words = segment.tagged(key)
+    tags = [flag for _, flag in words]
+    reject = ""
+    frequency = segment.frequency(key)
+    if key in settings.stop:
+        reject = "stop"
+    elif len(_HAN.findall(key)) < settings.min_length or _SENTENCE.search(key):
+        reject = "length"
+    elif any(re.search(pattern, key) for pattern in settings.stop_patterns):
+        reject = "pattern"
+    elif len(words) == 1 and tags[0] in settings.name_tags:
+        reject = "name"
+    elif any(key.endswith(head) and key != head for head in settings.name_heads):
+        reject = "name"
+    shape = any(re.fullmatch(pattern, key) for pattern in _shape_patterns(settings))
+    bare = (
+        len(words) >= 2 and len(key) <= settings.bare_max_length
+        and not any(flag in settings.function_tags for flag in tags)
+        and tags[-1] in settings.head_tags and tags[0] not in PERSON_TAGS | settings.verb_tags
+        and not any(flag in PERSON_TAGS | {"ns"} and len(word) > 1 for word, flag in words[-1:])
+    )
+    return {"reject": reject, "dictionary": frequency > 0, "shape": shape, "bare": bare,
+            "words": [word for word, _ in words]}
+
+
+def _splits(words: list[str]) -> list[tuple[str, str]]:
+    """The ways to cut a phrase in two between its words."""
+    return [("".join(words[:i]), "".join(words[i:])) for i in range(1, len(words))]
+
+
+def _shape_patterns(settings: IndexSettings) -> tuple[str, ...]:
+    return settings.shapes
+
+
+def _shape_counts(sources, prints, settings, tag, memo, memo_out) -> Counter:
+    """Reports per numbered-shape string (两个维护, 三严三实, 八项规定 …) over the whole corpus."""
+    counts: Counter = Counter()
+    if not settings.shapes:
+        return counts
+    pattern = re.compile("|".join(f"(?=({p}))" for p in settings.shapes))
+    for source, fp in zip(sources, prints):
+        name = f"s:{tag}:{fp}"
+        if name not in memo:
+            found = set()
+            for block in source.blocks:
+                for match in pattern.finditer(fold_text(block.text)):
+                    found.update(g for g in match.groups() if g)
+            memo[name] = sorted(found)
+        memo_out[name] = memo[name]
+        counts.update(memo[name])
+    return counts
+
+
+def _mined(sources, prints, settings, tag, memo, memo_out) -> dict[str, int]:
+    """Strings used by many reports (``mine_phrases``), with their number of reports, in a
+    sample of the corpus (every report when it is small; else those whose id's hash
+    falls in the sample, so adding a report rarely changes it)."""
+    total = sum(len(block.text) for source in sources for block in source.blocks)
+    step = max(1, math.ceil(total / settings.mining_sample_chars))
+    chosen = [(source, fp) for source, fp in zip(sources, prints)
+              if step == 1 or int(hashlib.blake2b(source.report.encode(), digest_size=4).hexdigest(), 16) % step == 0]
+    threshold = max(settings.bare_min_reports, math.ceil(settings.bare_min_share * len(sources)))
+    min_df = max(2, int(threshold / step * 0.6)) if step > 1 else threshold
+    name = f"m:{tag}:{digest(min_df, *(fp for _, fp in chosen))}"
+    if name not in memo:
+        # longer than a bare formulation may be, so that pieces of long phrases are seen as pieces
+        memo[name] = mine_phrases([[b.text for b in source.blocks] for source, _ in chosen], min_df,
+                                  settings.bare_max_length + 4)
+    memo_out[name] = memo[name]
+    return memo[name]
+
+
+def _bare_phrases(found: dict[str, int], settings: IndexSettings, features_of) -> list[str]:
+    """The mined strings not merely part of a longer one (``_closed``)."""
+    return sorted(_closed(found, settings.bare_closed_ratio))
+
+
+def mine_phrases(documents: list[list[str]], min_df: int, max_length: int = 10) -> dict[str, int]:
+    """Strings of 3 to ``max_length`` Chinese characters found in at least ``min_df``
+    documents, with their number of documents. Grown a character at a time from the
+    frequent shorter ones (Apriori), so only strings whose two halves are frequent are
+    ever counted."""
+    runs = [[fold_text(run) for text in texts for run in _HAN_RUN.findall(fold_text(text))] for texts in documents]
+    df: Counter = Counter()
+    for doc in runs:
+        df.update({run[i:i + 3] for run in doc for i in range(len(run) - 2)})
+    frequent = {g: n for g, n in df.items() if n >= min_df}
+    found = dict(frequent)
+    positions = [[(k, i) for k, run in enumerate(doc) for i in range(len(run) - 2) if run[i:i + 3] in frequent]
+                 for doc in runs]
+    for n in range(4, max_length + 1):
+        df = Counter()
+        grown = []
+        for doc, spots in zip(runs, positions):
+            here = set(spots)
+            longer = [(k, i) for k, i in spots if (k, i + 1) in here]
+            grown.append(longer)
+            df.update({doc[k][i:i + n] for k, i in longer})
+        frequent = {g: c for g, c in df.items() if c >= min_df}
+        if not frequent:
+            break
+        found.update(frequent)
+        positions = [[(k, i) for k, i in spots if doc[k][i:i + n] in frequent] for doc, spots in zip(runs, grown)]
+    return found
+
+
+def _closed(counts: dict[str, int], ratio: float) -> dict[str, int]:
+    """Drop each string that a one-character-longer string (or, for a shape, any longer
+    string starting the same way) accounts for: 近平总书记 inside 习近平总书记."""
+    best: Counter = Counter()
+    for longer, n in counts.items():
+        for shorter in {longer[:-1], longer[1:]}:
+            if shorter in counts:
+                best[shorter] = max(best[shorter], n)
+    return {g: n for g, n in counts.items() if best[g] < ratio * n}
+
+
+def _raw_counts(source: Source, automaton) -> dict[str, int]:
+    """How often each key occurs anywhere in the report, quoted or bare, word boundaries or not."""
+    counts: Counter = Counter()
+    for block in source.blocks:
+        for _, key in automaton.iter(fold_text(block.text)):
+            counts[key] += 1
+    return dict(counts)
 
 
 def _automaton(keys: list[str]):
@@ -277,8 +664,8 @@ def _unquoted_uses(source: Source, automaton, known: dict[str, int] | None = Non
         for end_index, key in automaton.iter(fold_text(block.text)):
             end = end_index + 1
             start = end - len(key)
-            if any(s - 1 <= start and end <= e + 1 for s, e in spans):
-                continue  # inside (or exactly) a quotation: counted as quoted or not a use
+            if any((s, e) == (start, end) or start < s < end or start < e < end for s, e in spans):
+                continue  # exactly a quotation (counted as a quoted use) or across a quotation mark
             case = _boundary_key(block.text, start, end)
             if case not in known:
                 known[case] = int(_at_word_boundaries(block.text, start, end))
@@ -307,10 +694,20 @@ def _at_word_boundaries(text: str, start: int, end: int) -> bool:
     left, right = _sentence_around(text, start, end)
     sentence = text[left:right]
     cuts = segment.boundaries(sentence)
-    if (start - left) not in cuts or (end - left) not in cuts:
+    if (start - left) not in cuts:
         return False
-    # A formulation that starts or ends with a one-character word (“好班子” = 好 + 班子)
-    # is not used where that character forms a word with its neighbour (带好班子).
+    if (end - left) not in cuts:
+        # A formulation of four or more characters may be followed by a suffix that makes its
+        # last word a longer one (脱贫|攻坚战 is a use of 脱贫攻坚): the word across its end
+        # starts inside it, at a cut. A short one may not (中国|梦想 is no use of 中国梦).
+        inside = [c for c in cuts if start - left < c < end - left]
+        if end - start < 4 or not inside:
+            return False
+    # A short formulation that starts or ends with a one-character word (“好班子” = 好 + 班子)
+    # is not used where that character forms a word with its neighbour (带好班子); a longer
+    # one is (构建新发展格局, though 建新 is a word).
+    if end - start > 3:
+        return True
     parts = segment.words(text[start:end])
     if len(parts[0]) == 1 and start > 0 and segment.is_word(text[start - 1:start + 1]):
         return False
@@ -363,7 +760,8 @@ def slugify(text: str, limit: int = 48) -> str:
 
 # Names MkDocs or this site give a meaning of their own in a folder of generated pages
 # (``slogans/index.md`` is the overview, ``slogans/g/`` the group pages): never a slug.
-RESERVED_SLUGS = frozenset({"index", "readme", "g", "404", "search", "sitemap", "assets", "data", "raw"})
+RESERVED_SLUGS = frozenset({"index", "readme", "g", "404", "search", "sitemap", "assets", "data", "raw",
+                            "timeline", "compare", "series"})  # the slogan index's own pages
 
 
 def _assign_slugs(entries: Iterable[Entry], slugs: dict[str, str] | None = None) -> None:

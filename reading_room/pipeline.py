@@ -153,7 +153,7 @@ def _convert_corpus(corpus: Path, cache_dir: Path | None, progress, workers: Loc
         key = _cache_key(shas[source.relative], source, settings, own_furniture)
         keys[source.relative] = key
         cached = _read_cache(cache_dir, key)
-        if cached is not None:
+        if cached is not None and (cached.id, cached.source_file) == (source.id, source.relative):
             reports[source.relative] = cached
         else:
             todo.append((source, raw, settings, frozenset(own_furniture)))
@@ -188,8 +188,8 @@ def _read_cache(cache_dir: Path | None, key: str) -> Report | None:
     data = read_json(_report_path(cache_dir, key)) if cache_dir is not None else None
     try:
         return Report.from_dict(data) if data is not None else None
-    except (TypeError, KeyError, AttributeError):
-        return None
+    except (TypeError, KeyError, AttributeError, ValueError):
+        return None  # not what this code writes: converted again, and the entry rewritten
 
 
 def _write_cache(cache_dir: Path | None, key: str, report: Report) -> None:
@@ -202,8 +202,18 @@ def _read_lines_cache(cache_dir: Path | None, max_length: int) -> dict[str, dict
     data = _read_json(cache_dir, "lines.json")
     if data.get("version") == PIPELINE_VERSION and data.get("max_length") == max_length:
         entries = data.get("entries")
-        return entries if isinstance(entries, dict) else {}
+        # an entry that is not what this code writes is dropped: that report is read again
+        return {sha: entry for sha, entry in entries.items() if _is_lines_entry(entry)} if isinstance(entries, dict) else {}
     return {}
+
+
+def _is_lines_entry(entry) -> bool:
+    if not isinstance(entry, dict) or len(entry) != 1:
+        return False
+    if "error" in entry:
+        return isinstance(entry["error"], str)
+    lines = entry.get("lines")
+    return isinstance(lines, list) and all(isinstance(line, str) for line in lines)
 
 
 def _write_lines_cache(cache_dir: Path | None, max_length: int, entries: dict[str, dict], changed: bool) -> None:
@@ -235,7 +245,8 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
     built whole and every page rendered again. ``cluster``: the address of a Dask
     scheduler (or "local") that runs the per-report stages (workers.py). ``config``:
     the MkDocs configuration, for the site-wide licence of the data files."""
-    index_module.PINYIN.update(_read_json(cache_dir, "pinyin.json"))
+    index_module.PINYIN.update({text: slug for text, slug in _read_json(cache_dir, "pinyin.json").items()
+                                if isinstance(slug, str)})
     conversion = convert_corpus(corpus, cache_dir, progress, jobs, cluster)
     settings, reports = conversion.settings, conversion.reports
     if progress:
@@ -327,7 +338,8 @@ def _entry_pages(indexes: tuple[Index, ...], reports: dict[str, Report],
             entry = page.entry
             inputs = digest(idx.kind, entry.key, entry.display, entry.slug, sorted(entry.variants.items()),
                             len(entry.uses), entry.report_count, sum(u.quoted for u in entry.uses),
-                            page.number, page.total, width, page.uses, shown.digests(page.uses))
+                            page.number, page.total, width, page.uses, shown.digests(page.uses),
+                            entry.evidence, page.time, page.cover, page.body_links)
             pages[idx.kind].append((page, inputs))
     return pages
 
@@ -360,7 +372,17 @@ def data_files(reports: list[Report], keys: dict[str, str], indexes: tuple[Index
     for report in reports:
         yield data.text_url(report), Deferred(keys[report.id],
                                               lambda report=report: data.cleaned_text(report).encode("utf-8"))
+    yield "data/corpus.json", data.corpus_file(reports)
     for idx in indexes:
+        if idx.kind == "slogans":
+            yield "data/trends.json", data.trends_file(idx, by_id)
+            # each entry's uses as CSV, made again when any page of the entry changed
+            by_entry: dict[str, list[str]] = {}
+            for page, inputs in entry_pages[idx.kind]:
+                by_entry.setdefault(page.entry.key, []).append(inputs)
+            for entry in idx.entries:
+                yield (render.uses_csv_url(entry), Deferred(digest("uses.csv", width, *by_entry[entry.key]),
+                       lambda entry=entry: data.uses_csv(entry, by_id, width)))
         # the entry pages together show every use of every entry, with its context
         inputs = digest(width, *(inputs for _, inputs in entry_pages[idx.kind]))
         # The JSON and the CSV come from the same rows, so whichever is needed first makes
@@ -457,6 +479,6 @@ def render_site(conversion: Conversion, slogans: Index, cited: Index,
     yield from render.listing_pages(reports).items()
     yield from render.cleaning_index(reports, labels).items()  # each report's record ends its page
     for idx in (slogans, cited):
-        yield from render.index_pages(idx).items()
+        yield from render.index_pages(idx, by_id).items()
         for page, inputs in entry_pages[idx.kind]:
             yield page.path, Deferred(inputs, _encoded(render.entry_page, idx.kind, page, by_id, width))

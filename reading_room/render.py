@@ -17,7 +17,7 @@ from typing import Iterable, Iterator
 
 import yaml
 
-from . import cite
+from . import cite, timeline
 from .index import RESERVED_SLUGS, Entry, Index, Use, context, group_order, slugify
 from .labels import Labels
 from .report import Report
@@ -430,8 +430,9 @@ def cleaning_index(reports: list[Report], labels: Labels = Labels()) -> dict[str
     return pages
 
 
-def index_pages(idx: Index) -> dict[str, str]:
-    """The overview and group pages of an index; the entry pages are ``entry_pages``."""
+def index_pages(idx: Index, reports: dict[str, Report] | None = None) -> dict[str, str]:
+    """The overview and group pages of an index; the entry pages are ``entry_pages``.
+    With the reports, the slogan index also gets its 时间线, 比较 and 系列 pages."""
     kind, title = idx.kind, INDEX_TITLES[idx.kind]
     pages: dict[str, str] = {}
     groups: dict[str, list[Entry]] = defaultdict(list)
@@ -450,6 +451,10 @@ def index_pages(idx: Index) -> dict[str, str]:
         + ("数字（两个…、三…、四个…）与拼音首字母" if kind == "slogans" else "拼音首字母")
         + "分组，组内按使用次数排序。\n"
     )
+    if kind == "slogans" and reports is not None:
+        overview.append("[时间线：每年新出现、上升、淡出的提法](timeline.md) · [比较几条提法的走势](compare.md) · "
+                        "[系列报告中新增与不再使用的提法](series.md)\n")
+        pages.update(_time_pages(idx, reports))
     overview.append(" · ".join(f"[{g}](#{_group_anchor(g)})" for g in order) + "\n")
     for g in order:
         group_url = f"{kind}/g/{_group_anchor(g)}/"
@@ -475,18 +480,32 @@ class EntryPage:
     uses: list[Use]  # the uses on this page, in the order shown
     number: int
     total: int
+    time: dict | None = None  # the entry over time (timeline.entry_time), on its first page
+    cover: dict | None = None  # the corpus' coverage (timeline.coverage), on its first page
+    # on its first page: each body's first use, as (body, page number, number of the use)
+    body_links: tuple[tuple[str, int, int], ...] = ()
 
 
 def entry_pages(idx: Index, reports: dict[str, Report], per_page: int) -> Iterator[EntryPage]:
     """The pages of every entry, paginated, each to be rendered by ``entry_page``."""
+    cover = timeline.coverage(reports.values()) if idx.kind == "slogans" else None
     for entry in idx.entries:
         # oldest reports first: readers follow how a formulation spread
         uses = sorted(entry.uses, key=lambda u: (reports[u.report].year or 0, reports[u.report].title,
                                                  u.report, u.position, u.start))
         chunks = [uses[i:i + per_page] for i in range(0, len(uses), per_page)] or [[]]
+        links: dict[str, tuple[str, int, int]] = {}
+        if cover is not None:
+            for n, use in enumerate(uses):
+                body = reports[use.report].organization
+                if body and body not in links:
+                    links[body] = (body, n // per_page + 1, n + 1)
         for number, chunk in enumerate(chunks, start=1):
             path = entry_url(idx.kind, entry, number).rstrip("/") + ".md"
-            yield EntryPage(path, entry, chunk, number, len(chunks))
+            first = number == 1 and cover is not None
+            yield EntryPage(path, entry, chunk, number, len(chunks),
+                            timeline.entry_time(entry, reports) if first else None, cover if first else None,
+                            tuple(links.values()) if first else ())
 
 
 def _group_anchor(group: str) -> str:
@@ -514,6 +533,8 @@ def entry_page(kind: str, page: EntryPage, reports: dict[str, Report], width: in
         f"（引号内 {quoted} 处，无引号 {len(entry.uses) - quoted} 处）\n",
         f"写法：{variants}\n",
     ]
+    if kind == "slogans" and number == 1:
+        parts.extend(_entry_time(page, url))
     if total > 1:
         nav = " ".join(
             f"**{n}**" if n == number else f"[{n}]({md_rel(url, entry_url(kind, entry, n))})"
@@ -522,14 +543,14 @@ def entry_page(kind: str, page: EntryPage, reports: dict[str, Report], width: in
         parts.append(f"第 {number} / {total} 页：{nav}\n")
     first = (number - 1) * len(uses) + 1 if number < total else len(entry.uses) - len(uses) + 1
     parts.append(f'<ol class="kwic" start="{first}">')
-    for use in uses:
+    for n, use in enumerate(uses, start=first):
         report = reports[use.report]
         block = report.index_blocks[use.anchor]
         left, match, right = context(block.text, use.start, use.end, width)
         path_text = " › ".join(_short(p) for p in block.path)
         mark = "" if use.quoted else '<span class="unquoted" title="无引号">无引号</span> '
         parts.append(
-            f'<li><span class="kwic-line">{mark}…{html.escape(left)}<mark>{html.escape(match)}</mark>'
+            f'<li id="u{n}"><span class="kwic-line">{mark}…{html.escape(left)}<mark>{html.escape(match)}</mark>'
             f'{html.escape(right)}…</span><br><a href="{rel(url, report.url + "#" + use.anchor)}">'
             f"{html.escape(report.title)}</a>"
             + (f' <span class="kwic-path">{html.escape(path_text)}</span>' if path_text else "")
@@ -537,6 +558,105 @@ def entry_page(kind: str, page: EntryPage, reports: dict[str, Report], width: in
         )
     parts.append("</ol>\n")
     return "\n".join(parts)
+
+
+def _time_pages(idx: Index, reports: dict[str, Report]) -> dict[str, str]:
+    """slogans/timeline (per year: appeared, rose, faded), slogans/compare, slogans/series."""
+    cover = timeline.coverage(reports.values())
+    times = {e.key: timeline.entry_time(e, reports) for e in idx.entries}
+    moves = timeline.movements(idx.entries, times, cover)
+    url = "slogans/timeline/"
+
+    def link(entry: Entry) -> str:
+        return f"[{md_escape(entry.display)}]({md_rel(url, entry_url('slogans', entry))})"
+
+    page = [front_matter({"title": "提法时间线"}), "# 提法时间线\n",
+            f"语料覆盖 {cover['first'] or '?'} 至 {cover['last'] or '?'}，共 {cover['reports']} 篇报告。"
+            "“新出现”指在本语料中首见（语料开始前的使用看不到）；“上升”“淡出”指使用该提法的报告占当年报告的比例"
+            "比上一年增加或减少至少一半（两年中至少一年有 5 篇报告）。\n"]
+    for year in reversed(list(moves)):
+        m = moves[year]
+        page.append(f"## {year} 年（{cover['by_year'].get(year, 0)} 篇） {{#y{year}}}\n")
+        appeared = sorted(m["appeared"], key=lambda e: -e.report_count)
+        if appeared:
+            shown = appeared[:40]
+            page.append("**新出现**：" + "、".join(f"{link(e)} <small>{e.report_count}</small>" for e in shown)
+                        + (f" 等 {len(appeared)} 条" if len(appeared) > 40 else "") + "\n")
+        for name, label in (("rose", "上升"), ("faded", "淡出")):
+            rows = sorted(m[name], key=lambda t: -abs(t[2] - t[1]))[:30]
+            if rows:
+                page.append(f"**{label}**：" + "、".join(f"{link(e)} <small>{a:.1%}→{b:.1%}</small>"
+                                                         for e, a, b in rows) + "\n")
+    pages = {"slogans/timeline.md": "\n".join(page) + "\n"}
+    pages["slogans/compare.md"] = "\n".join([
+        front_matter({"title": "比较提法"}), "# 比较提法\n",
+        "输入最多四条提法，比较它们每年占全部报告的比例。所选提法保存在网址中，可以直接分享。\n",
+        '<div id="rr-compare" data-trends="../../data/trends.json"><noscript>比较视图需要 JavaScript；'
+        '各提法的逐年数据见其条目页的数据表。</noscript></div>',
+        '<script src="../../assets/compare.js" defer></script>\n'])
+    series = timeline.series_changes(idx.entries, reports)
+    url = "slogans/series/"
+    lines = [front_matter({"title": "系列报告中的提法变化"}), "# 系列报告中的提法变化\n",
+             "同一机关、同一体裁的报告按日期排成系列；每篇列出比上一篇新增和不再使用的提法。\n"]
+    if not series:
+        lines.append("本语料中没有同一机关、同一体裁的两篇以上有日期的报告。\n")
+    for item in series:
+        lines.append(f"## {md_escape(item['body'])} · {md_escape(item['genre'] or '其他')}\n")
+        lines.append(f"- 起点：[{md_escape(item['first'].title)}]({md_rel(url, item['first'].url)})")
+        for step in item["steps"]:
+            r = step["report"]
+            new = "、".join(md_escape(k) for k in step["new"][:60]) or "无"
+            dropped = "、".join(md_escape(k) for k in step["dropped"][:60]) or "无"
+            lines.append(f"- [{md_escape(r.title)}]({md_rel(url, r.url)})（{timeline.report_day(r)}）："
+                         f"新增 {len(step['new'])} 条：{new}；不再使用 {len(step['dropped'])} 条：{dropped}")
+        lines.append("")
+    pages["slogans/series.md"] = "\n".join(lines) + "\n"
+    return pages
+
+
+REASONS = {"curator": "编者列入提法表", "quoted": "常加引号使用", "numbered": "数字概括式提法",
+           "bare": "多篇报告、多个机关不加引号使用"}
+
+
+def uses_csv_url(entry: Entry) -> str:
+    return f"data/uses/{entry.slug}.csv"
+
+
+def _entry_time(page: EntryPage, url: str) -> list[str]:
+    """An entry's evidence, its life over time (chart) and who uses it."""
+    entry, time, cover = page.entry, page.time or {}, page.cover or {}
+    evidence = entry.evidence or {}
+    parts = []
+    if evidence:
+        bodies = f"，{evidence['bodies']} 个机关" if evidence.get("bodies") else ""
+        parts.append(f"判定依据：{REASONS.get(evidence.get('reason'), '')}（引号内使用占 "
+                     f"{evidence.get('quoted_share', 0):.0%}，{evidence.get('reports', 0)} 篇报告{bodies}）\n")
+    if time.get("first_seen"):
+        since = f"（本语料始于 {cover['first']}，更早的使用看不到）" if cover.get("first") else ""
+        parts.append(f"语料中首见：**{time['first_seen']}**{since}；最近一次：**{time['last_seen']}** · "
+                     f"[下载全部使用（CSV）]({md_rel(url, uses_csv_url(entry))}) · "
+                     f'<a href="{rel(url, "slogans/compare/")}?f={entry.slug}">与其他提法比较</a>\n')
+    else:
+        parts.append(f"[下载全部使用（CSV）]({md_rel(url, uses_csv_url(entry))})\n")
+    svg = timeline.chart(entry.display, time, cover) if time and cover else ""
+    if svg:
+        parts.append(svg + "\n")
+    bodies = time.get("by_body") or {}
+    if bodies:
+        parts.append("## 使用机关\n")
+        parts.append("各机关首次使用的语境见链接；全部使用（含机关、日期）见上方 CSV。\n")
+        parts.append("| 机关 | 报告 | 首见 |\n| --- | ---: | --- |")
+        first_use = {body: (number, n) for body, number, n in page.body_links}
+        for body, row in list(bodies.items())[:100]:
+            number, n = first_use.get(body, (1, 0))
+            count = (f"[{row['reports']}]({md_rel(url, entry_url('slogans', entry, number) + f'#u{n}')})"
+                     if n else str(row["reports"]))
+            parts.append(f"| [{md_escape(body)}]({md_rel(url, body_url(body))}) | {count} | "
+                         f"{row['first_seen'] or ''} |")
+        if len(bodies) > 100:
+            parts.append(f"\n（另有 {len(bodies) - 100} 个机关，见 CSV）")
+        parts.append("")
+    return parts
 
 
 def _short(text: str, limit: int = 18) -> str:

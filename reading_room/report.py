@@ -70,7 +70,7 @@ class Report:
                 path.append(block)
             else:
                 blocks.append(index.Block(block.anchor, block.text, tuple(b.text for b in path)))
-        return index.Source(self.id, self.url, self.title, tuple(blocks))
+        return index.Source(self.id, self.url, self.title, tuple(blocks), body=self.organization)
 
     @cached_property
     def index_blocks(self) -> dict[str, index.Block]:
@@ -82,14 +82,54 @@ class Report:
 
     @classmethod
     def from_dict(cls, data: dict) -> "Report":
+        """The report a cache entry holds; raises ValueError for anything that is not
+        exactly what ``to_dict`` writes (a cache is read, never trusted)."""
+        _check_fields(data, _field_types(cls), "report")
         data = dict(data)
-        data["blocks"] = [Block(**b) for b in data["blocks"]]
-        data["removed"] = [Removal(**r) for r in data["removed"]]
+        data["blocks"] = [Block(**_check_fields(b, _field_types(Block), "block")) for b in data["blocks"]]
+        data["removed"] = [Removal(**_check_fields(r, _field_types(Removal), "removal")) for r in data["removed"]]
+        anchors = [b.anchor for b in data["blocks"]]
+        if len(set(anchors)) != len(anchors) or any(b.kind not in ("heading", "paragraph") for b in data["blocks"]):
+            raise ValueError("cached report: blocks are not an outline")
         return cls(**data)
 
 
 class EmptyReport(DecodeError):
     """Nothing of the file is left after cleaning (a page of adverts): skipped, not published."""
+
+
+_TYPES = {"str": str, "int": int, "bool": bool, "float": float, "int | None": (int, type(None)),
+          "str | None": (str, type(None))}
+
+
+def _field_types(cls) -> dict:
+    """Each field of a dataclass with the Python type(s) its value must have, from its
+    annotations (``list[str]`` is a list of text; other lists are checked by the caller)."""
+    types = {}
+    for name, f in cls.__dataclass_fields__.items():
+        annotation = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+        types[name] = _STRINGS if annotation == "list[str]" else (
+            list if annotation.startswith("list[") else _TYPES.get(annotation, object))
+    return types
+
+
+_STRINGS = (list, lambda v: all(isinstance(x, str) for x in v))
+
+
+def _check_fields(data, fields: dict, what: str) -> dict:
+    """``data`` if it is a mapping of exactly these fields with these types, else ValueError."""
+    if not isinstance(data, dict) or set(data) != set(fields):
+        raise ValueError(f"cached {what}: not the fields of a {what}")
+    for name, kind in fields.items():
+        value = data[name]
+        if isinstance(kind, tuple) and callable(kind[-1]) and not isinstance(kind[-1], type):
+            ok = isinstance(value, kind[0]) and kind[1](value)
+        else:
+            ok = isinstance(value, kind) and not (isinstance(value, bool) and int in (
+                kind if isinstance(kind, tuple) else (kind,)))
+        if not ok:
+            raise ValueError(f"cached {what}: {name} is {type(value).__name__}")
+    return data
 
 
 def furniture_lines(text: str, furniture: frozenset[str]) -> list[str]:

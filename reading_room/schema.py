@@ -31,6 +31,10 @@ def _count(what: str, minimum: int = 0) -> dict:
     return {"type": "integer", "minimum": minimum, "description": what}
 
 
+def _share(what: str) -> dict:
+    return {"type": "number", "minimum": 0, "maximum": 1, "description": what}
+
+
 def _rule(properties: dict, required=("name", "pattern")) -> dict:
     return {"type": "object", "properties": properties, "required": list(required), "additionalProperties": False}
 
@@ -139,6 +143,31 @@ SLOGANS = {
         "cited_max_length": _count("longest cited title, in characters", 1),
         "uses_per_page": _count("uses shown per page of an entry", 1),
         "context": _count("characters of context either side of a use", 0),
+        # what is a formulation (issue 13; reading_room/index.py, judge)
+        "allow": dict(_STRINGS, description="always formulations when used"),
+        "stop_patterns": _list_of(_regex("a candidate it matches is never a formulation"), "never formulations"),
+        "shapes": _list_of(_regex("a numbered shape (两个维护, 三严三实)"), "numbered shapes"),
+        "name_heads": dict(_STRINGS, description="a candidate ending with one of these is a name"),
+        "name_tags": dict(_STRINGS, description="jieba tags of names"),
+        "function_tags": dict(_STRINGS, description="jieba tags no bare formulation has"),
+        "head_tags": dict(_STRINGS, description="jieba tags a bare formulation may end with"),
+        "verb_tags": dict(_STRINGS, description="jieba tags a bare formulation may not start with"),
+        "min_quoted_share": _share("share of uses quoted that makes a quotation a formulation"),
+        "min_quoted_reports": _count("reports quoting it that make a quotation a formulation", 1),
+        "dictionary_quoted_share": _share("share of uses quoted that makes a dictionary word a formulation"),
+        "numbered_min_reports": _count("reports using a numbered shape", 1),
+        "numbered_concentration": _share("share of its numeral among all numerals with the same words"),
+        "bare_min_reports": _count("reports using a phrase bare", 1),
+        "bare_min_share": _share("share of all reports using a phrase bare"),
+        "bare_max_share": _share("a phrase in more reports than this share is furniture"),
+        "bare_min_bodies": _count("issuing bodies using a phrase bare", 1),
+        "bare_max_length": _count("longest phrase used bare, in characters", 3),
+        "bare_min_cohesion": _share("reports of the phrase over those of the rarer side of its best cut"),
+        "bare_closed_ratio": _share("a phrase is a piece of a longer one in this share of its reports"),
+        "bare_boundary_share": _share("share of its reports where the phrase is whole words"),
+        "bare_min_context": _share("share of its reports that quote a formulation"),
+        "context_quoted_share": _share("share of uses quoted of the formulations that mark political text"),
+        "mining_sample_chars": _count("characters of the corpus phrases are mined from", 1),
     },
 }
 

@@ -44,3 +44,25 @@ def is_word(text: str) -> bool:
     jieba = _jieba()
     jieba.dt.check_initialized()
     return bool(jieba.dt.FREQ.get(text))
+
+
+@lru_cache(maxsize=1)
+def _posseg():
+    _jieba()
+    import jieba.posseg
+
+    return jieba.posseg
+
+
+@lru_cache(maxsize=65536)
+def tagged(text: str) -> tuple[tuple[str, str], ...]:
+    """jieba's words of a short text (a candidate formulation) with their part-of-speech
+    tags (nr person, ns place, nt organisation, m numeral, n noun, vn verbal noun …)."""
+    return tuple((pair.word, pair.flag) for pair in _posseg().cut(text, HMM=True))
+
+
+def frequency(text: str) -> int:
+    """The word's frequency in jieba's dictionary (0: not a dictionary word)."""
+    jieba = _jieba()
+    jieba.dt.check_initialized()
+    return int(jieba.dt.FREQ.get(text) or 0)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,9 @@ class Settings:
 def _load(path: Path) -> dict:
     if not path.exists():
         return {}
+    real, corpus = Path(os.path.realpath(path)), Path(os.path.realpath(path.parent))
+    if corpus not in real.parents:
+        raise SettingsError(f"{path}: a symbolic link to a file outside corpus/: not read")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as err:

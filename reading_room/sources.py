@@ -127,8 +127,12 @@ def assign_ids(found: list[tuple[Path, str]], warnings: list[str]) -> list[Sourc
     """Stable, distinct ids that never take a name the site needs."""
     result = []
     taken: set[str] = set()
+    names: set[str] = set()
     for path, real_relative in sorted(found, key=lambda f: os.fsencode(f[1])):
         relative = display_name(real_relative)
+        if relative in names:  # `caf\xe9.txt` as bytes and as typed: two files, one shown name
+            relative += f" ({_short_hash(real_relative)})"
+        names.add(relative)
         stem = relative[:-len(TEXT_SUFFIX)] if is_text_name(relative) else relative
         report_id = slugify(stem.replace("/", "-"), limit=80)
         if report_id != stem or not relative.endswith(TEXT_SUFFIX):

@@ -102,7 +102,7 @@ def test_bibtex_and_csl_json_hold_every_report(sample_build):
         assert item["issued"]["date-parts"][0][0] == report["year"]
     bib = (sample_build.site / "data" / "reports.bib").read_text(encoding="utf-8")
     assert sorted(re.findall(r"^@\w+\{([^,]+),$", bib, re.M)) == sorted(r["id"] for r in reports)
-    version = json.loads((sample_build.site / "data" / "corpus.json").read_text(encoding="utf-8"))
+    version = json.loads((sample_build.site / "data" / "version.json").read_text(encoding="utf-8"))
     assert bib.count(version["version"]) == len(reports)
 
 
@@ -160,7 +160,7 @@ def test_paragraph_menu_copies_gbt_and_chicago_citations(browser, sample_build):
             anchor = para.get_attribute("id")
             para.hover()
             para.locator("a.pn").click()
-            version = json.loads((sample_build.site / "data" / "corpus.json").read_text(encoding="utf-8"))
+            version = json.loads((sample_build.site / "data" / "version.json").read_text(encoding="utf-8"))
             copied = {}
             for fmt in ("gbt", "chicago", "link"):
                 pg.click(f".rr-cite button[data-format={fmt}]")

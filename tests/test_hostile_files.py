@@ -99,6 +99,10 @@ def test_display_name():
     assert display_name("普通.txt") == "普通.txt"
     assert display_name(os.fsdecode(b"caf\xe9.txt")) == "caf\\xe9.txt"
     assert display_name("a\nb\tc.txt") == "a\\nb\\tc.txt"
+    # a name shown like another file's name is still told apart, and so is its id
+    found = [(Path("a"), os.fsdecode(b"caf\xe9.txt")), (Path("b"), "caf\\xe9.txt")]
+    shown = sources.assign_ids(found, [])
+    assert len({s.relative for s in shown}) == 2 and len({s.id for s in shown}) == 2
 
 
 def test_unreadable_folder_is_named(tmp_path, monkeypatch):

@@ -16,7 +16,7 @@ from reading_room.index import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-SETTINGS = IndexSettings(min_length=2, max_length=20, unquoted_min_length=3)
+SETTINGS = IndexSettings(min_length=2, max_length=20)  # bare uses of any length count (issue 13)
 
 
 def source(report: str, *paragraphs: str) -> Source:
@@ -187,6 +187,7 @@ def test_every_slogan_link_and_use_resolves(sample_site):
                 continue
             base = "file://" + str(page)
             target, _, fragment = unquote(urljoin(base, href))[len("file://"):].partition("#")
+            target = target.partition("?")[0]  # the compare view keeps its state in the query
             target_path = Path(target)
             if target_path.is_dir():
                 target_path = target_path / "index.html"
@@ -202,8 +203,21 @@ def test_every_slogan_link_and_use_resolves(sample_site):
 def test_json_and_csv_formats(sample_site):
     rows = json.loads((sample_site / "data/slogans.json").read_text("utf-8"))
     reports = {r["id"] for r in json.loads((sample_site / "data/reports.json").read_text("utf-8"))}
+    years = {r["id"]: str(r["year"]) if r["year"] else "undated"
+             for r in json.loads((sample_site / "data/reports.json").read_text("utf-8"))}
     for row in rows:
-        assert set(row) == {"slogan", "key", "variants", "url", "reports", "occurrences"}
+        assert set(row) == {"slogan", "key", "variants", "url", "reports", "occurrences",
+                            "evidence", "by_year", "first_seen", "last_seen", "by_body"}
+        # over time: reports per year are the distinct reports of the occurrences, by their year
+        used = {o["report"] for o in row["occurrences"]}
+        assert {y: v["reports"] for y, v in row["by_year"].items()} == {
+            y: len({r for r in used if years[r] == y}) for y in {years[r] for r in used}}
+        assert sum(v["uses"] for v in row["by_year"].values()) == len(row["occurrences"])
+        dated = sorted(years[r] for r in used if years[r] != "undated")
+        assert (row["first_seen"] or "")[:4] == (dated[0] if dated else "")
+        assert (row["last_seen"] or "")[:4] == (dated[-1] if dated else "")
+        assert row["evidence"]["reports"] == row["reports"]
+        assert row["evidence"]["reason"] in ("curator", "quoted", "numbered", "bare")
         assert (sample_site / row["url"] / "index.html").exists()
         assert row["reports"] == len({o["report"] for o in row["occurrences"]})
         for occ in row["occurrences"]:
@@ -214,3 +228,74 @@ def test_json_and_csv_formats(sample_site):
     assert len(csv_text.splitlines()) == 1 + sum(len(r["occurrences"]) for r in rows)
     cited = json.loads((sample_site / "data/cited.json").read_text("utf-8"))
     assert any(r["key"] == normalise("中国共产党支部工作条例（试行）") for r in cited)
+
+
+# --- what is a formulation -------------------------------------------------------------
+
+def test_one_quoted_use_does_not_make_an_ordinary_word_or_name_a_formulation():
+    bare = ["这是第一次在莫斯科举行，具有建设性，有可能扩大合作。"] * 30
+    idx = build_index(
+        [source("q", "他说这是“第一次”，“莫斯科”很冷，会谈富有“建设性”，“有可能”达成一致。")]
+        + [source(f"b{i}", text) for i, text in enumerate(bare)],
+        "slogans", SETTINGS)
+    keys = {e.key for e in idx.entries}
+    assert not keys & {"第一次", "莫斯科", "建设性", "有可能"}, keys
+
+
+def test_every_use_counts_once_an_entry_even_two_characters_bare():
+    idx = build_index([
+        source("a", "坚决纠治“四风”问题。"),
+        source("b", "驰而不息纠治四风，防止四风反弹。"),
+        source("c", "今年四川风调雨顺。"),
+    ], "slogans", SETTINGS)
+    e = entry(idx, "四风")
+    assert sorted((u.report, u.quoted) for u in e.uses) == [("a", True), ("b", False), ("b", False)]
+    assert e.evidence["quoted_share"] == round(1 / 3, 3) and e.evidence["reports"] == 2
+
+
+def test_curator_allow_and_stop_lists_win():
+    curated = IndexSettings(allow=frozenset({"中国梦"}), stop=frozenset({"好班子"}))
+    idx = build_index([source("a", "实现中国梦，建设“好班子”。")], "slogans", curated)
+    assert entry(idx, "中国梦").evidence["reason"] == "curator"
+    assert entry(idx, "好班子") is None
+
+
+XWLB = ROOT.parent / "shared" / "corpora" / "xwlb-sample"
+
+
+@pytest.mark.skipif(not XWLB.is_dir(), reason="needs ../shared/corpora/xwlb-sample")
+def test_news_sample_formulations_without_the_allow_list():
+    """On real news text, with the curation data minus its allow list: formulations are
+    found from quotes, numbered shapes and bare use; names, ordinals and ordinary words are not."""
+    from dataclasses import replace
+
+    from reading_room.settings import load_settings
+
+    settings = replace(load_settings(ROOT / "corpus").index, allow=frozenset())
+    sources = []
+    for path in sorted(XWLB.glob("*.txt")):
+        lines = [line for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
+        sources.append(source(path.stem, *lines[2:]))
+    idx = build_index(sources, "slogans", settings)
+    rows = idx.by_key()
+    for key in ("中国特色社会主义", "高质量发展", "一带一路", "两个维护", "两个确立", "一国两制", "新时代"):
+        assert key in rows, key
+        raw = sum(1 for s in sources if any(key in b.text for b in s.blocks))
+        assert 0.8 * raw <= rows[key].report_count <= raw, (key, rows[key].report_count, raw)
+    top = [e.key for e in idx.entries[:100]]
+    for word in ("新闻联播", "第一次", "第一个", "有可能", "建设性", "莫斯科", "大熊猫", "查韦斯",
+                 "中华人民共和国", "有关部门", "习近平总书记", "国务院总理"):
+        assert word not in top, word
+    assert [e.report_count for e in idx.entries] == sorted((e.report_count for e in idx.entries), reverse=True)
+    assert all(e.evidence["reason"] in ("quoted", "numbered", "bare") for e in idx.entries)
+
+
+def test_a_long_formulation_counts_before_a_suffix_a_short_one_does_not():
+    curated = IndexSettings(allow=frozenset({"脱贫攻坚", "中国梦"}))
+    idx = build_index([
+        source("a", "我们打赢了脱贫攻坚战，巩固脱贫攻坚成果。"),
+        source("b", "实现中国梦想是每个人的心愿。"),
+        source("c", "共同实现中国梦。"),
+    ], "slogans", curated)
+    assert {u.report for u in entry(idx, "脱贫攻坚").uses} == {"a"} and len(entry(idx, "脱贫攻坚").uses) == 2
+    assert {u.report for u in entry(idx, "中国梦").uses} == {"c"}

@@ -75,3 +75,14 @@ def test_every_mistake_is_listed_and_the_build_stops_with_them(tmp_path, capsys)
 def test_a_catalog_date_written_as_a_yaml_date_is_taken_as_text(tmp_corpus):
     (tmp_corpus / "catalog.yml").write_text("a.txt:\n  date: 2023-10-11\n  year: 2023\n", encoding="utf-8")
     assert load_settings(tmp_corpus).catalog["a.txt"] == {"date": "2023-10-11", "year": 2023}
+
+
+def test_a_curation_file_linked_from_outside_corpus_is_not_read(tmp_path):
+    import os
+    corpus = make_corpus(tmp_path / "corpus")
+    outside = tmp_path / "catalog.yml"
+    outside.write_text("a.txt:\n  title: 外部的标题\n", encoding="utf-8")
+    (corpus / "catalog.yml").unlink()
+    os.symlink(outside, corpus / "catalog.yml")
+    with pytest.raises(SettingsError, match="outside corpus/"):
+        load_settings(corpus)

@@ -2,7 +2,7 @@
  *
  * 1. The ¶ link of each paragraph opens a small menu: copy the paragraph's link, a GB/T 7714-2015
  *    citation (electronic form) or a Chicago one. The citations are built from the page's
- *    citation_* meta tags and name the corpus version (data/corpus.json).
+ *    citation_* meta tags and name the corpus version (data/version.json).
  * 2. A link to a paragraph id that is not on the page (the paragraph was edited since) goes to the
  *    paragraph whose fingerprint (a simhash: the id's 16 hex digits) is nearest, with a notice.
  * 3. Without site_url, citation_public_url is filled in from the page's own address.
@@ -27,7 +27,7 @@
 
   function loadVersion() {
     if (!version) {
-      version = fetch(root + "data/corpus.json").then(function (r) { return r.ok ? r.json() : {}; })
+      version = fetch(root + "data/version.json").then(function (r) { return r.ok ? r.json() : {}; })
         .then(function (v) { return v.version || ""; }, function () { return ""; });
     }
     return version;
