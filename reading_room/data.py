@@ -323,6 +323,12 @@ def data_page(report_count: int, default_license: str, front_matter) -> str:
         "`quoted`、`context`）。\n"
         "- [slogans.csv](slogans.csv)、[cited.csv](cited.csv)：每处使用一行：\n",
         _field_table(INDEX_FIELDS),
+        "## 引用与共用段落\n",
+        "- [reports.bib](reports.bib)（BibTeX）、[reports.csl.json](reports.csl.json)（CSL-JSON）：每篇报告一条，"
+        "发文机关为团体作者；[version.json](version.json)：语料版本（最新报告日期与全部原文的摘要）。\n"
+        "- [reuse.json](reuse.json)：共用段落，每组一个对象：`passage`、`chars`、`banal`（套话模板）、"
+        "`members`（`report`、`paragraph` 段落锚点、`similarity` 对齐字数占该段字数之比）；"
+        "[reuse.csv](reuse.csv)：每个成员一行，另有 `title`、`year`、`organization`。\n",
         "## 检索结果\n",
         "搜索框里的“下载 CSV”把当前检索的全部命中连同所在段落存为 CSV，每处命中一行：\n",
         _field_table(SEARCH_FIELDS),

@@ -7,11 +7,11 @@ Paragraph-initial 一是 / 二是 items become one level below the current headi
 """
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from .fingerprint import fingerprint
 from .patterns import CAPITAL_NUMERALS, HAN_NUMERALS
 
 MAX_HEADING = 60  # characters; a longer first sentence is cut at its first clause
@@ -164,13 +164,14 @@ def _split_lead(body: str, limit: int, splitter: re.Pattern) -> tuple[str, str]:
 
 
 def short_id(prefix: str, text: str, taken: dict[str, int]) -> str:
-    """A short ASCII anchor from the text itself, so it survives rebuilds and edits elsewhere.
+    """An ASCII anchor from the text itself, so it survives rebuilds and edits elsewhere: its
+    simhash (fingerprint.py), so an edit to the text itself moves it only a few bits away.
 
     The n-th block with the same text gets ``-n``; ``taken`` counts the blocks per base
     anchor, so a report of thousands of identical lines costs no more than any other
     (a base never ends in ``-<digits>``, so a suffixed anchor never meets another base).
     """
-    return numbered_id(prefix + hashlib.blake2b(text.encode("utf-8"), digest_size=4).hexdigest()[:6], taken)
+    return numbered_id(prefix + fingerprint(text), taken)
 
 
 def numbered_id(base: str, taken: dict[str, int]) -> str:
@@ -216,6 +217,7 @@ def outline(lines: list[str], markdown: bool = False) -> Outline:
 
     result = Outline()
     taken: dict[str, int] = {}
+    articles: set[str] = set()  # art-N anchors of a law's articles
     expected: dict[str, int] = {}
     parents: list[tuple[int, int]] = []  # (style rank, level) of the headings above
     current_level = 1

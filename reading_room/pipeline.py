@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import multiprocessing
 import os
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from . import data, render, search
+from . import cite, data, render, reuse as reuse_module, search
 from . import index as index_module
 from .cache import code_version, digest, libraries_version, read_json, write_json
 from .clean import find_furniture, furniture_key
@@ -33,7 +34,7 @@ from .writer import Deferred, RenderMemo, write_tree
 log = logging.getLogger("reading_room")
 
 # Bump when a change to the code changes what conversion produces: it invalidates the cache.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"  # 3: anchors are simhash fingerprints
 # Not ".cache": Zensical keeps its own cache there and `zensical build --clean` empties it.
 CACHE_DIR = ".build-cache"
 
@@ -260,12 +261,17 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
     slogans = build_index(sources, "slogans", settings.index, memo, memo_out, keys)
     cited = build_index(sources, "cited", settings.index, memo, memo_out, keys)
     _write_json(cache_dir, "index-memo.json", memo_out)
+    if progress:
+        progress.stage("shared passages")
+    shared = reuse_module.find_reuse(reports)
 
     if progress:
         progress.stage("render")
     scope = digest(code_version(), libraries_version(), settings.fingerprint, str(docs.resolve()))
     render_memo = RenderMemo.load(None if full else cache_dir, scope)
-    files = _generated_files(corpus, conversion, slogans, cited, search_files, site_license(config))
+    files = _generated_files(corpus, conversion, slogans, cited, search_files, site_license(config), shared)
+    files = itertools.chain(files, cite.deferred_files(reports, conversion.keys, docs),
+                            reuse_module.files(shared, reports))
     changed = write_tree(docs, files, render_memo)
     render_memo.save(cache_dir)
     _write_json(cache_dir, "pinyin.json", dict(sorted(index_module.PINYIN.items())))
@@ -274,12 +280,12 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
 
 
 def _generated_files(corpus: Path, conversion: Conversion, slogans: Index, cited: Index, search_files,
-                     default_license: str = ""):
+                     default_license: str = "", shared: reuse_module.Reuse | None = None):
     """Every generated file as (path under docs/, bytes or Deferred), one at a time: the
     whole of docs/ (hundreds of MB at thousands of reports) is never held in memory at once."""
     reports, keys = conversion.reports, conversion.keys
     entry_pages = _entry_pages((slogans, cited), {r.id: r for r in reports}, conversion.settings)
-    for path, page in render_site(conversion, slogans, cited, entry_pages):
+    for path, page in render_site(conversion, slogans, cited, entry_pages, shared):
         yield path, page.encode("utf-8") if isinstance(page, str) else page
     licenses = {r.id: data.license_of(r, conversion.settings.catalog, default_license) for r in reports}
     yield "data/index.md", data.data_page(len(reports), default_license, render.front_matter).encode("utf-8")
@@ -441,7 +447,8 @@ def _search_files(reports: list[Report], previous: Path | None) -> dict[str, byt
 
 
 def render_site(conversion: Conversion, slogans: Index, cited: Index,
-                entry_pages: dict[str, list[tuple[render.EntryPage, str]]]) -> Iterator[tuple[str, str | Deferred]]:
+                entry_pages: dict[str, list[tuple[render.EntryPage, str]]],
+                shared: reuse_module.Reuse | None = None) -> Iterator[tuple[str, str | Deferred]]:
     """Every generated Markdown page as (path under docs/, text or Deferred), one page at a time.
 
     Pages made from one report (its page, which ends with its cleaning record) or one entry's uses
@@ -462,11 +469,13 @@ def render_site(conversion: Conversion, slogans: Index, cited: Index,
     labels = conversion.settings.labels
     yield "index.md", render.home_page(reports, conversion.skipped, slogans, cited)
     yield from render.report_list_pages(reports).items()
+    marks = reuse_module.marks_by_report(shared) if shared else {}
+    summaries = reuse_module.summaries(shared, reports) if shared else {}
     for report in reports:
-        own = links.pop(report.id)
-        yield (f"reports/{report.id}.md",
-               Deferred(digest(keys[report.id], sorted(own.items())),
-                        _encoded(render.report_page, report, own, labels)))
+        own, mine = links.pop(report.id), marks.get(report.id, {})
+        line = reuse_module.summary_html(summaries.get(report.id), by_id, report.url)
+        yield (f"reports/{report.id}.md", Deferred(digest(keys[report.id], sorted(own.items()), mine, line),
+                                                   _encoded(render.report_page, report, own, labels, mine, line)))
     yield from render.listing_pages(reports).items()
     yield from render.cleaning_index(reports, labels).items()  # each report's record ends its page
     for idx in (slogans, cited):

@@ -17,12 +17,12 @@ from typing import Iterable, Iterator
 
 import yaml
 
-from . import timeline
+from . import cite, timeline
 from .index import RESERVED_SLUGS, Entry, Index, Use, context, group_order, slugify
 from .labels import Labels
 from .report import Report
 
-GENERATED_DIRS = ("reports", "years", "bodies", "slogans", "cited", "cleaning", "raw", "data", "search", "all")
+GENERATED_DIRS = ("reports", "years", "bodies", "slogans", "cited", "cleaning", "raw", "data", "search", "all", "reuse")
 GENERATED_FILES = ("index.md",)
 # Python-Markdown's backslash escapes (with the tables extension's |); < > & become entities.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
@@ -152,8 +152,12 @@ DATE_SOURCES = {"text": "正文", "byline": "网页署名", "header": "文件头
                 "catalog": "目录文件"}
 
 
-def report_page(report: Report, links: dict[str, list[tuple[int, int, str]]], labels: Labels = Labels()) -> str:
-    """The Markdown page of one report; ``links`` maps block anchors to slogan links."""
+def report_page(report: Report, links: dict[str, list[tuple[int, int, str]]], labels: Labels = Labels(),
+                marks: dict[str, tuple[str, int]] | None = None, shared: str = "") -> str:
+    """The Markdown page of one report; ``links`` maps block anchors to slogan links, ``marks``
+    paragraph anchors to (the shared passage's view, other reports holding it), ``shared`` the line
+    about what the report shares with others (reuse.py)."""
+    marks = marks or {}
     url = report.url
     meta = {
         "title": report.title,
@@ -164,6 +168,7 @@ def report_page(report: Report, links: dict[str, list[tuple[int, int, str]]], la
         # marks report pages as the searchable ones (overrides/main.html wraps them in
         # data-pagefind-body): the search benchmark's ground truth and its Pagefind comparison read it
         "pagefind": True,
+        "citation": cite.page_meta(report),  # the <head>'s citation_* tags (overrides/main.html)
         **SLIM,
     }
     lines = [front_matter(meta), f"# {md_escape(report.title)}\n"]
@@ -181,6 +186,8 @@ def report_page(report: Report, links: dict[str, list[tuple[int, int, str]]], la
     if report.source:
         facts.append(f'<span class="fact">来源：{html.escape(report.source)}</span>')
     facts.append(f'<span class="fact">{report.characters:,} 字</span>')
+    if shared:
+        facts.append(shared)
     links_html = (
         f'<a href="{rel(url, "raw/" + report.id + ".txt")}" download="{html.escape(report.source_file.rsplit("/", 1)[-1])}">'
         f"下载原文（{html.escape(report.encoding)}）</a>"
@@ -200,10 +207,20 @@ def report_page(report: Report, links: dict[str, list[tuple[int, int, str]]], la
             lines.append(
                 f'<p id="{block.anchor}" class="para"><a class="pn" href="#{block.anchor}" '
                 f'data-n="{block.ordinal}" aria-label="¶{block.ordinal}" data-pagefind-ignore></a>'
-                f"{_linked_html(block.text, block_links, url)}</p>\n"
+                f"{_linked_html(block.text, block_links, url)}{_reuse_mark(marks.get(block.anchor), url)}</p>\n"
             )
     lines.append(cleaning_section(report, labels))
     return "\n".join(lines)
+
+
+def _reuse_mark(mark: tuple[str, int] | None, page_url: str) -> str:
+    """The discreet "also in N reports" marker of a shared paragraph (its words come from CSS,
+    so the paragraph's text, as read and as searched, is the report's own)."""
+    if not mark:
+        return ""
+    target, others = mark
+    return (f'<a class="reuse-mark" href="{rel(page_url, target)}" data-reports="{others}" '
+            f'title="也见于另外 {others} 篇报告" data-pagefind-ignore></a>')
 
 
 def _report_table(reports: Iterable[Report], page_url: str) -> str:

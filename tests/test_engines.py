@@ -20,7 +20,7 @@ from conftest import ROOT
 
 zensical = pytest.importorskip("zensical", reason="zensical is not installed (requirements-dev.txt pins it)")
 
-ANCHOR = re.compile(r'\bid="((?:h|p)-[0-9a-f]{6})"')
+ANCHOR = re.compile(r'\bid="((?:h|p)-[0-9a-f]{16})"')
 
 
 @pytest.fixture(scope="module")

@@ -66,7 +66,8 @@ def visible_words(page: str) -> set[str]:
 
 # product names, and the names of the data files and formats a reader downloads
 ALLOWED = {"MkDocs", "Material", "QQ", "CSV", "JSON", "JSONL", "UTF", "BOM", "Excel", "OWASP", "SHA", "ISO",
-           "utf", "gb", "big", "json", "csv", "jsonl", "txt", "yml", "UTC"}
+           "utf", "gb", "big", "json", "csv", "jsonl", "txt", "yml", "UTC",
+           "BibTeX", "CSL", "CSL-JSON", "bib"}  # citation formats (data/reports.bib, reports.csl.json)
 
 
 def test_no_english_in_the_interface(sample_build):

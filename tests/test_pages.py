@@ -138,10 +138,10 @@ def test_every_heading_and_paragraph_has_its_anchor_in_the_html(sample_build):
         page = parse(sample_build.html(report["id"]))
         ids = [a.get("id") for _, a in page.tags if a.get("id")]
         md = sample_build.page(report["id"])
-        anchors = re.findall(r'\{#([hp]-[0-9a-f]{6}(?:-\d+)?)\}|id="([hp]-[0-9a-f]{6}(?:-\d+)?)"', md)
+        anchors = re.findall(r'\{#([hp]-[0-9a-f]{16}(?:-\d+)?)\}|id="([hp]-[0-9a-f]{16}(?:-\d+)?)"', md)
         anchors = [a or b for a, b in anchors]
         assert anchors and set(anchors) <= set(ids)
-        assert all(re.fullmatch(r"[hp]-[0-9a-f]{6}(-\d+)?", a) for a in anchors)
+        assert all(re.fullmatch(r"[hp]-[0-9a-f]{16}(-\d+)?", a) for a in anchors)
 
 
 def test_anchors_do_not_change_on_rebuild(sample_build, sample_rebuild):

@@ -74,7 +74,7 @@ def test_result_shows_the_passage_marked_and_links_to_its_paragraph(page, served
     first = page.locator("#rr-search-result .rr-confirmed").first
     assert first.locator("mark").first.text_content() == "三会一课"
     href = first.locator("a.md-search-result__link").get_attribute("href")
-    assert re.search(r"#(p|h)-[0-9a-f]{6}$", href), href
+    assert re.search(r"#(p|h)-[0-9a-f]{16}(-\d+)?$", href), href
     page.goto(href)
     anchor = href.rsplit("#", 1)[1]
     assert page.locator(f"[id='{anchor}'] mark.rr-hit").first.text_content() == "三会一课"

@@ -1,0 +1,474 @@
+"""Shared passages: for every paragraph, the other reports that hold the same passage of at least
+``MIN_CHARS`` characters, verbatim or nearly (characters changed, a clause cut).
+
+    paragraphs -> units (clauses, short ones joined to the next)
+    identical units grouped; near-identical ones found by MinHash LSH (datasketch)
+    a unit group held by a large share of the corpus is a template (banal): kept as one cluster,
+        never expanded into pairs
+    every other group: each paragraph aligned with the group's first (difflib), kept when the
+        alignment holds a passage of MIN_CHARS+ characters at least MIN_DENSITY matched
+    paragraphs joined by kept alignments -> clusters (union-find)
+
+Each unit is queried once, and a group is aligned as a star (one alignment per member), so the
+cost grows with the corpus, not with its square, as long as no group is large: a group held by
+many reports is banal and skipped. Everything is ordered before it is hashed or written, so the
+result is the same on every build.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from .fingerprint import normalize
+from .report import Report
+
+MIN_CHARS = 30  # a shared passage is at least this long
+MIN_DENSITY = 0.8  # matched characters / span of the aligned passage
+MAX_GAP = 8  # characters changed between two matched stretches of one passage
+MAX_CUT = 40  # characters cut from one side only (a clause) between two matched stretches
+MIN_UNIT = 12  # shorter sentences are joined to the next
+SHINGLE = 3
+NUM_PERM = 64
+THRESHOLD = 0.5  # Jaccard of the units' character-bigram sets that LSH looks for
+BANAL_SHARE = 0.02  # a unit in at least this share of the reports (and BANAL_MIN) is a template
+BANAL_MIN = 8
+HUBS = 3  # stars tried per group of near-identical clauses
+# units end at a clause: a passage copied into the middle of another paragraph, or with a clause
+# cut, still shares whole units with its source
+_CLAUSE = re.compile(r"(?<=[，,、；;：:。！？!?])")
+
+
+@dataclass(frozen=True)
+class Member:
+    report: str
+    paragraph: str  # anchor on the page
+    similarity: float  # aligned characters / paragraph characters
+
+
+@dataclass
+class Cluster:
+    passage: str  # id
+    chars: int  # characters of the longest aligned passage (of the template, for a banal one)
+    banal: bool
+    members: list[Member]
+    text: str = ""  # the passage as the first member has it
+    first: tuple[str, str] = ("", "")  # (report, anchor) of the member the others were aligned with
+
+    @property
+    def reports(self) -> int:
+        return len({m.report for m in self.members})
+
+    def to_dict(self) -> dict:
+        return {"passage": self.passage, "chars": self.chars, "banal": self.banal,
+                "members": [{"report": m.report, "paragraph": m.paragraph, "similarity": m.similarity}
+                            for m in self.members]}
+
+
+@dataclass
+class Reuse:
+    clusters: list[Cluster] = field(default_factory=list)
+    # (report, anchor) -> the cluster ids it belongs to
+    by_paragraph: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+
+    def marks(self, report_id: str) -> dict[str, tuple[str, int]]:
+        """anchor -> (cluster id, number of other reports) for one report's shared paragraphs."""
+        by_id = {c.passage: c for c in self.clusters}
+        result = {}
+        for (rid, anchor), ids in self.by_paragraph.items():
+            if rid != report_id:
+                continue
+            best = max((by_id[i] for i in ids), key=lambda c: (not c.banal, c.reports, c.passage))
+            result[anchor] = (best.passage, best.reports - 1)
+        return dict(sorted(result.items()))
+
+
+def units(text: str) -> list[str]:
+    """A paragraph's units: from each clause on, that clause and the ones after it until the unit
+    has MIN_UNIT characters (normalised text). Units overlap, so a passage copied from the middle
+    of a paragraph, or into the middle of another, still shares whole units with its source."""
+    clauses = [c for c in _CLAUSE.split(normalize(text)) if c]
+    out = []
+    for i in range(len(clauses)):
+        unit, j = clauses[i], i + 1
+        while len(unit) < MIN_UNIT and j < len(clauses):
+            unit += clauses[j]
+            j += 1
+        if len(unit) >= MIN_UNIT:
+            out.append(unit)
+    return out
+
+
+def align(a: str, b: str) -> tuple[int, int, int, int, int]:
+    """The best near-verbatim passage shared by ``a`` and ``b``: (matched characters, start and end in
+    a, start and end in b); matched is 0 when there is none of MIN_CHARS+ characters.
+
+    Matched stretches (difflib) separated by a few changed characters on both sides are one run;
+    two runs separated by a clause cut from one side only (MAX_CUT) are one passage too."""
+    blocks = [blk for blk in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks() if blk.size]
+    runs: list[list[int]] = []  # [matched, a0, a1, b0, b1]
+    for blk in blocks:
+        if runs:
+            last = runs[-1]
+            if blk.a - last[2] <= MAX_GAP and blk.b - last[4] <= MAX_GAP:
+                last[0] += blk.size
+                last[2], last[4] = blk.a + blk.size, blk.b + blk.size
+                continue
+        runs.append([blk.size, blk.a, blk.a + blk.size, blk.b, blk.b + blk.size])
+    candidates = [tuple(run) for run in runs]
+    for first, second in zip(runs, runs[1:]):
+        gap_a, gap_b = second[1] - first[2], second[3] - first[4]
+        if min(gap_a, gap_b) <= 2 and max(gap_a, gap_b) <= MAX_CUT:
+            candidates.append((first[0] + second[0], first[1], second[2], first[3], second[4]))
+    best = (0, 0, 0, 0, 0)
+    for matched, a0, a1, b0, b1 in candidates:
+        span = min(a1 - a0, b1 - b0)  # a cut lengthens one side only
+        if span >= MIN_CHARS and matched >= MIN_DENSITY * span and matched > best[0]:
+            best = (matched, a0, a1, b0, b1)
+    return best
+
+
+class _Union:
+    def __init__(self):
+        self.parent: dict = {}
+
+    def find(self, x):
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a, b):
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _shingles(unit: str) -> list[bytes]:
+    return sorted({unit[i:i + SHINGLE].encode("utf-8") for i in range(max(1, len(unit) - SHINGLE + 1))})
+
+
+def _unit_groups(texts: list[str], banal_reports: int, holders: dict[str, set]) -> tuple[list[list[int]], set[int]]:
+    """Distinct units grouped with their near-duplicates (MinHash LSH); the indices of banal units."""
+    from datasketch import MinHash, MinHashLSH
+
+    signatures = MinHash.bulk([_shingles(t) for t in texts], num_perm=NUM_PERM)
+    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+    for k, sig in enumerate(signatures):
+        lsh.insert(k, sig, check_duplication=False)
+    union, banal = _Union(), set()
+    for k, sig in enumerate(signatures):
+        union.find(k)
+        if k in banal:
+            continue
+        found = sorted(lsh.query(sig))
+        reports = set().union(*(holders[texts[f]] for f in found))
+        if len(reports) >= banal_reports:
+            banal.update(found)  # a template: grouped once, its members never queried again
+        for f in found:
+            union.union(k, f)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for k in range(len(texts)):
+        groups[union.find(k)].append(k)
+    return sorted(groups.values()), banal
+
+
+def find_reuse(reports: list[Report]) -> Reuse:
+    """The shared-passage clusters of the corpus."""
+    paragraphs: dict[tuple[str, str], str] = {}
+    holders: dict[str, set] = defaultdict(set)  # unit -> report ids
+    held_by: dict[str, list[tuple[str, str]]] = defaultdict(list)  # unit -> paragraphs
+    for report in sorted(reports, key=lambda r: r.id):
+        for block in report.blocks:
+            if block.kind != "paragraph":
+                continue
+            text = normalize(block.text)
+            if len(text) < MIN_CHARS:
+                continue
+            key = (report.id, block.anchor)
+            paragraphs[key] = text
+            for unit in dict.fromkeys(units(text)):
+                holders[unit].add(report.id)
+                held_by[unit].append(key)
+    shared = sorted(u for u in holders)
+    banal_reports = max(BANAL_MIN, math.ceil(BANAL_SHARE * len(reports)))
+    groups, banal_units = _unit_groups(shared, banal_reports, holders) if shared else ([], set())
+
+    templates: list[tuple[list[tuple[str, str]], list[str]]] = []
+    aligned: dict[tuple, tuple] = {}  # (hub, other) -> align()
+    # passage clusters by their members: the clauses of one passage give the same members
+    found: dict[tuple, dict] = {}
+    for group in groups:
+        keys = sorted({key for k in group for key in held_by[shared[k]]})
+        if len({rid for rid, _ in keys}) < 2:
+            continue
+        if any(k in banal_units for k in group):
+            templates.append((keys, [shared[k] for k in group]))
+            continue
+        # a star around the first paragraph; those it does not share the passage with try again
+        # around the next (at most HUBS times: a group is a handful of near-identical clauses)
+        remaining = keys
+        for _ in range(HUBS):
+            if len({rid for rid, _ in remaining}) < 2:
+                break
+            hub, matches = remaining[0], {}
+            for other in remaining[1:]:
+                if other[0] == hub[0]:
+                    continue
+                result = aligned.get((hub, other))
+                if result is None:
+                    result = aligned[(hub, other)] = align(paragraphs[hub], paragraphs[other])
+                if result[0]:
+                    matches[other] = result
+            remaining = [k for k in remaining[1:] if k not in matches]
+            for star in _by_region(matches):
+                members = tuple(sorted([hub, *star]))
+                entry = found.setdefault(members, {"scores": {}, "chars": 0, "text": "", "first": hub})
+                longest = max(star.values())
+                if longest[0] > entry["chars"]:
+                    entry["chars"], entry["first"] = longest[0], hub
+                    entry["text"] = paragraphs[hub][longest[1]:longest[2]]
+                for key, n in [(hub, longest[0])] + [(k, r[0]) for k, r in star.items()]:
+                    score = round(min(1.0, n / len(paragraphs[key])), 3)
+                    entry["scores"][key] = max(entry["scores"].get(key, 0.0), score)
+    clusters = []
+    for members, entry in found.items():
+        clusters.append(Cluster(_passage_id(list(members)), entry["chars"], False,
+                                [Member(rid, anchor, entry["scores"][(rid, anchor)]) for rid, anchor in members],
+                                text=entry["text"], first=entry["first"]))
+    # the clauses of one formulaic line, held by the same paragraphs, are one template
+    lines: dict[tuple, list[str]] = defaultdict(list)
+    for keys, group_units in templates:
+        lines[tuple(keys)].extend(group_units)
+    for keys, line_units in lines.items():
+        first = paragraphs[keys[0]]
+        spans = [(first.find(u), first.find(u) + len(u)) for u in line_units if u in first]
+        text = first[min(a for a, _ in spans):max(b for _, b in spans)] if spans else max(line_units, key=len)
+        members = [Member(rid, anchor, round(min(1.0, len(text) / len(paragraphs[(rid, anchor)])), 3))
+                   for rid, anchor in keys]
+        clusters.append(Cluster(_passage_id(list(keys)), len(text), True, members, text=text, first=keys[0]))
+    clusters.sort(key=lambda c: (-c.reports, -c.chars, c.passage))
+    by_paragraph: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for cluster in clusters:
+        for m in cluster.members:
+            by_paragraph[(m.report, m.paragraph)].append(cluster.passage)
+    return Reuse(clusters, dict(by_paragraph))
+
+
+def _by_region(matches: dict) -> list[dict]:
+    """A hub's matches split by the part of the hub they share: two paragraphs that share
+    different passages of the hub share nothing with each other, and are not one cluster."""
+    stars: list[tuple[int, int, dict]] = []
+    for key, result in sorted(matches.items(), key=lambda kv: (kv[1][1], kv[1][2], kv[0])):
+        start, end = result[1], result[2]
+        for k, (s0, s1, star) in enumerate(stars):
+            overlap = min(s1, end) - max(s0, start)
+            if overlap >= 0.5 * min(s1 - s0, end - start):
+                star[key] = result
+                stars[k] = (min(s0, start), max(s1, end), star)
+                break
+        else:
+            stars.append((start, end, {key: result}))
+    return [star for _, _, star in stars]
+
+
+def _passage_id(keys: list[tuple[str, str]]) -> str:
+    h = hashlib.blake2b("\n".join(f"{r}#{a}" for r, a in keys).encode(), digest_size=5)
+    return "s-" + h.hexdigest()
+
+
+# ---- data files --------------------------------------------------------------------------------
+
+def reuse_json(reuse: Reuse) -> bytes:
+    lines = ",\n".join(json.dumps(c.to_dict(), ensure_ascii=False, separators=(",", ":")) for c in reuse.clusters)
+    return ("[\n" + lines + "\n]\n").encode("utf-8") if lines else b"[]\n"
+
+
+def reuse_csv(reuse: Reuse, reports: dict[str, Report] | None = None) -> bytes:
+    """One row per member; like every CSV of the site, with the report's title, year and body."""
+    from .data import _csv
+
+    reports = reports or {}
+
+    def row(c: Cluster, m: Member) -> list:
+        r = reports.get(m.report)
+        return [c.passage, c.chars, c.banal, m.report, m.paragraph, m.similarity,
+                r.title if r else "", (r.year or "") if r else "", r.organization if r else ""]
+
+    return _csv(["passage", "chars", "banal", "report", "paragraph", "similarity", "title", "year", "organization"],
+                (row(c, m) for c in reuse.clusters for m in c.members))
+
+
+# ---- pages -------------------------------------------------------------------------------------
+
+TOP = 100  # passages on the overview page
+SHOWN_MEMBERS = 50  # members shown per passage on its page (all are in data/reuse.json)
+
+
+def _bucket(passage: str, clusters: int) -> str:
+    return passage[2:3] if clusters < 2000 else passage[2:4]
+
+
+def cluster_url(passage: str, clusters: int) -> str:
+    """The page that shows a passage's members side by side, with its anchor."""
+    return f"reuse/{_bucket(passage, clusters)}/#{passage}"
+
+
+def marks_by_report(reuse: Reuse) -> dict[str, dict[str, tuple[str, int]]]:
+    """report id -> anchor -> (url of the passage's view, number of other reports), for the marker
+    on each shared paragraph (templates only where the paragraph shares nothing else)."""
+    by_id = {c.passage: c for c in reuse.clusters}
+    result: dict[str, dict[str, tuple[str, int]]] = defaultdict(dict)
+    for (rid, anchor), ids in sorted(reuse.by_paragraph.items()):
+        best = max((by_id[i] for i in ids), key=lambda c: (not c.banal, c.reports, c.passage))
+        result[rid][anchor] = (cluster_url(best.passage, len(reuse.clusters)), best.reports - 1)
+    return dict(result)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a report shares with the rest of the corpus (templates left out)."""
+    share: float  # characters of its paragraphs found elsewhere / its characters
+    partners: tuple[tuple[str, int], ...]  # (report id, paragraphs shared with it), most first, at most 3
+    earliest: tuple[str, str] = ("", "")  # (date, report id) of the earliest dated report it shares with
+
+
+def summaries(reuse: Reuse, reports: list[Report]) -> dict[str, Summary]:
+    """report id -> Summary, for every report that shares a passage."""
+    from .cite import iso_date
+
+    by_id = {r.id: r for r in reports}
+    chars = {(r.id, b.anchor): len(normalize(b.text)) for r in reports for b in r.blocks if b.kind == "paragraph"}
+    found: dict[str, dict[str, float]] = defaultdict(dict)  # report -> anchor -> similarity
+    partners: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+    for cluster in reuse.clusters:
+        if cluster.banal:
+            continue
+        for m in cluster.members:
+            found[m.report][m.paragraph] = max(found[m.report].get(m.paragraph, 0.0), m.similarity)
+            for other in cluster.members:
+                if other.report != m.report:
+                    partners[m.report][other.report].add(m.paragraph)
+    result = {}
+    for rid, anchors in found.items():
+        total = sum(len(normalize(b.text)) for b in by_id[rid].blocks) or 1
+        shared = sum(sim * chars[(rid, a)] for a, sim in anchors.items())
+        ranked = sorted(((o, len(p)) for o, p in partners[rid].items()), key=lambda x: (-x[1], x[0]))
+        dated = sorted((iso_date(by_id[o]), o) for o in partners[rid] if iso_date(by_id[o]))
+        result[rid] = Summary(round(min(1.0, shared / total), 3), tuple(ranked[:3]), dated[0] if dated else ("", ""))
+    return result
+
+
+def summary_html(summary: Summary | None, reports: dict[str, Report], page_url: str) -> str:
+    """The report page's line about what it shares: its share and the reports it shares most with."""
+    import html
+
+    from .render import rel
+
+    if summary is None:
+        return ""
+    names = "、".join(f'<a href="{rel(page_url, reports[o].url)}">{html.escape(reports[o].title)}</a>（{n} 段）'
+                     for o, n in summary.partners)
+    earliest = ""
+    if summary.earliest[1]:
+        date, rid = summary.earliest
+        earliest = f'；最早：<a href="{rel(page_url, reports[rid].url)}">{html.escape(reports[rid].title)}</a>（{date}）'
+    return f'<span class="fact reuse-share">与其他报告共用 {summary.share:.0%}：{names}{earliest}</span>'
+
+
+def _marked(base: str, text: str) -> str:
+    """``text`` with what differs from ``base`` marked: <ins> for its own characters, <del> for
+    characters of ``base`` it lacks."""
+    import html
+
+    out = []
+    for op, a0, a1, b0, b1 in SequenceMatcher(None, base, text, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(html.escape(text[b0:b1]))
+            continue
+        if a1 > a0:
+            out.append(f"<del>{html.escape(base[a0:a1])}</del>")
+        if b1 > b0:
+            out.append(f"<ins>{html.escape(text[b0:b1])}</ins>")
+    return "".join(out)
+
+
+def _earliest(cluster: Cluster, reports: dict[str, Report]) -> str:
+    from .cite import iso_date
+
+    dates = sorted(d for d in (iso_date(reports[m.report]) for m in cluster.members) if d)
+    return dates[0] if dates else ""
+
+
+def pages(reuse: Reuse, reports: dict[str, Report]) -> dict[str, str]:
+    """reuse/index.md (the most shared passages) and one page per bucket of passages, each
+    passage with its members' paragraphs, differences from the first member marked."""
+    import html
+
+    from .render import front_matter, rel
+
+    texts = {(r.id, b.anchor): b.text for r in reports.values() for b in r.blocks if b.kind == "paragraph"}
+    n = len(reuse.clusters)
+    overview = [
+        front_matter({"title": "共用段落"}), "# 共用段落\n",
+        f"在两篇以上报告中出现的同一段文字（至少 {MIN_CHARS} 字，逐字或近乎逐字）。共 {n} 组，其中套话模板"
+        f"（见于 {BANAL_MIN} 篇以上、且不少于全部报告的 {BANAL_SHARE:.0%} 的句子）"
+        f"{sum(c.banal for c in reuse.clusters)} 组。下列为共用最广的 {min(TOP, n)} 组；全部数据见 "
+        '<a href="../data/reuse.json">reuse.json</a> 与 <a href="../data/reuse.csv">reuse.csv</a>。\n',
+        '<table class="reuse-top"><thead><tr><th>段落</th><th>报告</th><th>机关</th><th>最早</th><th>字数</th>'
+        "</tr></thead><tbody>",
+    ]
+    buckets: dict[str, list[Cluster]] = defaultdict(list)
+    for cluster in reuse.clusters:
+        buckets[_bucket(cluster.passage, n)].append(cluster)
+    for cluster in reuse.clusters[:TOP]:
+        bodies = len({reports[m.report].organization for m in cluster.members if reports[m.report].organization})
+        label = '<span class="reuse-banal">模板</span> ' if cluster.banal else ""
+        overview.append(
+            f'<tr><td>{label}<a href="{rel("reuse/", cluster_url(cluster.passage, n))}">'
+            f"{html.escape(cluster.text[:80])}{'…' if len(cluster.text) > 80 else ''}</a></td>"
+            f"<td>{cluster.reports}</td><td>{bodies}</td><td>{_earliest(cluster, reports)}</td>"
+            f"<td>{cluster.chars}</td></tr>")
+    overview.append("</tbody></table>\n")
+    result = {"reuse/index.md": "\n".join(overview)}
+    for bucket, clusters in sorted(buckets.items()):
+        url = f"reuse/{bucket}/"
+        parts = [front_matter({"title": f"共用段落 {bucket}"}), f"# 共用段落 {bucket}\n",
+                 f'<a href="{rel(url, "reuse/")}">← 共用段落</a>\n']
+        for cluster in clusters:
+            base = texts.get(cluster.first, "")
+            kind = "套话模板" if cluster.banal else "共用段落"
+            parts.append(
+                f'<section class="reuse-passage" id="{cluster.passage}"><h2>{kind} {cluster.passage}</h2>'
+                f"<p>{cluster.reports} 篇报告 · {cluster.chars} 字 · 最早 {_earliest(cluster, reports) or '日期不明'}</p>"
+                f'<blockquote class="reuse-text">{html.escape(cluster.text)}</blockquote><ol class="reuse-members">')
+            for member in cluster.members[:SHOWN_MEMBERS]:
+                report = reports[member.report]
+                text = texts.get((member.report, member.paragraph), "")
+                shown = html.escape(text) if cluster.banal or (member.report, member.paragraph) == cluster.first \
+                    else _marked(base, text)
+                parts.append(
+                    f'<li><a href="{rel(url, report.url + "#" + member.paragraph)}">{html.escape(report.title)}</a>'
+                    f' <span class="reuse-sim">{member.similarity:.0%}</span>'
+                    + f'<div class="reuse-para">{shown}</div></li>')
+            if len(cluster.members) > SHOWN_MEMBERS:
+                parts.append(f"<li>……另有 {len(cluster.members) - SHOWN_MEMBERS} 处，见 reuse.json</li>")
+            parts.append("</ol></section>\n")
+        result[f"{url.rstrip('/')}.md"] = "\n".join(parts)
+    return result
+
+
+def files(reuse: Reuse, reports: list[Report]):
+    """Every file this stage adds to docs/: the data and the pages (made every build; written
+    only when their bytes change)."""
+    yield "data/reuse.json", reuse_json(reuse)
+    yield "data/reuse.csv", reuse_csv(reuse, {r.id: r for r in reports})
+    for path, text in pages(reuse, {r.id: r for r in reports}).items():
+        yield path, text.encode("utf-8")

@@ -1,0 +1,137 @@
+"""Shared passages: passages planted into other reports (verbatim, two characters changed, a clause
+cut) are found with their source paragraph, templates are grouped once, and the page links them."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import replace
+
+import pytest
+
+from conftest import CORPUS, captured_build, make_corpus, sample_files
+from reading_room.fingerprint import fingerprint, normalize
+from reading_room.outline import Block
+from reading_room.pipeline import convert_corpus
+from reading_room.reuse import MIN_CHARS, align, find_reuse, reuse_csv, reuse_json
+
+
+@pytest.fixture(scope="module")
+def sample_reports():
+    return convert_corpus(CORPUS, None).reports
+
+
+def _long_paragraphs(report, min_chars=80):
+    return [b for b in report.blocks if b.kind == "paragraph" and len(normalize(b.text)) >= min_chars]
+
+
+def test_align_finds_verbatim_changed_and_cut_passages():
+    source = "坚持以习近平新时代中国特色社会主义思想为指导，全面贯彻落实党的二十大和二十届历次全会精神，统筹推进各项工作。"
+    other = "我们的做法是：" + source[5:50] + "。此外还有别的内容不相干。"
+    matched, a0, a1, b0, b1 = align(source, other)
+    assert matched >= 45 and source[5:50] in source[a0:a1] and source[5:50] in other[b0:b1]
+    changed = source[:20] + "某某" + source[22:]
+    assert align(source, changed)[0] == len(source) - 2
+    cut = source.replace("全面贯彻落实党的二十大和二十届历次全会精神，", "")
+    assert align(source, cut)[0] == 0 or align(source, cut)[0] >= MIN_CHARS  # a cut longer than a gap splits it
+    assert align(source, "完全不同的一段文字，讲的是另一件事情，与上面没有关系，长度也够三十个字以上。")[0] == 0
+    assert align(source[:25], source[:25])[0] == 0  # shorter than a passage
+
+
+def _plant(sample_reports):
+    """Three passages of the first report planted into the others: verbatim as a paragraph of its own,
+    two characters changed inside an existing paragraph, and a whole paragraph with a clause cut."""
+    source = sample_reports[0]
+    picks = _long_paragraphs(source)[2:5]
+    assert len(picks) == 3
+    plants = []  # (source anchor, target report id, planted text)
+    reports = list(sample_reports)
+
+    def add(i, text, inside: bool):
+        target = reports[i]
+        blocks = list(target.blocks)
+        if inside:
+            k = next(j for j, b in enumerate(blocks) if b.kind == "paragraph" and len(b.text) > 40)
+            blocks[k] = replace(blocks[k], text=blocks[k].text[:20] + text + blocks[k].text[20:])
+            blocks[k] = replace(blocks[k], anchor="p-" + fingerprint(blocks[k].text))
+        else:
+            blocks.insert(len(blocks) // 2, Block("paragraph", text, anchor="p-" + fingerprint(text), ordinal=999))
+        reports[i] = replace(target, blocks=blocks)
+        plants.append((source.id, picks[len(plants)].anchor, target.id, text))
+
+    first = picks[0].text
+    add(1, first[10:55], inside=False)
+    second = picks[1].text[5:60]
+    add(2, second[:15] + "某甲" + second[17:], inside=True)
+    third = picks[2].text
+    clauses = re.split(r"(?<=[，；])", third)
+    longest = max(range(len(clauses)), key=lambda j: len(clauses[j]) if 0 < j < len(clauses) - 1 else 0)
+    add(3, "".join(c for j, c in enumerate(clauses) if j != longest) if len(clauses) > 2 else third[8:], inside=False)
+    return reports, plants
+
+
+def test_planted_passages_share_a_cluster_with_their_source(sample_reports):
+    reports, plants = _plant(sample_reports)
+    reuse = find_reuse(reports)
+    clusters = [c for c in reuse.clusters if not c.banal]
+    found = 0
+    for source_id, source_anchor, target_id, text in plants:
+        target = next(r for r in reports if r.id == target_id)
+        target_anchor = next(b.anchor for b in target.blocks if text in b.text)
+        together = [c for c in clusters
+                    if {(m.report, m.paragraph) for m in c.members} >= {(source_id, source_anchor), (target_id, target_anchor)}]
+        found += bool(together)
+        if together:
+            member = next(m for m in together[0].members if (m.report, m.paragraph) == (target_id, target_anchor))
+            assert 0 < member.similarity <= 1
+    assert found == len(plants)
+    # nothing else: every other cluster is one the sample shares without the planted passages
+    before = {tuple((m.report, m.paragraph) for m in c.members) for c in find_reuse(sample_reports).clusters}
+    planted = {(p[0], p[1]) for p in plants}
+    extra = [c for c in clusters if tuple((m.report, m.paragraph) for m in c.members) not in before
+             and not {(m.report, m.paragraph) for m in c.members} & planted]
+    assert not extra
+
+
+def test_templates_are_grouped_once_and_not_expanded(sample_reports):
+    """A line in most reports is one banal cluster with every report in it."""
+    line = "各位代表，现在我代表本单位向大会报告工作，请予审议，并请各位同志提出意见和建议。"
+    paragraphs = [b for r in sample_reports for b in r.blocks if b.kind == "paragraph"]
+    many = []
+    for k in range(12):  # twelve reports with nothing else in common
+        blocks = [Block("paragraph", line, anchor="p-" + fingerprint(line), ordinal=1)] + paragraphs[k::12]
+        many.append(replace(sample_reports[0], id=f"r{k}", blocks=blocks))
+    reuse = find_reuse(many)
+    banal = [c for c in reuse.clusters if c.banal]
+    assert len(banal) == 1 and banal[0].reports == 12 and banal[0].chars == len(normalize(line))
+    rows = json.loads(reuse_json(reuse))
+    assert {"passage", "chars", "banal", "members"} == set(rows[0])
+    table = list(csv.DictReader(io.StringIO(reuse_csv(reuse).decode("utf-8-sig"))))
+    assert len(table) == sum(len(c.members) for c in reuse.clusters)
+    assert reuse_json(find_reuse(list(reversed(many)))) == reuse_json(reuse)  # deterministic
+
+
+def test_report_page_marks_a_shared_paragraph_and_links_its_source(tmp_path):
+    """A report that copies a paragraph of another: both pages mark it, the mark opens the view."""
+    source = sample_files()[0]
+    corpus = make_corpus(tmp_path / "corpus", [source, sample_files()[1]])
+    text = source.read_text(encoding="utf-8")
+    paragraph = max((line.strip() for line in text.splitlines()), key=len)
+    (corpus / "copy.txt").write_text("某单位2021年工作总结\n本单位认真学习，扎实推进各项工作。\n"
+                                     + paragraph[:80] + "\n最后一段自己的话，讲本单位的情况。\n", encoding="utf-8")
+    build = captured_build(tmp_path / "out", corpus)
+    assert build.exit_code == 0, build.err
+    rows = json.loads((build.site / "data" / "reuse.json").read_text(encoding="utf-8"))
+    copy = next(r for r in build.reports if r["source_file"] == "copy.txt")
+    cluster = next(c for c in rows if copy["id"] in {m["report"] for m in c["members"]})
+    assert {m["report"] for m in cluster["members"]} >= {copy["id"], source.stem}
+    html = build.html(copy["id"])
+    mark = re.search(r'<a class="reuse-mark" href="([^"]+)" data-reports="(\d+)"', html)
+    assert mark and mark.group(2) == "1"
+    share = re.search(r'与其他报告共用 (\d+)%：<a href="([^"]+)">', html)
+    assert share and 20 <= int(share.group(1)) <= 90 and share.group(2).endswith(f"/{source.stem}/")
+    view = (build.site / "reports" / copy["id"] / mark.group(1).split("#")[0] / "index.html").resolve()
+    page = view.read_text(encoding="utf-8")
+    assert f'id="{cluster["passage"]}"' in page and f"/{source.stem}/#" in page
+    assert (build.site / "reuse" / "index.html").exists() and (build.site / "data" / "reuse.csv").exists()
