@@ -72,9 +72,13 @@ def md_rel(from_url: str, to_url: str) -> str:
     return target + ("#" + fragment if fragment else "")
 
 
+# Control characters (an ESC colour code, a bare CR) break a heading or table row: shown as \x1b.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def md_escape(text: str) -> str:
     """Text for a Markdown heading or table cell, shown literally."""
-    text = html.escape(text, quote=False)
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", html.escape(text, quote=False))
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
