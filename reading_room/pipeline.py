@@ -34,7 +34,7 @@ from .writer import Deferred, RenderMemo, write_tree
 log = logging.getLogger("reading_room")
 
 # Bump when a change to the code changes what conversion produces: it invalidates the cache.
-PIPELINE_VERSION = "3"  # 3: anchors are simhash fingerprints
+PIPELINE_VERSION = "4"  # 3: anchors are simhash fingerprints; 4: control characters in titles made visible
 # Not ".cache": Zensical keeps its own cache there and `zensical build --clean` empties it.
 CACHE_DIR = ".build-cache"
 

@@ -6,7 +6,7 @@ corpus-wide furniture lines, which is what makes it cacheable by hash.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 
 from . import index
@@ -137,6 +137,9 @@ def furniture_lines(text: str, furniture: frozenset[str]) -> list[str]:
     return sorted({furniture_key(line) for line in text.split("\n")} & furniture)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def convert(report_id: str, source_file: str, raw: bytes, settings: Settings,
             furniture: frozenset[str]) -> Report:
     """Decode, clean, read metadata and outline one report. Raises DecodeError."""
@@ -148,6 +151,8 @@ def convert(report_id: str, source_file: str, raw: bytes, settings: Settings,
     override = settings.catalog.get(source_file) or settings.catalog.get(source_file.rsplit("/", 1)[-1]) or {}
     stem = source_file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     meta = read_metadata(cleaned.lines, cleaned.metadata, settings.metadata, override, fallback_title=stem)
+    # a title is shown on every page that lists the report: its control characters as \x1b
+    meta = replace(meta, title=_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", meta.title))
     title_lines = set(meta.title_lines)
     body = [line for i, line in enumerate(cleaned.lines) if i not in title_lines]
     result = outline(body, markdown="markdown" in cleaned.metadata)
