@@ -18,6 +18,7 @@ from typing import Iterable, Iterator
 import yaml
 
 from . import cite, timeline
+from .escape import shown, visible_controls
 from .index import RESERVED_SLUGS, Entry, Index, Use, context, group_order, slugify
 from .labels import Labels
 from .report import Report
@@ -72,18 +73,9 @@ def md_rel(from_url: str, to_url: str) -> str:
     return target + ("#" + fragment if fragment else "")
 
 
-# Control characters (an ESC colour code, a bare CR) break a heading or table row: shown as \x1b.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-def _shown(text: str) -> str:
-    """Text for an HTML block, shown literally, its control characters as \\x1b."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", html.escape(text))
-
-
 def md_escape(text: str) -> str:
     """Text for a Markdown heading or table cell, shown literally."""
-    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", html.escape(text, quote=False))
+    text = visible_controls(html.escape(text, quote=False))
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
@@ -380,19 +372,19 @@ def cleaning_section(r: Report, labels: Labels = Labels()) -> str:
     parts = [
         f'<details class="cleaning" id="{CLEANING_ANCHOR}" data-pagefind-ignore>'
         f"<summary>清洗记录：删除 {removed_count(r)} 处，修复 {repaired} 处（行号 · 规则 · 处理 · 内容）</summary>",
-        f'<div>源文件 <span class="mono">{_shown(r.source_file)}</span> · 编码 {_shown(r.encoding)} · '
+        f'<div>源文件 <span class="mono">{shown(r.source_file)}</span> · 编码 {shown(r.encoding)} · '
         f'SHA-256 <span class="mono">{r.sha256[:16]}…</span> · '
         f'<a href="{rel(url, "raw/" + r.id + ".txt")}">下载原文</a></div>',
     ]
     if r.overridden:
-        parts.append("<div>目录文件（catalog.yml）设定的字段：" + "、".join(_shown(labels.field(f)) for f in r.overridden) + "</div>")
+        parts.append("<div>目录文件（catalog.yml）设定的字段：" + "、".join(shown(labels.field(f)) for f in r.overridden) + "</div>")
     if r.warnings:
-        parts.append("<div>提示：</div><ul>" + "".join(f"<li>{_shown(labels.warning(w))}</li>" for w in r.warnings) + "</ul>")
+        parts.append("<div>提示：</div><ul>" + "".join(f"<li>{shown(labels.warning(w))}</li>" for w in r.warnings) + "</ul>")
     if r.removed:
         parts.append('<ul class="removed">')  # 行号 · 规则 · 处理 · 内容
-        parts.extend(f'<li><span class="ln">{item.line}</span> <span class="rule">{_shown(labels.rule(item.rule))}</span> '
-                      f'<span class="action">{ACTIONS.get(item.action, _shown(item.action))}</span> '
-                      f"{_shown(item.text)}</li>" for item in r.removed)
+        parts.extend(f'<li><span class="ln">{item.line}</span> <span class="rule">{shown(labels.rule(item.rule))}</span> '
+                      f'<span class="action">{ACTIONS.get(item.action, shown(item.action))}</span> '
+                      f"{shown(item.text)}</li>" for item in r.removed)
         parts.append("</ul>")
     else:
         parts.append("<div>（未删除任何内容）</div>")
@@ -560,10 +552,10 @@ def entry_page(kind: str, page: EntryPage, reports: dict[str, Report], width: in
         path_text = " › ".join(_short(p) for p in block.path)
         mark = "" if use.quoted else '<span class="unquoted" title="无引号">无引号</span> '
         parts.append(
-            f'<li id="u{n}"><span class="kwic-line">{mark}…{html.escape(left)}<mark>{html.escape(match)}</mark>'
-            f'{html.escape(right)}…</span><br><a href="{rel(url, report.url + "#" + use.anchor)}">'
+            f'<li id="u{n}"><span class="kwic-line">{mark}…{shown(left)}<mark>{shown(match)}</mark>'
+            f'{shown(right)}…</span><br><a href="{rel(url, report.url + "#" + use.anchor)}">'
             f"{html.escape(report.title)}</a>"
-            + (f' <span class="kwic-path">{html.escape(path_text)}</span>' if path_text else "")
+            + (f' <span class="kwic-path">{shown(path_text)}</span>' if path_text else "")
             + "</li>"
         )
     parts.append("</ol>\n")

@@ -12,6 +12,7 @@ from functools import cached_property
 from . import index
 from .clean import Removal, clean, furniture_key
 from .decode import DecodeError, decode_bytes
+from .escape import visible_controls
 from .metadata import read_metadata
 from .outline import Block, outline
 from .settings import Settings
@@ -137,9 +138,6 @@ def furniture_lines(text: str, furniture: frozenset[str]) -> list[str]:
     return sorted({furniture_key(line) for line in text.split("\n")} & furniture)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
 def convert(report_id: str, source_file: str, raw: bytes, settings: Settings,
             furniture: frozenset[str]) -> Report:
     """Decode, clean, read metadata and outline one report. Raises DecodeError."""
@@ -152,7 +150,7 @@ def convert(report_id: str, source_file: str, raw: bytes, settings: Settings,
     stem = source_file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     meta = read_metadata(cleaned.lines, cleaned.metadata, settings.metadata, override, fallback_title=stem)
     # a title is shown on every page that lists the report: its control characters as \x1b
-    meta = replace(meta, title=_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", meta.title))
+    meta = replace(meta, title=visible_controls(meta.title))
     title_lines = set(meta.title_lines)
     body = [line for i, line in enumerate(cleaned.lines) if i not in title_lines]
     result = outline(body, markdown="markdown" in cleaned.metadata)

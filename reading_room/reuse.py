@@ -26,6 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from .escape import shown as escaped
 from .fingerprint import normalize
 from .report import Report
 
@@ -368,35 +369,33 @@ def summaries(reuse: Reuse, reports: list[Report]) -> dict[str, Summary]:
 
 def summary_html(summary: Summary | None, reports: dict[str, Report], page_url: str) -> str:
     """The report page's line about what it shares: its share and the reports it shares most with."""
-    import html
 
     from .render import rel
 
     if summary is None:
         return ""
-    names = "、".join(f'<a href="{rel(page_url, reports[o].url)}">{html.escape(reports[o].title)}</a>（{n} 段）'
+    names = "、".join(f'<a href="{rel(page_url, reports[o].url)}">{escaped(reports[o].title)}</a>（{n} 段）'
                      for o, n in summary.partners)
     earliest = ""
     if summary.earliest[1]:
         date, rid = summary.earliest
-        earliest = f'；最早：<a href="{rel(page_url, reports[rid].url)}">{html.escape(reports[rid].title)}</a>（{date}）'
+        earliest = f'；最早：<a href="{rel(page_url, reports[rid].url)}">{escaped(reports[rid].title)}</a>（{date}）'
     return f'<span class="fact reuse-share">与其他报告共用 {summary.share:.0%}：{names}{earliest}</span>'
 
 
 def _marked(base: str, text: str) -> str:
     """``text`` with what differs from ``base`` marked: <ins> for its own characters, <del> for
     characters of ``base`` it lacks."""
-    import html
 
     out = []
     for op, a0, a1, b0, b1 in SequenceMatcher(None, base, text, autojunk=False).get_opcodes():
         if op == "equal":
-            out.append(html.escape(text[b0:b1]))
+            out.append(escaped(text[b0:b1]))
             continue
         if a1 > a0:
-            out.append(f"<del>{html.escape(base[a0:a1])}</del>")
+            out.append(f"<del>{escaped(base[a0:a1])}</del>")
         if b1 > b0:
-            out.append(f"<ins>{html.escape(text[b0:b1])}</ins>")
+            out.append(f"<ins>{escaped(text[b0:b1])}</ins>")
     return "".join(out)
 
 
@@ -410,7 +409,6 @@ def _earliest(cluster: Cluster, reports: dict[str, Report]) -> str:
 def pages(reuse: Reuse, reports: dict[str, Report]) -> dict[str, str]:
     """reuse/index.md (the most shared passages) and one page per bucket of passages, each
     passage with its members' paragraphs, differences from the first member marked."""
-    import html
 
     from .render import front_matter, rel
 
@@ -433,7 +431,7 @@ def pages(reuse: Reuse, reports: dict[str, Report]) -> dict[str, str]:
         label = '<span class="reuse-banal">模板</span> ' if cluster.banal else ""
         overview.append(
             f'<tr><td>{label}<a href="{rel("reuse/", cluster_url(cluster.passage, n))}">'
-            f"{html.escape(cluster.text[:80])}{'…' if len(cluster.text) > 80 else ''}</a></td>"
+            f"{escaped(cluster.text[:80])}{'…' if len(cluster.text) > 80 else ''}</a></td>"
             f"<td>{cluster.reports}</td><td>{bodies}</td><td>{_earliest(cluster, reports)}</td>"
             f"<td>{cluster.chars}</td></tr>")
     overview.append("</tbody></table>\n")
@@ -448,14 +446,14 @@ def pages(reuse: Reuse, reports: dict[str, Report]) -> dict[str, str]:
             parts.append(
                 f'<section class="reuse-passage" id="{cluster.passage}"><h2>{kind} {cluster.passage}</h2>'
                 f"<p>{cluster.reports} 篇报告 · {cluster.chars} 字 · 最早 {_earliest(cluster, reports) or '日期不明'}</p>"
-                f'<blockquote class="reuse-text">{html.escape(cluster.text)}</blockquote><ol class="reuse-members">')
+                f'<blockquote class="reuse-text">{escaped(cluster.text)}</blockquote><ol class="reuse-members">')
             for member in cluster.members[:SHOWN_MEMBERS]:
                 report = reports[member.report]
                 text = texts.get((member.report, member.paragraph), "")
-                shown = html.escape(text) if cluster.banal or (member.report, member.paragraph) == cluster.first \
+                shown = escaped(text) if cluster.banal or (member.report, member.paragraph) == cluster.first \
                     else _marked(base, text)
                 parts.append(
-                    f'<li><a href="{rel(url, report.url + "#" + member.paragraph)}">{html.escape(report.title)}</a>'
+                    f'<li><a href="{rel(url, report.url + "#" + member.paragraph)}">{escaped(report.title)}</a>'
                     f' <span class="reuse-sim">{member.similarity:.0%}</span>'
                     + f'<div class="reuse-para">{shown}</div></li>')
             if len(cluster.members) > SHOWN_MEMBERS:
