@@ -30,15 +30,19 @@ def texts(site: Path) -> dict[str, str]:
     return out
 
 
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
 @contextlib.contextmanager
-def serve(folder: Path):
-    """``folder`` served on 127.0.0.1 (a free port); yields the base URL."""
-    handler = functools.partial(type("Quiet", (SimpleHTTPRequestHandler,), {"log_message": lambda *a: None}),
-                                directory=str(folder))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def serve(folder: Path, handler: type[SimpleHTTPRequestHandler] = QuietHandler, prefix: str = "/"):
+    """``folder`` served on 127.0.0.1 (a free port) by ``handler``; yields the base URL
+    (``prefix`` is the path the handler serves the site under)."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
-        yield f"http://127.0.0.1:{httpd.server_port}/"
+        yield f"http://127.0.0.1:{httpd.server_port}{prefix}"
     finally:
         httpd.shutdown()
         httpd.server_close()

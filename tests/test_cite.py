@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from browsing import CHROMIUM, serve
+from browsing import serve
 from conftest import CORPUS, captured_build, make_corpus, sample_files
 from reading_room import cite
 from reading_room.outline import Block

@@ -5,7 +5,6 @@ small corpus of real sample reports plus the file under test.
 """
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from pathlib import Path
@@ -156,7 +155,7 @@ def test_entry_slugs_never_take_a_reserved_name_nor_each_others(caplog):
 
 
 def test_body_pages_never_take_a_reserved_name_nor_each_others():
-    from reading_room.render import body_url
+    from reading_room.site import body_url
 
     names = ["index", "Index", "公安局", "公安剧", "**县公安局", "县公安局", "", "police"]
     urls = [body_url(n) for n in names]

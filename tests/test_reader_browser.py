@@ -6,15 +6,11 @@ under /sub/ as a GitHub Pages project site is.
 """
 from __future__ import annotations
 
-import contextlib
-import functools
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from browsing import CHROMIUM
+from browsing import CHROMIUM, QuietHandler, serve
 
 if not CHROMIUM.exists():
     pytest.skip("Debian's chromium is not installed (/usr/bin/chromium): .ci/run installs it",
@@ -25,14 +21,9 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 REPORT = "reports/2019-county-police-bureau-party-building-summary/"
 
 
-
-
-class _SubPath(SimpleHTTPRequestHandler):
+class _SubPath(QuietHandler):
     """A GitHub Pages project site: the site under /sub/, its 404.html for anything missing."""
     prefix = "/sub/"
-
-    def log_message(self, *args):
-        pass
 
     def translate_path(self, path):
         path = path.split("?", 1)[0].split("#", 1)[0]
@@ -53,16 +44,8 @@ class _SubPath(SimpleHTTPRequestHandler):
             self.wfile.write(body)
 
 
-@contextlib.contextmanager
 def serve_under_sub_path(folder: Path):
-    handler = functools.partial(_SubPath, directory=str(folder))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}/sub/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    return serve(folder, _SubPath, _SubPath.prefix)
 
 
 @pytest.fixture(scope="module")
