@@ -74,7 +74,7 @@ from reading_room.decode import DecodeError, decode_bytes  # noqa: E402
 from reading_room.pipeline import CACHE_DIR  # noqa: E402
 from reading_room.search import INDEX_DIR, fnv1a, normalize  # noqa: E402
 from reading_room.settings import DATA_FILES  # noqa: E402
-from reading_room.render import GENERATED_DIRS, GENERATED_FILES  # noqa: E402
+from reading_room.site import GENERATED_DIRS, GENERATED_FILES  # noqa: E402
 
 SKIP = {".git", ".venv", "site", ".cache", CACHE_DIR, "bench", "node_modules", "corpus", "docs", "__pycache__",
         ".pytest_cache", ".hypothesis", "tests"}

@@ -16,8 +16,9 @@ import re
 
 from . import timeline
 from .index import Entry, Index, context
-from .render import entry_url
 from .report import Report
+from .reuse import Reuse
+from .site import entry_url
 
 
 def _json(rows: list) -> bytes:
@@ -333,3 +334,21 @@ def data_page(report_count: int, default_license: str, front_matter) -> str:
         "搜索框里的“下载 CSV”把当前检索的全部命中连同所在段落存为 CSV，每处命中一行：\n",
         _field_table(SEARCH_FIELDS),
     ])
+
+
+def reuse_json(reuse: Reuse) -> bytes:
+    lines = ",\n".join(json.dumps(c.to_dict(), ensure_ascii=False, separators=(",", ":")) for c in reuse.clusters)
+    return ("[\n" + lines + "\n]\n").encode("utf-8") if lines else b"[]\n"
+
+
+def reuse_csv(reuse: Reuse, reports: dict[str, Report] | None = None) -> bytes:
+    """One row per member; like every CSV of the site, with the report's title, year and body."""
+    reports = reports or {}
+
+    def row(c, m) -> list:
+        r = reports.get(m.report)
+        return [c.passage, c.chars, c.banal, m.report, m.paragraph, m.similarity,
+                r.title if r else "", (r.year or "") if r else "", r.organization if r else ""]
+
+    return _csv(["passage", "chars", "banal", "report", "paragraph", "similarity", "title", "year", "organization"],
+                (row(c, m) for c in reuse.clusters for m in c.members))

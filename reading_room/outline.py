@@ -217,7 +217,6 @@ def outline(lines: list[str], markdown: bool = False) -> Outline:
 
     result = Outline()
     taken: dict[str, int] = {}
-    articles: set[str] = set()  # art-N anchors of a law's articles
     expected: dict[str, int] = {}
     parents: list[tuple[int, int]] = []  # (style rank, level) of the headings above
     current_level = 1

@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from . import cite, data, render, reuse as reuse_module, search
+from . import cite, data, render, reuse as reuse_module, reuse_pages, search, site
 from . import index as index_module
 from .cache import code_version, digest, libraries_version, read_json, write_json
 from .clean import find_furniture, furniture_key
 from .decode import DecodeError, decode_bytes
-from .guard import die_with_parent, fault_point
-from .index import Index, Use, build_index, slugify
+from .guard import die_with_parent
+from .index import Index, Use, build_index
 from .report import Report, convert, furniture_lines
 from .settings import Settings, load_settings
 from .sources import SourceError, SourceFile, read_source, scan_corpus
@@ -270,13 +270,21 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
     scope = digest(code_version(), libraries_version(), settings.fingerprint, str(docs.resolve()))
     render_memo = RenderMemo.load(None if full else cache_dir, scope)
     files = _generated_files(corpus, conversion, slogans, cited, search_files, site_license(config), shared)
-    files = itertools.chain(files, cite.deferred_files(reports, conversion.keys, docs),
-                            reuse_module.files(shared, reports))
+    files = itertools.chain(files, cite.deferred_files(reports, conversion.keys, docs), _reuse_files(shared, reports))
     changed = write_tree(docs, files, render_memo)
     render_memo.save(cache_dir)
     _write_json(cache_dir, "pinyin.json", dict(sorted(index_module.PINYIN.items())))
     return Generated(reports, conversion.skipped, slogans, cited, conversion.converted, changed,
                      warnings=conversion.warnings)
+
+
+def _reuse_files(shared: reuse_module.Reuse, reports: list[Report]):
+    """The shared passages' data and pages (made every build; written only when their bytes change)."""
+    by_id = {r.id: r for r in reports}
+    yield "data/reuse.json", data.reuse_json(shared)
+    yield "data/reuse.csv", data.reuse_csv(shared, by_id)
+    for path, text in reuse_pages.pages(shared, by_id).items():
+        yield path, text.encode("utf-8")
 
 
 def _generated_files(corpus: Path, conversion: Conversion, slogans: Index, cited: Index, search_files,
@@ -381,7 +389,7 @@ def data_files(reports: list[Report], keys: dict[str, str], indexes: tuple[Index
             for page, inputs in entry_pages[idx.kind]:
                 by_entry.setdefault(page.entry.key, []).append(inputs)
             for entry in idx.entries:
-                yield (render.uses_csv_url(entry), Deferred(digest("uses.csv", width, *by_entry[entry.key]),
+                yield (site.uses_csv_url(entry), Deferred(digest("uses.csv", width, *by_entry[entry.key]),
                        lambda entry=entry: data.uses_csv(entry, by_id, width)))
         # the entry pages together show every use of every entry, with its context
         inputs = digest(width, *(inputs for _, inputs in entry_pages[idx.kind]))
@@ -459,7 +467,7 @@ def render_site(conversion: Conversion, slogans: Index, cited: Index,
     links: dict[str, dict[str, list[tuple[int, int, str]]]] = {r.id: {} for r in reports}
     for idx in (slogans, cited):
         for entry in idx.entries:
-            url = render.entry_url(idx.kind, entry)
+            url = site.entry_url(idx.kind, entry)
             for use in entry.uses:
                 if use.quoted:
                     links[use.report].setdefault(use.anchor, []).append((use.start, use.end, url))
@@ -473,7 +481,7 @@ def render_site(conversion: Conversion, slogans: Index, cited: Index,
     summaries = reuse_module.summaries(shared, reports) if shared else {}
     for report in reports:
         own, mine = links.pop(report.id), marks.get(report.id, {})
-        line = reuse_module.summary_html(summaries.get(report.id), by_id, report.url)
+        line = reuse_pages.summary_html(summaries.get(report.id), by_id, report.url)
         yield (f"reports/{report.id}.md", Deferred(digest(keys[report.id], sorted(own.items()), mine, line),
                                                    _encoded(render.report_page, report, own, labels, mine, line)))
     yield from render.listing_pages(reports).items()

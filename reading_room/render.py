@@ -7,9 +7,7 @@ Markdown with every special character backslash-escaped. So `**个`, `<script>`,
 """
 from __future__ import annotations
 
-import hashlib
 import html
-import posixpath
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -19,58 +17,17 @@ import yaml
 
 from . import cite, timeline
 from .escape import shown, visible_controls
-from .index import RESERVED_SLUGS, Entry, Index, Use, context, group_order, slugify
+from .index import Entry, Index, Use, context, group_order, slugify
 from .labels import Labels
+from .site import (CLEANING_ANCHOR, UNKNOWN_BODY, body_url, facets, cleaning_url, entry_url, list_url, md_rel, rel,
+                   source_of, uses_csv_url, year_url)
 from .report import Report
 
-GENERATED_DIRS = ("reports", "years", "bodies", "slogans", "cited", "cleaning", "raw", "data", "search", "all", "reuse")
-GENERATED_FILES = ("index.md",)
 # Python-Markdown's backslash escapes (with the tables extension's |); < > & become entities.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 INDEX_TITLES = {"slogans": "提法索引", "cited": "引用文件索引"}
-UNKNOWN_BODY = "（未标明）"
 LIST_PAGE = 100  # reports on one page of the full list (all/) and of the cleaning log
 RECENT = 20  # the newest reports on the home page
-
-
-def _relative(target: str, base_dir: str) -> str:
-    """``posixpath.relpath(target, base_dir)`` for clean site paths, without its cost
-    (it runs for every link of every page)."""
-    t = target.split("/") if target else []
-    b = base_dir.split("/") if base_dir else []
-    common = 0
-    while common < len(t) and common < len(b) and t[common] == b[common]:
-        common += 1
-    return "/".join([".."] * (len(b) - common) + t[common:]) or "."
-
-
-def rel(from_url: str, to_url: str) -> str:
-    """Relative link between two directory-style site URLs ("reports/x/" -> "../../slogans/y/")."""
-    to_path, _, fragment = to_url.partition("#")
-    base = from_url if from_url.endswith("/") else posixpath.dirname(from_url) + "/"
-    target = _relative(to_path.rstrip("/"), base.rstrip("/"))
-    if to_path.endswith("/") and target != ".":
-        target += "/"
-    elif target == ".":
-        target = "./"
-    return target + ("#" + fragment if fragment else "")
-
-
-SECTION_ROOTS = {"", "years/", "bodies/", "slogans/", "cited/", "cleaning/", "data/", "all/"}
-
-
-def source_of(url: str) -> str:
-    """The Markdown file under docs/ that a site URL is built from ("reports/x/" -> "reports/x.md")."""
-    if url in SECTION_ROOTS:
-        return url + "index.md"
-    return url[:-1] + ".md" if url.endswith("/") else url
-
-
-def md_rel(from_url: str, to_url: str) -> str:
-    """A Markdown link target: relative between source files, so MkDocs checks and rewrites it."""
-    to_path, _, fragment = to_url.partition("#")
-    target = _relative(source_of(to_path), posixpath.dirname(source_of(from_url)))
-    return target + ("#" + fragment if fragment else "")
 
 
 def md_escape(text: str) -> str:
@@ -121,31 +78,6 @@ def _linked_md(text: str, links: list[tuple[int, int, str]], page_url: str) -> s
         last = end
     out.append(md_escape(text[last:]))
     return "".join(out)
-
-
-def year_url(year: int | None) -> str:
-    return f"years/{year or 'unknown'}/"
-
-
-def body_url(organization: str) -> str:
-    """A body's page. Its slug is its name when the name is a slug already; any other name
-    (pinyin loses tones and drops what it cannot spell, so 公安局 and 公安剧, or two
-    names made only of such characters, would share one) gets a short hash of the name,
-    and so does a name the site needs (``index``)."""
-    name = organization or UNKNOWN_BODY
-    slug = slugify(name)
-    if slug != name or slug in RESERVED_SLUGS:
-        slug += "-" + hashlib.blake2b(name.encode("utf-8"), digest_size=3).hexdigest()
-    return f"bodies/{slug}/"
-
-
-def facets(report: Report) -> dict[str, str]:
-    """The values a reader filters search results by (shown on the page, used by the search index)."""
-    return {
-        "年份": str(report.year or "未知"),
-        "机关": report.organization or UNKNOWN_BODY,
-        "体裁": report.genre or "其他",
-    }
 
 
 # where a report's date was read (Report.date_source), as the page says it
@@ -257,11 +189,6 @@ def _pages_of(items: list, per_page: int) -> list[list]:
     return [items[i:i + per_page] for i in range(0, len(items), per_page)] or [[]]
 
 
-def list_url(number: int) -> str:
-    """Page ``number`` of the full list of reports."""
-    return "all/" if number == 1 else f"all/{number}/"
-
-
 def home_page(reports: list[Report], skipped: list[tuple[str, str]], slogans: Index, cited: Index) -> str:
     """The home page: counts, the newest reports and the ways in. Its size does not grow
     with the corpus (the full list is paginated under all/)."""
@@ -350,7 +277,6 @@ def listing_pages(reports: list[Report]) -> dict[str, str]:
     return pages
 
 
-CLEANING_ANCHOR = "cleaning"
 # how the cleaning record names what a rule did (clean.Removal.action)
 ACTIONS = {"removed": "删除", "repaired": "修复", "metadata": "转为元数据"}
 
@@ -390,11 +316,6 @@ def cleaning_section(r: Report, labels: Labels = Labels()) -> str:
         parts.append("<div>（未删除任何内容）</div>")
     parts.append("</details>")
     return "\n".join(parts) + "\n"
-
-
-def cleaning_url(number: int) -> str:
-    """Page ``number`` of the cleaning log's list of reports."""
-    return "cleaning/" if number == 1 else f"cleaning/page/{number}/"
 
 
 def cleaning_index(reports: list[Report], labels: Labels = Labels()) -> dict[str, str]:
@@ -514,10 +435,6 @@ def _group_anchor(group: str) -> str:
     return "g-" + (slugify(group) if group not in "#" else "other")
 
 
-def entry_url(kind: str, entry: Entry, page: int = 1) -> str:
-    return f"{kind}/{entry.slug}/" + (f"{page}/" if page > 1 else "")
-
-
 def entry_page(kind: str, page: EntryPage, reports: dict[str, Report], width: int) -> str:
     """One page of an entry: its variants and counts, then its uses in context."""
     entry, uses, number, total = page.entry, page.uses, page.number, page.total
@@ -618,10 +535,6 @@ def _time_pages(idx: Index, reports: dict[str, Report]) -> dict[str, str]:
 
 REASONS = {"curator": "编者列入提法表", "quoted": "常加引号使用", "numbered": "数字概括式提法",
            "bare": "多篇报告、多个机关不加引号使用"}
-
-
-def uses_csv_url(entry: Entry) -> str:
-    return f"data/uses/{entry.slug}.csv"
 
 
 def _entry_time(page: EntryPage, url: str) -> list[str]:

@@ -16,19 +16,17 @@ result is the same on every build.
 """
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import json
 import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from .escape import shown as escaped
+from .cite import iso_date
 from .fingerprint import normalize
 from .report import Report
+from .site import cluster_url
 
 MIN_CHARS = 30  # a shared passage is at least this long
 MIN_DENSITY = 0.8  # matched characters / span of the aligned passage
@@ -78,16 +76,13 @@ class Reuse:
     # (report, anchor) -> the cluster ids it belongs to
     by_paragraph: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
-    def marks(self, report_id: str) -> dict[str, tuple[str, int]]:
-        """anchor -> (cluster id, number of other reports) for one report's shared paragraphs."""
-        by_id = {c.passage: c for c in self.clusters}
-        result = {}
-        for (rid, anchor), ids in self.by_paragraph.items():
-            if rid != report_id:
-                continue
-            best = max((by_id[i] for i in ids), key=lambda c: (not c.banal, c.reports, c.passage))
-            result[anchor] = (best.passage, best.reports - 1)
-        return dict(sorted(result.items()))
+    @classmethod
+    def of(cls, clusters: list[Cluster]) -> "Reuse":
+        by_paragraph: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for cluster in clusters:
+            for m in cluster.members:
+                by_paragraph[(m.report, m.paragraph)].append(cluster.passage)
+        return cls(clusters, dict(by_paragraph))
 
 
 def units(text: str) -> list[str]:
@@ -256,11 +251,7 @@ def find_reuse(reports: list[Report]) -> Reuse:
                    for rid, anchor in keys]
         clusters.append(Cluster(_passage_id(list(keys)), len(text), True, members, text=text, first=keys[0]))
     clusters.sort(key=lambda c: (-c.reports, -c.chars, c.passage))
-    by_paragraph: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for cluster in clusters:
-        for m in cluster.members:
-            by_paragraph[(m.report, m.paragraph)].append(cluster.passage)
-    return Reuse(clusters, dict(by_paragraph))
+    return Reuse.of(clusters)
 
 
 def _by_region(matches: dict) -> list[dict]:
@@ -285,43 +276,6 @@ def _passage_id(keys: list[tuple[str, str]]) -> str:
     return "s-" + h.hexdigest()
 
 
-# ---- data files --------------------------------------------------------------------------------
-
-def reuse_json(reuse: Reuse) -> bytes:
-    lines = ",\n".join(json.dumps(c.to_dict(), ensure_ascii=False, separators=(",", ":")) for c in reuse.clusters)
-    return ("[\n" + lines + "\n]\n").encode("utf-8") if lines else b"[]\n"
-
-
-def reuse_csv(reuse: Reuse, reports: dict[str, Report] | None = None) -> bytes:
-    """One row per member; like every CSV of the site, with the report's title, year and body."""
-    from .data import _csv
-
-    reports = reports or {}
-
-    def row(c: Cluster, m: Member) -> list:
-        r = reports.get(m.report)
-        return [c.passage, c.chars, c.banal, m.report, m.paragraph, m.similarity,
-                r.title if r else "", (r.year or "") if r else "", r.organization if r else ""]
-
-    return _csv(["passage", "chars", "banal", "report", "paragraph", "similarity", "title", "year", "organization"],
-                (row(c, m) for c in reuse.clusters for m in c.members))
-
-
-# ---- pages -------------------------------------------------------------------------------------
-
-TOP = 100  # passages on the overview page
-SHOWN_MEMBERS = 50  # members shown per passage on its page (all are in data/reuse.json)
-
-
-def _bucket(passage: str, clusters: int) -> str:
-    return passage[2:3] if clusters < 2000 else passage[2:4]
-
-
-def cluster_url(passage: str, clusters: int) -> str:
-    """The page that shows a passage's members side by side, with its anchor."""
-    return f"reuse/{_bucket(passage, clusters)}/#{passage}"
-
-
 def marks_by_report(reuse: Reuse) -> dict[str, dict[str, tuple[str, int]]]:
     """report id -> anchor -> (url of the passage's view, number of other reports), for the marker
     on each shared paragraph (templates only where the paragraph shares nothing else)."""
@@ -343,8 +297,6 @@ class Summary:
 
 def summaries(reuse: Reuse, reports: list[Report]) -> dict[str, Summary]:
     """report id -> Summary, for every report that shares a passage."""
-    from .cite import iso_date
-
     by_id = {r.id: r for r in reports}
     chars = {(r.id, b.anchor): len(normalize(b.text)) for r in reports for b in r.blocks if b.kind == "paragraph"}
     found: dict[str, dict[str, float]] = defaultdict(dict)  # report -> anchor -> similarity
@@ -365,108 +317,3 @@ def summaries(reuse: Reuse, reports: list[Report]) -> dict[str, Summary]:
         dated = sorted((iso_date(by_id[o]), o) for o in partners[rid] if iso_date(by_id[o]))
         result[rid] = Summary(round(min(1.0, shared / total), 3), tuple(ranked[:3]), dated[0] if dated else ("", ""))
     return result
-
-
-def summary_html(summary: Summary | None, reports: dict[str, Report], page_url: str) -> str:
-    """The report page's line about what it shares: its share and the reports it shares most with."""
-
-    from .render import rel
-
-    if summary is None:
-        return ""
-    names = "、".join(f'<a href="{rel(page_url, reports[o].url)}">{escaped(reports[o].title)}</a>（{n} 段）'
-                     for o, n in summary.partners)
-    earliest = ""
-    if summary.earliest[1]:
-        date, rid = summary.earliest
-        earliest = f'；最早：<a href="{rel(page_url, reports[rid].url)}">{escaped(reports[rid].title)}</a>（{date}）'
-    return f'<span class="fact reuse-share">与其他报告共用 {summary.share:.0%}：{names}{earliest}</span>'
-
-
-def _marked(base: str, text: str) -> str:
-    """``text`` with what differs from ``base`` marked: <ins> for its own characters, <del> for
-    characters of ``base`` it lacks."""
-
-    out = []
-    for op, a0, a1, b0, b1 in SequenceMatcher(None, base, text, autojunk=False).get_opcodes():
-        if op == "equal":
-            out.append(escaped(text[b0:b1]))
-            continue
-        if a1 > a0:
-            out.append(f"<del>{escaped(base[a0:a1])}</del>")
-        if b1 > b0:
-            out.append(f"<ins>{escaped(text[b0:b1])}</ins>")
-    return "".join(out)
-
-
-def _earliest(cluster: Cluster, reports: dict[str, Report]) -> str:
-    from .cite import iso_date
-
-    dates = sorted(d for d in (iso_date(reports[m.report]) for m in cluster.members) if d)
-    return dates[0] if dates else ""
-
-
-def pages(reuse: Reuse, reports: dict[str, Report]) -> dict[str, str]:
-    """reuse/index.md (the most shared passages) and one page per bucket of passages, each
-    passage with its members' paragraphs, differences from the first member marked."""
-
-    from .render import front_matter, rel
-
-    texts = {(r.id, b.anchor): b.text for r in reports.values() for b in r.blocks if b.kind == "paragraph"}
-    n = len(reuse.clusters)
-    overview = [
-        front_matter({"title": "共用段落"}), "# 共用段落\n",
-        f"在两篇以上报告中出现的同一段文字（至少 {MIN_CHARS} 字，逐字或近乎逐字）。共 {n} 组，其中套话模板"
-        f"（见于 {BANAL_MIN} 篇以上、且不少于全部报告的 {BANAL_SHARE:.0%} 的句子）"
-        f"{sum(c.banal for c in reuse.clusters)} 组。下列为共用最广的 {min(TOP, n)} 组；全部数据见 "
-        '<a href="../data/reuse.json">reuse.json</a> 与 <a href="../data/reuse.csv">reuse.csv</a>。\n',
-        '<table class="reuse-top"><thead><tr><th>段落</th><th>报告</th><th>机关</th><th>最早</th><th>字数</th>'
-        "</tr></thead><tbody>",
-    ]
-    buckets: dict[str, list[Cluster]] = defaultdict(list)
-    for cluster in reuse.clusters:
-        buckets[_bucket(cluster.passage, n)].append(cluster)
-    for cluster in reuse.clusters[:TOP]:
-        bodies = len({reports[m.report].organization for m in cluster.members if reports[m.report].organization})
-        label = '<span class="reuse-banal">模板</span> ' if cluster.banal else ""
-        overview.append(
-            f'<tr><td>{label}<a href="{rel("reuse/", cluster_url(cluster.passage, n))}">'
-            f"{escaped(cluster.text[:80])}{'…' if len(cluster.text) > 80 else ''}</a></td>"
-            f"<td>{cluster.reports}</td><td>{bodies}</td><td>{_earliest(cluster, reports)}</td>"
-            f"<td>{cluster.chars}</td></tr>")
-    overview.append("</tbody></table>\n")
-    result = {"reuse/index.md": "\n".join(overview)}
-    for bucket, clusters in sorted(buckets.items()):
-        url = f"reuse/{bucket}/"
-        parts = [front_matter({"title": f"共用段落 {bucket}"}), f"# 共用段落 {bucket}\n",
-                 f'<a href="{rel(url, "reuse/")}">← 共用段落</a>\n']
-        for cluster in clusters:
-            base = texts.get(cluster.first, "")
-            kind = "套话模板" if cluster.banal else "共用段落"
-            parts.append(
-                f'<section class="reuse-passage" id="{cluster.passage}"><h2>{kind} {cluster.passage}</h2>'
-                f"<p>{cluster.reports} 篇报告 · {cluster.chars} 字 · 最早 {_earliest(cluster, reports) or '日期不明'}</p>"
-                f'<blockquote class="reuse-text">{escaped(cluster.text)}</blockquote><ol class="reuse-members">')
-            for member in cluster.members[:SHOWN_MEMBERS]:
-                report = reports[member.report]
-                text = texts.get((member.report, member.paragraph), "")
-                shown = escaped(text) if cluster.banal or (member.report, member.paragraph) == cluster.first \
-                    else _marked(base, text)
-                parts.append(
-                    f'<li><a href="{rel(url, report.url + "#" + member.paragraph)}">{escaped(report.title)}</a>'
-                    f' <span class="reuse-sim">{member.similarity:.0%}</span>'
-                    + f'<div class="reuse-para">{shown}</div></li>')
-            if len(cluster.members) > SHOWN_MEMBERS:
-                parts.append(f"<li>……另有 {len(cluster.members) - SHOWN_MEMBERS} 处，见 reuse.json</li>")
-            parts.append("</ol></section>\n")
-        result[f"{url.rstrip('/')}.md"] = "\n".join(parts)
-    return result
-
-
-def files(reuse: Reuse, reports: list[Report]):
-    """Every file this stage adds to docs/: the data and the pages (made every build; written
-    only when their bytes change)."""
-    yield "data/reuse.json", reuse_json(reuse)
-    yield "data/reuse.csv", reuse_csv(reuse, {r.id: r for r in reports})
-    for path, text in pages(reuse, {r.id: r for r in reports}).items():
-        yield path, text.encode("utf-8")

@@ -42,7 +42,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .index import fold_text
-from .render import facets
+from .site import facets
 
 log = logging.getLogger("reading_room")
 

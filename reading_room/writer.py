@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .cache import read_json, write_json
+from .site import GENERATED_DIRS
 
 MEMO_FILE = "render-memo.json"
 
@@ -107,8 +108,6 @@ def write_tree(docs: Path, files: Iterable[tuple[str, bytes | Deferred]],
             changed.append(relative)
         if inputs is not None:
             kept[relative] = [inputs, *(_stamp(path) or [])]
-    from .render import GENERATED_DIRS  # here: render imports cite, which imports this module
-
     for top in GENERATED_DIRS:
         changed += prune(docs, docs / top, written)
     memo.files = kept

@@ -235,7 +235,7 @@ def test_progress_is_plain_lines_in_ci(monkeypatch):
 # ---- the render memo: pages made again only when their inputs changed ----
 
 def _generated_tree(docs: Path) -> dict[str, bytes]:
-    from reading_room.render import GENERATED_DIRS, GENERATED_FILES
+    from reading_room.site import GENERATED_DIRS, GENERATED_FILES
 
     tree = {name: (docs / name).read_bytes() for name in GENERATED_FILES}
     for top in GENERATED_DIRS:

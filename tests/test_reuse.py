@@ -11,10 +11,11 @@ from dataclasses import replace
 import pytest
 
 from conftest import CORPUS, captured_build, make_corpus, sample_files
+from reading_room.data import reuse_csv, reuse_json
 from reading_room.fingerprint import fingerprint, normalize
 from reading_room.outline import Block
 from reading_room.pipeline import convert_corpus
-from reading_room.reuse import MIN_CHARS, align, find_reuse, reuse_csv, reuse_json
+from reading_room.reuse import MIN_CHARS, align, find_reuse
 
 
 @pytest.fixture(scope="module")
@@ -135,3 +136,4 @@ def test_report_page_marks_a_shared_paragraph_and_links_its_source(tmp_path):
     page = view.read_text(encoding="utf-8")
     assert f'id="{cluster["passage"]}"' in page and f"/{source.stem}/#" in page
     assert (build.site / "reuse" / "index.html").exists() and (build.site / "data" / "reuse.csv").exists()
+

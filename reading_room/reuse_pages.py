@@ -1,0 +1,104 @@
+"""The pages of shared passages (reuse/): the most shared passages, each passage with its
+members' paragraphs (differences from the first member marked), and the line on a report page
+about what it shares. The passages themselves are found by reuse.py."""
+from __future__ import annotations
+
+from collections import defaultdict
+from difflib import SequenceMatcher
+
+from .cite import iso_date
+from .escape import shown as escaped
+from .render import front_matter
+from .report import Report
+from .reuse import BANAL_MIN, BANAL_SHARE, MIN_CHARS, Cluster, Reuse, Summary
+from .site import cluster_url, rel, reuse_bucket
+
+TOP = 100  # passages on the overview page
+SHOWN_MEMBERS = 50  # members shown per passage on its page (all are in data/reuse.json)
+
+
+def summary_html(summary: Summary | None, reports: dict[str, Report], page_url: str) -> str:
+    """The report page's line about what it shares: its share and the reports it shares most with."""
+    if summary is None:
+        return ""
+    names = "、".join(f'<a href="{rel(page_url, reports[o].url)}">{escaped(reports[o].title)}</a>（{n} 段）'
+                     for o, n in summary.partners)
+    earliest = ""
+    if summary.earliest[1]:
+        date, rid = summary.earliest
+        earliest = f'；最早：<a href="{rel(page_url, reports[rid].url)}">{escaped(reports[rid].title)}</a>（{date}）'
+    return f'<span class="fact reuse-share">与其他报告共用 {summary.share:.0%}：{names}{earliest}</span>'
+
+
+def _marked(base: str, text: str) -> str:
+    """``text`` with what differs from ``base`` marked: <ins> for its own characters, <del> for
+    characters of ``base`` it lacks."""
+    out = []
+    for op, a0, a1, b0, b1 in SequenceMatcher(None, base, text, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(escaped(text[b0:b1]))
+            continue
+        if a1 > a0:
+            out.append(f"<del>{escaped(base[a0:a1])}</del>")
+        if b1 > b0:
+            out.append(f"<ins>{escaped(text[b0:b1])}</ins>")
+    return "".join(out)
+
+
+def _earliest(cluster: Cluster, reports: dict[str, Report]) -> str:
+    dates = sorted(d for d in (iso_date(reports[m.report]) for m in cluster.members) if d)
+    return dates[0] if dates else ""
+
+
+def pages(reuse: Reuse, reports: dict[str, Report]) -> dict[str, str]:
+    """reuse/index.md (the most shared passages) and one page per bucket of passages, each
+    passage with its members' paragraphs, differences from the first member marked."""
+    texts = {(r.id, b.anchor): b.text for r in reports.values() for b in r.blocks if b.kind == "paragraph"}
+    n = len(reuse.clusters)
+    overview = [
+        front_matter({"title": "共用段落"}), "# 共用段落\n",
+        f"在两篇以上报告中出现的同一段文字（至少 {MIN_CHARS} 字，逐字或近乎逐字）。共 {n} 组，其中套话模板"
+        f"（见于 {BANAL_MIN} 篇以上、且不少于全部报告的 {BANAL_SHARE:.0%} 的句子）"
+        f"{sum(c.banal for c in reuse.clusters)} 组。下列为共用最广的 {min(TOP, n)} 组；全部数据见 "
+        '<a href="../data/reuse.json">reuse.json</a> 与 <a href="../data/reuse.csv">reuse.csv</a>。\n',
+        '<table class="reuse-top"><thead><tr><th>段落</th><th>报告</th><th>机关</th><th>最早</th><th>字数</th>'
+        "</tr></thead><tbody>",
+    ]
+    buckets: dict[str, list[Cluster]] = defaultdict(list)
+    for cluster in reuse.clusters:
+        buckets[reuse_bucket(cluster.passage, n)].append(cluster)
+    for cluster in reuse.clusters[:TOP]:
+        bodies = len({reports[m.report].organization for m in cluster.members if reports[m.report].organization})
+        label = '<span class="reuse-banal">模板</span> ' if cluster.banal else ""
+        overview.append(
+            f'<tr><td>{label}<a href="{rel("reuse/", cluster_url(cluster.passage, n))}">'
+            f"{escaped(cluster.text[:80])}{'…' if len(cluster.text) > 80 else ''}</a></td>"
+            f"<td>{cluster.reports}</td><td>{bodies}</td><td>{_earliest(cluster, reports)}</td>"
+            f"<td>{cluster.chars}</td></tr>")
+    overview.append("</tbody></table>\n")
+    result = {"reuse/index.md": "\n".join(overview)}
+    for bucket, clusters in sorted(buckets.items()):
+        url = f"reuse/{bucket}/"
+        parts = [front_matter({"title": f"共用段落 {bucket}"}), f"# 共用段落 {bucket}\n",
+                 f'<a href="{rel(url, "reuse/")}">← 共用段落</a>\n']
+        for cluster in clusters:
+            base = texts.get(cluster.first, "")
+            kind = "套话模板" if cluster.banal else "共用段落"
+            parts.append(
+                f'<section class="reuse-passage" id="{cluster.passage}"><h2>{kind} {cluster.passage}</h2>'
+                f"<p>{cluster.reports} 篇报告 · {cluster.chars} 字 · 最早 {_earliest(cluster, reports) or '日期不明'}</p>"
+                f'<blockquote class="reuse-text">{escaped(cluster.text)}</blockquote><ol class="reuse-members">')
+            for member in cluster.members[:SHOWN_MEMBERS]:
+                report = reports[member.report]
+                text = texts.get((member.report, member.paragraph), "")
+                shown = escaped(text) if cluster.banal or (member.report, member.paragraph) == cluster.first \
+                    else _marked(base, text)
+                parts.append(
+                    f'<li><a href="{rel(url, report.url + "#" + member.paragraph)}">{escaped(report.title)}</a>'
+                    f' <span class="reuse-sim">{member.similarity:.0%}</span>'
+                    + f'<div class="reuse-para">{shown}</div></li>')
+            if len(cluster.members) > SHOWN_MEMBERS:
+                parts.append(f"<li>……另有 {len(cluster.members) - SHOWN_MEMBERS} 处，见 reuse.json</li>")
+            parts.append("</ol></section>\n")
+        result[f"{url.rstrip('/')}.md"] = "\n".join(parts)
+    return result

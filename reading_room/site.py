@@ -1,0 +1,108 @@
+"""The site's routes: every URL a generated page or file has, the generated folders of
+docs/, and the relative links between pages. The one place a URL is made: pages, data
+files, the search index and the writer all take them from here.
+"""
+from __future__ import annotations
+
+import hashlib
+import posixpath
+
+from .index import RESERVED_SLUGS, Entry, slugify
+from .report import Report
+
+GENERATED_DIRS = ("reports", "years", "bodies", "slogans", "cited", "cleaning", "raw", "data", "search", "all", "reuse")
+GENERATED_FILES = ("index.md",)
+UNKNOWN_BODY = "（未标明）"
+CLEANING_ANCHOR = "cleaning"  # a report's cleaning record, a section of its page
+
+
+def _relative(target: str, base_dir: str) -> str:
+    """``posixpath.relpath(target, base_dir)`` for clean site paths, without its cost
+    (it runs for every link of every page)."""
+    t = target.split("/") if target else []
+    b = base_dir.split("/") if base_dir else []
+    common = 0
+    while common < len(t) and common < len(b) and t[common] == b[common]:
+        common += 1
+    return "/".join([".."] * (len(b) - common) + t[common:]) or "."
+
+
+def rel(from_url: str, to_url: str) -> str:
+    """Relative link between two directory-style site URLs ("reports/x/" -> "../../slogans/y/")."""
+    to_path, _, fragment = to_url.partition("#")
+    base = from_url if from_url.endswith("/") else posixpath.dirname(from_url) + "/"
+    target = _relative(to_path.rstrip("/"), base.rstrip("/"))
+    if to_path.endswith("/") and target != ".":
+        target += "/"
+    elif target == ".":
+        target = "./"
+    return target + ("#" + fragment if fragment else "")
+
+
+SECTION_ROOTS = {"", "years/", "bodies/", "slogans/", "cited/", "cleaning/", "data/", "all/"}
+
+
+def source_of(url: str) -> str:
+    """The Markdown file under docs/ that a site URL is built from ("reports/x/" -> "reports/x.md")."""
+    if url in SECTION_ROOTS:
+        return url + "index.md"
+    return url[:-1] + ".md" if url.endswith("/") else url
+
+
+def md_rel(from_url: str, to_url: str) -> str:
+    """A Markdown link target: relative between source files, so MkDocs checks and rewrites it."""
+    to_path, _, fragment = to_url.partition("#")
+    target = _relative(source_of(to_path), posixpath.dirname(source_of(from_url)))
+    return target + ("#" + fragment if fragment else "")
+
+
+def facets(report: Report) -> dict[str, str]:
+    """The values a reader filters search results by (shown on the page, used by the search index)."""
+    return {
+        "年份": str(report.year or "未知"),
+        "机关": report.organization or UNKNOWN_BODY,
+        "体裁": report.genre or "其他",
+    }
+
+
+def year_url(year: int | None) -> str:
+    return f"years/{year or 'unknown'}/"
+
+
+def body_url(organization: str) -> str:
+    """A body's page. Its slug is its name when the name is a slug already; any other name
+    (pinyin loses tones and drops what it cannot spell, so 公安局 and 公安剧, or two
+    names made only of such characters, would share one) gets a short hash of the name,
+    and so does a name the site needs (``index``)."""
+    name = organization or UNKNOWN_BODY
+    slug = slugify(name)
+    if slug != name or slug in RESERVED_SLUGS:
+        slug += "-" + hashlib.blake2b(name.encode("utf-8"), digest_size=3).hexdigest()
+    return f"bodies/{slug}/"
+
+
+def list_url(number: int) -> str:
+    """Page ``number`` of the full list of reports."""
+    return "all/" if number == 1 else f"all/{number}/"
+
+
+def cleaning_url(number: int) -> str:
+    """Page ``number`` of the cleaning log's list of reports."""
+    return "cleaning/" if number == 1 else f"cleaning/page/{number}/"
+
+
+def entry_url(kind: str, entry: Entry, page: int = 1) -> str:
+    return f"{kind}/{entry.slug}/" + (f"{page}/" if page > 1 else "")
+
+
+def uses_csv_url(entry: Entry) -> str:
+    return f"data/uses/{entry.slug}.csv"
+
+
+def reuse_bucket(passage: str, clusters: int) -> str:
+    return passage[2:3] if clusters < 2000 else passage[2:4]
+
+
+def cluster_url(passage: str, clusters: int) -> str:
+    """The page that shows a passage's members side by side, with its anchor."""
+    return f"reuse/{reuse_bucket(passage, clusters)}/#{passage}"
