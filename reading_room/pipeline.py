@@ -263,7 +263,7 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
     _write_json(cache_dir, "index-memo.json", memo_out)
     if progress:
         progress.stage("shared passages")
-    shared = reuse_module.find_reuse(reports)
+    shared = _shared_passages(reports, conversion.keys, cache_dir)
 
     if progress:
         progress.stage("render")
@@ -276,6 +276,21 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
     _write_json(cache_dir, "pinyin.json", dict(sorted(index_module.PINYIN.items())))
     return Generated(reports, conversion.skipped, slogans, cited, conversion.converted, changed,
                      warnings=conversion.warnings)
+
+
+def _shared_passages(reports: list[Report], keys: dict[str, str], cache_dir: Path | None) -> reuse_module.Reuse:
+    """The shared passages, from the cache when no report changed (finding them again costs
+    most of a rebuild otherwise); anything unreadable there is found again."""
+    key = digest(code_version(), *(keys[r.id] for r in reports))
+    cached = _read_json(cache_dir, "reuse.json")
+    if cached.get("key") == key:
+        try:
+            return reuse_module.Reuse.from_cache(cached["clusters"])
+        except (KeyError, TypeError, ValueError, IndexError):
+            pass
+    shared = reuse_module.find_reuse(reports)
+    _write_json(cache_dir, "reuse.json", {"key": key, "clusters": shared.to_cache()})
+    return shared
 
 
 def _reuse_files(shared: reuse_module.Reuse, reports: list[Report]):

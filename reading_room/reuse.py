@@ -84,6 +84,20 @@ class Reuse:
                 by_paragraph[(m.report, m.paragraph)].append(cluster.passage)
         return cls(clusters, dict(by_paragraph))
 
+    def to_cache(self) -> list[dict]:
+        """The clusters with what the pages need beyond reuse.json (kept in the build cache)."""
+        return [{**c.to_dict(), "text": c.text, "first": list(c.first)} for c in self.clusters]
+
+    @classmethod
+    def from_cache(cls, data: list[dict]) -> "Reuse":
+        """Inverse of ``to_cache``; raises KeyError, TypeError or ValueError on anything else."""
+        clusters = [Cluster(str(c["passage"]), int(c["chars"]), bool(c["banal"]),
+                            [Member(str(m["report"]), str(m["paragraph"]), float(m["similarity"]))
+                             for m in c["members"]],
+                            text=str(c["text"]), first=(str(c["first"][0]), str(c["first"][1])))
+                    for c in data]
+        return cls.of(clusters)
+
 
 def units(text: str) -> list[str]:
     """A paragraph's units: from each clause on, that clause and the ones after it until the unit

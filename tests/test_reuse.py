@@ -137,3 +137,25 @@ def test_report_page_marks_a_shared_paragraph_and_links_its_source(tmp_path):
     assert f'id="{cluster["passage"]}"' in page and f"/{source.stem}/#" in page
     assert (build.site / "reuse" / "index.html").exists() and (build.site / "data" / "reuse.csv").exists()
 
+
+def test_a_rebuild_with_no_report_changed_does_not_search_again(tmp_path, monkeypatch):
+    """The shared passages come from the build cache while no report changed, and the pages
+    they make are the same bytes as when they were found."""
+    from conftest import tree_hashes
+    from reading_room import pipeline, reuse
+
+    corpus = make_corpus(tmp_path / "corpus", sample_files())
+    docs, cache = tmp_path / "docs", tmp_path / "cache"
+    pipeline.generate(corpus, docs, cache)
+    before = tree_hashes(docs)
+    assert (docs / "data" / "reuse.json").read_text(encoding="utf-8") != "[]\n"
+
+    def not_again(reports):
+        raise AssertionError("shared passages searched again with nothing changed")
+
+    monkeypatch.setattr(reuse, "find_reuse", not_again)
+    pipeline.generate(corpus, docs, cache)
+    assert tree_hashes(docs) == before
+    (cache / "reuse.json").write_text('{"key": "x", "clusters": []}', encoding="utf-8")
+    with pytest.raises(AssertionError, match="searched again"):
+        pipeline.generate(corpus, docs, cache)
