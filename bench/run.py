@@ -238,8 +238,10 @@ def plain_project(project: Path, target: Path) -> Path:
     (target / "docs" / "reports").mkdir(parents=True)
     pages = sorted((project / "docs" / "reports").glob("*.md"))
     for page in pages:
-        # our pages tell engines to leave them out of their own search; the baseline indexes them
+        # our pages tell engines to leave them out of their own search and ask for our slim
+        # template; the baseline indexes them with Material's own page
         text = page.read_text(encoding="utf-8").replace("search:\n  exclude: true\n", "", 1)
+        text = text.replace("template: slim.html\n", "", 1)
         (target / "docs" / "reports" / page.name).write_text(text, encoding="utf-8")
     (target / "docs" / "index.md").write_text("# 报告\n\n" + "".join(
         f"- [{p.stem}](reports/{p.name})\n" for p in pages), encoding="utf-8")
