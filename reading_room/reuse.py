@@ -21,6 +21,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from difflib import SequenceMatcher
 
 from .cite import iso_date
@@ -60,8 +61,10 @@ class Cluster:
     text: str = ""  # the passage as the first member has it
     first: tuple[str, str] = ("", "")  # (report, anchor) of the member the others were aligned with
 
-    @property
+    @cached_property
     def reports(self) -> int:
+        """Reports among the members (counted once: a template has thousands of members, and
+        every shared paragraph's marker compares the clusters it is in)."""
         return len({m.report for m in self.members})
 
     def to_dict(self) -> dict:
