@@ -263,14 +263,14 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
     _write_json(cache_dir, "index-memo.json", memo_out)
     if progress:
         progress.stage("shared passages")
-    shared = _shared_passages(reports, conversion.keys, cache_dir)
+    shared, shared_inputs = _shared_passages(reports, conversion.keys, cache_dir)
 
     if progress:
         progress.stage("render")
     scope = digest(code_version(), libraries_version(), settings.fingerprint, str(docs.resolve()))
     render_memo = RenderMemo.load(None if full else cache_dir, scope)
     files = _generated_files(corpus, conversion, slogans, cited, search_files, site_license(config), shared)
-    files = itertools.chain(files, cite.deferred_files(reports, conversion.keys, docs), _reuse_files(shared, reports))
+    files = itertools.chain(files, cite.deferred_files(reports, conversion.keys, docs), _reuse_files(shared, reports, shared_inputs))
     changed = write_tree(docs, files, render_memo)
     render_memo.save(cache_dir)
     _write_json(cache_dir, "pinyin.json", dict(sorted(index_module.PINYIN.items())))
@@ -278,28 +278,34 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
                      warnings=conversion.warnings)
 
 
-def _shared_passages(reports: list[Report], keys: dict[str, str], cache_dir: Path | None) -> reuse_module.Reuse:
-    """The shared passages, from the cache when no report changed (finding them again costs
-    most of a rebuild otherwise); anything unreadable there is found again."""
+def _shared_passages(reports: list[Report], keys: dict[str, str],
+                     cache_dir: Path | None) -> tuple[reuse_module.Reuse, str]:
+    """The shared passages and the digest of what they are found from (every report's cache
+    key and the code): from the cache when no report changed (finding them again costs most
+    of a rebuild otherwise); anything unreadable there is found again."""
     key = digest(code_version(), *(keys[r.id] for r in reports))
     cached = _read_json(cache_dir, "reuse.json")
     if cached.get("key") == key:
         try:
-            return reuse_module.Reuse.from_cache(cached["clusters"])
+            return reuse_module.Reuse.from_cache(cached["clusters"]), key
         except (KeyError, TypeError, ValueError, IndexError):
             pass
     shared = reuse_module.find_reuse(reports)
     _write_json(cache_dir, "reuse.json", {"key": key, "clusters": shared.to_cache()})
-    return shared
+    return shared, key
 
 
-def _reuse_files(shared: reuse_module.Reuse, reports: list[Report]):
-    """The shared passages' data and pages (made every build; written only when their bytes change)."""
+def _reuse_files(shared: reuse_module.Reuse, reports: list[Report], inputs: str):
+    """The shared passages' data and pages, made again only when a report changed (``inputs``
+    covers every report; the pages align every member with its passage, which takes seconds)."""
     by_id = {r.id: r for r in reports}
-    yield "data/reuse.json", data.reuse_json(shared)
-    yield "data/reuse.csv", data.reuse_csv(shared, by_id)
-    for path, text in reuse_pages.pages(shared, by_id).items():
-        yield path, text.encode("utf-8")
+    yield "data/reuse.json", Deferred(digest("reuse.json", inputs), lambda: data.reuse_json(shared))
+    yield "data/reuse.csv", Deferred(digest("reuse.csv", inputs), lambda: data.reuse_csv(shared, by_id))
+    make = _made_together(lambda: {path: text.encode("utf-8")
+                                   for path, text in reuse_pages.pages(shared, by_id).items()})
+    buckets = {site.reuse_bucket(c.passage, len(shared.clusters)) for c in shared.clusters}
+    for path in ["reuse/index.md"] + [f"reuse/{bucket}.md" for bucket in sorted(buckets)]:
+        yield path, Deferred(digest(path, inputs), lambda path=path: make(path))
 
 
 def _generated_files(corpus: Path, conversion: Conversion, slogans: Index, cited: Index, search_files,
