@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from . import cite, data, render, reuse as reuse_module, reuse_pages, search, site
+from . import cite, data, render, reuse as reuse_module, reuse_pages, reuse_store, search, site
 from . import index as index_module
 from .cache import code_version, digest, libraries_version, read_json, write_json
 from .clean import find_furniture, furniture_key
@@ -290,7 +290,7 @@ def _shared_passages(reports: list[Report], keys: dict[str, str],
             return reuse_module.Reuse.from_cache(cached["clusters"]), key
         except (KeyError, TypeError, ValueError, IndexError):
             pass
-    shared = reuse_module.find_reuse(reports)
+    shared = reuse_module.find_reuse(reports, cache_dir / reuse_store.FILE if cache_dir else None, keys)
     _write_json(cache_dir, "reuse.json", {"key": key, "clusters": shared.to_cache()})
     return shared, key
 

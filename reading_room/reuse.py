@@ -2,17 +2,19 @@
 ``MIN_CHARS`` characters, verbatim or nearly (characters changed, a clause cut).
 
     paragraphs -> units (clauses, short ones joined to the next)
-    identical units grouped; near-identical ones found by MinHash LSH (datasketch)
-    a unit group held by a large share of the corpus is a template (banal): kept as one cluster,
-        never expanded into pairs
+    each unit's MinHash (datasketch) cut into LSH bands; units with a band key in common are
+        near-identical (reuse_store.py: kept on disk, found by sorting each band's keys)
+    a unit group with a key held by a large share of the corpus is a template (banal): kept as
+        one cluster, never expanded into pairs
     every other group: each paragraph aligned with the group's first (difflib), kept when the
         alignment holds a passage of MIN_CHARS+ characters at least MIN_DENSITY matched
-    paragraphs joined by kept alignments -> clusters (union-find)
+    paragraphs joined by kept alignments -> clusters
 
-Each unit is queried once, and a group is aligned as a star (one alignment per member), so the
-cost grows with the corpus, not with its square, as long as no group is large: a group held by
-many reports is banal and skipped. Everything is ordered before it is hashed or written, so the
-result is the same on every build.
+A group is aligned as a star (one alignment per member), so the cost grows with the corpus, not
+with its square, as long as no group is large: a group held by many reports is banal and skipped.
+Units, band keys and alignments stay in the store between builds: a rebuild hashes only units
+never seen and aligns only pairs never aligned. Everything is ordered before it is hashed or
+written, so the result is the same on every build.
 """
 from __future__ import annotations
 
@@ -23,10 +25,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from difflib import SequenceMatcher
+from pathlib import Path
 
+import numpy as np
+
+from .cache import code_version, digest
 from .cite import iso_date
 from .fingerprint import normalize
 from .report import Report
+from .reuse_store import UnitStore, unit_key
 from .site import cluster_url
 
 MIN_CHARS = 30  # a shared passage is at least this long
@@ -147,124 +154,116 @@ def align(a: str, b: str) -> tuple[int, int, int, int, int]:
     return best
 
 
-class _Union:
-    def __init__(self):
-        self.parent: dict = {}
-
-    def find(self, x):
-        self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a, b):
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 def _shingles(unit: str) -> list[bytes]:
     return sorted({unit[i:i + SHINGLE].encode("utf-8") for i in range(max(1, len(unit) - SHINGLE + 1))})
 
 
-def _unit_groups(texts: list[str], banal_reports: int, holders: dict[str, set]) -> tuple[list[list[int]], set[int]]:
-    """Distinct units grouped with their near-duplicates (MinHash LSH); the indices of banal units."""
+def band_keys(texts: list[str]) -> np.ndarray:
+    """Each unit's LSH band keys (int64, one column per band): its MinHash (datasketch) cut into
+    the bands datasketch chooses for THRESHOLD, each band mixed into one integer. Units with an
+    equal key in any band are candidates."""
     from datasketch import MinHash, MinHashLSH
 
-    signatures = MinHash.bulk([_shingles(t) for t in texts], num_perm=NUM_PERM)
-    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
-    for k, sig in enumerate(signatures):
-        lsh.insert(k, sig, check_duplication=False)
-    union, banal = _Union(), set()
-    for k, sig in enumerate(signatures):
-        union.find(k)
-        if k in banal:
-            continue
-        found = sorted(lsh.query(sig))
-        reports = set().union(*(holders[texts[f]] for f in found))
-        if len(reports) >= banal_reports:
-            banal.update(found)  # a template: grouped once, its members never queried again
-        for f in found:
-            union.union(k, f)
-    groups: dict[int, list[int]] = defaultdict(list)
-    for k in range(len(texts)):
-        groups[union.find(k)].append(k)
-    return sorted(groups.values()), banal
+    hashranges = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM).hashranges
+    values = np.vstack([m.hashvalues for m in MinHash.bulk([_shingles(t) for t in texts], num_perm=NUM_PERM)])
+    values = values.astype(np.uint64)
+    columns = []
+    for start, end in hashranges:
+        key = np.zeros(len(texts), dtype=np.uint64)
+        for col in range(start, end):
+            key = (key ^ values[:, col]) * _MIX  # wraps modulo 2**64, as intended
+        columns.append(key)
+    return np.stack(columns, axis=1).view(np.int64)
 
 
-def find_reuse(reports: list[Report]) -> Reuse:
-    """The shared-passage clusters of the corpus."""
-    paragraphs: dict[tuple[str, str], str] = {}
-    holders: dict[str, set] = defaultdict(set)  # unit -> report ids
-    held_by: dict[str, list[tuple[str, str]]] = defaultdict(list)  # unit -> paragraphs
-    for report in sorted(reports, key=lambda r: r.id):
-        for block in report.blocks:
-            if block.kind != "paragraph":
-                continue
-            text = normalize(block.text)
-            if len(text) < MIN_CHARS:
-                continue
-            key = (report.id, block.anchor)
-            paragraphs[key] = text
-            for unit in dict.fromkeys(units(text)):
-                holders[unit].add(report.id)
-                held_by[unit].append(key)
-    shared = sorted(u for u in holders)
+_MIX = np.uint64(0x100000001B3)  # FNV-1a's 64-bit prime
+
+
+def _store_version() -> str:
+    return digest(code_version(), "reuse-store")
+
+
+def find_reuse(reports: list[Report], store: Path | None = None, keys: dict[str, str] | None = None) -> Reuse:
+    """The shared-passage clusters of the corpus. ``store``: the SQLite file that keeps units,
+    band keys and alignments between builds (in memory when None); ``keys``: report id -> a
+    digest of what the report was made from (the conversion cache key), so that only reports
+    whose key changed are read again (without it, a digest of each report's paragraphs)."""
+    by_id = {r.id: r for r in reports}
+    paragraph_blocks = {r.id: [b for b in r.blocks if b.kind == "paragraph"] for r in reports}
+    keys_of = {rid: keys[rid] if keys else digest(rid, *(part for b in blocks for part in (b.anchor, b.text)))
+               for rid, blocks in paragraph_blocks.items()}
+    texts: dict[tuple[str, str], str] = {}
+
+    def paragraph(key: tuple[str, str]) -> str:
+        """A paragraph's normalised text (read when a group needs it)."""
+        if key not in texts:
+            for block in paragraph_blocks[key[0]]:
+                texts[(key[0], block.anchor)] = normalize(block.text)
+        return texts[key]
+
+    def units_of(rid: str) -> list[tuple[str, list[str]]]:
+        found = []
+        for block in paragraph_blocks[rid]:
+            text = paragraph((rid, block.anchor))
+            if len(text) >= MIN_CHARS:
+                found.append((block.anchor, list(dict.fromkeys(units(text)))))
+        return found
+
     banal_reports = max(BANAL_MIN, math.ceil(BANAL_SHARE * len(reports)))
-    groups, banal_units = _unit_groups(shared, banal_reports, holders) if shared else ([], set())
-
-    templates: list[tuple[list[tuple[str, str]], list[str]]] = []
-    aligned: dict[tuple, tuple] = {}  # (hub, other) -> align()
+    templates: list[tuple[list[tuple[str, str]], list[int]]] = []
+    used: dict[tuple[int, int], tuple] = {}  # (hub text, other text) -> align(), this search's
     # passage clusters by their members: the clauses of one passage give the same members
     found: dict[tuple, dict] = {}
-    for group in groups:
-        keys = sorted({key for k in group for key in held_by[shared[k]]})
-        if len({rid for rid, _ in keys}) < 2:
-            continue
-        if any(k in banal_units for k in group):
-            templates.append((keys, [shared[k] for k in group]))
-            continue
-        # a star around the first paragraph; those it does not share the passage with try again
-        # around the next (at most HUBS times: a group is a handful of near-identical clauses)
-        remaining = keys
-        for _ in range(HUBS):
-            if len({rid for rid, _ in remaining}) < 2:
-                break
-            hub, matches = remaining[0], {}
-            for other in remaining[1:]:
-                if other[0] == hub[0]:
-                    continue
-                result = aligned.get((hub, other))
-                if result is None:
-                    result = aligned[(hub, other)] = align(paragraphs[hub], paragraphs[other])
-                if result[0]:
-                    matches[other] = result
-            remaining = [k for k in remaining[1:] if k not in matches]
-            for star in _by_region(matches):
-                members = tuple(sorted([hub, *star]))
-                entry = found.setdefault(members, {"scores": {}, "chars": 0, "text": "", "first": hub})
-                longest = max(star.values())
-                if longest[0] > entry["chars"]:
-                    entry["chars"], entry["first"] = longest[0], hub
-                    entry["text"] = paragraphs[hub][longest[1]:longest[2]]
-                for key, n in [(hub, longest[0])] + [(k, r[0]) for k, r in star.items()]:
-                    score = round(min(1.0, n / len(paragraphs[key])), 3)
-                    entry["scores"][key] = max(entry["scores"].get(key, 0.0), score)
+    with UnitStore.open(store, _store_version()) as db:
+        db.update(keys_of, units_of, band_keys)
+        for group_units, keys, banal in db.groups(banal_reports):
+            if banal:
+                templates.append((keys, group_units))  # a template: grouped once, never expanded
+                continue
+            # a star around the first paragraph; those it does not share the passage with try
+            # again around the next (at most HUBS times: a group is a handful of near-identical clauses)
+            remaining = keys
+            for _ in range(HUBS):
+                if len({rid for rid, _ in remaining}) < 2:
+                    break
+                hub, matches = remaining[0], {}
+                for other in remaining[1:]:
+                    if other[0] == hub[0]:
+                        continue
+                    pair = (unit_key(paragraph(hub)), unit_key(paragraph(other)))
+                    result = used.get(pair) or db.aligned(*pair)
+                    if result is None:
+                        result = align(paragraph(hub), paragraph(other))
+                    used[pair] = result
+                    if result[0]:
+                        matches[other] = result
+                remaining = [k for k in remaining[1:] if k not in matches]
+                for star in _by_region(matches):
+                    members = tuple(sorted([hub, *star]))
+                    entry = found.setdefault(members, {"scores": {}, "chars": 0, "text": "", "first": hub})
+                    longest = max(star.values())
+                    if longest[0] > entry["chars"]:
+                        entry["chars"], entry["first"] = longest[0], hub
+                        entry["text"] = paragraph(hub)[longest[1]:longest[2]]
+                    for key, n in [(hub, longest[0])] + [(k, r[0]) for k, r in star.items()]:
+                        score = round(min(1.0, n / len(paragraph(key))), 3)
+                        entry["scores"][key] = max(entry["scores"].get(key, 0.0), score)
+        db.keep_alignments(used)
     clusters = []
     for members, entry in found.items():
         clusters.append(Cluster(_passage_id(list(members)), entry["chars"], False,
                                 [Member(rid, anchor, entry["scores"][(rid, anchor)]) for rid, anchor in members],
                                 text=entry["text"], first=entry["first"]))
     # the clauses of one formulaic line, held by the same paragraphs, are one template
-    lines: dict[tuple, list[str]] = defaultdict(list)
+    lines: dict[tuple, set[int]] = defaultdict(set)
     for keys, group_units in templates:
-        lines[tuple(keys)].extend(group_units)
+        lines[tuple(keys)].update(group_units)
     for keys, line_units in lines.items():
-        first = paragraphs[keys[0]]
-        spans = [(first.find(u), first.find(u) + len(u)) for u in line_units if u in first]
-        text = first[min(a for a, _ in spans):max(b for _, b in spans)] if spans else max(line_units, key=len)
-        members = [Member(rid, anchor, round(min(1.0, len(text) / len(paragraphs[(rid, anchor)])), 3))
+        first = paragraph(keys[0])
+        held = [u for u in units(first) if unit_key(u) in line_units]
+        spans = [(first.find(u), first.find(u) + len(u)) for u in held]
+        text = first[min(a for a, _ in spans):max(b for _, b in spans)] if spans else first
+        members = [Member(rid, anchor, round(min(1.0, len(text) / len(paragraph((rid, anchor)))), 3))
                    for rid, anchor in keys]
         clusters.append(Cluster(_passage_id(list(keys)), len(text), True, members, text=text, first=keys[0]))
     clusters.sort(key=lambda c: (-c.reports, -c.chars, c.passage))

@@ -150,7 +150,7 @@ def test_a_rebuild_with_no_report_changed_does_not_search_again(tmp_path, monkey
     before = tree_hashes(docs)
     assert (docs / "data" / "reuse.json").read_text(encoding="utf-8") != "[]\n"
 
-    def not_again(reports):
+    def not_again(reports, store=None, keys=None):
         raise AssertionError("shared passages searched again with nothing changed")
 
     monkeypatch.setattr(reuse, "find_reuse", not_again)
@@ -159,3 +159,40 @@ def test_a_rebuild_with_no_report_changed_does_not_search_again(tmp_path, monkey
     (cache / "reuse.json").write_text('{"key": "x", "clusters": []}', encoding="utf-8")
     with pytest.raises(AssertionError, match="searched again"):
         pipeline.generate(corpus, docs, cache)
+
+
+def test_the_store_gives_what_a_search_from_scratch_gives(sample_reports, tmp_path):
+    """Units, band keys and alignments kept on disk: after reports change (three passages
+    planted, one report removed) the search reads only those reports again, hashes only units
+    it has not seen, and finds exactly what a search from scratch finds."""
+    from reading_room import reuse
+
+    store = tmp_path / "reuse.sqlite"
+    assert reuse_json(find_reuse(sample_reports, store)) == reuse_json(find_reuse(sample_reports))
+    planted, _ = _plant(sample_reports)
+    changed = planted[:-1]  # the last report removed as well
+    hashed: list[str] = []
+    real = reuse.band_keys
+
+    def counting(texts):
+        hashed.extend(texts)
+        return real(texts)
+
+    reuse.band_keys = counting
+    try:
+        incremental = find_reuse(changed, store)
+    finally:
+        reuse.band_keys = real
+    assert reuse_json(incremental) == reuse_json(find_reuse(changed))
+    unchanged = {r.id for r in changed if any(r is s for s in sample_reports)}
+    old_units = {u for r in sample_reports if r.id in unchanged for b in r.blocks if b.kind == "paragraph"
+                 for u in reuse.units(b.text)}
+    assert hashed and not set(hashed) & old_units  # only new units were hashed
+
+
+def test_a_damaged_store_is_made_again(sample_reports, tmp_path):
+    store = tmp_path / "reuse.sqlite"
+    expected = reuse_json(find_reuse(sample_reports))
+    store.write_bytes(b"not a database at all" * 100)
+    assert reuse_json(find_reuse(sample_reports, store)) == expected
+    assert reuse_json(find_reuse(sample_reports, store)) == expected  # and it is a good store now
