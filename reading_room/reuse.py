@@ -271,8 +271,10 @@ def find_reuse(reports: list[Report], store: Path | None = None, keys: dict[str,
 
 
 def _by_region(matches: dict) -> list[dict]:
-    """A hub's matches split by the part of the hub they share: two paragraphs that share
-    different passages of the hub share nothing with each other, and are not one cluster."""
+    """A hub's matches split by the part of the hub they share: every paragraph of a star holds
+    one stretch of MIN_CHARS+ characters of the hub (the star's common part), so any two of them
+    share it too; paragraphs that share different passages of the hub share nothing with each
+    other, and are not one cluster."""
     stars: list[tuple[int, int, dict]] = []
     for key, result in sorted(matches.items(), key=lambda kv: (kv[1][1], kv[1][2], kv[0])):
         start, end = result[1], result[2]

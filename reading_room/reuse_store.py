@@ -137,7 +137,8 @@ class UnitStore:
             group = members.setdefault(int(labels[row]), (set(), set()))
             group[0].add(int(units[row]))
             group[1].add((report, paragraph))
-        banal = self._banal_labels(np.array(rows, dtype=np.int64).reshape(-1, 2), bands, labels, banal_reports)
+        large = {label for label, (_, keys) in members.items() if len({rid for rid, _ in keys}) >= banal_reports}
+        banal = self._banal_labels(np.array(rows, dtype=np.int64).reshape(-1, 2), bands, labels, banal_reports, large)
         result = [(sorted(group_units), sorted(keys), label in banal)
                   for label, (group_units, keys) in members.items()
                   if len({rid for rid, _ in keys}) >= 2]
@@ -159,23 +160,43 @@ class UnitStore:
         return units, bands if bands is not None else np.empty((0, 0), dtype=np.int64)
 
     @staticmethod
-    def _banal_labels(held: np.ndarray, bands: np.ndarray, labels: np.ndarray, banal_reports: int) -> set[int]:
-        """The groups with a band key held by ``banal_reports`` reports or more. ``held``: rows
-        of (unit row, report number), one per occurrence of a candidate unit."""
+    def _banal_labels(held: np.ndarray, bands: np.ndarray, labels: np.ndarray, banal_reports: int,
+                      large: set[int]) -> set[int]:
+        """The groups in which one unit's near-duplicates (the units sharing any of its band
+        keys) are held by ``banal_reports`` reports or more. ``held``: rows of (unit row, report
+        number), one per occurrence of a candidate unit; ``large``: the groups held by that many
+        reports (no other can be banal)."""
+        if not large:
+            return set()
+        held = held[np.isin(labels[held[:, 0]], np.fromiter(large, dtype=np.int64, count=len(large)))]
         banal: set[int] = set()
+        # first one band key at a time: a key held by that many reports decides it for its group
         for band in range(bands.shape[1]):
             keys = bands[held[:, 0], band]
             values, counts = np.unique(keys, return_counts=True)
-            # only a key held that often (counting repeats) can be held by that many reports
-            heavy = np.isin(keys, values[counts >= banal_reports])
-            if not heavy.any():
-                continue
+            heavy = np.isin(keys, values[counts >= banal_reports])  # (counting repeats: a bound)
             reports: dict[int, set] = {}
             for key, report in zip(keys[heavy].tolist(), held[heavy, 1].tolist()):
                 reports.setdefault(key, set()).add(report)
             common = [key for key, holders in reports.items() if len(holders) >= banal_reports]
             if common:
                 banal.update(labels[held[np.isin(keys, common), 0]].tolist())
+        # then each unit's keys together, in the large groups left (chains of variants of one line)
+        held = held[~np.isin(labels[held[:, 0]], np.fromiter(banal, dtype=np.int64, count=len(banal)))]
+        if not len(held):
+            return banal
+        by_key: dict[tuple[int, int], set] = {}
+        rows = held[:, 0]
+        for band in range(bands.shape[1]):
+            for key, report in zip(bands[rows, band].tolist(), held[:, 1].tolist()):
+                by_key.setdefault((band, key), set()).add(report)
+        for row in np.unique(rows).tolist():
+            label = int(labels[row])
+            if label in banal:
+                continue
+            near = set().union(*(by_key[(band, int(bands[row, band]))] for band in range(bands.shape[1])))
+            if len(near) >= banal_reports:
+                banal.add(label)
         return banal
 
     def aligned(self, a: int, b: int):
