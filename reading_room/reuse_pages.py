@@ -1,5 +1,5 @@
 """The pages of shared passages (reuse/): the most shared passages, each passage with its
-members' paragraphs (differences from the first member marked), and the line on a report page
+members' paragraphs (each beside the first member's, differences marked), and the line on a report page
 about what it shares. The passages themselves are found by reuse.py."""
 from __future__ import annotations
 
@@ -30,19 +30,21 @@ def summary_html(summary: Summary | None, reports: dict[str, Report], page_url: 
     return f'<span class="fact reuse-share">与其他报告共用 {summary.share:.0%}：{names}{earliest}</span>'
 
 
-def _marked(base: str, text: str) -> str:
-    """``text`` with what differs from ``base`` marked: <ins> for its own characters, <del> for
-    characters of ``base`` it lacks."""
-    out = []
+def _side_by_side(base: str, text: str) -> str:
+    """The first member's paragraph and another's, side by side: on the left what only the first
+    has (<del>), on the right what only the other has (<ins>); one column on a phone."""
+    left, right = [], []
     for op, a0, a1, b0, b1 in SequenceMatcher(None, base, text, autojunk=False).get_opcodes():
         if op == "equal":
-            out.append(escaped(text[b0:b1]))
+            left.append(escaped(base[a0:a1]))
+            right.append(escaped(text[b0:b1]))
             continue
         if a1 > a0:
-            out.append(f"<del>{escaped(base[a0:a1])}</del>")
+            left.append(f"<del>{escaped(base[a0:a1])}</del>")
         if b1 > b0:
-            out.append(f"<ins>{escaped(text[b0:b1])}</ins>")
-    return "".join(out)
+            right.append(f"<ins>{escaped(text[b0:b1])}</ins>")
+    return (f'<div class="reuse-pair"><div class="reuse-para">{"".join(left)}</div>'
+            f'<div class="reuse-para">{"".join(right)}</div></div>')
 
 
 def _earliest(cluster: Cluster, reports: dict[str, Report]) -> str:
@@ -91,12 +93,13 @@ def pages(reuse: Reuse, reports: dict[str, Report]) -> dict[str, str]:
             for member in cluster.members[:SHOWN_MEMBERS]:
                 report = reports[member.report]
                 text = texts.get((member.report, member.paragraph), "")
-                shown = escaped(text) if cluster.banal or (member.report, member.paragraph) == cluster.first \
-                    else _marked(base, text)
+                if cluster.banal or (member.report, member.paragraph) == cluster.first:
+                    shown = f'<div class="reuse-para">{escaped(text)}</div>'
+                else:
+                    shown = _side_by_side(base, text)
                 parts.append(
                     f'<li><a href="{rel(url, report.url + "#" + member.paragraph)}">{escaped(report.title)}</a>'
-                    f' <span class="reuse-sim">{member.similarity:.0%}</span>'
-                    + f'<div class="reuse-para">{shown}</div></li>')
+                    f' <span class="reuse-sim">{member.similarity:.0%}</span>{shown}</li>')
             if len(cluster.members) > SHOWN_MEMBERS:
                 parts.append(f"<li>……另有 {len(cluster.members) - SHOWN_MEMBERS} 处，见 reuse.json</li>")
             parts.append("</ol></section>\n")

@@ -3,6 +3,7 @@ cut) are found with their source paragraph, templates are grouped once, and the 
 from __future__ import annotations
 
 import csv
+import html as html_module
 import io
 import json
 import re
@@ -135,6 +136,17 @@ def test_report_page_marks_a_shared_paragraph_and_links_its_source(tmp_path):
     view = (build.site / "reports" / copy["id"] / mark.group(1).split("#")[0] / "index.html").resolve()
     page = view.read_text(encoding="utf-8")
     assert f'id="{cluster["passage"]}"' in page and f"/{source.stem}/#" in page
+    # side by side: the first member's paragraph (what only it has struck out) beside the other's
+    pair = re.search(r'<div class="reuse-pair"><div class="reuse-para">(.*?)</div><div class="reuse-para">(.*?)</div></div>',
+                     page.split(f'id="{cluster["passage"]}"')[1])
+    assert pair
+    left, right = (html_module.unescape(re.sub(r"<del>.*?</del>|<ins>.*?</ins>|<[^>]+>", "", side)) for side in pair.groups())
+    assert left == right  # what the two share, the same on both sides
+    full_sides = [html_module.unescape(re.sub(r"<[^>]+>", "", side)) for side in pair.groups()]
+    copy_side, source_side = sorted(full_sides, key=len)
+    assert len(copy_side) < 100 < len(source_side)  # the 80 characters copied beside the whole paragraph
+    assert len(left) >= 60 and left[:60] in source_side  # the copied stretch, unmarked on both sides
+    assert "<del>" in pair.group(1) + pair.group(2) or "<ins>" in pair.group(1) + pair.group(2)
     assert (build.site / "reuse" / "index.html").exists() and (build.site / "data" / "reuse.csv").exists()
 
 

@@ -165,3 +165,14 @@ def test_summary_script_runs_as_in_the_workflow(tmp_path):
     done = subprocess.run([sys.executable, str(ROOT / "scripts" / "summarize_changes.py"),
                            str(tmp_path / "missing"), str(head)], capture_output=True, text=True)
     assert done.returncode == 0 and "**1 added**" in done.stdout
+
+
+def test_every_generated_folder_is_ignored_by_git():
+    """Generated pages are build output: each folder the pipeline writes under docs/ is in
+    .gitignore, so a build never leaves them to be committed."""
+    from reading_room.site import GENERATED_DIRS, GENERATED_FILES
+
+    ignored = set((Path(__file__).resolve().parent.parent / ".gitignore").read_text(encoding="utf-8").split())
+    missing = [name for name in GENERATED_DIRS if f"/docs/{name}/" not in ignored]
+    missing += [name for name in GENERATED_FILES if f"/docs/{name}" not in ignored]
+    assert not missing
