@@ -169,7 +169,12 @@ def read_source(source: SourceFile, max_bytes: int | None) -> bytes:
             raise SourceError("not a regular file")
         if max_bytes is not None and info.st_size > max_bytes:
             raise SourceError(too_large(info.st_size, max_bytes))
-        raw = f.read(max_bytes + 1 if max_bytes is not None else -1)
+        # ask for the size the file has (plus one byte, to see it grow): asking for the limit
+        # would allocate the limit for every file, and glibc keeps each such buffer in a
+        # mapping of its own, past the kernel's 65,530 per process at 70,000 files
+        raw = f.read(info.st_size + 1)
+        if len(raw) > info.st_size:  # it grew while being read
+            raw += f.read(max_bytes + 1 - len(raw) if max_bytes is not None else -1)
     if max_bytes is not None and len(raw) > max_bytes:
         raise SourceError(too_large(len(raw), max_bytes))
     return raw

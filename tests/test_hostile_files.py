@@ -134,6 +134,36 @@ def test_text_above_the_size_limit_is_skipped_and_named(tmp_path, capsys):
     assert "big.txt" in (build.docs / "index.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="counts Linux memory mappings")
+def test_reading_many_texts_under_the_size_limit_keeps_no_buffer_of_the_limit(tmp_path):
+    """Each text is read into a buffer of its own size: a buffer of the 20 MB limit per file
+    stays mapped after it shrinks, and at 65,530 files the build could not start a process."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for k in range(3000):
+        (corpus / f"{k}.txt").write_text(f"第{k}号通知\n党建工作取得新进展。\n", encoding="utf-8")
+    scan = scan_corpus(corpus)
+
+    def mappings() -> int:
+        return len(Path("/proc/self/maps").read_text().splitlines())
+
+    before = mappings()
+    raws = [sources.read_source(source, 20 * 2**20) for source in scan.sources]
+    assert len(raws) == 3000 and raws[7].decode("utf-8").startswith("第")
+    assert mappings() - before < 300
+
+
+def test_a_text_that_grows_while_read_is_read_whole(tmp_path, monkeypatch):
+    path = tmp_path / "a.txt"
+    path.write_bytes("党建".encode("utf-8") * 10)
+    source = scan_corpus(tmp_path).sources[0]
+    real_fstat = os.fstat
+    monkeypatch.setattr(sources.os, "fstat", lambda fd: os.stat_result((*real_fstat(fd)[:6], 5, *real_fstat(fd)[7:])))
+    assert sources.read_source(source, 1000) == "党建".encode("utf-8") * 10  # fstat said 5 bytes
+    with pytest.raises(sources.SourceError, match="too large"):
+        sources.read_source(source, 30)
+
+
 def test_default_size_limit_is_20_mb(settings):
     assert settings.max_text_bytes == 20 * 2**20
 
