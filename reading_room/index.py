@@ -486,8 +486,7 @@ def _select(sources: list[Source], prints: list[str], quoted_lists: list[list], 
     # summaries, where nearly every report is).
     political = set()
     for key, verdict in verdicts.items():
-        if (verdict["reason"] in ("quoted", "numbered")
-                and verdict["quoted_reports"] >= settings.min_quoted_reports
+        if (verdict["quoted_reports"] >= settings.min_quoted_reports  # the evidence, whatever the reason
                 and verdict["quoted_uses"] >= settings.context_quoted_share * max(verdict["uses"], 1)):
             political |= raw_reports[key]
     required = min(settings.bare_min_context, settings.bare_context_lift * len(political) / max(1, len(sources)))
@@ -634,15 +633,15 @@ def _bare_phrases(found: dict[str, int], settings: IndexSettings) -> list[str]:
         # (no segmentation of every mined string: there are tens of thousands; and a
         # preposition or a numeral before a phrase says it is a piece of a longer one:
         # 在|人民大会堂会见, 两|国全面战略)
+        # -- unless one verb is nearly all its uses: then it is part of the phrase (创新|驱动发展战略)
         inner = string
         while True:
             cut = next((n for n in (4, 3, 2) if n < len(inner) - 2
                         and segment.dictionary_tag(inner[:n]) in settings.verb_tags), 0)
-            if not cut:
+            rest = inner[cut:]
+            if not cut or rest not in found or found[inner] >= _VERB_SHARE * found[rest]:
                 break
-            inner = inner[cut:]
-        # unless one verb is nearly all its uses: then it is part of the phrase (创新|驱动发展战略)
-        if inner != string and inner in found and found[string] < _VERB_SHARE * found[inner]:
+            inner = rest
             phrases.add(inner)
     return sorted(phrases)
 
