@@ -38,7 +38,7 @@ _QUOTES = {
     "cited": [("《", "》")],
 }
 _EVERY_QUOTE = [pair for pairs in _QUOTES.values() for pair in pairs]
-INDEX_VERSION = "3"  # bump when extraction changes: it invalidates the memo of earlier builds
+INDEX_VERSION = "4"  # bump when extraction changes: it invalidates the memo of earlier builds
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE = re.compile(r"[。！？!?]")
 # Variants that are one entry: full-width forms, and the separators 、 ， , ； inside.
@@ -75,6 +75,7 @@ class IndexSettings:
     bare_max_length: int = 12
     bare_boundary_share: float = 0.6
     bare_min_context: float = 0.4
+    bare_context_lift: float = 1.4
     context_quoted_share: float = 0.3
     bare_max_share: float = 0.3
     bare_min_cohesion: float = 0.3
@@ -389,6 +390,7 @@ _NUMERALS = "零〇一二两三四五六七八九十百千双"
 _NUMERAL = re.compile(f"[{_NUMERALS}]")
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]{3,}")
 PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
+_VERB_SHARE = 0.9  # a phrase is another's verb + it in less than this share of its reports
 
 
 def _select(sources: list[Source], prints: list[str], quoted_lists: list[list], settings: IndexSettings,
@@ -412,7 +414,8 @@ def _select(sources: list[Source], prints: list[str], quoted_lists: list[list], 
             memo_out[name] = features[key]
         return features[key]
 
-    mined = _bare_phrases(_mined(sources, prints, settings, tag, memo, memo_out), settings, features_of)
+    frequent = _mined(sources, prints, settings, tag, memo, memo_out)
+    mined = _bare_phrases(frequent, settings)
     candidates = set(quoted_uses) | set(numbered) | set(mined) | settings.allow
     for key in sorted(candidates):
         features_of(key)
@@ -423,9 +426,14 @@ def _select(sources: list[Source], prints: list[str], quoted_lists: list[list], 
             or features[key]["bare"] and not features[key]["dictionary"]))
     # every report that holds the string anywhere, quoted or bare, inside a word or not;
     # and the same for the two sides of each cut of a bare candidate (its cohesion)
-    parts = {part for key in plausible if features[key]["bare"] for cut in _splits(features[key]["words"])
-             for part in cut}
-    counted = sorted(set(plausible) | parts)
+    parts = set()
+    for key in plausible:
+        if _may_be_bare(key, features[key], quoted_reports, frequent, settings):
+            parts.update(part for cut in _splits(features[key]["words"]) for part in cut)
+            if len(features[key]["words"][-1]) == 1:
+                parts.add(key[:-1])  # for its ``tail``
+    plausible_set = set(plausible)
+    counted = sorted(plausible_set | parts)
     keyset = digest(*counted)
     automaton = None
     raw_reports: dict[str, set] = defaultdict(set)
@@ -456,6 +464,11 @@ def _select(sources: list[Source], prints: list[str], quoted_lists: list[list], 
             # 高质量|发展 is most uses of 高质量; 有关|部门 is few of either
             "cohesion": max((len(raw_reports[key]) / max(1, min(len(raw_reports[a]), len(raw_reports[b])))
                              for a, b in _splits(features[key]["words"])), default=1.0),
+            # ending in a one-character word, how much of the use of the rest it is: 粤港澳大湾|区
+            # all of it, 人民群众|生(命), 框架|内, 新时代|人 a little
+            "frequent": key in frequent,
+            "tail": (len(raw_reports[key]) / max(1, len(raw_reports[key[:-1]]))
+                     if len(features[key]["words"][-1]) == 1 else 1.0),
         }
         reason = judge(key, features[key], evidence, settings, len(sources))
         if reason == "bare":
@@ -465,13 +478,25 @@ def _select(sources: list[Source], prints: list[str], quoted_lists: list[list], 
     # The company a phrase keeps: the reports that quote a formulation, most of whose uses are
     # quoted, are political text; a phrase used bare mostly elsewhere (确诊病例, 黄色预警 in
     # news bulletins) is the vocabulary of other subjects.
+    # Political text is a report that uses (quoted or not) a formulation that writers quote
+    # in several reports and in a good share of its uses (两个维护, 一带一路). A phrase keeps
+    # political company when at least `bare_min_context` of its reports are political text, or
+    # `bare_context_lift` times the corpus' own share of political reports (a news corpus,
+    # where a fourth of the items are political, has a lower bar than a corpus of party-building
+    # summaries, where nearly every report is).
     political = set()
     for key, verdict in verdicts.items():
-        if verdict["quoted_uses"] >= settings.context_quoted_share * max(verdict["uses"], 1):
-            political |= quoted_reports[key]
+        if (verdict["quoted_reports"] >= settings.min_quoted_reports  # the evidence, whatever the reason
+                and verdict["quoted_uses"] >= settings.context_quoted_share * max(verdict["uses"], 1)):
+            political |= raw_reports[key]
+    required = min(settings.bare_min_context, settings.bare_context_lift * len(political) / max(1, len(sources)))
     for key, evidence in later:
         evidence["context"] = len(raw_reports[key] & political) / max(1, len(raw_reports[key]))
-        if evidence["context"] >= settings.bare_min_context:
+        words = features[key]["words"]
+        if (not features[key]["bare"] and len(words) > 1 and segment.dictionary_tag(words[0]) in settings.verb_tags
+                and "".join(words[1:]) in plausible_set):
+            continue  # a verb and a formulation: 构建|新发展格局, 贯彻|新发展理念
+        if evidence["context"] >= required:
             verdicts[key] = {"reason": "bare", **evidence}
     return verdicts
 
@@ -499,9 +524,13 @@ def judge(key: str, features: dict, evidence: dict, settings: IndexSettings, tot
             and evidence["concentration"] >= settings.numbered_concentration):
         return "numbered"
     threshold = max(settings.bare_min_reports, math.ceil(settings.bare_min_share * total_reports))
-    if (features["bare"] and evidence["reports"] >= threshold
+    # used bare by many reports: a noun phrase (``bare``), or any phrase that writers quote at
+    # times (乡村振兴, 脱贫攻坚, 全面从严治党 are quoted now and then, used bare mostly)
+    if ((features["bare"] or features.get("phrase") and evidence["quoted_reports"] and evidence.get("frequent"))
+            and evidence["reports"] >= threshold
             and evidence["reports"] <= settings.bare_max_share * total_reports
             and evidence["cohesion"] >= settings.bare_min_cohesion
+            and evidence.get("tail", 1.0) >= settings.bare_min_cohesion
             and (evidence["bodies"] is None or evidence["bodies"] >= settings.bare_min_bodies)):
         return "bare"
     return ""
@@ -528,13 +557,21 @@ def candidate_features(key: str, settings: IndexSettings) -> dict:
     elif any(key.endswith(head) and key != head for head in settings.name_heads):
         reject = "name"
     shape = any(re.fullmatch(pattern, key) for pattern in _shape_patterns(settings))
-    bare = (
-        len(words) >= 2 and len(key) <= settings.bare_max_length
+    # read as one phrase: two or more words, none a function word or numeral, not starting
+    # with a person's name, no post or body followed by more (法国总统马克龙, 国务院决策部署)
+    phrase = (
+        len(words) >= 2
         and not any(flag in settings.function_tags for flag in tags)
-        and tags[-1] in settings.head_tags and tags[0] not in PERSON_TAGS | settings.verb_tags
+        and tags[0] not in PERSON_TAGS
+        and not any(word in settings.name_heads for word, _ in words[:-1])
+    )
+    # and, never quoted, a noun phrase: ending in a noun, not starting with a verb or a name
+    bare = (
+        phrase and len(key) <= settings.bare_max_length
+        and tags[-1] in settings.head_tags and tags[0] not in settings.verb_tags
         and not any(flag in PERSON_TAGS | {"ns"} and len(word) > 1 for word, flag in words[-1:])
     )
-    return {"reject": reject, "dictionary": frequency > 0, "shape": shape, "bare": bare,
+    return {"reject": reject, "dictionary": frequency > 0, "shape": shape, "bare": bare, "phrase": phrase,
             "words": [word for word, _ in words]}
 
 
@@ -585,9 +622,38 @@ def _mined(sources, prints, settings, tag, memo, memo_out) -> dict[str, int]:
     return memo[name]
 
 
-def _bare_phrases(found: dict[str, int], settings: IndexSettings, features_of) -> list[str]:
-    """The mined strings not merely part of a longer one (``_closed``)."""
-    return sorted(_closed(found, settings.bare_closed_ratio))
+def _bare_phrases(found: dict[str, int], settings: IndexSettings) -> list[str]:
+    """The mined strings not merely part of a longer one (``_closed``), and the phrase inside
+    each without the verbs it starts with, when that too was mined: 构建新发展格局 is most
+    uses of 新发展格局, which is the phrase (the verb is the sentence's, not the formulation's)."""
+    closed = _closed(found, settings.bare_closed_ratio)
+    phrases = set(closed)
+    for string in closed:
+        # jieba's dictionary tags of the words of two or more characters it may start with
+        # (no segmentation of every mined string: there are tens of thousands; and a
+        # preposition or a numeral before a phrase says it is a piece of a longer one:
+        # 在|人民大会堂会见, 两|国全面战略)
+        # -- unless one verb is nearly all its uses: then it is part of the phrase (创新|驱动发展战略)
+        inner = string
+        while True:
+            cut = next((n for n in (4, 3, 2) if n < len(inner) - 2
+                        and segment.dictionary_tag(inner[:n]) in settings.verb_tags), 0)
+            rest = inner[cut:]
+            if not cut or rest not in found or found[inner] >= _VERB_SHARE * found[rest]:
+                break
+            inner = rest
+            phrases.add(inner)
+    return sorted(phrases)
+
+
+def _may_be_bare(key: str, features: dict, quoted_reports: dict, frequent: dict, settings: IndexSettings) -> bool:
+    """Whether ``judge`` may find ``key`` a formulation used bare (so its cohesion is needed):
+    a noun phrase, or a phrase quoted at times but not often enough to be one by quotation
+    and frequent in the mined sample (most quoted strings are neither: they are not counted)."""
+    if features["reject"] or features["dictionary"]:
+        return False
+    return features["bare"] or (features.get("phrase", False) and key in frequent
+                                and 0 < len(quoted_reports.get(key, ())) < settings.min_quoted_reports)
 
 
 def mine_phrases(documents: list[list[str]], min_df: int, max_length: int = 10) -> dict[str, int]:
@@ -700,8 +766,10 @@ def _at_word_boundaries(text: str, start: int, end: int) -> bool:
         # A formulation of four or more characters may be followed by a suffix that makes its
         # last word a longer one (脱贫|攻坚战 is a use of 脱贫攻坚): the word across its end
         # starts inside it, at a cut. A short one may not (中国|梦想 is no use of 中国梦).
+        # The part after the last cut inside must be a word of two or more characters that the
+        # suffix lengthens (攻坚|战), not one character of a longer word (人民群众生|命).
         inside = [c for c in cuts if start - left < c < end - left]
-        if end - start < 4 or not inside:
+        if end - start < 4 or not inside or end - left - max(inside) < 2:
             return False
     # A short formulation that starts or ends with a one-character word (“好班子” = 好 + 班子)
     # is not used where that character forms a word with its neighbour (带好班子); a longer

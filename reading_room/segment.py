@@ -66,3 +66,8 @@ def frequency(text: str) -> int:
     jieba = _jieba()
     jieba.dt.check_initialized()
     return int(jieba.dt.FREQ.get(text) or 0)
+
+
+def dictionary_tag(text: str) -> str:
+    """The part-of-speech tag jieba's dictionary gives the word ("" when it is none)."""
+    return _posseg().dt.word_tag_tab.get(text, "")

@@ -278,13 +278,15 @@ def test_news_sample_formulations_without_the_allow_list():
         sources.append(source(path.stem, *lines[2:]))
     idx = build_index(sources, "slogans", settings)
     rows = idx.by_key()
-    for key in ("中国特色社会主义", "高质量发展", "一带一路", "两个维护", "两个确立", "一国两制", "新时代"):
+    # 乡村振兴 ends in a verb: an entry because writers quote it at times and use it bare a lot
+    for key in ("中国特色社会主义", "高质量发展", "一带一路", "两个维护", "两个确立", "一国两制", "新时代", "乡村振兴"):
         assert key in rows, key
         raw = sum(1 for s in sources if any(key in b.text for b in s.blocks))
         assert 0.8 * raw <= rows[key].report_count <= raw, (key, rows[key].report_count, raw)
     top = [e.key for e in idx.entries[:100]]
     for word in ("新闻联播", "第一次", "第一个", "有可能", "建设性", "莫斯科", "大熊猫", "查韦斯",
-                 "中华人民共和国", "有关部门", "习近平总书记", "国务院总理"):
+                 "中华人民共和国", "有关部门", "习近平总书记", "国务院总理", "央视网消息", "一项重要",
+                 "犯罪嫌疑人", "人民群众生", "框架内"):
         assert word not in top, word
     assert [e.report_count for e in idx.entries] == sorted((e.report_count for e in idx.entries), reverse=True)
     assert all(e.evidence["reason"] in ("quoted", "numbered", "bare") for e in idx.entries)
@@ -299,3 +301,55 @@ def test_a_long_formulation_counts_before_a_suffix_a_short_one_does_not():
     ], "slogans", curated)
     assert {u.report for u in entry(idx, "脱贫攻坚").uses} == {"a"} and len(entry(idx, "脱贫攻坚").uses) == 2
     assert {u.report for u in entry(idx, "中国梦").uses} == {"c"}
+
+
+# --- what is a formulation on text that is not party-building summaries (issue 13) -------
+
+def _filler(n: int, start: int = 0) -> list[Source]:
+    """Reports about nothing political, each worded differently."""
+    words = "春夏秋冬东西南北山水田林湖草"
+    return [source(f"f{i}", f"{words[i % 14]}{words[(i // 14) % 14]}地区今天天气晴朗，最高气温{i}度。")
+            for i in range(start, start + n)]
+
+
+def test_a_phrase_after_the_verb_that_usually_precedes_it_is_a_candidate():
+    """构建新发展格局 is nearly every use of 新发展格局; the formulation is the phrase without the verb."""
+    reports = [source(f"r{i}", f"会议强调，{'构建' if i < 22 else '融入'}新发展格局。落实“两个维护”。")
+               for i in range(25)]
+    idx = build_index(reports + _filler(75), "slogans", SETTINGS)
+    e = entry(idx, "新发展格局")
+    assert e is not None and e.evidence["reason"] == "bare" and e.report_count == 25
+    assert entry(idx, "构建新发展格局") is None
+
+
+def test_political_company_is_measured_against_the_corpus():
+    """In a corpus where a fifth of the reports are political text, a phrase whose reports are a
+    third political keeps political company; a phrase in reports that quote nothing does not."""
+    political = [source(f"p{i}", f"深入学习“两个维护”。数字乡村建设。" if i < 4 else "深入学习“两个维护”。")
+                 for i in range(20)]
+    rural = [source(f"d{i}", f"{'东西南北'[i % 4]}{i}村，数字乡村建设{'成效明显' if i % 2 else '稳步推进'}。")
+             for i in range(8)]
+    weather = [source(f"w{i}", f"{'东西南北'[i % 4]}{i}市发布高温红色预警。") for i in range(12)]
+    idx = build_index(political + rural + weather + _filler(60), "slogans", SETTINGS)
+    assert entry(idx, "数字乡村建设") is not None
+    assert entry(idx, "高温红色预警") is None
+
+
+def test_a_bare_use_across_a_word_end_needs_a_whole_last_word():
+    """脱贫攻坚|战 is a use of 脱贫攻坚 (攻坚战 lengthens 攻坚); 人民群众生|命 is no use of
+    人民群众生 (生 is one character of 生命)."""
+    curated = IndexSettings(allow=frozenset({"人民群众生", "脱贫攻坚"}))
+    idx = build_index([source("a", "保障人民群众生命财产安全。"), source("b", "打赢脱贫攻坚战。")], "slogans", curated)
+    assert entry(idx, "人民群众生") is None
+    assert [u.report for u in entry(idx, "脱贫攻坚").uses] == ["b"]
+
+
+def test_a_post_before_the_last_word_makes_a_name():
+    from reading_room.index import candidate_features
+    from reading_room.settings import load_settings
+
+    settings = load_settings(ROOT / "corpus").index
+    for name in ("法国总统马克龙", "国务院决策部署"):
+        features = candidate_features(name, settings)
+        assert not features["bare"] and not features["phrase"], name
+    assert candidate_features("供给侧结构性改革", settings)["bare"]
