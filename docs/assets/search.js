@@ -480,7 +480,9 @@
     if (!cur) return Promise.resolve(null);
     var todo = cur.cand.filter(function (n) { return cur.checked[n] === undefined; }), next = 0, done = 0;
     if (!todo.length) { cur.all = true; return Promise.resolve(cur); }
-    return new Promise(function (resolve) {
+    // a few candidates: their rows at once (in parallel), not one before each text
+    var rowsFirst = todo.length <= AUTO_CHECK ? loadRows(todo).catch(function () { /* loadText says */ }) : Promise.resolve();
+    return rowsFirst.then(function () { return new Promise(function (resolve) {
       function one() {
         if (cur !== current) return resolve(null);
         if (next >= todo.length) { if (done === todo.length) { cur.all = true; resolve(cur); } return; }
@@ -492,7 +494,7 @@
         });
       }
       for (var k = 0; k < FETCHES; k++) one();
-    });
+    }); });
   }
 
   /* One candidate checked: cur.checked[n] = {ok, hits, found, blocks} (ok false: not a match). */
