@@ -26,7 +26,8 @@ Definitions (issue 12), printed under the table:
   to open the home page and run one query of 2-4 characters: the home page's
   HTML with the style sheets, scripts and icon it links, then what
   docs/assets/search.js fetches for the query: search/meta.json, the key shards
-  of its character pairs and the texts of the first results on screen.
+  of its character pairs, and the rows (URL, title) and texts of the results on
+  screen.
 
 For each N: a copy of this project (code, mkdocs.yml, overrides, hooks,
 hand-written docs) is made under --out with a corpus of N reports made by
@@ -49,7 +50,6 @@ included) is measured.
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import os
 import platform
@@ -72,7 +72,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import generate_corpus  # noqa: E402
 from reading_room.decode import DecodeError, decode_bytes  # noqa: E402
 from reading_room.pipeline import CACHE_DIR  # noqa: E402
-from reading_room.search import INDEX_DIR, fnv1a, normalize  # noqa: E402
+from reading_room.search import INDEX_DIR, decode_set, fnv1a, normalize  # noqa: E402
 from reading_room.settings import DATA_FILES  # noqa: E402
 from reading_room.site import GENERATED_DIRS, GENERATED_FILES  # noqa: E402
 
@@ -302,6 +302,7 @@ _LINKED = re.compile(r'<(?:link|script)\b[^>]*?\b(?:href|src)="([^"]+)"[^>]*>', 
 _REL = re.compile(r'\brel="([^"]+)"', re.I)
 DEFAULT_QUERIES = ("发展", "改革", "高质量", "乡村振兴")
 PAGE_RESULTS = 10  # search.js: results on screen before "显示更多"
+AUTO_CHECK = 30  # search.js: up to this many candidates of a longer term are all confirmed at once
 
 
 def home_files(site: Path) -> list[Path]:
@@ -328,30 +329,19 @@ def home_bytes(site: Path) -> int:
     return sum(p.stat().st_size for p in home_files(site))
 
 
-def _decode_set(value: str, total: int) -> set[int]:
-    if value.startswith("l"):
-        out, at = set(), 0
-        for i, gap in enumerate(value[1:].split(",")):
-            at = int(gap) if i == 0 else at + int(gap)
-            out.add(at)
-        return out
-    import base64
-
-    bits = base64.b64decode(value[1:])
-    return {j for j in range(total) if bits[j >> 3] >> (j & 7) & 1}
-
-
 def search_files(site: Path, query: str) -> list[Path]:
     """What docs/assets/search.js fetches for ``query`` from a cold cache: meta.json, the
-    shards of the query's keys (its pairs of characters), and the texts of the first
-    results on screen (candidates newest first, as the script orders them)."""
+    shards of the query's keys (its pairs of characters), then the rows (d/) and texts (t/)
+    of the results on screen: the first ten candidates (reports are numbered newest first),
+    or every candidate when the box confirms them all at once (a term longer than two
+    characters and at most AUTO_CHECK candidates)."""
     root = site / INDEX_DIR
     meta = json.loads((root / "meta.json").read_text(encoding="utf-8"))
     files = [root / "meta.json"]
     q = normalize(query)
     keys = [q] if len(q) == 1 else list(dict.fromkeys(q[i:i + 2] for i in range(len(q) - 1)))
     shards: dict[int, dict] = {}
-    docs = len(meta["docs"])
+    docs = meta["docs"]
     hit: set[int] | None = None
     for key in keys:
         n = fnv1a(key) % meta["shards"]
@@ -359,18 +349,18 @@ def search_files(site: Path, query: str) -> list[Path]:
             path = root / "k" / f"{n}.json"
             shards[n] = json.loads(path.read_text(encoding="utf-8"))
             files.append(path)
-        found = _decode_set(shards[n][key], docs) if key in shards[n] else set()
+        found = set(decode_set(shards[n][key], docs)) if key in shards[n] else set()
         hit = found if hit is None else hit & found
-    years = meta["values"][0]
-
-    def order(a: int, b: int) -> int:
-        ya, yb = years[meta["docs"][a][2]], years[meta["docs"][b][2]]
-        if ya != yb:
-            return 1 if ya < yb else -1
-        return -1 if meta["docs"][a][1] < meta["docs"][b][1] else 1
-
-    for n in sorted(hit or (), key=functools.cmp_to_key(order))[:PAGE_RESULTS]:
-        doc_id = meta["docs"][n][0].rstrip("/").split("/")[-1] or "index"
+    candidates = sorted(hit or ())
+    shown = candidates if len(q) > 2 and len(candidates) <= AUTO_CHECK else candidates[:PAGE_RESULTS]
+    rows: dict[int, list] = {}
+    for n in shown:
+        if n // meta["rows"] not in rows:
+            path = root / "d" / f"{n // meta['rows']}.json"
+            rows[n // meta["rows"]] = json.loads(path.read_text(encoding="utf-8"))
+            files.append(path)
+    for n in shown:
+        doc_id = rows[n // meta["rows"]][n % meta["rows"]][0].rstrip("/").split("/")[-1] or "index"
         files.append(root / "t" / f"{doc_id}.json")
     return files
 
@@ -587,7 +577,7 @@ DEFINITIONS = (
     f"{SAMPLE_SECONDS} s; PSS, which counts pages shared by forked workers once, in brackets), the largest of the "
     "three builds. Times: wall clock (CPU: user + system time of the build and every process it waited "
     "for, which a busy machine disturbs less). Per document: full build / docs. Home + one search: the home page's HTML with the CSS, JS and "
-    "icon it links, plus what search.js fetches for one query (meta.json, the key shards of its pairs, the texts "
+    "icon it links, plus what search.js fetches for one query (meta.json, the key shards of its pairs, the rows and texts "
     f"of the first {PAGE_RESULTS} results), uncompressed, cold cache; the largest over the queries "
     "(listed below)."
 )

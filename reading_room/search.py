@@ -11,18 +11,36 @@ contain it. A query of n characters is looked up as its n-1 pairs; the reports
 that have all of them are the candidates, and the browser confirms each one
 against the report's text before it shows the passage.
 
+What one search downloads must not grow with the corpus (issue 12: home page and
+one search within 0.5 MB at 74,545 reports). So no file lists every report: the
+reports are numbered newest first (year, then title, then URL: the order results
+are shown in), and a search fetches the key shards of its pairs, then the rows
+(URL, title) and texts of the results on screen only. The filters' values per
+report are columns in ``meta.json`` in that order, run-length coded when that is
+shorter (a year is one run of numbers; a body or genre shared by the whole corpus
+one run), so the counts per filter are made in the browser from the report
+numbers alone.
+
 Layout under ``docs/search/``, copied to ``site/search/`` (written by
 :func:`index_files` from the converted reports, so only the files whose bytes
 change are rewritten; read by docs/assets/search.js):
 
-* ``meta.json``: the reports (id, title, year, issuing body, genre: the facets
-  are indices into the value lists), the number of key shards, and ``check``, a
-  digest of every key shard and text file, so a build trusts a previous index only
-  when its parts still agree (written last, after the parts);
+* ``meta.json``: the number of reports and of key shards, the filter values
+  (``values``: year, issuing body, genre) and, per filter, the value of every
+  report as a column (``cols``: ``"r" + "value*count,..."`` runs, or ``"p<w>:"``
+  + base64 of ``w`` bits per report, bit ``j`` of report ``i`` at bit
+  ``i*w+j``, least significant first); ``rows``, reports per ``d/`` file;
+  ``numbering``, a digest of what the numbers stand for (an update keeps them
+  only when no report was added, removed, retitled or refiled), and ``check``,
+  a digest of every part (key shards, rows, texts), so
+  a build trusts a previous index only when its parts still agree (written last,
+  after the parts);
 * ``k/<n>.json``: one shard of keys (``key -> report set``); the shard of a key
   is ``fnv1a(key) % shards`` over its UTF-16 code units. A report set is
   ``"l"`` + comma-separated gaps between report numbers (sparse keys) or
   ``"b"`` + a base64 bitmap, bit ``i`` of byte ``i // 8`` (dense keys);
+* ``d/<n>.json``: the rows of reports ``n*ROWS`` to ``n*ROWS+ROWS-1``,
+  ``[[url, title], ...]``: loaded for the results on screen only;
 * ``t/<id>.json``: the blocks of one report, ``[[anchor, text], ...]``, the
   title first with an empty anchor: loaded for the results on screen only.
 
@@ -47,8 +65,11 @@ from .site import facets
 log = logging.getLogger("reading_room")
 
 INDEX_DIR = "search"
-FORMAT = 2  # 2: keys folded as the formulation index folds (、，,；;) and lower-cased
+# 2: keys folded as the formulation index folds (、，,；;) and lower-cased;
+# 3: reports numbered newest first, their rows in d/, filter values as columns
+FORMAT = 3
 SHARD_BYTES = 12_000  # aimed size of one key shard, before compression
+ROWS = 16  # reports per d/<n>.json: the first results on screen are one or two files
 # White space as search.js has it (an explicit class: Python's and JavaScript's \s differ).
 _SPACE = re.compile("[\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]+")
 _WS = re.compile(r"\s+")
@@ -133,8 +154,17 @@ def decode_set(value: str, total: int) -> list[int]:
     return [i for i in range(total) if bits[i >> 3] >> (i & 7) & 1]
 
 
-def build_index(pages: list[Page]) -> tuple[dict, dict[int, dict[str, str]], dict[str, str]]:
-    """(meta.json, shards, texts as JSON by report id) for ``pages``."""
+def order(pages: list[Page]) -> list[Page]:
+    """The reports as numbered: newest year first (unknown years last), then by title (in
+    UTF-16 code units, as JavaScript compares), then URL. Results are shown in this order."""
+    def key(page: Page):
+        year = page.facets.get(FACETS[0], "")
+        return (0, -int(year)) if year.isdigit() else (1, 0), page.title.encode("utf-16-be"), page.url
+    return sorted(pages, key=key)
+
+
+def build_index(pages: list[Page]) -> tuple[dict, dict[int, dict[str, str]], dict[str, str], list[str]]:
+    """(meta.json, shards, texts as JSON by report id, rows files) for ``pages`` (in :func:`order`)."""
     postings: dict[str, list[int]] = {}
     for number, page in enumerate(pages):
         for key in page_keys(page.blocks):
@@ -170,29 +200,74 @@ def _layout(pages: list[Page], encoded: dict[str, str], shards: int | None = Non
         by_shard[fnv1a(key) % shards if shard is None else shard][key] = encoded[key]
     values = {facet: sorted({p.facets.get(facet, "") for p in pages}) for facet in FACETS}
     numbers = {facet: {value: n for n, value in enumerate(values[facet])} for facet in FACETS}
-    docs = []
+    columns = [[numbers[f][p.facets.get(f, "")] for p in pages] for f in FACETS]
     texts = {}
     version = hashlib.sha256()
     for page in pages:
-        docs.append([page.url, page.title] + [numbers[f][page.facets.get(f, "")] for f in FACETS])
         texts[page.id] = page.text
         version.update(f"{page.id}\0{page.text}\0".encode("utf-8"))
-    version.update(_dump(docs).encode("utf-8"))
+    rows = [_dump([[p.url, p.title] for p in pages[at:at + ROWS]]) for at in range(0, len(pages), ROWS)]
+    numbering = rows_digest(pages)
+    version.update(numbering.encode("ascii"))
     # "version": the corpus as searched (its reports' text and filter values); a search's
     # CSV download names it
-    meta = {"format": FORMAT, "version": version.hexdigest()[:12], "shards": shards, "facets": list(FACETS),
-            "values": [values[f] for f in FACETS], "docs": docs}
-    return meta, by_shard, texts
+    meta = {"format": FORMAT, "version": version.hexdigest()[:12], "docs": len(pages), "rows": ROWS,
+            "shards": shards, "facets": list(FACETS), "values": [values[f] for f in FACETS],
+            "cols": [encode_column(c) for c in columns], "numbering": numbering}
+    return meta, by_shard, texts, rows
+
+
+def rows_digest(pages: list[Page]) -> str:
+    """What the report numbers stand for: every report's URL, title and filter values, in order."""
+    return hashlib.sha256(_dump([[p.url, p.title, [p.facets.get(f, "") for f in FACETS]]
+                                 for p in pages]).encode("utf-8")).hexdigest()[:16]
+
+
+def encode_column(values: list[int]) -> str:
+    """One filter's value number for every report: as runs (``"r3*120,0*5"``) or packed
+    in as few bits as the largest needs (``"p<w>:"`` + base64), whichever is shorter."""
+    runs: list[list[int]] = []
+    for v in values:
+        if runs and runs[-1][0] == v:
+            runs[-1][1] += 1
+        else:
+            runs.append([v, 1])
+    coded = "r" + ",".join(f"{v}*{n}" for v, n in runs)
+    width = max(1, max(values, default=0).bit_length())
+    bits = bytearray((len(values) * width + 7) // 8)
+    for i, v in enumerate(values):
+        for j in range(width):
+            if v >> j & 1:
+                at = i * width + j
+                bits[at >> 3] |= 1 << (at & 7)
+    packed = f"p{width}:" + base64.b64encode(bytes(bits)).decode("ascii")
+    return coded if len(coded) <= len(packed) else packed
+
+
+def decode_column(value: str, total: int) -> list[int]:
+    """Inverse of :func:`encode_column` (used by tests and the benchmark)."""
+    if value[0] == "r":
+        out: list[int] = []
+        for run in filter(None, value[1:].split(",")):
+            v, n = run.split("*")
+            out += [int(v)] * int(n)
+        return out
+    width, data = value[1:].split(":", 1)
+    width, bits = int(width), base64.b64decode(data)
+    return [sum((bits[(i * width + j) >> 3] >> ((i * width + j) & 7) & 1) << j for j in range(width))
+            for i in range(total)]
 
 
 def update_index(pages: list[Page], previous: Path):
-    """The index of ``pages`` from the index of an earlier build in ``previous``, when
-    the reports are the same ones in the same order: only the keys of reports whose
-    text changed are re-encoded. The result is byte for byte what ``build_index``
-    gives; None when an update is not possible (then build it whole)."""
+    """The index of ``pages`` (in :func:`order`) from the index of an earlier build in
+    ``previous``, when the reports are numbered alike (the same ones, with the same titles
+    and filter values): only the keys of reports whose text changed are re-encoded. The
+    result is byte for byte what ``build_index`` gives; None when an update is not
+    possible (then build it whole)."""
     try:
         meta = json.loads((previous / "meta.json").read_text(encoding="utf-8"))
-        if meta.get("format") != FORMAT or [d[0] for d in meta["docs"]] != [p.url for p in pages]:
+        if meta.get("format") != FORMAT or meta.get("numbering") != rows_digest(pages) \
+                or meta.get("rows") != ROWS or meta.get("docs") != len(pages):
             return None
         changed = []
         old_texts = []
@@ -201,6 +276,8 @@ def update_index(pages: list[Page], previous: Path):
             old_texts.append(old)
             if old != page.text:
                 changed.append((number, json.loads(old), page.blocks))
+        old_rows = [(previous / "d" / f"{n}.json").read_text(encoding="utf-8")
+                    for n in range((len(pages) + ROWS - 1) // ROWS)]
         encoded: dict[str, str] = {}
         shard_of: dict[str, int] = {}
         old_shards = []
@@ -209,7 +286,7 @@ def update_index(pages: list[Page], previous: Path):
             keys = json.loads(old_shards[-1])
             encoded.update(keys)
             shard_of.update(dict.fromkeys(keys, shard))
-        if meta.get("check") != parts_digest(old_shards, old_texts):
+        if meta.get("check") != parts_digest(old_shards, old_rows, old_texts):
             # a build killed while writing the index, or a part changed by hand: the keys
             # no longer describe the texts, so they are not patched but made again
             log.warning("search: the previous index's parts disagree with each other; building it whole")
@@ -231,12 +308,12 @@ def update_index(pages: list[Page], previous: Path):
     return _layout(pages, encoded, meta["shards"], shard_of)
 
 
-def parts_digest(shards: list[str], texts: list[str]) -> str:
-    """A digest of the index's key shards and report texts as written. meta.json, written
-    after them, records it: an update trusts the previous index only when its parts on disk
-    still give the digest its meta.json recorded."""
+def parts_digest(shards: list[str], rows: list[str], texts: list[str]) -> str:
+    """A digest of the index's key shards, rows and report texts as written. meta.json,
+    written after them, records it: an update trusts the previous index only when its parts
+    on disk still give the digest its meta.json recorded."""
     h = hashlib.blake2b(digest_size=16)
-    for part in (*shards, "\0", *texts):
+    for part in (*shards, "\0", *rows, "\0", *texts):
         h.update(part.encode("utf-8"))
         h.update(b"\0")
     return h.hexdigest()
@@ -257,15 +334,17 @@ def index_files(reports, previous: Path | None = None) -> dict[str, bytes]:
     """The files of the search index, by path under docs/; updated from the index of
     the previous build in ``previous`` (docs/search) where that is possible."""
     started = time.perf_counter()
-    pages = sorted((page_of(r) for r in reports), key=lambda p: p.url)
-    meta, shards, texts = (previous and update_index(pages, previous)) or build_index(pages)
+    pages = order([page_of(r) for r in reports])
+    meta, shards, texts, rows = (previous and update_index(pages, previous)) or build_index(pages)
     files = {}
     shard_texts = [_dump(shards[number]) for number in range(meta["shards"])]
     for number, text in enumerate(shard_texts):
         files[f"{INDEX_DIR}/k/{number}.json"] = text.encode("utf-8")
+    for number, text in enumerate(rows):
+        files[f"{INDEX_DIR}/d/{number}.json"] = text.encode("utf-8")
     for report_id, text in texts.items():
         files[f"{INDEX_DIR}/t/{report_id}.json"] = text.encode("utf-8")
-    meta["check"] = parts_digest(shard_texts, [texts[p.id] for p in pages])
+    meta["check"] = parts_digest(shard_texts, rows, [texts[p.id] for p in pages])
     # last: the parts are on disk before the meta.json that vouches for them
     files[f"{INDEX_DIR}/meta.json"] = _dump(meta).encode("utf-8")
     log.info("search: %d report pages, %d keys in %d shards, %.2f s", len(pages),

@@ -20,6 +20,58 @@ sys.path.insert(0, str(ROOT / "bench"))
 import run as bench  # noqa: E402
 
 
+def synthetic_reports(n: int, bodies: int = 1, genres: int = 1) -> list:
+    """``n`` short reports over ten years (by default all of one body and one genre, as the
+    news corpus), each with a few common words (in most reports) and a rare one (in a few)."""
+    import random
+
+    from reading_room.outline import Block
+    from reading_room.report import Report
+
+    rng = random.Random(n)
+    words = ["发展", "改革", "高质量发展", "乡村振兴", "党的建设", "人民群众", "创新驱动", "生态文明"]
+    reports = []
+    for i in range(n):
+        lines = ["、".join(rng.sample(words, 4)) + f"第{i}号。", f"罕见词{i % 97 if i < 1500 else 99}。"]
+        blocks = [Block("paragraph", t, anchor=f"p-{k}", ordinal=k + 1) for k, t in enumerate(lines)]
+        reports.append(Report(id=f"r{i:05}", source_file=f"r{i:05}.txt", encoding="utf-8", sha256="0" * 64,
+                              size=1, title=f"某某单位{rng.randrange(1000)}年度工作总结第{i}号", year=2015 + i % 10,
+                              organization=f"第{rng.randrange(bodies)}机关", genre=f"体裁{rng.randrange(genres)}",
+                              date="", source="", blocks=blocks, removed=[]))
+    return reports
+
+
+def index_at(tmp_path, n: int, **kw) -> Path:
+    from reading_room import search
+
+    site = tmp_path / f"{n}-{sorted(kw.items())}"
+    for path, data in search.index_files(synthetic_reports(n, **kw)).items():
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_bytes(data)
+    return site
+
+
+QUERIES = ("发展", "高质量", "乡村振兴", "罕见词5")
+
+
+def test_one_search_does_not_grow_with_the_corpus(tmp_path):
+    """Issue 12: what one search downloads (the index's files; the home page does not grow with
+    the corpus either), the largest over a few queries, at 4N reports is within a small factor
+    of what it is at N. What grows: the report sets of common keys (one bit per report) and how
+    many distinct shards a query's keys fall in (few shards at small N)."""
+    small, large = index_at(tmp_path, 2000), index_at(tmp_path, 8000)
+    assert max(bench.search_bytes(large, q) for q in QUERIES) <= 1.5 * max(bench.search_bytes(small, q) for q in QUERIES)
+    # the old layout's meta.json listed every report: 2000 reports of these titles alone were 130 KB
+    assert (small / "search" / "meta.json").stat().st_size < 2000
+
+
+def test_varied_filter_values_cost_a_few_bits_per_report(tmp_path):
+    """Where bodies and genres vary from report to report, meta.json holds each report's value
+    numbers packed in as few bits as they need: 40 bodies and 4 genres, 8 bits (base64: 1.33 bytes)."""
+    site = index_at(tmp_path, 8000, bodies=40, genres=4)
+    assert (site / "search" / "meta.json").stat().st_size < 8000 * 8 / 6 + 2000
+
+
 def test_site_parts_add_up_to_the_site(sample_build):
     site = sample_build.site
     parts = bench.site_parts(site)

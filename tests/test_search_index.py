@@ -8,10 +8,22 @@ from reading_room.outline import Block
 from reading_room.report import Report
 
 
-def report(rid: str, *paragraphs: str, year=2020) -> Report:
+def report(rid: str, *paragraphs: str, year=2020, title=None, organization="县公安局") -> Report:
     blocks = [Block("paragraph", text, anchor=f"p-{i}", ordinal=i + 1) for i, text in enumerate(paragraphs)]
-    return Report(id=rid, source_file=f"{rid}.txt", encoding="utf-8", sha256="0" * 64, size=1, title=f"{rid}报告",
-                  year=year, organization="县公安局", genre="总结", date="", source="", blocks=blocks, removed=[])
+    return Report(id=rid, source_file=f"{rid}.txt", encoding="utf-8", sha256="0" * 64, size=1,
+                  title=title or f"{rid}报告", year=year, organization=organization, genre="总结", date="",
+                  source="", blocks=blocks, removed=[])
+
+
+def urls(files: dict[str, bytes]) -> list[str]:
+    """The report URLs in number order, from the index's rows (d/)."""
+    meta = json.loads(files["search/meta.json"])
+    return [url for n in range(-(-meta["docs"] // meta["rows"]))
+            for url, _ in json.loads(files[f"search/d/{n}.json"])]
+
+
+def pages(reports):
+    return search.order([search.page_of(r) for r in reports])
 
 
 def write(tmp_path, files):
@@ -26,18 +38,54 @@ def test_update_equals_a_whole_build(tmp_path):
     before = [report("a", "落实“三会一课”制度。"), report("b", "增强四个意识。"), report("c", "战斗堡垒作用。")]
     previous = write(tmp_path, search.index_files(before))
     after = [before[0], report("b", "增强四个意识，坚定四个自信。新词甲乙。"), before[2]]
-    assert search.update_index(sorted(map(search.page_of, after), key=lambda p: p.url), previous) is not None
+    assert search.update_index(pages(after), previous) is not None
     assert search.index_files(after, previous) == search.index_files(after)
+
+
+def test_one_changed_report_rewrites_few_files(tmp_path):
+    before = [report(f"r{i:03}", f"第{i}篇：落实三会一课制度。", year=2015 + i % 10) for i in range(300)]
+    old = search.index_files(before)
+    previous = write(tmp_path, old)
+    after = list(before)
+    after[123] = report("r123", "第123篇：落实三会一课制度，新词甲乙丙。", year=2015 + 123 % 10)
+    new = search.index_files(after, previous)
+    assert new == search.index_files(after)
+    changed = sorted(path for path in new if old.get(path) != new[path])
+    assert "search/t/r123.json" in changed and "search/meta.json" in changed
+    assert len(changed) <= 10, changed  # the text, meta.json and the shards of the new keys
+    assert not any(path.startswith("search/d/") for path in changed)
+
+
+def test_reports_are_numbered_newest_first_and_a_retitled_or_refiled_report_renumbers(tmp_path):
+    before = [report("a", "甲。", year=2019), report("b", "乙。", year=2021), report("c", "丙。", year=None),
+              report("d", "丁。", year=2021, title="a报告")]
+    files = search.index_files(before)
+    assert urls(files) == ["reports/d/", "reports/b/", "reports/a/", "reports/c/"]  # year, then title
+    meta = json.loads(files["search/meta.json"])
+    years = search.decode_column(meta["cols"][0], meta["docs"])
+    assert [meta["values"][0][y] for y in years] == ["2021", "2021", "2019", "未知"]
+    previous = write(tmp_path, files)
+    for after in ([report("a", "甲。", year=2022)] + before[1:],
+                  [report("a", "甲。", year=2019, title="新标题")] + before[1:]):
+        assert search.update_index(pages(after), previous) is None
+        assert search.index_files(after, previous) == search.index_files(after)
+
+
+def test_filter_columns_round_trip():
+    for values in ([], [0], [3] * 500, [0, 1, 2, 3, 4, 5, 6, 7] * 40, [i * 7919 % 300 for i in range(1000)]):
+        coded = search.encode_column(values)
+        assert search.decode_column(coded, len(values)) == values
+    assert search.encode_column([0] * 74545) == "r0*74545"  # one body for the whole corpus: one run
+    assert search.encode_column([i * 7919 % 300 for i in range(1000)]).startswith("p9:")
 
 
 def test_added_report_rebuilds_whole(tmp_path):
     before = [report("a", "落实“三会一课”制度。")]
     previous = write(tmp_path, search.index_files(before))
     after = before + [report("b", "三会一课")]
-    assert search.update_index(sorted(map(search.page_of, after), key=lambda p: p.url), previous) is None
+    assert search.update_index(pages(after), previous) is None
     files = search.index_files(after, previous)
-    meta = json.loads(files["search/meta.json"])
-    assert [d[0] for d in meta["docs"]] == ["reports/a/", "reports/b/"]
+    assert urls(files) == ["reports/a/", "reports/b/"]
     keys = {}
     for path, content in files.items():
         if path.startswith("search/k/"):
@@ -48,10 +96,10 @@ def test_added_report_rebuilds_whole(tmp_path):
 
 def _members(files: dict[str, bytes], key: str) -> list[str]:
     """The report URLs the index lists for ``key``."""
-    meta = json.loads(files["search/meta.json"])
+    meta, numbered = json.loads(files["search/meta.json"]), urls(files)
     for path, content in files.items():
         if path.startswith("search/k/") and key in (shard := json.loads(content)):
-            return [meta["docs"][n][0] for n in search.decode_set(shard[key], len(meta["docs"]))]
+            return [numbered[n] for n in search.decode_set(shard[key], meta["docs"])]
     return []
 
 
@@ -82,7 +130,7 @@ def test_a_text_file_replaced_by_hand_heals(tmp_path):
 def test_meta_is_written_after_the_parts_it_vouches_for():
     paths = list(search.index_files(BEFORE))
     assert paths[-1] == "search/meta.json"
-    assert any(p.startswith("search/k/") for p in paths) and any(p.startswith("search/t/") for p in paths)
+    assert all(any(p.startswith(f"search/{part}/") for p in paths) for part in "kdt")
 
 
 def test_full_build_trusts_no_previous_index(tmp_path):
@@ -99,10 +147,11 @@ def test_full_build_trusts_no_previous_index(tmp_path):
     def forge():
         index = docs / "search"
         meta = json.loads((index / "meta.json").read_text(encoding="utf-8"))
-        texts = [index / "t" / f"{url.split('/')[1]}.json" for url, *_ in meta["docs"]]
+        rows = [(index / "d" / f"{n}.json").read_text(encoding="utf-8") for n in range(-(-meta["docs"] // meta["rows"]))]
+        texts = [index / "t" / f"{url.split('/')[1]}.json" for part in rows for url, _ in json.loads(part)]
         texts[0].write_text(texts[0].read_text(encoding="utf-8").replace("党", "兑", 1), encoding="utf-8")
         shards = [(index / "k" / f"{n}.json").read_text(encoding="utf-8") for n in range(meta["shards"])]
-        meta["check"] = search.parts_digest(shards, [t.read_text(encoding="utf-8") for t in texts])
+        meta["check"] = search.parts_digest(shards, rows, [t.read_text(encoding="utf-8") for t in texts])
         (index / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, separators=(",", ":")),
                                          encoding="utf-8")
 
@@ -125,3 +174,10 @@ def test_search_folds_as_the_formulation_index_folds():
         for b in variants:
             if normalise(a).replace(" ", "") == normalise(b).replace(" ", ""):
                 assert search.normalize(a) == search.normalize(b)
+
+
+def test_a_rows_file_changed_by_hand_is_not_trusted(tmp_path):
+    previous = write(tmp_path, search.index_files(BEFORE))
+    (previous / "d" / "0.json").write_text('[["reports/x/","x"]]', encoding="utf-8")
+    assert search.update_index(pages(AFTER), previous) is None
+    assert search.index_files(AFTER, previous) == search.index_files(AFTER)

@@ -8,8 +8,12 @@
  * looked up as its n-1 pairs of adjacent characters (one character: itself);
  * the reports holding every pair of every term are the candidates; each one
  * is confirmed against its text, which also gives the passages to show and
- * the paragraphs to link to. Nothing is fetched before the search box is
- * opened; everything comes from this site.
+ * the paragraphs to link to. Reports are numbered newest first, so a set of
+ * report numbers is already in date order; their filter values are columns of
+ * meta.json, and the URL and title of a report (d/) and its text (t/) are
+ * fetched only for the results on screen: what one search loads does not grow
+ * with the corpus. Nothing is fetched before the search box is opened;
+ * everything comes from this site.
  *
  * Any page opened with ?q=…&year=…&body=…&genre=…&sort=hits opens the box
  * with those results, and the address follows the box as the reader types.
@@ -31,7 +35,8 @@
   var base = new URL(String(cfg.base || ".").replace(/\/?$/, "/"), location.href);
   var root = new URL("search/", base);
   var meta = null, metaPromise = null;
-  var shards = {}, texts = {}, folded = {};
+  var shards = {}, rows = {}, rowData = {}, texts = {}, folded = {};
+  var cols = null;  // cols[f][n]: report n's value number for filter f (meta.cols decoded)
 
   /* One character as the index folds it (search.py's _search_table). */
   function foldChar(c) {
@@ -101,9 +106,49 @@
   }
 
   function loadMeta() {
-    if (!metaPromise) metaPromise = getJSON(new URL("meta.json", root)).then(function (m) { meta = m; return m; });
+    if (!metaPromise) metaPromise = getJSON(new URL("meta.json", root)).then(function (m) {
+      cols = m.cols.map(function (c) { return decodeColumn(c, m.docs); });
+      meta = m;
+      return m;
+    });
     return metaPromise;
   }
+
+  /* One filter's column (search.py's encode_column): "r" + value*count runs, or "p<w>:" + base64 of
+     w bits per report. */
+  function decodeColumn(value, total) {
+    var out = new Uint32Array(total), at = 0;
+    if (value.charAt(0) === "r") {
+      value.slice(1).split(",").forEach(function (run) {
+        if (!run) return;
+        var p = run.split("*"), v = +p[0], end = at + +p[1];
+        for (; at < end && at < total; at++) out[at] = v;
+      });
+      return out;
+    }
+    var colon = value.indexOf(":"), width = +value.slice(1, colon), bin = atob(value.slice(colon + 1));
+    for (var i = 0; i < total; i++) {
+      var v = 0;
+      for (var j = 0; j < width; j++) {
+        var bit = i * width + j;
+        if (bin.charCodeAt(bit >> 3) >> (bit & 7) & 1) v |= 1 << j;
+      }
+      out[i] = v;
+    }
+    return out;
+  }
+
+  /* The rows (URL, title) of reports ``ns``: their d/ files, fetched once each. */
+  function loadRows(ns) {
+    var need = {};
+    ns.forEach(function (n) { need[Math.floor(n / meta.rows)] = 1; });
+    return Promise.all(Object.keys(need).map(function (c) {
+      if (!rows[c]) rows[c] = getJSON(new URL("d/" + c + ".json", root)).then(function (r) { rowData[c] = r; return r; });
+      return rows[c];
+    }));
+  }
+  /* Report n's row [url, title]; its d/ file must be loaded (loadRows). */
+  function row(n) { return rowData[Math.floor(n / meta.rows)][n % meta.rows]; }
 
   function loadShard(n) {
     if (!shards[n]) shards[n] = getJSON(new URL("k/" + n + ".json", root));
@@ -113,7 +158,9 @@
   function docId(doc) { var p = doc[0].replace(/\/$/, "").split("/"); return p[p.length - 1] || "index"; }
 
   function loadText(i) {
-    if (!texts[i]) texts[i] = getJSON(new URL("t/" + encodeURIComponent(docId(meta.docs[i])) + ".json", root));
+    if (!texts[i]) texts[i] = loadRows([i]).then(function () {
+      return getJSON(new URL("t/" + encodeURIComponent(docId(row(i))) + ".json", root));
+    });
     return texts[i];
   }
 
@@ -136,19 +183,14 @@
     return keys;
   }
 
-  function yearOf(m, n) { var y = +m.values[0][m.docs[n][2]]; return isNaN(y) ? -Infinity : y; }  // unknown last
-  function byDate(m) {
-    return function (a, b) {
-      var ya = yearOf(m, a), yb = yearOf(m, b);
-      return ya < yb ? 1 : ya > yb ? -1 : (m.docs[a][1] < m.docs[b][1] ? -1 : m.docs[a][1] > m.docs[b][1] ? 1 : a - b);
-    };
-  }
+  /* Report numbers are in date order (search.py's order: newest year first, then title). */
+  function byDate(a, b) { return a - b; }
 
   /* Candidates of a parsed query: report numbers holding every pair of every positive term, newest first
      (every report when there is no positive term). */
   function lookup(parsed) {
     return loadMeta().then(function (m) {
-      var total = m.docs.length, seen = {}, keys = [];
+      var total = m.docs, seen = {}, keys = [];
       parsed.pos.forEach(function (t) {
         keysOf(t.norm).forEach(function (k) { if (!seen[k]) { seen[k] = 1; keys.push(k); } });
       });
@@ -162,7 +204,7 @@
         }
         var docs = [];
         for (var n = 0; n < total; n++) if (hit[n]) docs.push(n);
-        return docs.sort(byDate(m));
+        return docs;
       });
     });
   }
@@ -378,6 +420,7 @@
     var range = state.year ? state.year.split("-").map(Number) : null;
     if (range && range.length === 1) range.push(range[0]);
     if (range && range[0] > range[1]) range.reverse();
+    var yearOk = range && m.values[0].map(function (v) { var y = +v; return y >= range[0] && y <= range[1]; });
     var bodyOk = null;
     if (state.body) {
       var exact = m.values[1].indexOf(state.body), want = normalize(state.body);
@@ -386,10 +429,9 @@
     var genre = state.genre ? m.values[2].indexOf(state.genre) : -1;
     var active = !!(range || bodyOk || state.genre);
     function pass(n, skip) {
-      var d = m.docs[n];
-      if (range && skip !== 0) { var y = +m.values[0][d[2]]; if (!(y >= range[0] && y <= range[1])) return false; }
-      if (bodyOk && skip !== 1 && !bodyOk[d[3]]) return false;
-      if (state.genre && skip !== 2 && d[4] !== genre) return false;
+      if (yearOk && skip !== 0 && !yearOk[cols[0][n]]) return false;
+      if (bodyOk && skip !== 1 && !bodyOk[cols[1][n]]) return false;
+      if (state.genre && skip !== 2 && cols[2][n] !== genre) return false;
       return true;
     }
     return { pass: pass, active: active };
@@ -438,7 +480,9 @@
     if (!cur) return Promise.resolve(null);
     var todo = cur.cand.filter(function (n) { return cur.checked[n] === undefined; }), next = 0, done = 0;
     if (!todo.length) { cur.all = true; return Promise.resolve(cur); }
-    return new Promise(function (resolve) {
+    // a few candidates: their rows at once (in parallel), not one before each text
+    var rowsFirst = todo.length <= AUTO_CHECK ? loadRows(todo).catch(function () { /* loadText says */ }) : Promise.resolve();
+    return rowsFirst.then(function () { return new Promise(function (resolve) {
       function one() {
         if (cur !== current) return resolve(null);
         if (next >= todo.length) { if (done === todo.length) { cur.all = true; resolve(cur); } return; }
@@ -450,7 +494,7 @@
         });
       }
       for (var k = 0; k < FETCHES; k++) one();
-    });
+    }); });
   }
 
   /* One candidate checked: cur.checked[n] = {ok, hits, found, blocks} (ok false: not a match). */
@@ -469,16 +513,20 @@
   function alive(cur, n) { var c = cur.checked[n]; return !c || c.ok; }
 
   function render(cur) {
-    var m = meta;
     cur.docs = cur.cand.filter(function (n) { return alive(cur, n) && cur.filter.pass(n); });
     if (cur.sort === "hits") {
-      var date = byDate(m);
-      cur.docs.sort(function (a, b) { return (cur.checked[b] ? cur.checked[b].hits : 0) - (cur.checked[a] ? cur.checked[a].hits : 0) || date(a, b); });
+      cur.docs.sort(function (a, b) { return (cur.checked[b] ? cur.checked[b].hits : 0) - (cur.checked[a] ? cur.checked[a].hits : 0) || byDate(a, b); });
     }
-    cur.shown = 0;
-    list.innerHTML = "";
-    count(cur);
-    more(cur);
+    // the count and the first results appear together, once those results' rows are loaded
+    return loadRows(cur.docs.slice(0, PAGE)).then(function () {
+      if (cur !== current) return;
+      cur.shown = 0;
+      list.innerHTML = "";
+      count(cur);
+      return more(cur);
+    }, function (err) {
+      if (cur === current) say("搜索索引未能载入：" + err.message);
+    });
   }
 
   function count(cur) {
@@ -503,7 +551,7 @@
     var m = meta, counts = [{}, {}, {}], exact = cur.exact || cur.all;
     cur.cand.forEach(function (n) {
       if (!alive(cur, n)) return;
-      for (var f = 0; f < 3; f++) if (cur.filter.pass(n, f)) { var v = m.docs[n][2 + f]; counts[f][v] = (counts[f][v] || 0) + 1; }
+      for (var f = 0; f < 3; f++) if (cur.filter.pass(n, f)) { var v = cols[f][n]; counts[f][v] = (counts[f][v] || 0) + 1; }
     });
     var prefix = exact ? "" : "≤";
     function label(sel, f) {
@@ -517,19 +565,25 @@
     [].forEach.call(controls.bodies.options, function (o, i) { o.label = prefix + (counts[1][i] || 0) + " 篇"; });
   }
 
+  /* The next PAGE results, once their rows are loaded; resolves when they are in the list. */
   function more(cur) {
     var upto = Math.min(cur.docs.length, cur.shown + PAGE);
-    var old = list.querySelector(".rr-more");
-    if (old) old.remove();
-    for (; cur.shown < upto; cur.shown++) list.appendChild(item(cur, cur.docs[cur.shown]));
-    if (cur.shown < cur.docs.length) {
-      var li = document.createElement("li");
-      li.className = "md-search-result__item rr-more";
-      li.innerHTML = '<button type="button" class="md-search-result__more rr-more__button">显示更多（还有 ' +
-        (cur.docs.length - cur.shown) + " 篇）</button>";
-      li.firstChild.addEventListener("click", function () { more(cur); focusAfterMore(); });
-      list.appendChild(li);
-    }
+    return loadRows(cur.docs.slice(cur.shown, upto)).then(function () {
+      if (cur !== current) return;
+      var old = list.querySelector(".rr-more");
+      if (old) old.remove();
+      for (; cur.shown < upto; cur.shown++) list.appendChild(item(cur, cur.docs[cur.shown]));
+      if (cur.shown < cur.docs.length) {
+        var li = document.createElement("li");
+        li.className = "md-search-result__item rr-more";
+        li.innerHTML = '<button type="button" class="md-search-result__more rr-more__button">显示更多（还有 ' +
+          (cur.docs.length - cur.shown) + " 篇）</button>";
+        li.firstChild.addEventListener("click", function () { more(cur).then(focusAfterMore); });
+        list.appendChild(li);
+      }
+    }, function (err) {
+      if (cur === current) say("搜索索引未能载入：" + err.message);
+    });
   }
   function focusAfterMore() {
     var links = list.querySelectorAll(".md-search-result__link");
@@ -537,15 +591,18 @@
     if (links[at]) links[at].focus();
   }
 
+  function facts(n) {
+    return [0, 1, 2].map(function (f) { return meta.values[f][cols[f][n]]; });
+  }
+
   function item(cur, n) {
-    var doc = meta.docs[n];
+    var doc = row(n);
     var li = document.createElement("li");
     li.className = "md-search-result__item";
     li.dataset.url = doc[0];
-    var facts = [0, 1, 2].map(function (f) { return meta.values[f][doc[2 + f]]; }).filter(Boolean).join(" · ");
     li.innerHTML = '<a href="' + esc(new URL(doc[0], base).href) + '" class="md-search-result__link">' +
       '<article class="md-search-result__article md-typeset">' +
-      "<h1>" + esc(doc[1]) + "</h1>" + '<p class="rr-facts">' + esc(facts) + "</p>" +
+      "<h1>" + esc(doc[1]) + "</h1>" + '<p class="rr-facts">' + esc(facts(n).filter(Boolean).join(" · ")) + "</p>" +
       "</article></a>";
     if (!cur.parsed.pos.length && !cur.parsed.neg.length) { li.classList.add("rr-confirmed"); return li; }
     confirm(cur, n).then(function (r) {
@@ -587,14 +644,16 @@
     if (!cur || !cur.docs) return;
     var todo = cur.parsed.pos.length ? confirmAll(cur) : Promise.resolve(cur);
     todo.then(function (done) {
-      if (!done) return;
+      return done && loadRows(done.docs).then(function () { return done; });
+    }).then(function (done) {
+      if (!done || done !== current) return;
       render(done);
       var exported = new Date().toISOString();
       var rows = [["query", "corpus_version", "exported", "report", "title", "year", "organization", "genre",
                    "hits", "term", "url", "passage"]];
       done.docs.forEach(function (n) {
-        var doc = meta.docs[n], r = done.checked[n], head = [done.query, meta.version || "", exported, docId(doc), doc[1],
-          meta.values[0][doc[2]], meta.values[1][doc[3]], meta.values[2][doc[4]]];
+        var doc = row(n), r = done.checked[n], head = [done.query, meta.version || "", exported, docId(doc), doc[1]]
+          .concat(facts(n));
         var found = r && r.blocks ? r.found : [];
         if (!found.length) { rows.push(head.concat([0, "", new URL(doc[0], base).href, ""])); return; }
         found.forEach(function (o) {
@@ -724,20 +783,21 @@
     var parsed = parse(query);
     return lookup(parsed).then(function (docs) {
       if (!parsed.pos.length && !parsed.neg.length && !(f || []).some(function (x) { return x >= 0; })) docs = [];
-      return { parsed: parsed, docs: docs.filter(function (n) {
-        for (var k = 0; k < 3; k++) if (f && f[k] >= 0 && meta.docs[n][2 + k] !== f[k]) return false;
+      docs = docs.filter(function (n) {
+        for (var k = 0; k < 3; k++) if (f && f[k] >= 0 && cols[k][n] !== f[k]) return false;
         return true;
-      }) };
+      });
+      return loadRows(docs).then(function () { return { parsed: parsed, docs: docs }; });
     });
   }
   window.readingRoomSearch = {
     candidates: function (query, f) {
-      return narrowed(query, f).then(function (res) { return res.docs.map(function (n) { return meta.docs[n][0]; }); });
+      return narrowed(query, f).then(function (res) { return res.docs.map(function (n) { return row(n)[0]; }); });
     },
     confirmed: function (query, f) {
       return narrowed(query, f).then(function (res) {
         return Promise.all(res.docs.map(function (n) {
-          return loadText(n).then(function (blocks) { return check(blocks, res.parsed).ok ? meta.docs[n][0] : null; });
+          return loadText(n).then(function (blocks) { return check(blocks, res.parsed).ok ? row(n)[0] : null; });
         })).then(function (urls) { return urls.filter(Boolean); });
       });
     },
