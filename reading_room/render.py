@@ -137,9 +137,10 @@ def report_page(report: Report, links: dict[str, list[tuple[int, int, str]]], la
         if block.kind == "heading":
             lines.append(f"{'#' * block.level} {_linked_md(block.text, block_links, url)} {{#{block.anchor}}}\n")
         else:
+            # the ¶n link to the paragraph's anchor (its number is its place among the report's
+            # paragraphs) is added by docs/assets/reading-room.js: 100 bytes a paragraph, on every page
             lines.append(
-                f'<p id="{block.anchor}" class="para"><a class="pn" href="#{block.anchor}" '
-                f'data-n="{block.ordinal}" aria-label="¶{block.ordinal}" data-pagefind-ignore></a>'
+                f'<p id="{block.anchor}" class="para">'
                 f"{_linked_html(block.text, block_links, url)}{_reuse_mark(marks.get(block.anchor), url)}</p>\n"
             )
     lines.append(cleaning_section(report, labels))
