@@ -1,5 +1,5 @@
 """Data downloads for researchers: reports.json/.csv, slogans.json/.csv, cited.json/.csv,
-each report's cleaned text (texts/<id>.txt) and all of them in texts.jsonl.
+each report's cleaned text (texts/<id>.txt) and all of them in texts.jsonl.gz.
 
 The formats are documented on the site's 数据 page (``data_page``, made from the
 field lists below) and in the README ("Data files"). Every CSV has the report's
@@ -10,6 +10,7 @@ formula: OWASP's CSV injection rule).
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import re
@@ -119,8 +120,16 @@ def reports_csv(rows: list[dict]) -> bytes:
     return _csv(REPORT_COLUMNS, ([cell(row, c) for c in REPORT_COLUMNS] for row in rows))
 
 
+TEXTS_JSONL = "data/texts.jsonl.gz"
+
+
 def texts_jsonl(reports: list[Report], licenses: dict[str, str]) -> bytes:
-    """data/texts.jsonl: one report a line, its facts and its cleaned text."""
+    """data/texts.jsonl.gz: one report a line, its facts and its cleaned text, gzip-compressed
+    (the same texts are on the report pages and one by one in texts/<id>.txt: this download
+    is for programs, which read gzip as they read the plain file — pandas.read_json(…,
+    lines=True), `zcat … | jq` — and a third of the size keeps the site within its host's
+    limit). Compressed with no name or time in the header, so the bytes depend on the
+    texts only."""
     lines = []
     for r in reports:
         lines.append(json.dumps({
@@ -128,7 +137,8 @@ def texts_jsonl(reports: list[Report], licenses: dict[str, str]) -> bytes:
             "date": r.date, "source": r.source, "license": licenses.get(r.id, ""), "url": r.url,
             "text": cleaned_text(r),
         }, ensure_ascii=False, separators=(",", ":")))
-    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+    plain = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+    return gzip.compress(plain, compresslevel=9, mtime=0)
 
 
 def index_json(idx: Index, reports: dict[str, Report], width: int) -> list[dict]:
@@ -316,7 +326,7 @@ def data_page(report_count: int, default_license: str, front_matter) -> str:
         _field_table(REPORT_FIELDS),
         "## 全文\n",
         "- 每篇清洗后的全文：`texts/<id>.txt`（`text_url`），报告页面上也有链接；原始文件：`raw/<id>.txt`。\n"
-        "- [texts.jsonl](texts.jsonl)：全部全文，每行一篇 JSON 对象：\n",
+        "- [texts.jsonl.gz](texts.jsonl.gz)：全部全文，gzip 压缩的 JSON Lines（解压即 texts.jsonl），每行一篇 JSON 对象：\n",
         _field_table(TEXT_FIELDS),
         "## 提法索引与引用文件\n",
         "- [slogans.json](slogans.json)、[cited.json](cited.json)：每条提法（或文件）一个对象："

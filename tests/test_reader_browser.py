@@ -186,7 +186,7 @@ def test_data_page_and_its_downloads_are_reached_from_the_site(browser, served):
         pg.click(".md-tabs a:text-is('数据')")
         pg.wait_for_url("**/data/")
         assert pg.locator("h1").text_content().startswith("数据下载")
-        for name in ("reports.csv", "reports.json", "texts.jsonl", "slogans.csv"):
+        for name in ("reports.csv", "reports.json", "texts.jsonl.gz", "slogans.csv"):
             href = pg.locator(f"a[href='{name}']").first.evaluate("a => a.href")
             assert pg.request.get(href).status == 200, name
         header = pg.request.get(served + "data/slogans.csv").text().lstrip("\ufeff").splitlines()[0].split(",")
