@@ -232,7 +232,7 @@ def report_list_pages(reports: list[Report]) -> dict[str, str]:
         title = "全部报告" + (f"（第 {number} 页）" if number > 1 else "")
         pager = _pager(urls, number, url)
         pages[source_of(url)] = "\n".join([
-            front_matter({"title": title}), f"# {title}\n",
+            front_matter({"title": title, **SLIM}), f"# {title}\n",
             f"共 {len(reports)} 篇，按年份从新到旧，每页 {LIST_PAGE} 篇。\n", pager,
             _report_table(chunk, url), pager,
         ])
@@ -338,7 +338,8 @@ def cleaning_index(reports: list[Report], labels: Labels = Labels()) -> dict[str
                         f"{removed_count(r)} | {len(r.removed) - removed_count(r)} | {md_escape(warnings)} |")
         pager = _pager(urls, number, url)
         title = "清洗日志" + (f"（第 {number} 页）" if number > 1 else "")
-        parts = [front_matter({"title": title}), f"# {title}\n"]
+        # the pages after the first are not in the navigation: slim like the report pages
+        parts = [front_matter({"title": title, **({} if number == 1 else SLIM)}), f"# {title}\n"]
         if number == 1:
             rules = ["| 规则 | 行数 |", "| --- | ---: |"] + [
                 f"| {md_escape(labels.rule(k))} | {v} |" for k, v in sorted(totals.items())]
