@@ -1,4 +1,4 @@
-"""Data downloads for researchers: reports.json/.csv, slogans.json/.csv, cited.json/.csv,
+"""Data downloads for researchers: reports.json/.csv, slogans.json/.csv.gz, cited.json/.csv.gz,
 each report's cleaned text (texts/<id>.txt) and all of them in texts.jsonl.gz.
 
 The formats are documented on the site's 数据 page (``data_page``, made from the
@@ -123,6 +123,12 @@ def reports_csv(rows: list[dict]) -> bytes:
 TEXTS_JSONL = "data/texts.jsonl.gz"
 
 
+def gzipped(plain: bytes) -> bytes:
+    """A bulk download gzip-compressed, with no name or time in its header (the same
+    content, the same bytes)."""
+    return gzip.compress(plain, compresslevel=9, mtime=0)
+
+
 def texts_jsonl(reports: list[Report], licenses: dict[str, str]) -> bytes:
     """data/texts.jsonl.gz: one report a line, its facts and its cleaned text, gzip-compressed
     (the same texts are on the report pages and one by one in texts/<id>.txt: this download
@@ -138,7 +144,7 @@ def texts_jsonl(reports: list[Report], licenses: dict[str, str]) -> bytes:
             "text": cleaned_text(r),
         }, ensure_ascii=False, separators=(",", ":")))
     plain = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
-    return gzip.compress(plain, compresslevel=9, mtime=0)
+    return gzipped(plain)
 
 
 def index_json(idx: Index, reports: dict[str, Report], width: int) -> list[dict]:
@@ -239,10 +245,19 @@ NAME_FIELDS = {"slogans": "slogan", "cited": "document"}
 
 
 def index_files(idx: Index, reports: dict[str, Report], width: int) -> dict[str, bytes]:
-    """data/<kind>.json and data/<kind>.csv, made from the same rows."""
+    """data/<kind>.json and data/<kind>.csv.gz, made from the same rows.
+
+    The CSV (one row per use, for the whole corpus) is gzip-compressed: its rows are also in
+    <kind>.json (plain, for programs) and, for each formulation, in uses/<slug>.csv (plain, for
+    a spreadsheet, linked from the entry page); at tens of thousands of reports the corpus-wide
+    table has more rows than a spreadsheet opens, and it was the largest file of the site."""
     rows = index_json(idx, reports, width)
     return {f"data/{idx.kind}.json": _json(rows),
-            f"data/{idx.kind}.csv": index_csv(rows, NAME_FIELDS[idx.kind], reports)}
+            index_csv_path(idx.kind): gzipped(index_csv(rows, NAME_FIELDS[idx.kind], reports))}
+
+
+def index_csv_path(kind: str) -> str:
+    return f"data/{kind}.csv.gz"
 
 
 # ---- the 数据 page: every download and its fields ----
@@ -275,7 +290,7 @@ REPORT_FIELDS = [
     ("warnings", "给整理者的提示（CSV 中为条数）"),
 ]
 INDEX_FIELDS = [
-    ("slogan", "提法（最常见的带引号写法）；`cited.csv` 中此列名为 `document`，即《》内的文件名"),
+    ("slogan", "提法（最常见的带引号写法）；`cited.csv.gz` 中此列名为 `document`，即《》内的文件名"),
     ("key", "归并各种写法的规范形式（全角半角统一，、，,；; 视为同一）"),
     ("reports", "使用它的报告篇数"),
     ("report", "报告编号（`reports.json` 的 `id`）"),
@@ -332,7 +347,8 @@ def data_page(report_count: int, default_license: str, front_matter) -> str:
         "- [slogans.json](slogans.json)、[cited.json](cited.json)：每条提法（或文件）一个对象："
         "`slogan`、`key`、`variants`（各种写法）、`url`、`reports`、`occurrences`（每处使用：`report`、`url`、"
         "`quoted`、`context`）。\n"
-        "- [slogans.csv](slogans.csv)、[cited.csv](cited.csv)：每处使用一行：\n",
+        "- [slogans.csv.gz](slogans.csv.gz)、[cited.csv.gz](cited.csv.gz)：全部使用，gzip 压缩的 CSV（解压即 slogans.csv、cited.csv），"
+        "每处使用一行（同样的行按提法分开、不压缩的是各条目页上的“下载全部使用（CSV）”，即 `uses/<slug>.csv`）：\n",
         _field_table(INDEX_FIELDS),
         "## 引用与共用段落\n",
         "- [reports.bib](reports.bib)（BibTeX）、[reports.csl.json](reports.csl.json)（CSL-JSON）：每篇报告一条，"

@@ -423,7 +423,7 @@ def data_files(reports: list[Report], keys: dict[str, str], indexes: tuple[Index
                 made.update(data.index_files(idx, by_id, width))
             return made.pop(path)
 
-        for path in (f"data/{idx.kind}.json", f"data/{idx.kind}.csv"):
+        for path in (f"data/{idx.kind}.json", data.index_csv_path(idx.kind)):
             yield path, Deferred(digest(path, inputs), lambda path=path, make=make: make(path))
 
 
