@@ -110,7 +110,8 @@ def _year_ranges(years: list[str]) -> str:
 def chart(label: str, time: dict, cover: dict) -> str:
     """An SVG chart (made at build time, no script) of the reports per year that use a
     formulation: bars for the number, a line for the share of that year's reports, first
-    and last use marked; followed by the table of counts as its text alternative."""
+    and last use marked; followed by the table of counts as its text alternative. A
+    formulation used in one year only gets the table alone, open."""
     years = years_span(cover)
     if not years:
         return ""
@@ -168,6 +169,10 @@ def chart(label: str, time: dict, cover: dict) -> str:
              f"<tbody>{rows}</tbody></table></details>")
     legend = ('<p class="rr-chart-legend"><span class="key-bar"></span>使用该提法的报告数 '
               '<span class="key-share"></span>占当年报告的比例</p>')
+    if sum(1 for c in counts if c) < 2:
+        # every dated use in one year: the chart would be one bar, saying what the table's one row
+        # says; most entries of a large corpus are such, so the table stands alone, open
+        return f'<div class="rr-chart-box">{table.replace("<details ", "<details open ", 1)}</div>'
     return f'<div class="rr-chart-box">{"".join(out)}{legend}{table}</div>'
 
 
