@@ -341,7 +341,7 @@ def data_page(report_count: int, default_license: str, front_matter) -> str:
         _field_table(REPORT_FIELDS),
         "## 全文\n",
         "- 每篇清洗后的全文：`texts/<id>.txt`（`text_url`），报告页面上也有链接；原始文件：`raw/<id>.txt`。\n"
-        "- [texts.jsonl.gz](texts.jsonl.gz)：全部全文，gzip 压缩的 JSON Lines（解压即 texts.jsonl），每行一篇 JSON 对象：\n",
+        "- [texts.jsonl.gz](texts.jsonl.gz)：全部全文，gzip 压缩的 JSONL（解压即 texts.jsonl），每行一篇 JSON 对象：\n",
         _field_table(TEXT_FIELDS),
         "## 提法索引与引用文件\n",
         "- [slogans.json](slogans.json)、[cited.json](cited.json)：每条提法（或文件）一个对象："
