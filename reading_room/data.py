@@ -1,5 +1,5 @@
-"""Data downloads for researchers: reports.json/.csv, slogans.json/.csv, cited.json/.csv,
-each report's cleaned text (texts/<id>.txt) and all of them in texts.jsonl.
+"""Data downloads for researchers: reports.json/.csv, slogans.json/.csv.gz, cited.json/.csv.gz,
+each report's cleaned text (texts/<id>.txt) and all of them in texts.jsonl.gz.
 
 The formats are documented on the site's 数据 page (``data_page``, made from the
 field lists below) and in the README ("Data files"). Every CSV has the report's
@@ -10,6 +10,7 @@ formula: OWASP's CSV injection rule).
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import re
@@ -119,8 +120,22 @@ def reports_csv(rows: list[dict]) -> bytes:
     return _csv(REPORT_COLUMNS, ([cell(row, c) for c in REPORT_COLUMNS] for row in rows))
 
 
+TEXTS_JSONL = "data/texts.jsonl.gz"
+
+
+def gzipped(plain: bytes) -> bytes:
+    """A bulk download gzip-compressed, with no name or time in its header (the same
+    content, the same bytes)."""
+    return gzip.compress(plain, compresslevel=9, mtime=0)
+
+
 def texts_jsonl(reports: list[Report], licenses: dict[str, str]) -> bytes:
-    """data/texts.jsonl: one report a line, its facts and its cleaned text."""
+    """data/texts.jsonl.gz: one report a line, its facts and its cleaned text, gzip-compressed
+    (the same texts are on the report pages and one by one in texts/<id>.txt: this download
+    is for programs, which read gzip as they read the plain file — pandas.read_json(…,
+    lines=True), `zcat … | jq` — and a third of the size keeps the site within its host's
+    limit). Compressed with no name or time in the header, so the bytes depend on the
+    texts only."""
     lines = []
     for r in reports:
         lines.append(json.dumps({
@@ -128,7 +143,8 @@ def texts_jsonl(reports: list[Report], licenses: dict[str, str]) -> bytes:
             "date": r.date, "source": r.source, "license": licenses.get(r.id, ""), "url": r.url,
             "text": cleaned_text(r),
         }, ensure_ascii=False, separators=(",", ":")))
-    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+    plain = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+    return gzipped(plain)
 
 
 def index_json(idx: Index, reports: dict[str, Report], width: int) -> list[dict]:
@@ -229,10 +245,19 @@ NAME_FIELDS = {"slogans": "slogan", "cited": "document"}
 
 
 def index_files(idx: Index, reports: dict[str, Report], width: int) -> dict[str, bytes]:
-    """data/<kind>.json and data/<kind>.csv, made from the same rows."""
+    """data/<kind>.json and data/<kind>.csv.gz, made from the same rows.
+
+    The CSV (one row per use, for the whole corpus) is gzip-compressed: its rows are also in
+    <kind>.json (plain, for programs) and, for each formulation, in uses/<slug>.csv (plain, for
+    a spreadsheet, linked from the entry page); at tens of thousands of reports the corpus-wide
+    table has more rows than a spreadsheet opens, and it was the largest file of the site."""
     rows = index_json(idx, reports, width)
     return {f"data/{idx.kind}.json": _json(rows),
-            f"data/{idx.kind}.csv": index_csv(rows, NAME_FIELDS[idx.kind], reports)}
+            index_csv_path(idx.kind): gzipped(index_csv(rows, NAME_FIELDS[idx.kind], reports))}
+
+
+def index_csv_path(kind: str) -> str:
+    return f"data/{kind}.csv.gz"
 
 
 # ---- the 数据 page: every download and its fields ----
@@ -265,7 +290,7 @@ REPORT_FIELDS = [
     ("warnings", "给整理者的提示（CSV 中为条数）"),
 ]
 INDEX_FIELDS = [
-    ("slogan", "提法（最常见的带引号写法）；`cited.csv` 中此列名为 `document`，即《》内的文件名"),
+    ("slogan", "提法（最常见的带引号写法）；`cited.csv.gz` 中此列名为 `document`，即《》内的文件名"),
     ("key", "归并各种写法的规范形式（全角半角统一，、，,；; 视为同一）"),
     ("reports", "使用它的报告篇数"),
     ("report", "报告编号（`reports.json` 的 `id`）"),
@@ -316,13 +341,14 @@ def data_page(report_count: int, default_license: str, front_matter) -> str:
         _field_table(REPORT_FIELDS),
         "## 全文\n",
         "- 每篇清洗后的全文：`texts/<id>.txt`（`text_url`），报告页面上也有链接；原始文件：`raw/<id>.txt`。\n"
-        "- [texts.jsonl](texts.jsonl)：全部全文，每行一篇 JSON 对象：\n",
+        "- [texts.jsonl.gz](texts.jsonl.gz)：全部全文，gzip 压缩的 JSONL（解压即 texts.jsonl），每行一篇 JSON 对象：\n",
         _field_table(TEXT_FIELDS),
         "## 提法索引与引用文件\n",
         "- [slogans.json](slogans.json)、[cited.json](cited.json)：每条提法（或文件）一个对象："
         "`slogan`、`key`、`variants`（各种写法）、`url`、`reports`、`occurrences`（每处使用：`report`、`url`、"
         "`quoted`、`context`）。\n"
-        "- [slogans.csv](slogans.csv)、[cited.csv](cited.csv)：每处使用一行：\n",
+        "- [slogans.csv.gz](slogans.csv.gz)、[cited.csv.gz](cited.csv.gz)：全部使用，gzip 压缩的 CSV（解压即 slogans.csv、cited.csv），"
+        "每处使用一行（同样的行按提法分开、不压缩的是各条目页上的“下载全部使用（CSV）”，即 `uses/<slug>.csv`）：\n",
         _field_table(INDEX_FIELDS),
         "## 引用与共用段落\n",
         "- [reports.bib](reports.bib)（BibTeX）、[reports.csl.json](reports.csl.json)（CSL-JSON）：每篇报告一条，"

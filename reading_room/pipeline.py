@@ -397,7 +397,7 @@ def data_files(reports: list[Report], keys: dict[str, str], indexes: tuple[Index
     make = _made_together(lambda: data.reports_files(reports, licenses))
     for path in ("data/reports.json", "data/reports.csv"):
         yield path, Deferred(digest(path, every), lambda path=path, make=make: make(path))
-    yield "data/texts.jsonl", Deferred(digest("texts.jsonl", every), lambda: data.texts_jsonl(reports, licenses))
+    yield data.TEXTS_JSONL, Deferred(digest(data.TEXTS_JSONL, every), lambda: data.texts_jsonl(reports, licenses))
     for report in reports:
         yield data.text_url(report), Deferred(keys[report.id],
                                               lambda report=report: data.cleaned_text(report).encode("utf-8"))
@@ -423,7 +423,7 @@ def data_files(reports: list[Report], keys: dict[str, str], indexes: tuple[Index
                 made.update(data.index_files(idx, by_id, width))
             return made.pop(path)
 
-        for path in (f"data/{idx.kind}.json", f"data/{idx.kind}.csv"):
+        for path in (f"data/{idx.kind}.json", data.index_csv_path(idx.kind)):
             yield path, Deferred(digest(path, inputs), lambda path=path, make=make: make(path))
 
 

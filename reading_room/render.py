@@ -137,9 +137,10 @@ def report_page(report: Report, links: dict[str, list[tuple[int, int, str]]], la
         if block.kind == "heading":
             lines.append(f"{'#' * block.level} {_linked_md(block.text, block_links, url)} {{#{block.anchor}}}\n")
         else:
+            # the ¶n link to the paragraph's anchor (its number is its place among the report's
+            # paragraphs) is added by docs/assets/reading-room.js: 100 bytes a paragraph, on every page
             lines.append(
-                f'<p id="{block.anchor}" class="para"><a class="pn" href="#{block.anchor}" '
-                f'data-n="{block.ordinal}" aria-label="¶{block.ordinal}" data-pagefind-ignore></a>'
+                f'<p id="{block.anchor}" class="para">'
                 f"{_linked_html(block.text, block_links, url)}{_reuse_mark(marks.get(block.anchor), url)}</p>\n"
             )
     lines.append(cleaning_section(report, labels))
@@ -231,7 +232,7 @@ def report_list_pages(reports: list[Report]) -> dict[str, str]:
         title = "全部报告" + (f"（第 {number} 页）" if number > 1 else "")
         pager = _pager(urls, number, url)
         pages[source_of(url)] = "\n".join([
-            front_matter({"title": title}), f"# {title}\n",
+            front_matter({"title": title, **SLIM}), f"# {title}\n",
             f"共 {len(reports)} 篇，按年份从新到旧，每页 {LIST_PAGE} 篇。\n", pager,
             _report_table(chunk, url), pager,
         ])
@@ -337,7 +338,8 @@ def cleaning_index(reports: list[Report], labels: Labels = Labels()) -> dict[str
                         f"{removed_count(r)} | {len(r.removed) - removed_count(r)} | {md_escape(warnings)} |")
         pager = _pager(urls, number, url)
         title = "清洗日志" + (f"（第 {number} 页）" if number > 1 else "")
-        parts = [front_matter({"title": title}), f"# {title}\n"]
+        # the pages after the first are not in the navigation: slim like the report pages
+        parts = [front_matter({"title": title, **({} if number == 1 else SLIM)}), f"# {title}\n"]
         if number == 1:
             rules = ["| 规则 | 行数 |", "| --- | ---: |"] + [
                 f"| {md_escape(labels.rule(k))} | {v} |" for k, v in sorted(totals.items())]

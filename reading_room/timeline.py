@@ -96,10 +96,22 @@ def years_span(cover: dict) -> list[str]:
     return [str(y) for y in range(min(years), max(years) + 1)] if years else []
 
 
+def _year_ranges(years: list[str]) -> str:
+    """["2012", "2013", "2014", "2016"] -> "2012–2014、2016"."""
+    runs: list[list[int]] = []
+    for y in map(int, years):
+        if runs and y == runs[-1][1] + 1:
+            runs[-1][1] = y
+        else:
+            runs.append([y, y])
+    return "、".join(f"{a}–{b}" if b > a else str(a) for a, b in runs)
+
+
 def chart(label: str, time: dict, cover: dict) -> str:
     """An SVG chart (made at build time, no script) of the reports per year that use a
     formulation: bars for the number, a line for the share of that year's reports, first
-    and last use marked; followed by the table of counts as its text alternative."""
+    and last use marked; followed by the table of counts as its text alternative. A
+    formulation used in one year only gets the table alone, open."""
     years = years_span(cover)
     if not years:
         return ""
@@ -115,8 +127,10 @@ def chart(label: str, time: dict, cover: dict) -> str:
     out = [f'<svg class="rr-chart" viewBox="0 0 {width} {height}" role="img" '
            f'aria-label="{html.escape(label)}：各年使用的报告数与占当年报告的比例" xmlns="http://www.w3.org/2000/svg">']
     out.append(f'<line class="axis" x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}"/>')
-    out.append(f'<text class="tick" x="{left - 3}" y="{top + 4}" text-anchor="end">{peak}</text>'
-               f'<text class="tick" x="{left - 3}" y="{top + plot_h}" text-anchor="end">0</text>'
+    # text-anchor comes from the classes (reading-room.css: .tick.end, .tick.mid, .mark-label):
+    # the chart is on every entry page, so each attribute it repeats counts
+    out.append(f'<text class="tick end" x="{left - 3}" y="{top + 4}">{peak}</text>'
+               f'<text class="tick end" x="{left - 3}" y="{top + plot_h}">0</text>'
                f'<text class="tick share" x="{left + plot_w + 3}" y="{top + 4}">{peak_share:.0%}</text>')
     label_every = max(1, round(len(years) / 6))
     points = []
@@ -128,17 +142,24 @@ def chart(label: str, time: dict, cover: dict) -> str:
                        f'width="{step * 0.7:.1f}" height="{h:.1f}"><title>{year}：{count} 篇（{share:.1%}）</title></rect>')
         points.append(f"{x + step / 2:.1f},{top + plot_h - plot_h * share / peak_share:.1f}")
         if i % label_every == 0 or i == len(years) - 1:
-            out.append(f'<text class="tick" x="{x + step / 2:.1f}" y="{height - 8}" text-anchor="middle">{year[2:] if len(years) > 8 else year}</text>')
+            out.append(f'<text class="tick mid" x="{x + step / 2:.1f}" y="{height - 8}">{year[2:] if len(years) > 8 else year}</text>')
     out.append(f'<polyline class="share" points="{" ".join(points)}"/>')
+    marks: dict[str, list[str]] = {}  # first and last use in one year: one mark, both names
     for day, name in ((time.get("first_seen"), "首见"), (time.get("last_seen"), "最近")):
         if day and day[:4] in years:
-            x = left + years.index(day[:4]) * step + step / 2
-            out.append(f'<line class="mark" x1="{x:.1f}" y1="{top - 2}" x2="{x:.1f}" y2="{top + plot_h}"/>'
-                       f'<text class="mark-label" x="{x:.1f}" y="{top - 4}" text-anchor="middle">{name}</text>')
+            marks.setdefault(day[:4], []).append(name)
+    for year, names in marks.items():
+        x = left + years.index(year) * step + step / 2
+        out.append(f'<line class="mark" x1="{x:.1f}" y1="{top - 2}" x2="{x:.1f}" y2="{top + plot_h}"/>'
+                   f'<text class="mark-label" x="{x:.1f}" y="{top - 4}">{"、".join(names)}</text>')
     out.append("</svg>")
+    # the years with a use; the others are said in one line (the chart's zeros), not a row each
     rows = "".join(
         f"<tr><td>{y}</td><td>{c}</td><td>{u}</td><td>{t}</td><td>{s:.1%}</td></tr>"
-        for y, c, u, t, s in zip(years, counts, uses, totals, shares) if t or c)
+        for y, c, u, t, s in zip(years, counts, uses, totals, shares) if c)
+    idle = [y for y, c, t in zip(years, counts, totals) if t and not c]
+    if idle:
+        rows += f'<tr><td colspan="5">{_year_ranges(idle)}：0 篇（各年报告总数见提法时间线）</td></tr>'
     undated = time["by_year"].get(UNDATED)
     if undated:
         rows += (f"<tr><td>未注明日期</td><td>{undated['reports']}</td><td>{undated['uses']}</td>"
@@ -148,6 +169,10 @@ def chart(label: str, time: dict, cover: dict) -> str:
              f"<tbody>{rows}</tbody></table></details>")
     legend = ('<p class="rr-chart-legend"><span class="key-bar"></span>使用该提法的报告数 '
               '<span class="key-share"></span>占当年报告的比例</p>')
+    if sum(1 for c in counts if c) < 2:
+        # every dated use in one year: the chart would be one bar, saying what the table's one row
+        # says; most entries of a large corpus are such, so the table stands alone, open
+        return f'<div class="rr-chart-box">{table.replace("<details ", "<details open ", 1)}</div>'
     return f'<div class="rr-chart-box">{"".join(out)}{legend}{table}</div>'
 
 

@@ -3,6 +3,7 @@ the cleaned texts, licences, and no CSV cell a spreadsheet would run as a formul
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import re
@@ -16,7 +17,11 @@ from reading_room.report import Report
 
 
 def read_csv(path) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    raw = path.read_bytes()
+    if path.suffix == ".gz":
+        assert raw[4:8] == b"\0\0\0\0"  # no time in the gzip header: the same rows, the same bytes
+        raw = gzip.decompress(raw)
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
 
 
 def test_reports_csv_has_a_row_per_report_with_its_facts(sample_build):
@@ -29,7 +34,7 @@ def test_reports_csv_has_a_row_per_report_with_its_facts(sample_build):
         assert int(row["removed"]) == len(report["removed"]) and int(row["characters"]) == report["characters"]
 
 
-@pytest.mark.parametrize("name", ["slogans.csv", "cited.csv"])
+@pytest.mark.parametrize("name", ["slogans.csv.gz", "cited.csv.gz"])
 def test_every_index_csv_names_the_report_its_year_and_body(sample_build, name):
     by_id = {r["id"]: r for r in sample_build.reports}
     rows = read_csv(sample_build.site / "data" / name)
@@ -41,7 +46,9 @@ def test_every_index_csv_names_the_report_its_year_and_body(sample_build, name):
 
 
 def test_cleaned_texts_one_by_one_and_all_in_one_jsonl(sample_build):
-    lines = (sample_build.site / "data" / "texts.jsonl").read_text(encoding="utf-8").splitlines()
+    packed = (sample_build.site / "data" / "texts.jsonl.gz").read_bytes()
+    assert packed[4:8] == b"\0\0\0\0"  # no time in the gzip header: the same texts, the same bytes
+    lines = gzip.decompress(packed).decode("utf-8").splitlines()
     assert len(lines) == len(sample_build.reports)
     for line, report in zip(lines, sample_build.reports):
         item = json.loads(line)
@@ -101,11 +108,11 @@ def read_csv_bytes(raw: bytes) -> list[dict]:
 def test_data_page_documents_every_download_and_field(sample_build):
     page = (sample_build.docs / "data" / "index.md").read_text(encoding="utf-8")
     html = (sample_build.site / "data" / "index.html").read_text(encoding="utf-8")
-    for name in ("reports.json", "reports.csv", "texts.jsonl", "slogans.json", "slogans.csv", "cited.json", "cited.csv"):
+    for name in ("reports.json", "reports.csv", "texts.jsonl.gz", "slogans.json", "slogans.csv.gz", "cited.json", "cited.csv.gz"):
         assert (sample_build.site / "data" / name).exists()
         assert f'href="{name}"' in html, name
     documented = set(re.findall(r"^\| `([^`]+)` \|", page, flags=re.M))
     documented = {f.strip() for line in documented for f in line.split(",")}
     assert set(sample_build.reports[0]) <= documented
-    assert set(read_csv(sample_build.site / "data" / "slogans.csv")[0]) <= documented
+    assert set(read_csv(sample_build.site / "data" / "slogans.csv.gz")[0]) <= documented
     assert "OWASP" in page and "'" in page

@@ -5,6 +5,7 @@ small corpus of real sample reports plus the file under test.
 """
 from __future__ import annotations
 
+import gzip
 import os
 import shutil
 from pathlib import Path
@@ -21,7 +22,9 @@ def _corpus(tmp_path: Path, n: int = 1) -> Path:
 
 
 def _all_generated_bytes(docs: Path) -> bytes:
-    return b"".join(p.read_bytes() for p in sorted(docs.rglob("*")) if p.is_file())
+    """Every generated file's bytes, the gzip-compressed downloads (data/*.gz) uncompressed."""
+    return b"".join(gzip.decompress(p.read_bytes()) if p.suffix == ".gz" else p.read_bytes()
+                    for p in sorted(docs.rglob("*")) if p.is_file())
 
 
 def test_links_out_of_corpus_are_skipped_and_named(tmp_path, capsys):

@@ -2,6 +2,7 @@
 unquoted-use precision, and links that resolve in the built site."""
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from html.parser import HTMLParser
@@ -223,7 +224,7 @@ def test_json_and_csv_formats(sample_site):
         for occ in row["occurrences"]:
             assert occ["report"] in reports
             assert row["slogan"] in occ["context"] or not occ["quoted"] or any(v in occ["context"] for v in row["variants"])
-    csv_text = (sample_site / "data/slogans.csv").read_text("utf-8-sig")
+    csv_text = gzip.decompress((sample_site / "data/slogans.csv.gz").read_bytes()).decode("utf-8-sig")
     assert csv_text.splitlines()[0] == "slogan,key,reports,report,title,year,organization,url,quoted,context"
     assert len(csv_text.splitlines()) == 1 + sum(len(r["occurrences"]) for r in rows)
     cited = json.loads((sample_site / "data/cited.json").read_text("utf-8"))

@@ -67,7 +67,8 @@ def visible_words(page: str) -> set[str]:
 # product names, and the names of the data files and formats a reader downloads
 ALLOWED = {"MkDocs", "Material", "QQ", "CSV", "JSON", "JSONL", "UTF", "BOM", "Excel", "OWASP", "SHA", "ISO",
            "utf", "gb", "big", "json", "csv", "jsonl", "txt", "yml", "UTC",
-           "BibTeX", "CSL", "CSL-JSON", "bib"}  # citation formats (data/reports.bib, reports.csl.json)
+           "BibTeX", "CSL", "CSL-JSON", "bib",  # citation formats (data/reports.bib, reports.csl.json)
+           "gz", "gzip"}  # the compressed bulk downloads (data/texts.jsonl.gz, slogans.csv.gz)
 
 
 def test_no_english_in_the_interface(sample_build):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import json
 import logging
 import re
 from pathlib import Path
@@ -195,8 +196,15 @@ def test_generated_pages_are_slim_and_the_report_text_is_untouched(sample_build)
     for path in pages:
         page = path.read_text(encoding="utf-8")
         assert "md-nav--primary" not in page and "md-footer" not in page, path
-        assert 'id="rr-search-input"' in page and 'class="md-tabs rr-slim"' in page, path  # search box, tabs
+        # the header, search box and tabs come from the one shared script, called once where they go
+        assert page.count("<script>rrChrome()</script>") == 1 and 'assets/rr-chrome.js"></script>' in page, path
+        for chrome in ('id="rr-search-input"', "md-tabs", "md-header", "md-toggle", "__md_scope", "__config",
+                       "md-dialog", "__tabbed_", "generator"):
+            assert chrome not in page, (path, chrome)
         assert "\n  " not in page.replace(_article(page), ""), path  # no indentation outside the article
+    chrome = (site / "assets" / "rr-chrome.js").read_text(encoding="utf-8")
+    for part in ('id="rr-search-input"', 'class="md-tabs rr-slim"', "md-header", 'id="__search"', "md-dialog"):
+        assert json.dumps(part)[1:-1].replace("<", "\\u003c").replace(">", "\\u003e") in chrome, part
     # the article is the one Material's own page has: the same Markdown built with the default template
     report = sample_build.reports[0]
     md = sample_build.page(report["id"])
@@ -243,5 +251,5 @@ def test_slim_pages_take_the_header_icons_from_the_sprite_the_theme_draws(sample
         theme = (icons / f"{name}.svg").read_text(encoding="utf-8")
         assert inner in theme, name
     page = sample_build.html(sample_build.reports[0]["id"])
-    assert page.count('<use href="../../assets/icons.svg#magnify"/>') == 2
-    assert symbols["magnify"] not in page and "<path" not in page.replace(_article(page), "")
+    assert page.count('<use href="../../assets/icons.svg#arrow-up"/>') == 1  # the header's are in rr-chrome.js
+    assert symbols["arrow-up"] not in page and "<path" not in page.replace(_article(page), "")

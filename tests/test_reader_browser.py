@@ -6,6 +6,7 @@ under /sub/ as a GitHub Pages project site is.
 """
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pytest
@@ -186,10 +187,11 @@ def test_data_page_and_its_downloads_are_reached_from_the_site(browser, served):
         pg.click(".md-tabs a:text-is('数据')")
         pg.wait_for_url("**/data/")
         assert pg.locator("h1").text_content().startswith("数据下载")
-        for name in ("reports.csv", "reports.json", "texts.jsonl", "slogans.csv"):
+        for name in ("reports.csv", "reports.json", "texts.jsonl.gz", "slogans.csv.gz"):
             href = pg.locator(f"a[href='{name}']").first.evaluate("a => a.href")
             assert pg.request.get(href).status == 200, name
-        header = pg.request.get(served + "data/slogans.csv").text().lstrip("\ufeff").splitlines()[0].split(",")
+        packed = pg.request.get(served + "data/slogans.csv.gz").body()
+        header = gzip.decompress(packed).decode("utf-8-sig").splitlines()[0].split(",")
         assert {"title", "year", "organization"} <= set(header)
         assert pg.request.get(served + "data/reports.csv").text().lstrip("\ufeff").startswith("id,title,year,")
     finally:
