@@ -296,16 +296,17 @@ def _shared_passages(reports: list[Report], keys: dict[str, str],
 
 
 def _reuse_files(shared: reuse_module.Reuse, reports: list[Report], inputs: str):
-    """The shared passages' data and pages, made again only when a report changed (``inputs``
-    covers every report; the pages align every member with its passage, which takes seconds)."""
+    """The shared passages' data and overview, made again only when a report changed (``inputs``
+    covers every report), and their pages, each only when what it shows changed (a page aligns
+    every member with the first, which takes seconds over all of them)."""
     by_id = {r.id: r for r in reports}
     yield "data/reuse.json", Deferred(digest("reuse.json", inputs), lambda: data.reuse_json(shared))
     yield "data/reuse.csv", Deferred(digest("reuse.csv", inputs), lambda: data.reuse_csv(shared, by_id))
-    make = _made_together(lambda: {path: text.encode("utf-8")
-                                   for path, text in reuse_pages.pages(shared, by_id).items()})
-    buckets = {site.reuse_bucket(c.passage, len(shared.clusters)) for c in shared.clusters}
-    for path in ["reuse/index.md"] + [f"reuse/{bucket}.md" for bucket in sorted(buckets)]:
-        yield path, Deferred(digest(path, inputs), lambda path=path: make(path))
+    yield "reuse/index.md", Deferred(digest("reuse/index.md", inputs),
+                                     lambda: reuse_pages.overview(shared, by_id).encode("utf-8"))
+    for path, view in reuse_pages.bucket_views(shared, by_id).items():
+        # keyed by what the page shows: a change elsewhere does not align its members again
+        yield path, Deferred(digest(path, view), lambda view=view: reuse_pages.bucket_page(view).encode("utf-8"))
 
 
 def _generated_files(corpus: Path, conversion: Conversion, slogans: Index, cited: Index, search_files,

@@ -4,6 +4,7 @@ about what it shares. The passages themselves are found by reuse.py."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from .cite import iso_date
@@ -52,12 +53,40 @@ def _earliest(cluster: Cluster, reports: dict[str, Report]) -> str:
     return dates[0] if dates else ""
 
 
-def pages(reuse: Reuse, reports: dict[str, Report]) -> dict[str, str]:
-    """reuse/index.md (the most shared passages) and one page per bucket of passages, each
-    passage with its members' paragraphs, differences from the first member marked."""
-    texts = {(r.id, b.anchor): b.text for r in reports.values() for b in r.blocks if b.kind == "paragraph"}
+@dataclass(frozen=True)
+class MemberView:
+    title: str
+    url: str  # of the paragraph, relative to the passage's page
+    similarity: float
+    text: str
+    first: bool  # the member the others are shown beside
+
+
+@dataclass(frozen=True)
+class PassageView:
+    passage: str
+    banal: bool
+    reports: int
+    chars: int
+    earliest: str
+    text: str
+    base: str  # the first member's paragraph
+    members: tuple[MemberView, ...]
+    more: int  # members not shown
+
+
+@dataclass(frozen=True)
+class BucketView:
+    """Exactly what one page of passages shows: equal views make equal pages, so the view's
+    digest is the page's memo key (a page is made again only when what it shows changed)."""
+    bucket: str
+    passages: tuple[PassageView, ...]
+
+
+def overview(reuse: Reuse, reports: dict[str, Report]) -> str:
+    """reuse/index.md: the most shared passages."""
     n = len(reuse.clusters)
-    overview = [
+    parts = [
         front_matter({"title": "共用段落"}), "# 共用段落\n",
         f"在两篇以上报告中出现的同一段文字（至少 {MIN_CHARS} 字，逐字或近乎逐字）。共 {n} 组，其中套话模板"
         f"（见于 {BANAL_MIN} 篇以上、且不少于全部报告的 {BANAL_SHARE:.0%} 的句子）"
@@ -66,42 +95,68 @@ def pages(reuse: Reuse, reports: dict[str, Report]) -> dict[str, str]:
         '<table class="reuse-top"><thead><tr><th>段落</th><th>报告</th><th>机关</th><th>最早</th><th>字数</th>'
         "</tr></thead><tbody>",
     ]
-    buckets: dict[str, list[Cluster]] = defaultdict(list)
-    for cluster in reuse.clusters:
-        buckets[reuse_bucket(cluster.passage, n)].append(cluster)
     for cluster in reuse.clusters[:TOP]:
         bodies = len({reports[m.report].organization for m in cluster.members if reports[m.report].organization})
         label = '<span class="reuse-banal">模板</span> ' if cluster.banal else ""
-        overview.append(
+        parts.append(
             f'<tr><td>{label}<a href="{rel("reuse/", cluster_url(cluster.passage, n))}">'
             f"{escaped(cluster.text[:80])}{'…' if len(cluster.text) > 80 else ''}</a></td>"
             f"<td>{cluster.reports}</td><td>{bodies}</td><td>{_earliest(cluster, reports)}</td>"
             f"<td>{cluster.chars}</td></tr>")
-    overview.append("</tbody></table>\n")
-    result = {"reuse/index.md": "\n".join(overview)}
+    parts.append("</tbody></table>\n")
+    return "\n".join(parts)
+
+
+def bucket_views(reuse: Reuse, reports: dict[str, Report]) -> dict[str, BucketView]:
+    """Path under docs/ -> the view of that page of passages."""
+    texts = {(r.id, b.anchor): b.text for r in reports.values() for b in r.blocks if b.kind == "paragraph"}
+    n = len(reuse.clusters)
+    buckets: dict[str, list[Cluster]] = defaultdict(list)
+    for cluster in reuse.clusters:
+        buckets[reuse_bucket(cluster.passage, n)].append(cluster)
+    views = {}
     for bucket, clusters in sorted(buckets.items()):
         url = f"reuse/{bucket}/"
-        parts = [front_matter({"title": f"共用段落 {bucket}"}), f"# 共用段落 {bucket}\n",
-                 f'<a href="{rel(url, "reuse/")}">← 共用段落</a>\n']
+        passages = []
         for cluster in clusters:
-            base = texts.get(cluster.first, "")
-            kind = "套话模板" if cluster.banal else "共用段落"
+            members = tuple(
+                MemberView(reports[m.report].title, rel(url, reports[m.report].url + "#" + m.paragraph),
+                           m.similarity, texts.get((m.report, m.paragraph), ""),
+                           (m.report, m.paragraph) == cluster.first)
+                for m in cluster.members[:SHOWN_MEMBERS])
+            passages.append(PassageView(cluster.passage, cluster.banal, cluster.reports, cluster.chars,
+                                        _earliest(cluster, reports), cluster.text, texts.get(cluster.first, ""),
+                                        members, max(0, len(cluster.members) - SHOWN_MEMBERS)))
+        views[f"reuse/{bucket}.md"] = BucketView(bucket, tuple(passages))
+    return views
+
+
+def bucket_page(view: BucketView) -> str:
+    """One page of passages, each with its members' paragraphs beside the first member's."""
+    parts = [front_matter({"title": f"共用段落 {view.bucket}"}), f"# 共用段落 {view.bucket}\n",
+             f'<a href="{rel(f"reuse/{view.bucket}/", "reuse/")}">← 共用段落</a>\n']
+    for passage in view.passages:
+        kind = "套话模板" if passage.banal else "共用段落"
+        parts.append(
+            f'<section class="reuse-passage" id="{passage.passage}"><h2>{kind} {passage.passage}</h2>'
+            f"<p>{passage.reports} 篇报告 · {passage.chars} 字 · 最早 {passage.earliest or '日期不明'}</p>"
+            f'<blockquote class="reuse-text">{escaped(passage.text)}</blockquote><ol class="reuse-members">')
+        for member in passage.members:
+            if passage.banal or member.first:
+                shown = f'<div class="reuse-para">{escaped(member.text)}</div>'
+            else:
+                shown = _side_by_side(passage.base, member.text)
             parts.append(
-                f'<section class="reuse-passage" id="{cluster.passage}"><h2>{kind} {cluster.passage}</h2>'
-                f"<p>{cluster.reports} 篇报告 · {cluster.chars} 字 · 最早 {_earliest(cluster, reports) or '日期不明'}</p>"
-                f'<blockquote class="reuse-text">{escaped(cluster.text)}</blockquote><ol class="reuse-members">')
-            for member in cluster.members[:SHOWN_MEMBERS]:
-                report = reports[member.report]
-                text = texts.get((member.report, member.paragraph), "")
-                if cluster.banal or (member.report, member.paragraph) == cluster.first:
-                    shown = f'<div class="reuse-para">{escaped(text)}</div>'
-                else:
-                    shown = _side_by_side(base, text)
-                parts.append(
-                    f'<li><a href="{rel(url, report.url + "#" + member.paragraph)}">{escaped(report.title)}</a>'
-                    f' <span class="reuse-sim">{member.similarity:.0%}</span>{shown}</li>')
-            if len(cluster.members) > SHOWN_MEMBERS:
-                parts.append(f"<li>……另有 {len(cluster.members) - SHOWN_MEMBERS} 处，见 reuse.json</li>")
-            parts.append("</ol></section>\n")
-        result[f"{url.rstrip('/')}.md"] = "\n".join(parts)
+                f'<li><a href="{member.url}">{escaped(member.title)}</a>'
+                f' <span class="reuse-sim">{member.similarity:.0%}</span>{shown}</li>')
+        if passage.more:
+            parts.append(f"<li>……另有 {passage.more} 处，见 reuse.json</li>")
+        parts.append("</ol></section>\n")
+    return "\n".join(parts)
+
+
+def pages(reuse: Reuse, reports: dict[str, Report]) -> dict[str, str]:
+    """Every page under reuse/ (path under docs/ -> Markdown)."""
+    result = {"reuse/index.md": overview(reuse, reports)}
+    result.update({path: bucket_page(view) for path, view in bucket_views(reuse, reports).items()})
     return result

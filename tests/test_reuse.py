@@ -208,3 +208,28 @@ def test_a_damaged_store_is_made_again(sample_reports, tmp_path):
     store.write_bytes(b"not a database at all" * 100)
     assert reuse_json(find_reuse(sample_reports, store)) == expected
     assert reuse_json(find_reuse(sample_reports, store)) == expected  # and it is a good store now
+
+
+def test_a_change_that_no_passage_shows_makes_no_passage_page_again(tmp_path, monkeypatch):
+    """A passage page is keyed by what it shows (its view): text added to a report elsewhere
+    finds the passages again but aligns no member again, and the pages are what a build from
+    scratch makes."""
+    from conftest import tree_hashes
+    from reading_room import pipeline, reuse_pages
+
+    corpus = make_corpus(tmp_path / "corpus", sample_files())
+    docs, cache = tmp_path / "docs", tmp_path / "cache"
+    pipeline.generate(corpus, docs, cache)
+    assert list((docs / "reuse").glob("*.md")) != [docs / "reuse" / "index.md"]
+    first = sorted(corpus.glob("*.txt"))[0]
+    first.write_text(first.read_text(encoding="utf-8") + "\n本单位另有一段独有的文字，与其他报告都不相同，专门用来检验页面。\n",
+                     encoding="utf-8")
+    made = []
+    real = reuse_pages.bucket_page
+    monkeypatch.setattr(reuse_pages, "bucket_page", lambda view: made.append(view.bucket) or real(view))
+    pipeline.generate(corpus, docs, cache)
+    assert made == []
+    scratch = tmp_path / "scratch"
+    pipeline.generate(corpus, scratch, tmp_path / "cache2")
+    assert {k: v for k, v in tree_hashes(docs).items() if k.startswith("reuse/")} == \
+        {k: v for k, v in tree_hashes(scratch).items() if k.startswith("reuse/")}
