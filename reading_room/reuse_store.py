@@ -175,11 +175,10 @@ class UnitStore:
             keys = bands[held[:, 0], band]
             values, counts = np.unique(keys, return_counts=True)
             heavy = np.isin(keys, values[counts >= banal_reports])  # (counting repeats: a bound)
-            reports: dict[int, set] = {}
-            for key, report in zip(keys[heavy].tolist(), held[heavy, 1].tolist()):
-                reports.setdefault(key, set()).add(report)
-            common = [key for key, holders in reports.items() if len(holders) >= banal_reports]
-            if common:
+            if not heavy.any():
+                continue
+            common = _held_by_at_least(keys[heavy], held[heavy, 1], banal_reports)
+            if len(common):
                 banal.update(labels[held[np.isin(keys, common), 0]].tolist())
         # then each unit's keys together, in the large groups left (chains of variants of one line)
         held = held[~np.isin(labels[held[:, 0]], np.fromiter(banal, dtype=np.int64, count=len(banal)))]
@@ -209,6 +208,17 @@ class UnitStore:
         self.db.execute("DELETE FROM aligned")
         self.db.executemany("INSERT INTO aligned VALUES (?, ?, ?)",
                             [(a, b, ",".join(map(str, result))) for (a, b), result in sorted(used.items())])
+
+
+def _held_by_at_least(keys: np.ndarray, reports: np.ndarray, least: int) -> np.ndarray:
+    """The keys that occur with ``least`` different reports or more (each occurrence a
+    (key, report) pair)."""
+    order = np.lexsort((reports, keys))
+    keys, reports = keys[order], reports[order]
+    first_of_pair = np.ones(len(keys), dtype=bool)
+    first_of_pair[1:] = (keys[1:] != keys[:-1]) | (reports[1:] != reports[:-1])
+    values, counts = np.unique(keys[first_of_pair], return_counts=True)
+    return values[counts >= least]
 
 
 def _connect(path: Path | None) -> sqlite3.Connection:
