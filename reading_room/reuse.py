@@ -27,12 +27,11 @@ from functools import cached_property
 from difflib import SequenceMatcher
 from pathlib import Path
 
-import numpy as np
-
 from .cache import code_version, digest
 from .cite import iso_date
 from .fingerprint import normalize
 from .report import Report
+from .reuse_groups import band_keys, unit_groups
 from .reuse_store import UnitStore, unit_key
 from .site import cluster_url
 
@@ -41,9 +40,6 @@ MIN_DENSITY = 0.8  # matched characters / span of the aligned passage
 MAX_GAP = 8  # characters changed between two matched stretches of one passage
 MAX_CUT = 40  # characters cut from one side only (a clause) between two matched stretches
 MIN_UNIT = 12  # shorter sentences are joined to the next
-SHINGLE = 3
-NUM_PERM = 64
-THRESHOLD = 0.5  # Jaccard of the units' character-bigram sets that LSH looks for
 BANAL_SHARE = 0.02  # a unit in at least this share of the reports (and BANAL_MIN) is a template
 BANAL_MIN = 8
 HUBS = 3  # stars tried per group of near-identical clauses
@@ -154,31 +150,6 @@ def align(a: str, b: str) -> tuple[int, int, int, int, int]:
     return best
 
 
-def _shingles(unit: str) -> list[bytes]:
-    return sorted({unit[i:i + SHINGLE].encode("utf-8") for i in range(max(1, len(unit) - SHINGLE + 1))})
-
-
-def band_keys(texts: list[str]) -> np.ndarray:
-    """Each unit's LSH band keys (int64, one column per band): its MinHash (datasketch) cut into
-    the bands datasketch chooses for THRESHOLD, each band mixed into one integer. Units with an
-    equal key in any band are candidates."""
-    from datasketch import MinHash, MinHashLSH
-
-    hashranges = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM).hashranges
-    values = np.vstack([m.hashvalues for m in MinHash.bulk([_shingles(t) for t in texts], num_perm=NUM_PERM)])
-    values = values.astype(np.uint64)
-    columns = []
-    for start, end in hashranges:
-        key = np.zeros(len(texts), dtype=np.uint64)
-        for col in range(start, end):
-            key = (key ^ values[:, col]) * _MIX  # wraps modulo 2**64, as intended
-        columns.append(key)
-    return np.stack(columns, axis=1).view(np.int64)
-
-
-_MIX = np.uint64(0x100000001B3)  # FNV-1a's 64-bit prime
-
-
 def _store_version() -> str:
     return digest(code_version(), "reuse-store")
 
@@ -188,7 +159,6 @@ def find_reuse(reports: list[Report], store: Path | None = None, keys: dict[str,
     band keys and alignments between builds (in memory when None); ``keys``: report id -> a
     digest of what the report was made from (the conversion cache key), so that only reports
     whose key changed are read again (without it, a digest of each report's paragraphs)."""
-    by_id = {r.id: r for r in reports}
     paragraph_blocks = {r.id: [b for b in r.blocks if b.kind == "paragraph"] for r in reports}
     keys_of = {rid: keys[rid] if keys else digest(rid, *(part for b in blocks for part in (b.anchor, b.text)))
                for rid, blocks in paragraph_blocks.items()}
@@ -216,7 +186,7 @@ def find_reuse(reports: list[Report], store: Path | None = None, keys: dict[str,
     found: dict[tuple, dict] = {}
     with UnitStore.open(store, _store_version()) as db:
         db.update(keys_of, units_of, band_keys)
-        for group_units, keys, banal in db.groups(banal_reports):
+        for group_units, keys, banal in unit_groups(db, banal_reports):
             if banal:
                 templates.append((keys, group_units))  # a template: grouped once, never expanded
                 continue
@@ -227,10 +197,11 @@ def find_reuse(reports: list[Report], store: Path | None = None, keys: dict[str,
                 if len({rid for rid, _ in remaining}) < 2:
                     break
                 hub, matches = remaining[0], {}
+                hub_key = unit_key(paragraph(hub))
                 for other in remaining[1:]:
                     if other[0] == hub[0]:
                         continue
-                    pair = (unit_key(paragraph(hub)), unit_key(paragraph(other)))
+                    pair = (hub_key, unit_key(paragraph(other)))
                     result = used.get(pair) or db.aligned(*pair)
                     if result is None:
                         result = align(paragraph(hub), paragraph(other))

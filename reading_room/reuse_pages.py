@@ -153,10 +153,3 @@ def bucket_page(view: BucketView) -> str:
             parts.append(f"<li>……另有 {passage.more} 处，见 reuse.json</li>")
         parts.append("</ol></section>\n")
     return "\n".join(parts)
-
-
-def pages(reuse: Reuse, reports: dict[str, Report]) -> dict[str, str]:
-    """Every page under reuse/ (path under docs/ -> Markdown)."""
-    result = {"reuse/index.md": overview(reuse, reports)}
-    result.update({path: bucket_page(view) for path, view in bucket_views(reuse, reports).items()})
-    return result

@@ -1,0 +1,129 @@
+"""Near-identical units grouped for the shared-passage search (reuse.py): each unit's MinHash
+(datasketch) cut into the LSH bands datasketch chooses, units with a band key in common joined
+(transitively: scipy's connected components over sorted band keys), and the groups that are
+templates marked. Pure array work over what the store (reuse_store.py) keeps."""
+from __future__ import annotations
+
+import numpy as np
+
+from .reuse_store import UnitStore
+
+SHINGLE = 3
+NUM_PERM = 64
+THRESHOLD = 0.5  # Jaccard of the units' character-trigram sets that LSH looks for
+
+
+def _shingles(unit: str) -> list[bytes]:
+    return sorted({unit[i:i + SHINGLE].encode("utf-8") for i in range(max(1, len(unit) - SHINGLE + 1))})
+
+
+def band_keys(texts: list[str]) -> np.ndarray:
+    """Each unit's LSH band keys (int64, one column per band): its MinHash (datasketch) cut into
+    the bands datasketch chooses for THRESHOLD, each band mixed into one integer. Units with an
+    equal key in any band are candidates."""
+    from datasketch import MinHash, MinHashLSH
+
+    hashranges = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM).hashranges
+    values = np.vstack([m.hashvalues for m in MinHash.bulk([_shingles(t) for t in texts], num_perm=NUM_PERM)])
+    values = values.astype(np.uint64)
+    columns = []
+    for start, end in hashranges:
+        key = np.zeros(len(texts), dtype=np.uint64)
+        for col in range(start, end):
+            key = (key ^ values[:, col]) * _MIX  # wraps modulo 2**64, as intended
+        columns.append(key)
+    return np.stack(columns, axis=1).view(np.int64)
+
+
+_MIX = np.uint64(0x100000001B3)  # FNV-1a's 64-bit prime
+
+
+def unit_groups(store: UnitStore, banal_reports: int) -> list[tuple[list[int], list[tuple[str, str]], bool]]:
+    """Near-identical units grouped (a band key in common, transitively), each group as
+    (its units, the (report, paragraph) that hold one, banal), for groups held by two
+    reports or more, in a fixed order. A group is banal (a template) when one unit with its
+    near-duplicates is held by ``banal_reports`` reports or more: a chain of variants each in
+    a few reports does not make a template, one clause that many reports share does."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    units, bands = store.signatures()
+    if not len(units):
+        return []
+    first, second = [], []
+    for band in range(bands.shape[1]):
+        order = np.argsort(bands[:, band], kind="stable")
+        keys = bands[order, band]
+        same = np.flatnonzero(keys[1:] == keys[:-1])
+        first.append(order[same])
+        second.append(order[same + 1])
+    first, second = np.concatenate(first), np.concatenate(second)
+    graph = coo_matrix((np.ones(len(first), dtype=np.int8), (first, second)), shape=(len(units),) * 2)
+    _, labels = connected_components(graph, directed=False)
+    # a unit is a candidate when it has near-duplicates or is itself in two reports
+    candidate = np.bincount(labels)[labels] > 1
+    candidate |= np.isin(units, store.shared_units())
+    picked = np.flatnonzero(candidate)
+    rows, reports, members = [], {}, {}
+    for row, report, paragraph in store.holders(units[picked], picked):
+        rows.append((row, reports.setdefault(report, len(reports))))
+        group = members.setdefault(int(labels[row]), (set(), set()))
+        group[0].add(int(units[row]))
+        group[1].add((report, paragraph))
+    large = {label for label, (_, keys) in members.items() if len({rid for rid, _ in keys}) >= banal_reports}
+    banal = _banal_labels(np.array(rows, dtype=np.int64).reshape(-1, 2), bands, labels, banal_reports, large)
+    result = [(sorted(group_units), sorted(keys), label in banal)
+              for label, (group_units, keys) in members.items()
+              if len({rid for rid, _ in keys}) >= 2]
+    result.sort(key=lambda group: group[1])
+    return result
+
+
+def _banal_labels(held: np.ndarray, bands: np.ndarray, labels: np.ndarray, banal_reports: int,
+                  large: set[int]) -> set[int]:
+    """The groups in which one unit's near-duplicates (the units sharing any of its band
+    keys) are held by ``banal_reports`` reports or more. ``held``: rows of (unit row, report
+    number), one per occurrence of a candidate unit; ``large``: the groups held by that many
+    reports (no other can be banal)."""
+    if not large:
+        return set()
+    held = held[np.isin(labels[held[:, 0]], np.fromiter(large, dtype=np.int64, count=len(large)))]
+    banal: set[int] = set()
+    # first one band key at a time: a key held by that many reports decides it for its group
+    for band in range(bands.shape[1]):
+        keys = bands[held[:, 0], band]
+        values, counts = np.unique(keys, return_counts=True)
+        heavy = np.isin(keys, values[counts >= banal_reports])  # (counting repeats: a bound)
+        if not heavy.any():
+            continue
+        common = _held_by_at_least(keys[heavy], held[heavy, 1], banal_reports)
+        if len(common):
+            banal.update(labels[held[np.isin(keys, common), 0]].tolist())
+    # then each unit's keys together, in the large groups left (chains of variants of one line)
+    held = held[~np.isin(labels[held[:, 0]], np.fromiter(banal, dtype=np.int64, count=len(banal)))]
+    if not len(held):
+        return banal
+    by_key: dict[tuple[int, int], set] = {}
+    rows = held[:, 0]
+    for band in range(bands.shape[1]):
+        for key, report in zip(bands[rows, band].tolist(), held[:, 1].tolist()):
+            by_key.setdefault((band, key), set()).add(report)
+    for row in np.unique(rows).tolist():
+        label = int(labels[row])
+        if label in banal:
+            continue
+        holders = [by_key[(band, int(bands[row, band]))] for band in range(bands.shape[1])]
+        if sum(map(len, holders)) >= banal_reports and len(set().union(*holders)) >= banal_reports:
+            banal.add(label)  # (the sum bounds the union: most units are decided without it)
+    return banal
+
+
+def _held_by_at_least(keys: np.ndarray, reports: np.ndarray, least: int) -> np.ndarray:
+    """The keys that occur with ``least`` different reports or more (each occurrence a
+    (key, report) pair)."""
+    order = np.lexsort((reports, keys))
+    keys, reports = keys[order], reports[order]
+    first_of_pair = np.ones(len(keys), dtype=bool)
+    first_of_pair[1:] = (keys[1:] != keys[:-1]) | (reports[1:] != reports[:-1])
+    values, counts = np.unique(keys[first_of_pair], return_counts=True)
+    return values[counts >= least]
