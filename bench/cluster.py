@@ -20,14 +20,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reading_room import pipeline  # noqa: E402
+from reading_room import conversion  # noqa: E402
 from reading_room.settings import load_settings  # noqa: E402
 from reading_room.workers import ClusterWorkers, LocalWorkers  # noqa: E402
 
 
 def jobs_of(corpus: Path) -> list:
     settings = load_settings(corpus)
-    return [(source, source.path.read_bytes(), settings, frozenset()) for source in pipeline.find_sources(corpus)]
+    return [(source, source.path.read_bytes(), settings, frozenset()) for source in conversion.find_sources(corpus)]
 
 
 def digest_of(results) -> str:
@@ -54,14 +54,14 @@ def main(argv=None) -> int:
     jobs = jobs_of(args.corpus)
     rows: list = []
 
-    timed("this process", lambda: None, lambda _: [pipeline._convert_job(j) for j in jobs], rows)
+    timed("this process", lambda: None, lambda _: [conversion._convert_job(j) for j in jobs], rows)
 
     pool = timed("process pool", lambda: LocalWorkers(args.workers),
-                 lambda w: list(w.map(pipeline._convert_job, jobs)), rows)
+                 lambda w: list(w.map(conversion._convert_job, jobs)), rows)
     pool.__exit__(None, None, None)
 
     dask = timed("Dask distributed (local)", lambda: ClusterWorkers("local", args.workers),
-                 lambda w: list(w.map(pipeline._convert_job, jobs)), rows)
+                 lambda w: list(w.map(conversion._convert_job, jobs)), rows)
     dask.close()
 
     if args.ray:
@@ -69,7 +69,7 @@ def main(argv=None) -> int:
 
         def start_ray():
             ray.init(num_cpus=args.workers, include_dashboard=False, log_to_driver=False)
-            return ray.remote(lambda batch: [pipeline._convert_job(j) for j in batch])
+            return ray.remote(lambda batch: [conversion._convert_job(j) for j in batch])
 
         def run_ray(remote):
             refs = [remote.remote(jobs[i:i + 8]) for i in range(0, len(jobs), 8)]

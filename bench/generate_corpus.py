@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from reading_room.decode import decode_bytes  # noqa: E402
-from reading_room.pipeline import find_sources  # noqa: E402
+from reading_room.conversion import find_sources  # noqa: E402
 from reading_room.report import convert  # noqa: E402
 from reading_room.settings import load_settings  # noqa: E402
 

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from reading_room.fingerprint import fingerprint, normalize  # noqa: E402
 from reading_room.outline import Block  # noqa: E402
-from reading_room.pipeline import convert_corpus  # noqa: E402
+from reading_room.conversion import convert_corpus  # noqa: E402
 from reading_room.reuse import MIN_CHARS, align, find_reuse  # noqa: E402
 
 _CLAUSE = re.compile(r"(?<=[，；])")

@@ -71,7 +71,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import generate_corpus  # noqa: E402
 from reading_room.decode import DecodeError, decode_bytes  # noqa: E402
-from reading_room.pipeline import CACHE_DIR  # noqa: E402
+from reading_room.cache import CACHE_DIR  # noqa: E402
 from reading_room.search import INDEX_DIR, decode_set, fnv1a, normalize  # noqa: E402
 from reading_room.settings import DATA_FILES  # noqa: E402
 from reading_room.site import GENERATED_DIRS, GENERATED_FILES  # noqa: E402

@@ -91,7 +91,7 @@ def build(corpus: Path, work: Path) -> tuple[Path, float, float]:
 
     The build makes the search index in a second process, alongside other stages; its
     time is measured here on its own, a whole index from the converted (cached) reports."""
-    from reading_room import cli, pipeline, search
+    from reading_room import cli, conversion, search
     site = work / "site"
     config = write_config(work, work / "docs")
     started = time.perf_counter()
@@ -100,7 +100,7 @@ def build(corpus: Path, work: Path) -> tuple[Path, float, float]:
     seconds = time.perf_counter() - started
     if code != 0:
         raise SystemExit(f"build failed ({code})")
-    reports = pipeline.convert_corpus(corpus, work / "cache").reports
+    reports = conversion.convert_corpus(corpus, work / "cache").reports
     started = time.perf_counter()
     search.index_files(reports)
     return site, seconds, time.perf_counter() - started

@@ -48,7 +48,8 @@ def on_pre_build(config):
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     from reading_room.guard import build_lock
-    from reading_room.pipeline import CACHE_DIR, generate
+    from reading_room.cache import CACHE_DIR
+    from reading_room.pipeline import generate
 
     # a `python build.py` of this checkout running meanwhile is waited for, not raced
     with build_lock(ROOT / CACHE_DIR, say=log.warning):

@@ -11,6 +11,9 @@ import os
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
+# The build cache folder, beside corpus/. Not ".cache": Zensical keeps its own cache there
+# and `zensical build --clean` empties it.
+CACHE_DIR = ".build-cache"
 
 
 def digest(*parts: object) -> str:
@@ -65,3 +68,14 @@ def write_json(path: Path, value) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     os.replace(tmp, path)
+
+
+def read_cache_json(cache_dir: Path | None, name: str) -> dict:
+    """A JSON object kept in the build cache, or {} (no cache, missing, not an object)."""
+    value = read_json(cache_dir / name) if cache_dir is not None else None
+    return value if isinstance(value, dict) else {}
+
+
+def write_cache_json(cache_dir: Path | None, name: str, value: dict) -> None:
+    if cache_dir is not None:
+        write_json(cache_dir / name, value)

@@ -8,7 +8,8 @@ import sys
 import time
 from pathlib import Path
 
-from .pipeline import CACHE_DIR, generate
+from .cache import CACHE_DIR
+from .pipeline import generate
 from .guard import build_lock, fault_point
 from .progress import Progress
 from .publish import PublishError, build_site

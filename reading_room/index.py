@@ -31,6 +31,7 @@ import ahocorasick
 
 from . import segment
 from .cache import code_version, digest, libraries_version
+from .slugs import RESERVED_SLUGS, load_pypinyin, slugify
 
 NUMERAL_GROUPS = "一二两三四五六七八九十百千"
 _QUOTES = {
@@ -789,7 +790,7 @@ def group_of(key: str) -> str:
     first = key[0]
     if first in NUMERAL_GROUPS and len(key) > 1:
         return first
-    pinyin = _pypinyin()
+    pinyin = load_pypinyin()
     initial = pinyin.lazy_pinyin(first, style=pinyin.Style.FIRST_LETTER, errors="default")[0][:1].upper()
     return initial if "A" <= initial <= "Z" else "#"
 
@@ -798,38 +799,6 @@ def group_order(group: str) -> tuple[int, str]:
     if group in NUMERAL_GROUPS:
         return (0, f"{NUMERAL_GROUPS.index(group):02d}")
     return (1 if group != "#" else 2, group)
-
-
-def _pypinyin():
-    """pypinyin, imported on first use: loading its dictionaries takes 0.4 s, which a
-    rebuild that meets no new Chinese name or formulation need not pay."""
-    import pypinyin
-
-    return pypinyin
-
-
-# Pinyin of the Chinese texts slugified so far: the pipeline keeps it in its cache
-# between builds, so a rebuild that meets no new name never loads pypinyin.
-PINYIN: dict[str, str] = {}
-
-
-def slugify(text: str, limit: int = 48) -> str:
-    """An ASCII slug: pinyin for Han characters, letters and digits kept."""
-    if text.isascii():
-        joined = text
-    else:
-        joined = PINYIN.get(text)
-        if joined is None:
-            joined = PINYIN[text] = "-".join(_pypinyin().lazy_pinyin(
-                text, errors=lambda chars: [re.sub(r"[^0-9A-Za-z]+", "-", chars)]))
-    slug = re.sub(r"[^0-9a-z]+", "-", joined.lower()).strip("-")
-    return slug[:limit].strip("-") or "x"
-
-
-# Names MkDocs or this site give a meaning of their own in a folder of generated pages
-# (``slogans/index.md`` is the overview, ``slogans/g/`` the group pages): never a slug.
-RESERVED_SLUGS = frozenset({"index", "readme", "g", "404", "search", "sitemap", "assets", "data", "raw",
-                            "timeline", "compare", "series"})  # the slogan index's own pages
 
 
 def _assign_slugs(entries: Iterable[Entry], slugs: dict[str, str] | None = None) -> None:

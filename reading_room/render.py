@@ -10,18 +10,19 @@ from __future__ import annotations
 import html
 import re
 from collections import defaultdict
-from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Iterable
 
 import yaml
 
 from . import cite, timeline
 from .escape import shown, visible_controls
-from .index import Entry, Index, Use, context, group_order, slugify
+from .index import Entry, Index, group_order
+from .slugs import slugify
 from .labels import Labels
 from .site import (CLEANING_ANCHOR, UNKNOWN_BODY, body_url, facets, cleaning_url, entry_url, list_url, md_rel, rel,
                    source_of, uses_csv_url, year_url)
 from .report import Report
+from .views import EntryView, ReportView
 
 # Python-Markdown's backslash escapes (with the tables extension's |); < > & become entities.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
@@ -85,12 +86,10 @@ DATE_SOURCES = {"text": "正文", "byline": "网页署名", "header": "文件头
                 "catalog": "目录文件"}
 
 
-def report_page(report: Report, links: dict[str, list[tuple[int, int, str]]], labels: Labels = Labels(),
-                marks: dict[str, tuple[str, int]] | None = None, shared: str = "") -> str:
-    """The Markdown page of one report; ``links`` maps block anchors to slogan links, ``marks``
-    paragraph anchors to (the shared passage's view, other reports holding it), ``shared`` the line
-    about what the report shares with others (reuse.py)."""
-    marks = marks or {}
+def report_page(view: ReportView) -> str:
+    """The Markdown page of one report: its facts, its text with the formulation links and the
+    shared-passage marks of its view, and its cleaning record."""
+    report, labels, shared = view.report, view.labels, view.shared
     url = report.url
     meta = {
         "title": report.title,
@@ -133,7 +132,7 @@ def report_page(report: Report, links: dict[str, list[tuple[int, int, str]]], la
         f'<div class="report-meta" data-pagefind-ignore>{" ".join(facts)}<br>{links_html}</div>\n'
     )
     for block in report.blocks:
-        block_links = links.get(block.anchor, [])
+        block_links = view.links_of(block.anchor)
         if block.kind == "heading":
             lines.append(f"{'#' * block.level} {_linked_md(block.text, block_links, url)} {{#{block.anchor}}}\n")
         else:
@@ -141,7 +140,7 @@ def report_page(report: Report, links: dict[str, list[tuple[int, int, str]]], la
             # paragraphs) is added by docs/assets/reading-room.js: 100 bytes a paragraph, on every page
             lines.append(
                 f'<p id="{block.anchor}" class="para">'
-                f"{_linked_html(block.text, block_links, url)}{_reuse_mark(marks.get(block.anchor), url)}</p>\n"
+                f"{_linked_html(block.text, block_links, url)}{_reuse_mark(view.mark_of(block.anchor), url)}</p>\n"
             )
     lines.append(cleaning_section(report, labels))
     return "\n".join(lines)
@@ -397,83 +396,40 @@ def index_pages(idx: Index, reports: dict[str, Report] | None = None) -> dict[st
     return pages
 
 
-@dataclass(frozen=True)
-class EntryPage:
-    """One page of an entry's uses (an entry with many uses has several)."""
-    path: str  # under docs/
-    entry: Entry
-    uses: list[Use]  # the uses on this page, in the order shown
-    number: int
-    total: int
-    time: dict | None = None  # the entry over time (timeline.entry_time), on its first page
-    cover: dict | None = None  # the corpus' coverage (timeline.coverage), on its first page
-    # on its first page: each body's first use, as (body, page number, number of the use)
-    body_links: tuple[tuple[str, int, int], ...] = ()
-
-
-def entry_pages(idx: Index, reports: dict[str, Report], per_page: int) -> Iterator[EntryPage]:
-    """The pages of every entry, paginated, each to be rendered by ``entry_page``."""
-    cover = timeline.coverage(reports.values()) if idx.kind == "slogans" else None
-    for entry in idx.entries:
-        # oldest reports first: readers follow how a formulation spread
-        uses = sorted(entry.uses, key=lambda u: (reports[u.report].year or 0, reports[u.report].title,
-                                                 u.report, u.position, u.start))
-        chunks = [uses[i:i + per_page] for i in range(0, len(uses), per_page)] or [[]]
-        links: dict[str, tuple[str, int, int]] = {}
-        if cover is not None:
-            for n, use in enumerate(uses):
-                body = reports[use.report].organization
-                if body and body not in links:
-                    links[body] = (body, n // per_page + 1, n + 1)
-        for number, chunk in enumerate(chunks, start=1):
-            path = entry_url(idx.kind, entry, number).rstrip("/") + ".md"
-            first = number == 1 and cover is not None
-            yield EntryPage(path, entry, chunk, number, len(chunks),
-                            timeline.entry_time(entry, reports) if first else None, cover if first else None,
-                            tuple(links.values()) if first else ())
-
-
 def _group_anchor(group: str) -> str:
     return "g-" + (slugify(group) if group not in "#" else "other")
 
 
-def entry_page(kind: str, page: EntryPage, reports: dict[str, Report], width: int) -> str:
+def entry_page(view: EntryView) -> str:
     """One page of an entry: its variants and counts, then its uses in context."""
-    entry, uses, number, total = page.entry, page.uses, page.number, page.total
-    url = entry_url(kind, entry, number)
+    kind, number, total, url = view.kind, view.number, view.total, view.url
     title = INDEX_TITLES[kind]
-    quoted = sum(1 for u in entry.uses if u.quoted)
     variants = "、".join(
-        f"{md_escape(form)}（{count}）" if count else f"{md_escape(form)}（仅无引号）"
-        for form, count in sorted(entry.variants.items(), key=lambda kv: (-kv[1], kv[0]))
+        f"{md_escape(form)}（{count}）" if count else f"{md_escape(form)}（仅无引号）" for form, count in view.variants
     )
     parts = [
-        front_matter({"title": entry.display, **SLIM}),
-        f"# {md_escape(entry.display)}\n",
-        f"[← {title}]({md_rel(url, kind + '/')}) · {entry.report_count} 篇报告 · {len(entry.uses)} 处使用"
-        f"（引号内 {quoted} 处，无引号 {len(entry.uses) - quoted} 处）\n",
+        front_matter({"title": view.display, **SLIM}),
+        f"# {md_escape(view.display)}\n",
+        f"[← {title}]({md_rel(url, kind + '/')}) · {view.report_count} 篇报告 · {view.use_count} 处使用"
+        f"（引号内 {view.quoted_count} 处，无引号 {view.use_count - view.quoted_count} 处）\n",
         f"写法：{variants}\n",
     ]
-    if kind == "slogans" and number == 1:
-        parts.extend(_entry_time(page, url))
+    if view.time is not None:
+        parts.extend(_entry_time(view, url))
     if total > 1:
         nav = " ".join(
-            f"**{n}**" if n == number else f"[{n}]({md_rel(url, entry_url(kind, entry, n))})"
+            f"**{n}**" if n == number else f"[{n}]({md_rel(url, entry_url(kind, view, n))})"
             for n in range(1, total + 1)
         )
         parts.append(f"第 {number} / {total} 页：{nav}\n")
-    first = (number - 1) * len(uses) + 1 if number < total else len(entry.uses) - len(uses) + 1
-    parts.append(f'<ol class="kwic" start="{first}">')
-    for n, use in enumerate(uses, start=first):
-        report = reports[use.report]
-        block = report.index_blocks[use.anchor]
-        left, match, right = context(block.text, use.start, use.end, width)
-        path_text = " › ".join(_short(p) for p in block.path)
-        mark = "" if use.quoted else '<span class="unquoted" title="无引号">无引号</span> '
+    parts.append(f'<ol class="kwic" start="{view.first}">')
+    for n, line in enumerate(view.lines, start=view.first):
+        path_text = " › ".join(_short(p) for p in line.path)
+        mark = "" if line.quoted else '<span class="unquoted" title="无引号">无引号</span> '
         parts.append(
-            f'<li id="u{n}"><span class="kwic-line">{mark}…{shown(left)}<mark>{shown(match)}</mark>'
-            f'{shown(right)}…</span><br><a href="{rel(url, report.url + "#" + use.anchor)}">'
-            f"{html.escape(report.title)}</a>"
+            f'<li id="u{n}"><span class="kwic-line">{mark}…{shown(line.left)}<mark>{shown(line.match)}</mark>'
+            f'{shown(line.right)}…</span><br><a href="{rel(url, line.url)}">'
+            f"{html.escape(line.title)}</a>"
             + (f' <span class="kwic-path">{shown(path_text)}</span>' if path_text else "")
             + "</li>"
         )
@@ -539,10 +495,10 @@ REASONS = {"curator": "编者列入提法表", "quoted": "常加引号使用", "
            "bare": "多篇报告、多个机关不加引号使用"}
 
 
-def _entry_time(page: EntryPage, url: str) -> list[str]:
+def _entry_time(view: EntryView, url: str) -> list[str]:
     """An entry's evidence, its life over time (chart) and who uses it."""
-    entry, time, cover = page.entry, page.time or {}, page.cover or {}
-    evidence = entry.evidence or {}
+    entry, time, cover = view, view.time or {}, view.cover or {}
+    evidence = view.evidence or {}
     parts = []
     if evidence:
         bodies = f"，{evidence['bodies']} 个机关" if evidence.get("bodies") else ""
@@ -563,7 +519,7 @@ def _entry_time(page: EntryPage, url: str) -> list[str]:
         parts.append("## 使用机关\n")
         parts.append("各机关首次使用的语境见链接；全部使用（含机关、日期）见上方 CSV。\n")
         parts.append("| 机关 | 报告 | 首见 |\n| --- | ---: | --- |")
-        first_use = {body: (number, n) for body, number, n in page.body_links}
+        first_use = {body: (number, n) for body, number, n in view.body_links}
         for body, row in list(bodies.items())[:100]:
             number, n = first_use.get(body, (1, 0))
             count = (f"[{row['reports']}]({md_rel(url, entry_url('slogans', entry, number) + f'#u{n}')})"

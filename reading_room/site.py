@@ -7,7 +7,8 @@ from __future__ import annotations
 import hashlib
 import posixpath
 
-from .index import RESERVED_SLUGS, Entry, slugify
+from .index import Entry
+from .slugs import RESERVED_SLUGS, slugify
 from .report import Report
 
 GENERATED_DIRS = ("reports", "years", "bodies", "slogans", "cited", "cleaning", "raw", "data", "search", "all", "reuse")

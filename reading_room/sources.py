@@ -13,7 +13,7 @@ Only what is really inside corpus/ is ever published:
   read through its real name and shown as ``caf\\xe9.txt``: every name this
   module hands on is printable text.
 
-Report ids are made from the names (``pipeline.find_sources`` documented the
+Report ids are made from the names (``conversion.find_sources`` documented the
 rule, unchanged): a clean slug keeps its name, anything else gets its slug plus
 a short hash of its path. An id never equals a page name the site needs
 (``index``…) or another report's id: such an id gets a suffix and a warning.
@@ -27,7 +27,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .index import RESERVED_SLUGS, slugify
+from .slugs import RESERVED_SLUGS, slugify
 
 log = logging.getLogger("reading_room")
 

@@ -6,6 +6,7 @@ ran: a build on a cluster is byte for byte the local one.
 
 * :class:`LocalWorkers`: a process pool on this machine's cores, started on first
   need and only when there are enough jobs to pay for the processes.
+* :func:`in_background`: one whole-corpus job in a forked process, alongside the build.
 * :class:`ClusterWorkers`: a Dask distributed scheduler (``--cluster ADDRESS``, or
   ``--cluster local`` for a cluster of this machine's cores). Its workers must run
   the same code: they import ``reading_room`` (start them from a checkout of the
@@ -14,6 +15,7 @@ ran: a build on a cluster is byte for byte the local one.
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
@@ -135,3 +137,36 @@ class ClusterWorkers:
 def workers_for(cluster: str | None, jobs: int | None):
     """The workers a build runs its per-report stages on."""
     return ClusterWorkers(cluster, jobs) if cluster else LocalWorkers(jobs)
+
+
+_BACKGROUND = None  # (function, args) for the forked process, set only while it starts
+
+
+def _background_job():
+    function, args = _BACKGROUND
+    return function(*args)
+
+
+def in_background(function, *args, jobs: int | None = None):
+    """``function(*args)`` in a forked process (which inherits the arguments, a corpus of
+    reports, without copying them) while this one goes on; returns a function that waits for
+    the result. Runs it here, at once, on one core or where fork is missing."""
+    global _BACKGROUND
+    if (jobs or os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        result = function(*args)
+        return lambda: result
+    _BACKGROUND = (function, args)
+    pool = multiprocessing.get_context("fork").Pool(1, initializer=die_with_parent)
+    try:
+        pending = pool.apply_async(_background_job)
+    finally:
+        _BACKGROUND = None
+
+    def wait():
+        try:
+            return pending.get()
+        finally:
+            pool.terminate()
+            pool.join()
+
+    return wait

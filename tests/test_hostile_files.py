@@ -174,7 +174,8 @@ def test_default_size_limit_is_20_mb(settings):
 def test_entry_slugs_never_take_a_reserved_name_nor_each_others(caplog):
     from types import SimpleNamespace
 
-    from reading_room.index import RESERVED_SLUGS, _assign_slugs, slugify
+    from reading_room.index import _assign_slugs
+    from reading_room.slugs import RESERVED_SLUGS, slugify
 
     # Han characters pypinyin cannot spell are dropped from the slug: “index” and two such characters is “index”
     keys = ["index\U0002A700\U0002A701", "g\U0002A700\U0002A702", "学习强国", "学习墙国", "xue-xi-qiang-guo"]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, make_corpus, run_build, sample_files, write_mkdocs_config
-from reading_room import pipeline
+from reading_room import conversion, pipeline
 
 sys.path.insert(0, str(ROOT / "bench"))
 import generate_corpus  # noqa: E402
@@ -77,8 +77,8 @@ def test_no_op_rebuild_converts_nothing_and_writes_nothing(project):
 def test_no_op_rebuild_decodes_nothing(project, monkeypatch):
     project.generate()
     calls = []
-    original = pipeline.decode_bytes
-    monkeypatch.setattr(pipeline, "decode_bytes", lambda raw: calls.append(1) or original(raw))
+    original = conversion.decode_bytes
+    monkeypatch.setattr(conversion, "decode_bytes", lambda raw: calls.append(1) or original(raw))
     assert project.generate().converted == 0
     assert calls == []
 
@@ -108,7 +108,7 @@ def test_changed_curation_data_converts_everything_again(project):
 
 def test_pipeline_version_is_part_of_the_cache_key(project, monkeypatch):
     project.generate()
-    monkeypatch.setattr(pipeline, "PIPELINE_VERSION", pipeline.PIPELINE_VERSION + "-next")
+    monkeypatch.setattr(conversion, "PIPELINE_VERSION", conversion.PIPELINE_VERSION + "-next")
     assert project.generate().converted == len(sample_files())
 
 
@@ -347,9 +347,9 @@ def test_one_report_changed_renders_only_its_own_pages(project, monkeypatch):
     entry_pages = _count_calls(monkeypatch, render, "entry_page")
     _append(target, ADDED)  # no formulation in it: the index entries keep their uses
     project.generate()
-    assert [args[0].id for args in report_pages] == [report_id]
+    assert [args[0].report.id for args in report_pages] == [report_id]
     # an entry page is made again only if it shows a use in the changed report
-    assert all(any(u.report == report_id for u in args[1].uses) for args in entry_pages)
+    assert all(any(line.report == report_id for line in args[0].lines) for args in entry_pages)
 
 
 def test_generated_page_edited_or_deleted_by_hand_is_made_again(project):
@@ -395,7 +395,7 @@ def test_changed_code_renders_every_page_again(project, monkeypatch):
     calls = _count_calls(monkeypatch, render, "report_page")
     monkeypatch.setattr(pipeline, "code_version", lambda: "a different version of the code")
     project.generate()
-    assert sorted(args[0].id for args in calls) == sorted(r.id for r in first.reports)
+    assert sorted(args[0].report.id for args in calls) == sorted(r.id for r in first.reports)
 
 
 def test_edited_report_asks_jieba_only_about_clauses_it_has_not_seen(project, monkeypatch):

@@ -117,12 +117,14 @@ def test_pager_links_every_page_it_names():
 
 
 def test_where_a_date_came_from_is_shown_beside_it_when_recorded():
+    from reading_room.views import ReportView
+
     labels = load_settings(CORPUS).labels
     report = fake(1)
     report.date = "2020-05-06"
-    assert "（" not in render.report_page(report, {}, labels).split("2020-05-06", 1)[1].split("</span>", 1)[0]
+    assert "（" not in render.report_page(ReportView(report, "", labels=labels)).split("2020-05-06", 1)[1].split("</span>", 1)[0]
     report.date_source = "byline"
-    page = render.report_page(report, {}, labels)
+    page = render.report_page(ReportView(report, "", labels=labels))
     assert "2020-05-06（据网页署名）</span>" in page
     from reading_room import data
     assert data.reports_json([report])[0]["date_source"] == "byline"

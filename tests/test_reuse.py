@@ -15,7 +15,7 @@ from conftest import CORPUS, captured_build, make_corpus, sample_files
 from reading_room.data import reuse_csv, reuse_json
 from reading_room.fingerprint import fingerprint, normalize
 from reading_room.outline import Block
-from reading_room.pipeline import convert_corpus
+from reading_room.conversion import convert_corpus
 from reading_room.reuse import MIN_CHARS, align, find_reuse
 
 

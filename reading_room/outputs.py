@@ -1,0 +1,123 @@
+"""Every file the build writes under docs/, as (path under docs/, bytes or Deferred).
+
+A page made from one report or one index entry comes as a ``Deferred`` keyed by its view's
+digest (views.py): ``writer.write_tree`` renders it only when what it shows changed. A data
+file is keyed by what it is made from. Files come one at a time: the whole of docs/ (hundreds
+of MB at thousands of reports) is never held in memory at once.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterator
+
+from . import cite, data, render, reuse as reuse_module, reuse_pages, site, views
+from .cache import digest
+from .index import Index, IndexSettings
+from .report import Report
+from .settings import Settings
+from .sources import SourceFile, read_source
+from .writer import Deferred
+
+Files = Iterator[tuple[str, "bytes | Deferred"]]
+
+
+def generated_files(reports: list[Report], keys: dict[str, str], paths: dict[str, Path],
+                    skipped: list[tuple[str, str]], settings: Settings, indexes: tuple[Index, Index],
+                    shared: reuse_module.Reuse, shared_inputs: str, search_files: Callable[[], dict[str, bytes]],
+                    default_license: str, docs: Path) -> Files:
+    """Every generated file. ``keys``: each report's conversion key (what it is made from);
+    ``paths``: the file each report was read from; ``shared_inputs``: the digest of what the
+    shared passages were found from; ``search_files`` waits for the search index."""
+    by_id = {r.id: r for r in reports}
+    slogans, cited = indexes
+    yield "index.md", _utf8(render.home_page(reports, skipped, slogans, cited))
+    yield from _utf8_pages(render.report_list_pages(reports))
+    marks = reuse_module.marks_by_report(shared)
+    summaries = reuse_module.summaries(shared, reports)
+    lines = {rid: reuse_pages.summary_html(summary, by_id, by_id[rid].url) for rid, summary in summaries.items()}
+    for view in views.report_views(reports, keys, indexes, marks, lines, settings.labels):
+        yield f"reports/{view.report.id}.md", Deferred(view.digest, _rendered(render.report_page, view))
+    yield from _utf8_pages(render.listing_pages(reports))
+    yield from _utf8_pages(render.cleaning_index(reports, settings.labels))  # each record ends its report's page
+    for idx in indexes:
+        yield from _utf8_pages(render.index_pages(idx, by_id))
+        yield from _entry_files(idx, by_id, settings.index)
+    yield from _report_data(reports, keys, settings, default_license)
+    yield from search_files().items()
+    for report in reports:
+        source = SourceFile(paths[report.id], report.source_file, report.id)
+        yield f"raw/{report.id}.txt", Deferred(keys[report.id], lambda source=source: read_source(source, None))
+    yield from cite.deferred_files(reports, keys, docs)
+    yield from _reuse_files(shared, by_id, shared_inputs)
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8")
+
+
+def _utf8_pages(pages: dict[str, str]) -> Files:
+    for path, text in pages.items():
+        yield path, _utf8(text)
+
+
+def _rendered(render_view, view) -> Callable[[], bytes]:
+    return lambda: render_view(view).encode("utf-8")
+
+
+def _entry_files(idx: Index, reports: dict[str, Report], settings: IndexSettings) -> Files:
+    """An index's entry pages, then its data files, each keyed by the views of the pages
+    that show the same uses (the pages together show every use with its context)."""
+    width = settings.context
+    by_entry: dict[str, list[str]] = {}
+    for view in views.entry_views(idx, reports, settings):
+        by_entry.setdefault(view.slug, []).append(view.digest)
+        yield view.path, Deferred(view.digest, _rendered(render.entry_page, view))
+    if idx.kind == "slogans":
+        yield "data/trends.json", data.trends_file(idx, reports)
+        for entry in idx.entries:
+            yield (site.uses_csv_url(entry), Deferred(digest("uses.csv", *by_entry[entry.slug]),
+                   lambda entry=entry: data.uses_csv(entry, reports, width)))
+    inputs = digest(*(d for pages in by_entry.values() for d in pages))
+    # The JSON and the CSV come from the same rows, so whichever is needed first makes both.
+    make = _made_together(lambda: data.index_files(idx, reports, width))
+    for path in (f"data/{idx.kind}.json", data.index_csv_path(idx.kind)):
+        yield path, Deferred(digest(path, inputs), lambda path=path: make(path))
+
+
+def _report_data(reports: list[Report], keys: dict[str, str], settings: Settings, default_license: str) -> Files:
+    """The data files of the reports themselves, made again only when a report changed."""
+    licenses = {r.id: data.license_of(r, settings.catalog, default_license) for r in reports}
+    yield "data/index.md", _utf8(data.data_page(len(reports), default_license, render.front_matter))
+    every = digest(*(keys[r.id] for r in reports), sorted(licenses.items()))
+    make = _made_together(lambda: data.reports_files(reports, licenses))
+    for path in ("data/reports.json", "data/reports.csv"):
+        yield path, Deferred(digest(path, every), lambda path=path: make(path))
+    yield data.TEXTS_JSONL, Deferred(digest(data.TEXTS_JSONL, every), lambda: data.texts_jsonl(reports, licenses))
+    for report in reports:
+        yield data.text_url(report), Deferred(keys[report.id], lambda report=report: _utf8(data.cleaned_text(report)))
+    yield "data/corpus.json", data.corpus_file(reports)
+
+
+def _reuse_files(shared: reuse_module.Reuse, by_id: dict[str, Report], inputs: str) -> Files:
+    """The shared passages' data and overview, made again only when a report changed (``inputs``
+    covers every report), and their pages, each only when what it shows changed (a page aligns
+    every member with the first, which takes seconds over all of them)."""
+    yield "data/reuse.json", Deferred(digest("reuse.json", inputs), lambda: data.reuse_json(shared))
+    yield "data/reuse.csv", Deferred(digest("reuse.csv", inputs), lambda: data.reuse_csv(shared, by_id))
+    yield "reuse/index.md", Deferred(digest("reuse/index.md", inputs),
+                                     lambda: _utf8(reuse_pages.overview(shared, by_id)))
+    for path, view in reuse_pages.bucket_views(shared, by_id).items():
+        yield path, Deferred(views.digest_of(view), _rendered(reuse_pages.bucket_page, view))
+
+
+def _made_together(make_all: Callable[[], dict[str, bytes]]) -> Callable[[str], bytes]:
+    """A Deferred's maker for one of several files made at once (whichever is needed first
+    makes them all; the others wait here until asked for, or are dropped if their memo held)."""
+    made: dict[str, bytes] = {}
+
+    def make(path: str) -> bytes:
+        if not made:
+            made.update(make_all())
+        return made.pop(path)
+
+    return make

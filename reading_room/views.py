@@ -1,0 +1,181 @@
+"""What each generated page shows, as a frozen view.
+
+A renderer (render.py, reuse_pages.py) formats a view and reads nothing else, so equal
+views give equal pages: a page's memo key is its view's digest (``digest_of``), and a
+page is made again exactly when what it shows changed. There is no hand-kept list of a
+renderer's inputs to forget a field in.
+
+    ReportView  reports/<id>.md       the report, the formulation links in its text, its
+                                      shared-passage marks and line
+    EntryView   slogans/<slug>[/n].md one page of a formulation's (or cited document's) uses,
+                                      each a KwicLine
+    KwicLine    one use in context: what an entry page and the data rows show of it
+
+The views are made one at a time (``report_views``, ``entry_views``): at 100,000 reports
+the uses of every entry in context would not fit in memory at once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Iterable, Iterator
+
+from . import timeline
+from .cache import digest
+from .index import Entry, Index, IndexSettings, Use, context
+from .labels import Labels
+from .report import Report
+from .site import entry_url
+
+
+def digest_of(view) -> str:
+    """The digest of everything a view holds (its ``repr``: fields in order, nested views,
+    tuples and dicts as they were built — the builders below make them in a fixed order)."""
+    return digest(type(view).__name__, repr(view))
+
+
+@dataclass(frozen=True)
+class KwicLine:
+    """One use of an index entry, in context."""
+    report: str  # report id
+    title: str
+    url: str  # the paragraph, from the site root: reports/<id>/#<anchor>
+    quoted: bool
+    left: str
+    match: str
+    right: str
+    path: tuple[str, ...]  # the headings above the paragraph, outermost first
+
+
+def kwic(use: Use, report: Report, width: int) -> KwicLine:
+    block = report.index_blocks[use.anchor]
+    left, match, right = context(block.text, use.start, use.end, width)
+    return KwicLine(report.id, report.title, f"{report.url}#{use.anchor}", use.quoted, left, match, right,
+                    block.path)
+
+
+def use_order(reports: dict[str, Report]):
+    """Oldest reports first (readers follow how a formulation spread), then by title and
+    in reading order."""
+    return lambda u: (reports[u.report].year or 0, reports[u.report].title, u.report, u.position, u.start)
+
+
+@dataclass(frozen=True)
+class EntryView:
+    """One page of an entry: its forms and counts, then its uses on this page in context;
+    the first page of a formulation also shows its evidence, its life over time and who uses it."""
+    kind: str  # "slogans" or "cited"
+    display: str
+    slug: str
+    report_count: int
+    use_count: int
+    quoted_count: int
+    variants: tuple[tuple[str, int], ...]  # (form, quoted uses), most used first
+    number: int
+    total: int
+    first: int  # the number of the page's first use among all the entry's uses
+    lines: tuple[KwicLine, ...]
+    evidence: dict = field(default_factory=dict)  # why it is a formulation (index.judge)
+    time: dict | None = None  # timeline.entry_time, on a formulation's first page
+    cover: dict | None = None  # timeline.coverage of the corpus, on a formulation's first page
+    body_links: tuple[tuple[str, int, int], ...] = ()  # each body's first use: (body, page, use number)
+
+    @property
+    def url(self) -> str:
+        return entry_url(self.kind, self, self.number)
+
+    @property
+    def path(self) -> str:
+        """The Markdown file under docs/."""
+        return self.url.rstrip("/") + ".md"
+
+    @cached_property
+    def digest(self) -> str:
+        return digest_of(self)
+
+
+def entry_views(idx: Index, reports: dict[str, Report], settings: IndexSettings) -> Iterator[EntryView]:
+    """Every page of every entry of an index, paginated, one view at a time."""
+    cover = timeline.coverage(reports.values()) if idx.kind == "slogans" else None
+    per_page, width, order = settings.uses_per_page, settings.context, use_order(reports)
+    for entry in idx.entries:
+        uses = sorted(entry.uses, key=order)
+        chunks = [uses[i:i + per_page] for i in range(0, len(uses), per_page)] or [[]]
+        common = _entry_facts(idx.kind, entry, len(chunks))
+        for number, chunk in enumerate(chunks, start=1):
+            first = number == 1 and cover is not None
+            yield EntryView(
+                **common, number=number, first=(number - 1) * per_page + 1,
+                lines=tuple(kwic(u, reports[u.report], width) for u in chunk),
+                evidence=entry.evidence if first else {},
+                time=timeline.entry_time(entry, reports) if first else None,
+                cover=cover if first else None,
+                body_links=_body_links(uses, reports, per_page) if first else ())
+
+
+def _entry_facts(kind: str, entry: Entry, total: int) -> dict:
+    return dict(kind=kind, display=entry.display, slug=entry.slug, report_count=entry.report_count,
+                use_count=len(entry.uses), quoted_count=sum(1 for u in entry.uses if u.quoted),
+                variants=tuple(sorted(entry.variants.items(), key=lambda kv: (-kv[1], kv[0]))), total=total)
+
+
+def _body_links(uses: list[Use], reports: dict[str, Report], per_page: int) -> tuple[tuple[str, int, int], ...]:
+    links: dict[str, tuple[str, int, int]] = {}
+    for n, use in enumerate(uses):
+        body = reports[use.report].organization
+        if body and body not in links:
+            links[body] = (body, n // per_page + 1, n + 1)
+    return tuple(links.values())
+
+
+Links = tuple[tuple[str, tuple[tuple[int, int, str], ...]], ...]
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """A report's page: the report, the links from its quoted formulations to their entries
+    (by block anchor), the marks of its shared paragraphs and the line about what it shares."""
+    report: Report
+    # the digest of everything the converted report is made from (conversion.py's cache
+    # key): the report is a pure function of it, so it stands for the report in the digest
+    source_key: str
+    links: Links = ()  # block anchor -> ((start, end, entry URL), …), in reading order
+    marks: tuple[tuple[str, tuple[str, int]], ...] = ()  # paragraph anchor -> (passage URL, other reports)
+    shared: str = ""  # the shared-passage line (reuse_pages.summary_html)
+    labels: Labels = Labels()  # part of the curation data, which the render memo's scope covers
+
+    @cached_property
+    def digest(self) -> str:
+        return digest("ReportView", self.source_key, repr(self.links), repr(self.marks), self.shared)
+
+    def links_of(self, anchor: str) -> tuple[tuple[int, int, str], ...]:
+        return self._links.get(anchor, ())
+
+    def mark_of(self, anchor: str) -> tuple[str, int] | None:
+        return self._marks.get(anchor)
+
+    @cached_property
+    def _links(self) -> dict:
+        return dict(self.links)
+
+    @cached_property
+    def _marks(self) -> dict:
+        return dict(self.marks)
+
+
+def report_views(reports: Iterable[Report], keys: dict[str, str], indexes: Iterable[Index],
+                 marks: dict[str, dict[str, tuple[str, int]]], shared_lines: dict[str, str],
+                 labels: Labels) -> Iterator[ReportView]:
+    """Every report's view, one at a time (``marks`` and ``shared_lines`` by report id)."""
+    links: dict[str, dict[str, list[tuple[int, int, str]]]] = {}
+    for idx in indexes:
+        for entry in idx.entries:
+            url = entry_url(idx.kind, entry)
+            for use in entry.uses:
+                if use.quoted:
+                    links.setdefault(use.report, {}).setdefault(use.anchor, []).append((use.start, use.end, url))
+    for report in reports:
+        own = links.pop(report.id, {})
+        yield ReportView(report, keys[report.id],
+                         tuple((anchor, tuple(sorted(spans))) for anchor, spans in sorted(own.items())),
+                         tuple(sorted(marks.get(report.id, {}).items())), shared_lines.get(report.id, ""), labels)
