@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from . import extract, segment
-from .patterns import CAPITAL_NUMERALS, HAN_NUMERALS, HEADING_START, SENTENCE_END
+from .patterns import CAPITAL_NUMERALS, HAN, HAN_NUMERALS, HEADING_START, SENTENCE_END
 
-_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN = HAN
 _HAN_SPACE_HAN = re.compile(rf"(?<=[{_HAN}])[ \u3000\u00a0\t]+(?=[{_HAN}])")
 # Punctuation after which a line break is a real paragraph end.
 _LINE_END_OK = "。！？!?；;：:…”」』）)】>》"

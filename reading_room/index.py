@@ -31,6 +31,7 @@ import ahocorasick
 
 from . import segment
 from .cache import code_version, digest, libraries_version
+from .patterns import HAN_CHAR, SENTENCE_SPLIT
 from .slugs import RESERVED_SLUGS, load_pypinyin, slugify
 
 NUMERAL_GROUPS = "一二两三四五六七八九十百千"
@@ -40,8 +41,8 @@ _QUOTES = {
 }
 _EVERY_QUOTE = [pair for pairs in _QUOTES.values() for pair in pairs]
 INDEX_VERSION = "4"  # bump when extraction changes: it invalidates the memo of earlier builds
-_HAN = re.compile(r"[\u3400-\u9fff]")
-_SENTENCE = re.compile(r"[。！？!?]")
+_HAN = HAN_CHAR
+_SENTENCE = SENTENCE_SPLIT
 # Variants that are one entry: full-width forms, and the separators 、 ， , ； inside.
 _FOLD = str.maketrans({"，": "、", ",": "、", "；": "、", ";": "、", "　": " "})
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .patterns import HAN_NUMERALS, HEADING_START, SENTENCE_END
+from .patterns import HAN, HAN_CHAR, HAN_NUMERALS, HEADING_START, SENTENCE_END
 
 TITLE_ZONE = 12  # the title is among the first lines left after cleaning
 FIELDS = ("title", "year", "organization", "genre", "date", "source", "doc_number", "speaker", "occasion")
@@ -22,7 +22,7 @@ _WHOLE_AREA = re.compile(r"^全[省市县区局镇乡]$")
 _CITED = re.compile(r"《[^》]*》")
 _FILE_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
 _REVISION = re.compile(r"[（(][^（）()]*(修正|修订|修改|草案|试行|暂行)[^（）()]*[)）]$")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_HAN = HAN_CHAR
 _TAG = re.compile(r"<[^<>]*>")
 
 # Lines that are never a title: a date or subtitle line, a header field, a file name, markup.
@@ -48,12 +48,12 @@ _ADOPTED = re.compile(rf"^[（(]?\s*{_HAN_DATE.pattern}\s*(?P<occasion>\S*?会�
 # "2003年8月5日 中华人民共和国国务院令第386号公布": the date and the document number
 _PROMULGATED = re.compile(rf"^[（(]?\s*{_HAN_DATE.pattern}\s*(?P<doc>\S*?令\S*?第\S+?号)(公布|发布)\s*[)）]?$")
 # the place in an occasion: "河北省第十四届人民代表大会" -> 河北省; "第十二届全国人民代表大会" -> national
-_PLACE = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2,12}?(省|自治区|市|县|区|州|盟|旗))(第|[十一二三四五六七八九]+届)")
+_PLACE = re.compile(rf"^(?P<place>[{HAN}]{{2,12}}?(省|自治区|市|县|区|州|盟|旗))(第|[十一二三四五六七八九]+届)")
 # "国务院总理 李克强", "上海市市长 龚 正" (a two-character name spaced out), "自治区主席 艾尔肯·吐尼亚孜"
-_SPEAKER = re.compile(r"^(?P<office>[\u4e00-\u9fff（）()]{1,24}?)[ \u3000\u00a0]+"
-                      r"(?P<name>[\u4e00-\u9fff](?:[ \u3000\u00a0]?[\u4e00-\u9fff·]){1,11})$")
+_SPEAKER = re.compile(rf"^(?P<office>[{HAN}（）()]{{1,24}}?)[ \u3000\u00a0]+"
+                      rf"(?P<name>[{HAN}](?:[ \u3000\u00a0]?[{HAN}·]){{1,11}})$")
 # a name alone on its line, just before the salutation (各位代表：)
-_NAME_ALONE = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+_NAME_ALONE = re.compile(rf"^[{HAN}]{{2,4}}$")
 _SALUTATION = re.compile(r"^(各位|同志们|尊敬的).{0,12}[：:]$")
 # a line that only opens a title continued on the next: "中共某某委员会关于", "2026年"
 _OPENS_TITLE = re.compile(r"(关于|的|在|年|年度)$")
@@ -383,7 +383,7 @@ def _is_place_level(name: str) -> bool:
 
 
 def _is_place(name: str) -> bool:
-    return bool(re.fullmatch(r"[\u4e00-\u9fff]{1,12}(省|自治区|市|县|区|州|盟|旗)", name))
+    return bool(re.fullmatch(rf"[{HAN}]{{1,12}}(省|自治区|市|县|区|州|盟|旗)", name))
 
 
 def compose_title(meta: Metadata, lines: list[str], fallback: str) -> str:

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .fingerprint import fingerprint
-from .patterns import CAPITAL_NUMERALS, HAN_NUMERALS
+from .patterns import CAPITAL_NUMERALS, HAN_NUMERALS, SENTENCE_SPLIT
 
 MAX_HEADING = 60  # characters; a longer first sentence is cut at its first clause
 MAX_ITEM_LEAD = 60
@@ -44,7 +44,7 @@ _DECIMAL_LIKE = re.compile(r"^(([0-9]{1,2})\.)(?=[0-9])")
 _ITEM = re.compile(rf"^(({_N})(?:是|要))(.+)$")
 # "一、二等奖": a numeral list inside text, not a heading
 _NUMERAL_LIST = re.compile(rf"^{_N}(?:[、，,]|等|级|类|至|到|和|或)")
-_SENTENCE_SPLIT = re.compile(r"[。！？!?]")
+_SENTENCE_SPLIT = SENTENCE_SPLIT
 _CLAUSE_SPLIT = re.compile(r"[，,；;：:]")
 _ITEM_LEAD_SPLIT = re.compile(r"[。！？!?；;：:]")
 
