@@ -12,7 +12,7 @@ from .cache import CACHE_DIR
 from .pipeline import generate
 from .guard import build_lock, fault_point
 from .progress import Progress
-from .publish import PublishError, build_site
+from .publish import PublishError, build_site, publish_warning
 from .settings import SettingsError
 from .workers import WorkersError
 
@@ -79,8 +79,11 @@ def _build(args) -> int:
         progress.stage(
             f"site: {built.rebuilt} of {built.pages} pages rendered"
             + (f", {built.removed} stale files dropped (incremental build)" if built.dirty else " (full build)")
-            + f", {built.seconds:.1f} s"
+            + f", {built.seconds:.1f} s; {built.bytes / 1e6:,.1f} MB in {built.files:,} files"
         )
+        too_large = publish_warning(built.bytes)
+        if too_large:
+            print(f"warning: {too_large}", file=sys.stderr)
     seconds = time.perf_counter() - started
     reasons = "; ".join(f"{name}: {reason}" for name, reason in skipped)
     print(

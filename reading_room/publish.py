@@ -61,6 +61,36 @@ class SiteBuild:
     removed: int  # files of the previous site dropped (removed sources, stale outputs)
     seconds: float
     warnings: list[str] = field(default_factory=list)  # e.g. an old folder that could not be removed
+    bytes: int = 0  # the published site: the sum of its files' sizes
+    files: int = 0
+
+
+# GitHub Pages refuses to publish a site larger than this (its documented limit, 1 GB).
+PAGES_LIMIT = 1_000_000_000
+
+
+def site_size(site: Path) -> tuple[int, int]:
+    """(bytes, files) of a site folder: the sum of its files' sizes, as a host counts them."""
+    total = files = 0
+    stack = [site]
+    while stack:
+        with os.scandir(stack.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                else:
+                    total += entry.stat(follow_symlinks=False).st_size
+                    files += 1
+    return total, files
+
+
+def publish_warning(size: int) -> str | None:
+    """What to say when the site is too large for GitHub Pages (README, "Publishing a large site")."""
+    if size <= PAGES_LIMIT:
+        return None
+    return (f"site/ is {size / 1e9:.2f} GB, over GitHub Pages' limit of {PAGES_LIMIT / 1e9:.0f} GB: "
+            "publish it to another static host or to object storage instead "
+            "(README, \"Publishing a large site\"; the workflow's object-storage job)")
 
 
 def state_path(site: Path) -> Path:
@@ -298,8 +328,9 @@ def build_site(config_file: Path, site: Path, strict: bool = False, docs: Path |
         write_state(site, fingerprint)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    size, files = site_size(site)
     return SiteBuild(dirty=dirty, pages=pages, rebuilt=rebuilt, removed=removed,
-                     seconds=time.perf_counter() - started, warnings=warnings)
+                     seconds=time.perf_counter() - started, warnings=warnings, bytes=size, files=files)
 
 
 def _count_pages(config) -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import make_corpus, sample_files, tree_hashes, write_mkdocs_config
+from conftest import make_corpus, run_build, sample_files, tree_hashes, write_mkdocs_config
 from reading_room import pipeline, publish
 
 
@@ -164,3 +164,27 @@ def test_parallel_full_build_gives_the_same_site(built, monkeypatch):
     assert after == before
     assert _leftovers(root) == []
     assert publish.build_site(config, site).dirty  # and the next build can reuse it
+
+
+def test_the_build_prints_the_size_of_the_site_it_published(sample_build):
+    """The size a host counts (the sum of the files' sizes), taken independently with os.walk."""
+    total = files = 0
+    for folder, _, names in os.walk(sample_build.site):
+        for name in names:
+            total += os.lstat(os.path.join(folder, name)).st_size
+            files += 1
+    assert files > 10 and total > 0
+    assert f"{total / 1e6:,.1f} MB in {files:,} files" in sample_build.err + sample_build.out
+    assert "GitHub Pages" not in sample_build.err  # a few MB: no warning
+
+
+def test_a_site_over_the_pages_limit_is_named_with_the_way_to_publish_it(tmp_path, capsys, monkeypatch):
+    corpus = make_corpus(tmp_path / "corpus", sample_files()[:1])
+    monkeypatch.setattr(publish, "PAGES_LIMIT", 1000)  # any real site is larger
+    build = run_build(tmp_path, corpus, capsys)
+    assert build.exit_code == 0  # the site is built; where to publish it is the curator's choice
+    warning = [line for line in build.err.splitlines() if "GitHub Pages" in line]
+    assert len(warning) == 1 and warning[0].startswith("warning: site/ is ")
+    assert "object storage" in warning[0] and "Publishing a large site" in warning[0]
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "### Publishing a large site" in readme

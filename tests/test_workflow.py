@@ -3,6 +3,7 @@ and the pull-request summary (scripts/summarize_changes.py)."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -176,3 +177,27 @@ def test_every_generated_folder_is_ignored_by_git():
     missing = [name for name in GENERATED_DIRS if f"/docs/{name}/" not in ignored]
     missing += [name for name in GENERATED_FILES if f"/docs/{name}" not in ignored]
     assert not missing
+
+
+def test_a_site_over_one_gigabyte_goes_to_object_storage_not_to_pages(workflow, tmp_path):
+    """The size step's script, run as the workflow runs it, on a site of a known size."""
+    import subprocess
+
+    jobs = workflow["jobs"]
+    step = next(s for s in jobs["build"]["steps"] if s.get("id") == "size")
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "index.html").write_bytes(b"x" * 1200)
+    (site / "a" / "b.json").write_bytes(b"y" * 34)
+    out, summary = tmp_path / "out", tmp_path / "summary"
+    subprocess.run(["bash", "-c", step["run"]], cwd=tmp_path, check=True,
+                   env={**os.environ, "GITHUB_OUTPUT": str(out), "GITHUB_STEP_SUMMARY": str(summary)})
+    assert out.read_text().split() == ["bytes=1234", "fits_pages=true"]
+    # Pages only when the site fits; the bucket whenever one is configured
+    assert "fits_pages == 'true'" in jobs["deploy"]["if"]
+    upload = next(s for s in jobs["build"]["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
+    assert "fits_pages == 'true'" in upload["if"]
+    storage = jobs["object-storage"]
+    assert storage["needs"] == "build" and "vars.SITE_BUCKET != ''" in storage["if"]
+    assert "pull_request" in storage["if"] and "refs/heads/main" in storage["if"]
+    assert "aws s3 sync site/" in storage["steps"][-1]["run"]
