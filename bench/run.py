@@ -71,6 +71,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import generate_corpus  # noqa: E402
 from reading_room.decode import DecodeError, decode_bytes  # noqa: E402
+from reading_room.publish import site_size  # noqa: E402
 from reading_room.cache import CACHE_DIR  # noqa: E402
 from reading_room.search import INDEX_DIR, decode_set, fnv1a, normalize  # noqa: E402
 from reading_room.settings import DATA_FILES  # noqa: E402
@@ -257,7 +258,8 @@ def plain_project(project: Path, target: Path) -> Path:
 
 
 def du(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    """The bytes a host counts: the size the build itself prints (publish.site_size)."""
+    return site_size(path)[0]
 
 
 def median_page(site: Path) -> int:

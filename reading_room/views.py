@@ -135,18 +135,20 @@ Links = tuple[tuple[str, tuple[tuple[int, int, str], ...]], ...]
 class ReportView:
     """A report's page: the report, the links from its quoted formulations to their entries
     (by block anchor), the marks of its shared paragraphs and the line about what it shares."""
-    report: Report
+    # left out of the digest (repr=False): ``source_key`` stands for it there
+    report: Report = field(repr=False)
     # the digest of everything the converted report is made from (conversion.py's cache
-    # key): the report is a pure function of it, so it stands for the report in the digest
+    # key): the report is a pure function of it
     source_key: str
     links: Links = ()  # block anchor -> ((start, end, entry URL), …), in reading order
     marks: tuple[tuple[str, tuple[str, int]], ...] = ()  # paragraph anchor -> (passage URL, other reports)
     shared: str = ""  # the shared-passage line (reuse_pages.summary_html)
-    labels: Labels = Labels()  # part of the curation data, which the render memo's scope covers
+    # the curation data, which the render memo's scope covers: left out of each page's digest
+    labels: Labels = field(default=Labels(), repr=False)
 
     @cached_property
     def digest(self) -> str:
-        return digest("ReportView", self.source_key, repr(self.links), repr(self.marks), self.shared)
+        return digest_of(self)
 
     def links_of(self, anchor: str) -> tuple[tuple[int, int, str], ...]:
         return self._links.get(anchor, ())
