@@ -145,7 +145,7 @@ def align(a: str, b: str) -> tuple[int, int, int, int, int]:
     best = (0, 0, 0, 0, 0)
     for matched, a0, a1, b0, b1 in candidates:
         span = min(a1 - a0, b1 - b0)  # a cut lengthens one side only
-        if span >= MIN_CHARS and matched >= MIN_DENSITY * span and matched > best[0]:
+        if matched >= MIN_CHARS and matched >= MIN_DENSITY * span and matched > best[0]:
             best = (matched, a0, a1, b0, b1)
     return best
 

@@ -150,13 +150,24 @@ def test_report_page_marks_a_shared_paragraph_and_links_its_source(tmp_path):
     assert (build.site / "reuse" / "index.html").exists() and (build.site / "data" / "reuse.csv").exists()
 
 
+def _sample_with_a_copy(folder):
+    """The sample corpus and a report that copies 80 characters of its longest paragraph (the
+    sample reports share no passage of MIN_CHARS matched characters among themselves)."""
+    corpus = make_corpus(folder, sample_files())
+    text = sample_files()[0].read_text(encoding="utf-8")
+    paragraph = max((line.strip() for line in text.splitlines()), key=len)
+    (corpus / "copy.txt").write_text("某单位2021年工作总结\n本单位认真学习，扎实推进各项工作。\n"
+                                     + paragraph[:80] + "\n最后一段自己的话，讲本单位的情况。\n", encoding="utf-8")
+    return corpus
+
+
 def test_a_rebuild_with_no_report_changed_does_not_search_again(tmp_path, monkeypatch):
     """The shared passages come from the build cache while no report changed, and the pages
     they make are the same bytes as when they were found."""
     from conftest import tree_hashes
     from reading_room import pipeline, reuse
 
-    corpus = make_corpus(tmp_path / "corpus", sample_files())
+    corpus = _sample_with_a_copy(tmp_path / "corpus")
     docs, cache = tmp_path / "docs", tmp_path / "cache"
     pipeline.generate(corpus, docs, cache)
     before = tree_hashes(docs)
@@ -217,7 +228,7 @@ def test_a_change_that_no_passage_shows_makes_no_passage_page_again(tmp_path, mo
     from conftest import tree_hashes
     from reading_room import pipeline, reuse_pages
 
-    corpus = make_corpus(tmp_path / "corpus", sample_files())
+    corpus = _sample_with_a_copy(tmp_path / "corpus")
     docs, cache = tmp_path / "docs", tmp_path / "cache"
     pipeline.generate(corpus, docs, cache)
     assert list((docs / "reuse").glob("*.md")) != [docs / "reuse" / "index.md"]
