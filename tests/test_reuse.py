@@ -173,7 +173,7 @@ def test_a_rebuild_with_no_report_changed_does_not_search_again(tmp_path, monkey
     before = tree_hashes(docs)
     assert (docs / "data" / "reuse.json").read_text(encoding="utf-8") != "[]\n"
 
-    def not_again(reports, store=None, keys=None):
+    def not_again(reports, store=None, keys=None, min_distinct=None):
         raise AssertionError("shared passages searched again with nothing changed")
 
     monkeypatch.setattr(reuse, "find_reuse", not_again)
