@@ -6,6 +6,7 @@ import csv
 import html as html_module
 import io
 import json
+import itertools
 import re
 from dataclasses import replace
 
@@ -244,3 +245,60 @@ def test_a_change_that_no_passage_shows_makes_no_passage_page_again(tmp_path, mo
     pipeline.generate(corpus, scratch, tmp_path / "cache2")
     assert {k: v for k, v in tree_hashes(docs).items() if k.startswith("reuse/")} == \
         {k: v for k, v in tree_hashes(scratch).items() if k.startswith("reuse/")}
+
+
+# --- real news items (issue 14): a shared frame is not a shared passage --------------------------
+
+from conftest import REAL_TEXTS  # noqa: E402
+
+NEWS = REAL_TEXTS.parent / "corpora" / "xwlb-sample"
+needs_news = pytest.mark.skipif(not NEWS.is_dir(), reason="../shared/corpora/xwlb-sample is not present")
+_ANNOUNCED = re.compile(r"出版的人民日报.{0,6}评论员文章")
+
+
+@pytest.fixture(scope="module")
+def news_reports():
+    return convert_corpus(NEWS, None).reports
+
+
+def _plant_changed(reports):
+    """60 characters of one item's longest paragraph, two of them changed, inside a paragraph
+    of another item: (reports, (source id, anchor), target id, planted text)."""
+    source = max(reports[:50], key=lambda r: max((len(normalize(b.text)) for b in _long_paragraphs(r, 100)), default=0))
+    block = max(_long_paragraphs(source, 100), key=lambda b: len(b.text))
+    text = block.text[10:70]
+    text = text[:30] + "某甲" + text[32:]
+    index = next(i for i, r in enumerate(reports) if r.id != source.id and _long_paragraphs(r, 41))
+    target = reports[index]
+    blocks = list(target.blocks)
+    k = blocks.index(_long_paragraphs(target, 41)[0])
+    host = blocks[k].text
+    blocks[k] = replace(blocks[k], text=host[:20] + text + host[20:], anchor="p-" + fingerprint(host[:20] + text + host[20:]))
+    reports = list(reports)
+    reports[index] = replace(target, blocks=blocks)
+    return reports, (source.id, block.anchor), target.id, text
+
+
+@needs_news
+def test_news_clusters_share_a_passage_pairwise_and_no_frame(news_reports):
+    """In 497 real news items with a passage planted (two characters changed): the planted
+    passage and its source are one cluster; any two members of a cluster share a passage when
+    aligned with each other, not only each with the first member; and two announcements of a
+    commentary (“明天出版的人民日报将发表评论员文章，题目是《…》”) are one cluster only when they
+    share more than the announcement: text past the title's opening mark."""
+    reports, source, target_id, planted = _plant_changed(news_reports)
+    reuse = find_reuse(reports)
+    text = {(r.id, b.anchor): normalize(b.text) for r in reports for b in r.blocks if b.kind == "paragraph"}
+    target = next((target_id, b.anchor) for r in reports if r.id == target_id for b in r.blocks if planted in b.text)
+    clusters = [{(m.report, m.paragraph) for m in c.members} for c in reuse.clusters if not c.banal]
+    assert any({source, target} <= members for members in clusters)
+    announcements = {k for k, t in text.items() if _ANNOUNCED.search(t[:60]) and "《" in t}
+    assert len({rid for rid, _ in announcements}) >= 8  # the frame is there to be told apart
+    for members in clusters:
+        for a, b in itertools.combinations(sorted(members), 2):
+            if a[0] == b[0]:
+                continue
+            matched, a0, a1, b0, b1 = align(text[a], text[b])
+            assert matched >= MIN_CHARS, (text[a][:60], text[b][:60])
+            if a in announcements and b in announcements:
+                assert a1 > text[a].index("《") + 10 and b1 > text[b].index("《") + 10, (text[a][:60], text[b][:60])
