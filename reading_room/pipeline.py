@@ -74,7 +74,7 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
     write_cache_json(cache_dir, "index-memo.json", memo_out)
     if progress:
         progress.stage("shared passages")
-    shared, shared_inputs = _shared_passages(reports, conversion.keys, cache_dir)
+    shared, shared_inputs = _shared_passages(reports, conversion.keys, cache_dir, settings.reuse_min_distinct)
 
     if progress:
         progress.stage("render")
@@ -89,18 +89,18 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
                      warnings=conversion.warnings)
 
 
-def _shared_passages(reports: list[Report], keys: dict[str, str],
-                     cache_dir: Path | None) -> tuple[reuse_module.Reuse, str]:
+def _shared_passages(reports: list[Report], keys: dict[str, str], cache_dir: Path | None,
+                     min_distinct: int = reuse_module.MIN_DISTINCT) -> tuple[reuse_module.Reuse, str]:
     """The shared passages and the digest of what they are found from (every report's cache
     key and the code): from the cache when no report changed (finding them again costs most
     of a rebuild otherwise); anything unreadable there is found again."""
-    key = digest(code_version(), *(keys[r.id] for r in reports))
+    key = digest(code_version(), f"min_distinct={min_distinct}", *(keys[r.id] for r in reports))
     cached = read_cache_json(cache_dir, "reuse.json")
     if cached.get("key") == key:
         try:
             return reuse_module.Reuse.from_cache(cached["clusters"]), key
         except (KeyError, TypeError, ValueError, IndexError):
             pass
-    shared = reuse_module.find_reuse(reports, cache_dir / reuse_store.FILE if cache_dir else None, keys)
+    shared = reuse_module.find_reuse(reports, cache_dir / reuse_store.FILE if cache_dir else None, keys, min_distinct)
     write_cache_json(cache_dir, "reuse.json", {"key": key, "clusters": shared.to_cache()})
     return shared, key

@@ -7,7 +7,11 @@
     a unit group with a key held by a large share of the corpus is a template (banal): kept as
         one cluster, never expanded into pairs
     every other group: each paragraph aligned with the group's first (difflib), kept when the
-        alignment holds a passage of MIN_CHARS+ characters at least MIN_DENSITY matched
+        alignment holds a passage of MIN_CHARS+ matched characters at least MIN_DENSITY of its
+        span, MIN_DISTINCT+ of them outside template units (a frame a few reports fill with
+        other words holds fewer)
+    a star split into the sets of members that share such a passage with each other too, not
+        only with the hub (maximal cliques)
     paragraphs joined by kept alignments -> clusters
 
 A group is aligned as a star (one alignment per member), so the cost grows with the corpus, not
@@ -42,7 +46,9 @@ MAX_CUT = 40  # characters cut from one side only (a clause) between two matched
 MIN_UNIT = 12  # shorter sentences are joined to the next
 BANAL_SHARE = 0.02  # a unit in at least this share of the reports (and BANAL_MIN) is a template
 BANAL_MIN = 8
-HUBS = 3  # stars tried per group of near-identical clauses
+MIN_DISTINCT = 25  # matched characters outside template units (corpus/reuse.yml: min_distinct_chars)
+CLIQUE_MAX = 60  # a larger star is not split by its members' pairs (1,770 alignments at most)
+HUBS = 6  # stars tried per group of near-identical clauses
 # units end at a clause: a passage copied into the middle of another paragraph, or with a clause
 # cut, still shares whole units with its source
 _CLAUSE = re.compile(r"(?<=[，,、；;：:。！？!?])")
@@ -109,7 +115,15 @@ def units(text: str) -> list[str]:
     """A paragraph's units: from each clause on, that clause and the ones after it until the unit
     has MIN_UNIT characters (normalised text). Units overlap, so a passage copied from the middle
     of a paragraph, or into the middle of another, still shares whole units with its source."""
-    clauses = [c for c in _CLAUSE.split(normalize(text)) if c]
+    return [unit for _, unit in unit_spans(normalize(text))]
+
+
+def unit_spans(text: str) -> list[tuple[int, str]]:
+    """``units`` of a normalised text, each with where it starts."""
+    clauses = [c for c in _CLAUSE.split(text) if c]
+    starts = [0]
+    for clause in clauses:
+        starts.append(starts[-1] + len(clause))
     out = []
     for i in range(len(clauses)):
         unit, j = clauses[i], i + 1
@@ -117,7 +131,7 @@ def units(text: str) -> list[str]:
             unit += clauses[j]
             j += 1
         if len(unit) >= MIN_UNIT:
-            out.append(unit)
+            out.append((starts[i], unit))
     return out
 
 
@@ -127,38 +141,57 @@ def align(a: str, b: str) -> tuple[int, int, int, int, int]:
 
     Matched stretches (difflib) separated by a few changed characters on both sides are one run;
     two runs separated by a clause cut from one side only (MAX_CUT) are one passage too."""
+    return passage(a, b)[:5]
+
+
+def passage(a: str, b: str) -> tuple[int, ...]:
+    """``align`` followed by the matched stretches of the passage, three numbers each (start in
+    a, start in b, length)."""
     blocks = [blk for blk in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks() if blk.size]
-    runs: list[list[int]] = []  # [matched, a0, a1, b0, b1]
+    runs: list[list] = []  # [matched, a0, a1, b0, b1, blocks]
     for blk in blocks:
         if runs:
             last = runs[-1]
             if blk.a - last[2] <= MAX_GAP and blk.b - last[4] <= MAX_GAP:
                 last[0] += blk.size
                 last[2], last[4] = blk.a + blk.size, blk.b + blk.size
+                last[5] = last[5] + (blk.a, blk.b, blk.size)
                 continue
-        runs.append([blk.size, blk.a, blk.a + blk.size, blk.b, blk.b + blk.size])
+        runs.append([blk.size, blk.a, blk.a + blk.size, blk.b, blk.b + blk.size, (blk.a, blk.b, blk.size)])
     candidates = [tuple(run) for run in runs]
     for first, second in zip(runs, runs[1:]):
         gap_a, gap_b = second[1] - first[2], second[3] - first[4]
         if min(gap_a, gap_b) <= 2 and max(gap_a, gap_b) <= MAX_CUT:
-            candidates.append((first[0] + second[0], first[1], second[2], first[3], second[4]))
-    best = (0, 0, 0, 0, 0)
-    for matched, a0, a1, b0, b1 in candidates:
+            candidates.append((first[0] + second[0], first[1], second[2], first[3], second[4], first[5] + second[5]))
+    best: tuple[int, ...] = (0, 0, 0, 0, 0)
+    for matched, a0, a1, b0, b1, stretches in candidates:
         span = min(a1 - a0, b1 - b0)  # a cut lengthens one side only
-        if span >= MIN_CHARS and matched >= MIN_DENSITY * span and matched > best[0]:
-            best = (matched, a0, a1, b0, b1)
+        if matched >= MIN_CHARS and matched >= MIN_DENSITY * span and matched > best[0]:
+            best = (matched, a0, a1, b0, b1, *stretches)
     return best
+
+
+def distinctive(result: tuple[int, ...], fixed_a: bytearray, fixed_b: bytearray) -> int:
+    """The matched characters of a ``passage`` result that are in no template unit on either side
+    (``fixed_a``, ``fixed_b``: 1 for each character of the paragraph inside one)."""
+    count = 0
+    for k in range(5, len(result), 3):
+        at_a, at_b, size = result[k:k + 3]
+        count += size - sum(x | y for x, y in zip(fixed_a[at_a:at_a + size], fixed_b[at_b:at_b + size]))
+    return count
 
 
 def _store_version() -> str:
     return digest(code_version(), "reuse-store")
 
 
-def find_reuse(reports: list[Report], store: Path | None = None, keys: dict[str, str] | None = None) -> Reuse:
+def find_reuse(reports: list[Report], store: Path | None = None, keys: dict[str, str] | None = None,
+               min_distinct: int = MIN_DISTINCT) -> Reuse:
     """The shared-passage clusters of the corpus. ``store``: the SQLite file that keeps units,
     band keys and alignments between builds (in memory when None); ``keys``: report id -> a
     digest of what the report was made from (the conversion cache key), so that only reports
-    whose key changed are read again (without it, a digest of each report's paragraphs)."""
+    whose key changed are read again (without it, a digest of each report's paragraphs);
+    ``min_distinct``: the matched characters outside template units a shared passage holds."""
     paragraph_blocks = {r.id: [b for b in r.blocks if b.kind == "paragraph"] for r in reports}
     keys_of = {rid: keys[rid] if keys else digest(rid, *(part for b in blocks for part in (b.anchor, b.text)))
                for rid, blocks in paragraph_blocks.items()}
@@ -184,9 +217,34 @@ def find_reuse(reports: list[Report], store: Path | None = None, keys: dict[str,
     used: dict[tuple[int, int], tuple] = {}  # (hub text, other text) -> align(), this search's
     # passage clusters by their members: the clauses of one passage give the same members
     found: dict[tuple, dict] = {}
+    fixed: dict[tuple[str, str], bytearray] = {}
+
+    def template_chars(key: tuple[str, str]) -> bytearray:
+        """1 for each character of a paragraph inside a template unit."""
+        if key not in fixed:
+            text = paragraph(key)
+            mask = bytearray(len(text))
+            for start, unit in unit_spans(text):
+                if unit_key(unit) in template_units:
+                    mask[start:start + len(unit)] = b"\x01" * len(unit)
+            fixed[key] = mask
+        return fixed[key]
+
+    def shared(x: tuple[str, str], y: tuple[str, str]) -> tuple[int, ...]:
+        """align() of two paragraphs when they share a passage by the rule, else ()."""
+        pair = (unit_key(paragraph(x)), unit_key(paragraph(y)))
+        result = used.get(pair) or db.aligned(*pair)
+        if result is None:
+            result = passage(paragraph(x), paragraph(y))
+        used[pair] = result
+        if result[0] and distinctive(result, template_chars(x), template_chars(y)) >= min_distinct:
+            return result[:5]
+        return ()
+
     with UnitStore.open(store, _store_version()) as db:
         db.update(keys_of, units_of, band_keys)
-        for group_units, keys, banal in unit_groups(db, banal_reports):
+        groups, template_units = unit_groups(db, banal_reports)
+        for group_units, keys, banal in groups:
             if banal:
                 templates.append((keys, group_units))  # a template: grouped once, never expanded
                 continue
@@ -197,19 +255,14 @@ def find_reuse(reports: list[Report], store: Path | None = None, keys: dict[str,
                 if len({rid for rid, _ in remaining}) < 2:
                     break
                 hub, matches = remaining[0], {}
-                hub_key = unit_key(paragraph(hub))
                 for other in remaining[1:]:
                     if other[0] == hub[0]:
                         continue
-                    pair = (hub_key, unit_key(paragraph(other)))
-                    result = used.get(pair) or db.aligned(*pair)
-                    if result is None:
-                        result = align(paragraph(hub), paragraph(other))
-                    used[pair] = result
-                    if result[0]:
+                    result = shared(hub, other)
+                    if result:
                         matches[other] = result
                 remaining = [k for k in remaining[1:] if k not in matches]
-                for star in _by_region(matches):
+                for star in (clique for region in _by_region(matches) for clique in _cliques(region, shared)):
                     members = tuple(sorted([hub, *star]))
                     entry = found.setdefault(members, {"scores": {}, "chars": 0, "text": "", "first": hub})
                     longest = max(star.values())
@@ -258,6 +311,38 @@ def _by_region(matches: dict) -> list[dict]:
         else:
             stars.append((start, end, {key: result}))
     return [star for _, _, star in stars]
+
+
+def _cliques(star: dict, shared) -> list[dict]:
+    """A star's members split so that any two in one part share a passage when aligned directly
+    (``shared``), not only each with the hub: the maximal cliques of that relation (Bron-Kerbosch),
+    so two members that share one are always in one part. A star of more than CLIQUE_MAX members
+    is kept whole (its pairs would cost too many alignments)."""
+    members = sorted(star)
+    if len(members) < 2 or len(members) > CLIQUE_MAX:
+        return [star]
+    near = {m: set() for m in members}
+    for i, x in enumerate(members):
+        for y in members[i + 1:]:
+            if shared(x, y):
+                near[x].add(y)
+                near[y].add(x)
+    if all(len(n) == len(members) - 1 for n in near.values()):
+        return [star]
+    found: list[list] = []
+
+    def grow(clique: list, candidates: set, excluded: set) -> None:
+        if not candidates and not excluded:
+            found.append(sorted(clique))
+            return
+        pivot = max(sorted(candidates | excluded), key=lambda m: len(near[m] & candidates))
+        for m in sorted(candidates - near[pivot]):
+            grow(clique + [m], candidates & near[m], excluded & near[m])
+            candidates = candidates - {m}
+            excluded = excluded | {m}
+
+    grow([], set(members), set())
+    return [{m: star[m] for m in clique} for clique in sorted(found)]
 
 
 def _passage_id(keys: list[tuple[str, str]]) -> str:

@@ -38,18 +38,21 @@ def band_keys(texts: list[str]) -> np.ndarray:
 _MIX = np.uint64(0x100000001B3)  # FNV-1a's 64-bit prime
 
 
-def unit_groups(store: UnitStore, banal_reports: int) -> list[tuple[list[int], list[tuple[str, str]], bool]]:
+def unit_groups(store: UnitStore, banal_reports: int) -> tuple[list[tuple[list[int], list[tuple[str, str]], bool]], set[int]]:
     """Near-identical units grouped (a band key in common, transitively), each group as
     (its units, the (report, paragraph) that hold one, banal), for groups held by two
-    reports or more, in a fixed order. A group is banal (a template) when one unit with its
-    near-duplicates is held by ``banal_reports`` reports or more: a chain of variants each in
-    a few reports does not make a template, one clause that many reports share does."""
+    reports or more, in a fixed order; and the template units. A group is banal (a template)
+    when one unit with its near-duplicates is held by ``banal_reports`` reports or more: a
+    chain of variants each in a few reports does not make a template, one clause that many
+    reports share does. A template unit is such a unit itself (a band key of it held by that
+    many reports), not every unit of its group: a group chained through common clauses also
+    holds clauses of a few reports."""
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
     units, bands = store.signatures()
     if not len(units):
-        return []
+        return [], set()
     first, second = [], []
     for band in range(bands.shape[1]):
         order = np.argsort(bands[:, band], kind="stable")
@@ -71,24 +74,26 @@ def unit_groups(store: UnitStore, banal_reports: int) -> list[tuple[list[int], l
         group[0].add(int(units[row]))
         group[1].add((report, paragraph))
     large = {label for label, (_, keys) in members.items() if len({rid for rid, _ in keys}) >= banal_reports}
-    banal = _banal_labels(np.array(rows, dtype=np.int64).reshape(-1, 2), bands, labels, banal_reports, large)
+    banal, common = _banal_labels(np.array(rows, dtype=np.int64).reshape(-1, 2), bands, labels, banal_reports, large)
     result = [(sorted(group_units), sorted(keys), label in banal)
               for label, (group_units, keys) in members.items()
               if len({rid for rid, _ in keys}) >= 2]
     result.sort(key=lambda group: group[1])
-    return result
+    return result, set(units[common].tolist())
 
 
 def _banal_labels(held: np.ndarray, bands: np.ndarray, labels: np.ndarray, banal_reports: int,
-                  large: set[int]) -> set[int]:
+                  large: set[int]) -> tuple[set[int], np.ndarray]:
     """The groups in which one unit's near-duplicates (the units sharing any of its band
-    keys) are held by ``banal_reports`` reports or more. ``held``: rows of (unit row, report
+    keys) are held by ``banal_reports`` reports or more, and the rows of the units with a band
+    key held by that many (the template units). ``held``: rows of (unit row, report
     number), one per occurrence of a candidate unit; ``large``: the groups held by that many
     reports (no other can be banal)."""
     if not large:
-        return set()
+        return set(), np.empty(0, dtype=np.int64)
     held = held[np.isin(labels[held[:, 0]], np.fromiter(large, dtype=np.int64, count=len(large)))]
     banal: set[int] = set()
+    common_rows = [np.empty(0, dtype=np.int64)]
     # first one band key at a time: a key held by that many reports decides it for its group
     for band in range(bands.shape[1]):
         keys = bands[held[:, 0], band]
@@ -98,11 +103,14 @@ def _banal_labels(held: np.ndarray, bands: np.ndarray, labels: np.ndarray, banal
             continue
         common = _held_by_at_least(keys[heavy], held[heavy, 1], banal_reports)
         if len(common):
-            banal.update(labels[held[np.isin(keys, common), 0]].tolist())
+            rows = held[np.isin(keys, common), 0]
+            banal.update(labels[rows].tolist())
+            common_rows.append(rows)
+    common_rows = np.unique(np.concatenate(common_rows))
     # then each unit's keys together, in the large groups left (chains of variants of one line)
     held = held[~np.isin(labels[held[:, 0]], np.fromiter(banal, dtype=np.int64, count=len(banal)))]
     if not len(held):
-        return banal
+        return banal, common_rows
     by_key: dict[tuple[int, int], set] = {}
     rows = held[:, 0]
     for band in range(bands.shape[1]):
@@ -115,7 +123,7 @@ def _banal_labels(held: np.ndarray, bands: np.ndarray, labels: np.ndarray, banal
         holders = [by_key[(band, int(bands[row, band]))] for band in range(bands.shape[1])]
         if sum(map(len, holders)) >= banal_reports and len(set().union(*holders)) >= banal_reports:
             banal.add(label)  # (the sum bounds the union: most units are decided without it)
-    return banal
+    return banal, common_rows
 
 
 def _held_by_at_least(keys: np.ndarray, reports: np.ndarray, least: int) -> np.ndarray:

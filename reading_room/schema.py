@@ -182,6 +182,14 @@ LIMITS = {
     },
 }
 
+REUSE = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "min_distinct_chars": _count("matched characters outside template units that a shared passage holds", 1),
+    },
+}
+
 _NAMES = {"type": ["object", "null"], "additionalProperties": {"type": "string", "minLength": 1},
           "description": "id: Chinese name"}
 LABELS = {
@@ -198,7 +206,8 @@ LABELS = {
 }
 
 SCHEMAS = {"boilerplate.yml": BOILERPLATE, "metadata.yml": METADATA, "catalog.yml": CATALOG,
-           "slogans.yml": SLOGANS, "limits.yml": LIMITS, "labels.yml": LABELS}
+           "slogans.yml": SLOGANS, "limits.yml": LIMITS, "labels.yml": LABELS,
+           "reuse.yml": REUSE}
 
 
 class SchemaError(ValueError):

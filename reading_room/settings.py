@@ -14,8 +14,9 @@ from .index import IndexSettings
 from .labels import Labels
 from .metadata import MetadataRules
 
-DATA_FILES = ("boilerplate.yml", "metadata.yml", "catalog.yml", "slogans.yml", "limits.yml", "labels.yml")
+DATA_FILES = ("boilerplate.yml", "metadata.yml", "catalog.yml", "slogans.yml", "limits.yml", "labels.yml", "reuse.yml")
 DEFAULT_MAX_TEXT_MB = 20
+DEFAULT_MIN_DISTINCT = 25  # reuse.MIN_DISTINCT (not imported: settings load before the search)
 
 
 class SettingsError(ValueError):
@@ -31,6 +32,7 @@ class Settings:
     fingerprint: str  # changes when any curation file changes
     max_text_bytes: int = DEFAULT_MAX_TEXT_MB * 2**20  # a larger text is skipped and named
     labels: Labels = Labels()  # the site's Chinese names for rule and field ids
+    reuse_min_distinct: int = DEFAULT_MIN_DISTINCT  # shared passages: characters outside templates
 
 
 def _load(path: Path) -> dict:
@@ -71,6 +73,7 @@ def load_settings(corpus: Path) -> Settings:
             fingerprint=digest.hexdigest(),
             max_text_bytes=int(float(data["limits.yml"].get("max_text_mb", DEFAULT_MAX_TEXT_MB)) * 2**20),
             labels=Labels.from_dict(data["labels.yml"]),
+            reuse_min_distinct=int(data["reuse.yml"].get("min_distinct_chars", DEFAULT_MIN_DISTINCT)),
         )
     except (KeyError, TypeError, ValueError) as err:
         raise SettingsError(f"curation data in {corpus}: {err}") from None

@@ -60,7 +60,7 @@ def visible_words(page: str) -> set[str]:
     for value in re.findall(r'\b(?:title|aria-label|placeholder|alt)="([^"]*)"', page):
         words |= set(WORD.findall(html.unescape(value)))
     text = html.unescape(re.sub(r"<[^>]+>", " ", page))
-    text = re.sub(r"[\w/.-]+\.(?:jsonl|json|csv|txt|yml)\b", " ", text)  # file names
+    text = re.sub(r"[\w/.-]+\.(?:jsonl|json|csv|txt|yml|bib)\b", " ", text)  # file names
     return words | set(WORD.findall(text))
 
 

@@ -6,6 +6,7 @@ import csv
 import html as html_module
 import io
 import json
+import itertools
 import re
 from dataclasses import replace
 
@@ -150,19 +151,30 @@ def test_report_page_marks_a_shared_paragraph_and_links_its_source(tmp_path):
     assert (build.site / "reuse" / "index.html").exists() and (build.site / "data" / "reuse.csv").exists()
 
 
+def _sample_with_a_copy(folder):
+    """The sample corpus and a report that copies 80 characters of its longest paragraph (the
+    sample reports share no passage of MIN_CHARS matched characters among themselves)."""
+    corpus = make_corpus(folder, sample_files())
+    text = sample_files()[0].read_text(encoding="utf-8")
+    paragraph = max((line.strip() for line in text.splitlines()), key=len)
+    (corpus / "copy.txt").write_text("某单位2021年工作总结\n本单位认真学习，扎实推进各项工作。\n"
+                                     + paragraph[:80] + "\n最后一段自己的话，讲本单位的情况。\n", encoding="utf-8")
+    return corpus
+
+
 def test_a_rebuild_with_no_report_changed_does_not_search_again(tmp_path, monkeypatch):
     """The shared passages come from the build cache while no report changed, and the pages
     they make are the same bytes as when they were found."""
     from conftest import tree_hashes
     from reading_room import pipeline, reuse
 
-    corpus = make_corpus(tmp_path / "corpus", sample_files())
+    corpus = _sample_with_a_copy(tmp_path / "corpus")
     docs, cache = tmp_path / "docs", tmp_path / "cache"
     pipeline.generate(corpus, docs, cache)
     before = tree_hashes(docs)
     assert (docs / "data" / "reuse.json").read_text(encoding="utf-8") != "[]\n"
 
-    def not_again(reports, store=None, keys=None):
+    def not_again(reports, store=None, keys=None, min_distinct=None):
         raise AssertionError("shared passages searched again with nothing changed")
 
     monkeypatch.setattr(reuse, "find_reuse", not_again)
@@ -217,7 +229,7 @@ def test_a_change_that_no_passage_shows_makes_no_passage_page_again(tmp_path, mo
     from conftest import tree_hashes
     from reading_room import pipeline, reuse_pages
 
-    corpus = make_corpus(tmp_path / "corpus", sample_files())
+    corpus = _sample_with_a_copy(tmp_path / "corpus")
     docs, cache = tmp_path / "docs", tmp_path / "cache"
     pipeline.generate(corpus, docs, cache)
     assert list((docs / "reuse").glob("*.md")) != [docs / "reuse" / "index.md"]
@@ -233,3 +245,60 @@ def test_a_change_that_no_passage_shows_makes_no_passage_page_again(tmp_path, mo
     pipeline.generate(corpus, scratch, tmp_path / "cache2")
     assert {k: v for k, v in tree_hashes(docs).items() if k.startswith("reuse/")} == \
         {k: v for k, v in tree_hashes(scratch).items() if k.startswith("reuse/")}
+
+
+# --- real news items (issue 14): a shared frame is not a shared passage --------------------------
+
+from conftest import REAL_TEXTS  # noqa: E402
+
+NEWS = REAL_TEXTS.parent / "corpora" / "xwlb-sample"
+needs_news = pytest.mark.skipif(not NEWS.is_dir(), reason="../shared/corpora/xwlb-sample is not present")
+_ANNOUNCED = re.compile(r"出版的人民日报.{0,6}评论员文章")
+
+
+@pytest.fixture(scope="module")
+def news_reports():
+    return convert_corpus(NEWS, None).reports
+
+
+def _plant_changed(reports):
+    """60 characters of one item's longest paragraph, two of them changed, inside a paragraph
+    of another item: (reports, (source id, anchor), target id, planted text)."""
+    source = max(reports[:50], key=lambda r: max((len(normalize(b.text)) for b in _long_paragraphs(r, 100)), default=0))
+    block = max(_long_paragraphs(source, 100), key=lambda b: len(b.text))
+    text = block.text[10:70]
+    text = text[:30] + "某甲" + text[32:]
+    index = next(i for i, r in enumerate(reports) if r.id != source.id and _long_paragraphs(r, 41))
+    target = reports[index]
+    blocks = list(target.blocks)
+    k = blocks.index(_long_paragraphs(target, 41)[0])
+    host = blocks[k].text
+    blocks[k] = replace(blocks[k], text=host[:20] + text + host[20:], anchor="p-" + fingerprint(host[:20] + text + host[20:]))
+    reports = list(reports)
+    reports[index] = replace(target, blocks=blocks)
+    return reports, (source.id, block.anchor), target.id, text
+
+
+@needs_news
+def test_news_clusters_share_a_passage_pairwise_and_no_frame(news_reports):
+    """In 497 real news items with a passage planted (two characters changed): the planted
+    passage and its source are one cluster; any two members of a cluster share a passage when
+    aligned with each other, not only each with the first member; and two announcements of a
+    commentary (“明天出版的人民日报将发表评论员文章，题目是《…》”) are one cluster only when they
+    share more than the announcement: text past the title's opening mark."""
+    reports, source, target_id, planted = _plant_changed(news_reports)
+    reuse = find_reuse(reports)
+    text = {(r.id, b.anchor): normalize(b.text) for r in reports for b in r.blocks if b.kind == "paragraph"}
+    target = next((target_id, b.anchor) for r in reports if r.id == target_id for b in r.blocks if planted in b.text)
+    clusters = [{(m.report, m.paragraph) for m in c.members} for c in reuse.clusters if not c.banal]
+    assert any({source, target} <= members for members in clusters)
+    announcements = {k for k, t in text.items() if _ANNOUNCED.search(t[:60]) and "《" in t}
+    assert len({rid for rid, _ in announcements}) >= 8  # the frame is there to be told apart
+    for members in clusters:
+        for a, b in itertools.combinations(sorted(members), 2):
+            if a[0] == b[0]:
+                continue
+            matched, a0, a1, b0, b1 = align(text[a], text[b])
+            assert matched >= MIN_CHARS, (text[a][:60], text[b][:60])
+            if a in announcements and b in announcements:
+                assert a1 > text[a].index("《") + 10 and b1 > text[b].index("《") + 10, (text[a][:60], text[b][:60])
