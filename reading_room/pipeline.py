@@ -396,23 +396,13 @@ def data_files(reports: list[Report], keys: dict[str, str], indexes: tuple[Index
     licenses = licenses or {}
     every = digest(*(keys[r.id] for r in reports), sorted(licenses.items()))
     make = _made_together(lambda: data.reports_files(reports, licenses))
-    for path in ("data/reports.json", "data/reports.csv"):
+    for path in (data.REPORTS_JSON, data.REPORTS_CSV):
         yield path, Deferred(digest(path, every), lambda path=path, make=make: make(path))
     yield data.TEXTS_JSONL, Deferred(digest(data.TEXTS_JSONL, every), lambda: data.texts_jsonl(reports, licenses))
-    for report in reports:
-        yield data.text_url(report), Deferred(keys[report.id],
-                                              lambda report=report: data.cleaned_text(report).encode("utf-8"))
     yield "data/corpus.json", data.corpus_file(reports)
     for idx in indexes:
         if idx.kind == "slogans":
             yield "data/trends.json", data.trends_file(idx, by_id)
-            # each entry's uses as CSV, made again when any page of the entry changed
-            by_entry: dict[str, list[str]] = {}
-            for page, inputs in entry_pages[idx.kind]:
-                by_entry.setdefault(page.entry.key, []).append(inputs)
-            for entry in idx.entries:
-                yield (site.uses_csv_url(entry), Deferred(digest("uses.csv", width, *by_entry[entry.key]),
-                       lambda entry=entry: data.uses_csv(entry, by_id, width)))
         # the entry pages together show every use of every entry, with its context
         inputs = digest(width, *(inputs for _, inputs in entry_pages[idx.kind]))
         # The JSON and the CSV come from the same rows, so whichever is needed first makes
@@ -424,7 +414,7 @@ def data_files(reports: list[Report], keys: dict[str, str], indexes: tuple[Index
                 made.update(data.index_files(idx, by_id, width))
             return made.pop(path)
 
-        for path in (f"data/{idx.kind}.json", data.index_csv_path(idx.kind)):
+        for path in data.index_paths(idx.kind):
             yield path, Deferred(digest(path, inputs), lambda path=path, make=make: make(path))
 
 
