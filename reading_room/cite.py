@@ -1,5 +1,6 @@
 """Citation: the values a report page's Highwire Press meta tags carry, the corpus version,
-and every report as BibTeX and CSL-JSON (``data/reports.bib``, ``data/reports.csl.json``).
+and every report as BibTeX and CSL-JSON (``data/reports.bib.gz``, ``data/reports.csl.json.gz``,
+gzip-compressed like every bulk download: the 数据 page's links save them unpacked).
 
 The report page's front matter gets a ``citation`` mapping (``page_meta``);
 ``overrides/main.html`` writes it into the page's ``<head>`` as ``citation_*`` meta
@@ -11,6 +12,7 @@ same corpus names the same version, and any change to a text names a new one.
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import re
@@ -147,16 +149,23 @@ def bib_entry(report: Report, base: str, version: str) -> str:
     return f"@{kind}{{{report.id},\n{body}\n}}\n"
 
 
+BIB, CSL = "data/reports.bib.gz", "data/reports.csl.json.gz"
+
+
+def gzipped(plain: bytes) -> bytes:
+    return gzip.compress(plain, compresslevel=9, mtime=0)  # no name or time: the same text, the same bytes
+
+
 def data_files(reports: list[Report], base: str) -> dict[str, bytes]:
-    """data/version.json (the version), data/reports.bib and data/reports.csl.json."""
+    """data/version.json (the version, plain: cite.js reads it), data/reports.bib.gz and
+    data/reports.csl.json.gz (gzip, no name or time in the header)."""
     version = corpus_version(reports)
     ordered = sorted(reports, key=lambda r: r.id)
     items = [csl_item(r, base, version["version"]) for r in ordered]
     return {
         "data/version.json": (json.dumps(version, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
-        "data/reports.bib": "\n".join(bib_entry(r, base, version["version"]) for r in ordered).encode("utf-8"),
-        "data/reports.csl.json": (
-            "[\n" + ",\n".join(json.dumps(i, ensure_ascii=False) for i in items) + "\n]\n").encode("utf-8"),
+        BIB: gzipped("\n".join(bib_entry(r, base, version["version"]) for r in ordered).encode("utf-8")),
+        CSL: gzipped(("[\n" + ",\n".join(json.dumps(i, ensure_ascii=False) for i in items) + "\n]\n").encode("utf-8")),
     }
 
 
@@ -171,5 +180,5 @@ def deferred_files(reports: list[Report], keys: dict[str, str], docs: Path) -> I
             made.update(data_files(reports, base))
         return made[path]
 
-    for path in ("data/version.json", "data/reports.bib", "data/reports.csl.json"):
+    for path in ("data/version.json", BIB, CSL):
         yield path, Deferred(digest(path, inputs), lambda path=path: make(path))

@@ -1,5 +1,7 @@
-"""Data downloads for researchers: reports.json/.csv, slogans.json/.csv.gz, cited.json/.csv.gz,
-each report's cleaned text (texts/<id>.txt) and all of them in texts.jsonl.gz.
+"""Data downloads for researchers, each gzip-compressed (README, "Data files": why): reports.json.gz
+and reports.csv.gz, texts.jsonl.gz (every report's cleaned text), slogans.json.gz / cited.json.gz
+(one object per formulation or cited document) and slogans.csv.gz / cited.csv.gz (one row per use);
+trends.json and corpus.json, small and read by the pages, stay plain.
 
 The formats are documented on the site's 数据 page (``data_page``, made from the
 field lists below) and in the README ("Data files"). Every CSV has the report's
@@ -53,10 +55,6 @@ def _csv(header: list[str], rows) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def text_url(report: Report) -> str:
-    return f"data/texts/{report.id}.txt"
-
-
 def cleaned_text(report: Report) -> str:
     """The report as the site shows it: the title, then every heading and paragraph,
     a blank line between them."""
@@ -77,7 +75,6 @@ def reports_json(reports: list[Report], licenses: dict[str, str] | None = None) 
             "id": r.id,
             "title": r.title,
             "url": r.url,
-            "text_url": text_url(r),
             "raw_url": f"raw/{r.id}.txt",
             "source_file": r.source_file,
             "encoding": r.encoding,
@@ -106,7 +103,7 @@ def reports_json(reports: list[Report], licenses: dict[str, str] | None = None) 
 # reports.csv: one row per report (the lists of reports.json as counts)
 REPORT_COLUMNS = ["id", "title", "year", "organization", "organizations", "genre", "date", "date_source",
                   "doc_number", "speaker", "occasion", "source", "license", "title_composed", "characters", "url",
-                  "text_url", "raw_url", "source_file", "encoding", "sha256", "headings", "removed", "warnings"]
+                  "raw_url", "source_file", "encoding", "sha256", "headings", "removed", "warnings"]
 _JOINED = {"organizations"}  # lists a CSV cell holds joined by ；(the others as counts)
 
 
@@ -121,21 +118,23 @@ def reports_csv(rows: list[dict]) -> bytes:
 
 
 TEXTS_JSONL = "data/texts.jsonl.gz"
+REPORTS_JSON = "data/reports.json.gz"
+REPORTS_CSV = "data/reports.csv.gz"
 
 
 def gzipped(plain: bytes) -> bytes:
-    """A bulk download gzip-compressed, with no name or time in its header (the same
-    content, the same bytes)."""
+    """A download gzip-compressed, with no name or time in its header (the same content,
+    the same bytes)."""
     return gzip.compress(plain, compresslevel=9, mtime=0)
 
 
 def texts_jsonl(reports: list[Report], licenses: dict[str, str]) -> bytes:
-    """data/texts.jsonl.gz: one report a line, its facts and its cleaned text, gzip-compressed
-    (the same texts are on the report pages and one by one in texts/<id>.txt: this download
-    is for programs, which read gzip as they read the plain file — pandas.read_json(…,
-    lines=True), `zcat … | jq` — and a third of the size keeps the site within its host's
-    limit). Compressed with no name or time in the header, so the bytes depend on the
-    texts only."""
+    """data/texts.jsonl.gz: one report a line, its facts and its cleaned text, gzip-compressed.
+    It is the one file of the site with each report's text as plain text (the report's page
+    shows the same text, and its 纯文本 link saves it, made in the browser from the page:
+    docs/assets/reading-room.js); programs read gzip as they read the plain file —
+    pandas.read_json(…, lines=True), `zcat … | jq`. Compressed with no name or time in the
+    header, so the bytes depend on the texts only."""
     lines = []
     for r in reports:
         lines.append(json.dumps({
@@ -147,33 +146,26 @@ def texts_jsonl(reports: list[Report], licenses: dict[str, str]) -> bytes:
     return gzipped(plain)
 
 
-def index_json(idx: Index, reports: dict[str, Report], width: int) -> list[dict]:
-    texts = {rid: {b.anchor: b.text for b in r.blocks} for rid, r in reports.items()}
-    result = []
-    for entry in idx.entries:
-        occurrences = []
-        for use in entry.uses:
-            left, match, right = context(texts[use.report][use.anchor], use.start, use.end, width)
-            occurrences.append({
-                "report": use.report,
-                "url": f"{reports[use.report].url}#{use.anchor}",
-                "quoted": use.quoted,
-                "context": left + match + right,
-            })
-        result.append({
+def index_json(idx: Index, reports: dict[str, Report]) -> list[dict]:
+    """One object per formulation (or cited document): its forms, counts, evidence and life
+    over time. Its uses are the rows of <kind>.csv.gz with the same ``key`` (one copy of them)."""
+    return [
+        {
             "slogan": entry.display,
             "key": entry.key,
             "variants": sorted(entry.variants, key=lambda f: (-entry.variants[f], f)),
             "url": entry_url(idx.kind, entry),
             "reports": entry.report_count,
+            "uses": len(entry.uses),
             **(_slogan_fields(entry, reports) if idx.kind == "slogans" else {}),
-            "occurrences": occurrences,
-        })
-    return result
+        }
+        for entry in idx.entries
+    ]
 
 
 def index_columns(name_field: str = "slogan") -> list[str]:
-    return [name_field, "key", "reports", "report", "title", "year", "organization", "url", "quoted", "context"]
+    return [name_field, "key", "reports", "report", "title", "year", "organization", "date", "url", "quoted",
+            "left", "match", "right"]
 
 
 def _slogan_fields(entry: Entry, reports: dict[str, Report]) -> dict:
@@ -201,63 +193,98 @@ def trends_file(idx: Index, reports: dict[str, Report], limit: int = 2000) -> by
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def uses_csv(entry: Entry, reports: dict[str, Report], width: int) -> bytes:
-    """data/uses/<slug>.csv: every use of one formulation as a keyword-in-context line,
-    with the issuing body and date, oldest first."""
+def use_rows(entry: Entry, reports: dict[str, Report], width: int) -> list[list]:
+    """Every use of one entry as a keyword-in-context row with the report's facts, oldest first
+    (the rows of <kind>.csv.gz, in ``index_columns`` order)."""
     uses = sorted(entry.uses, key=lambda u: (timeline.report_day(reports[u.report]) or "9999", u.report,
                                              u.position, u.start))
-
-    def row(use):
+    rows = []
+    for use in uses:
         report = reports[use.report]
         left, match, right = context(report.index_blocks[use.anchor].text, use.start, use.end, width)
-        return [entry.display, report.organization, timeline.report_day(report), report.id, report.title,
-                report.year, f"{report.url}#{use.anchor}", "true" if use.quoted else "false", left, match, right]
-
-    return _csv(["slogan", "organization", "date", "report", "title", "year", "url", "quoted", "left", "match",
-                 "right"], map(row, uses))
-
-
-def index_csv(rows: list[dict], name_field: str = "slogan", reports: dict[str, Report] | None = None) -> bytes:
-    reports = reports or {}
-
-    def facts(report_id: str) -> list:
-        r = reports.get(report_id)
-        return [r.title, r.year, r.organization] if r else ["", "", ""]
-
-    return _csv(index_columns(name_field), (
-        [row["slogan"], row["key"], row["reports"], occ["report"], *facts(occ["report"]), occ["url"],
-         occ["quoted"], occ["context"]]
-        for row in rows for occ in row["occurrences"]))
+        rows.append([entry.display, entry.key, entry.report_count, report.id, report.title, report.year,
+                     report.organization, timeline.report_day(report), f"{report.url}#{use.anchor}",
+                     "true" if use.quoted else "false", left, match, right])
+    return rows
 
 
-def reports_file(reports: list[Report], licenses: dict[str, str] | None = None) -> bytes:
-    """data/reports.json"""
-    return _json(reports_json(reports, licenses))
+# A gzip member of <kind>.csv.gz holds whole entries, at least this many bytes of CSV (more than
+# deflate's 32 KB window, so cutting the file into members costs little of its compression).
+MEMBER_BYTES = 64 * 1024
+
+
+def index_csv(idx: Index, reports: dict[str, Report], width: int, name_field: str = "slogan"
+              ) -> tuple[bytes, dict]:
+    """<kind>.csv.gz, one row per use, entry after entry, and where each entry's rows are in it.
+
+    The file is a series of gzip members (RFC 1952: gzip, zcat, Python, pandas and R read
+    them as one stream), each holding whole entries; the map gives each member's byte range
+    and, for each entry's slug, its member and key. The link "下载全部使用（CSV）" of an entry
+    page asks for that member alone (an HTTP Range request; where a host ignores it, the
+    browser takes the member out of the whole file), unpacks it and keeps the entry's rows:
+    the same rows are not stored twice, once for all and once per entry."""
+    header = _csv(index_columns(name_field), [])
+    members: list[bytes] = []
+    entries: dict[str, list] = {}
+    chunk, size = [header], len(header)
+    for entry in idx.entries:
+        text = _csv_rows(use_rows(entry, reports, width))
+        entries[entry.slug] = [len(members), csv_cell(entry.key)]  # the key as its cell reads
+        chunk.append(text)
+        size += len(text)
+        if size >= MEMBER_BYTES:
+            members.append(gzipped(b"".join(chunk)))
+            chunk, size = [], 0
+    if chunk:
+        members.append(gzipped(b"".join(chunk)))
+    ranges, offset = [], 0
+    for member in members:
+        ranges.append([offset, offset + len(member)])
+        offset += len(member)
+    return b"".join(members), {"file": index_csv_path(idx.kind).rsplit("/", 1)[1], "columns": index_columns(name_field),
+                               "members": ranges, "entries": entries}
+
+
+def _csv_rows(rows) -> bytes:
+    """CSV lines without a header or BOM."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([csv_cell(v) for v in row] for row in rows)
+    return out.getvalue().encode("utf-8")
 
 
 def reports_files(reports: list[Report], licenses: dict[str, str]) -> dict[str, bytes]:
-    """data/reports.json and data/reports.csv, made from the same rows."""
+    """data/reports.json.gz and data/reports.csv.gz, made from the same rows."""
     rows = reports_json(reports, licenses)
-    return {"data/reports.json": _json(rows), "data/reports.csv": reports_csv(rows)}
+    return {REPORTS_JSON: gzipped(_json(rows)), REPORTS_CSV: gzipped(reports_csv(rows))}
 
 
 NAME_FIELDS = {"slogans": "slogan", "cited": "document"}
 
 
 def index_files(idx: Index, reports: dict[str, Report], width: int) -> dict[str, bytes]:
-    """data/<kind>.json and data/<kind>.csv.gz, made from the same rows.
+    """data/<kind>.json.gz (the entries) and data/<kind>.csv.gz (their uses), and for the
+    formulations the map of where each one's uses are in the CSV (``index_csv``)."""
+    packed, where = index_csv(idx, reports, width, NAME_FIELDS[idx.kind])
+    files = {index_json_path(idx.kind): gzipped(_json(index_json(idx, reports))), index_csv_path(idx.kind): packed}
+    if idx.kind == "slogans":
+        files[USES_MAP] = (json.dumps(where, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    return files
 
-    The CSV (one row per use, for the whole corpus) is gzip-compressed: its rows are also in
-    <kind>.json (plain, for programs) and, for each formulation, in uses/<slug>.csv (plain, for
-    a spreadsheet, linked from the entry page); at tens of thousands of reports the corpus-wide
-    table has more rows than a spreadsheet opens, and it was the largest file of the site."""
-    rows = index_json(idx, reports, width)
-    return {f"data/{idx.kind}.json": _json(rows),
-            index_csv_path(idx.kind): gzipped(index_csv(rows, NAME_FIELDS[idx.kind], reports))}
+
+def index_paths(kind: str) -> tuple[str, ...]:
+    """The files ``index_files`` makes for an index of this kind."""
+    return (index_json_path(kind), index_csv_path(kind)) + ((USES_MAP,) if kind == "slogans" else ())
+
+
+def index_json_path(kind: str) -> str:
+    return f"data/{kind}.json.gz"
 
 
 def index_csv_path(kind: str) -> str:
     return f"data/{kind}.csv.gz"
+
+
+USES_MAP = "data/slogans.uses.json"  # where each formulation's rows are in slogans.csv.gz
 
 
 # ---- the 数据 page: every download and its fields ----
@@ -279,7 +306,6 @@ REPORT_FIELDS = [
     ("license", "权利说明：`corpus/catalog.yml` 中该篇的 `license`，否则为全站默认（`mkdocs.yml` 的 `extra.license`）"),
     ("characters", "正文字数（不计空白）"),
     ("url", "报告页面，相对站点根目录"),
-    ("text_url", "清洗后的全文（纯文本），相对站点根目录"),
     ("raw_url", "原始文件，逐字节与收录时相同"),
     ("source_file", "`corpus/` 下的源文件路径"),
     ("encoding", "原始文件的编码（`utf-8`、`gb18030`、`big5` 等）"),
@@ -289,20 +315,31 @@ REPORT_FIELDS = [
                 "`action` 为 `removed`（删除）、`repaired`（修复，文字保留）或 `metadata`（转为元数据）；CSV 中为条数"),
     ("warnings", "给整理者的提示（CSV 中为条数）"),
 ]
+ENTRY_FIELDS = [
+    ("slogan", "提法（最常见的带引号写法）；`cited.json.gz` 中为《》内的文件名"),
+    ("key", "归并各种写法的规范形式（全角半角统一，、，,；; 视为同一），与 CSV 的 `key` 列对应"),
+    ("variants", "各种写法，常见的在前"),
+    ("url", "条目页面，相对站点根目录"),
+    ("reports", "使用它的报告篇数"),
+    ("uses", "使用处数，即 CSV 中 `key` 相同的行数"),
+    ("evidence", "（仅提法）判定依据：`reason`、`quoted_share`、`reports`、`bodies`"),
+    ("by_year, first_seen, last_seen, by_body", "（仅提法）逐年的报告篇数与使用处数、首见与最近日期、各机关的篇数与首见日期"),
+]
 INDEX_FIELDS = [
     ("slogan", "提法（最常见的带引号写法）；`cited.csv.gz` 中此列名为 `document`，即《》内的文件名"),
     ("key", "归并各种写法的规范形式（全角半角统一，、，,；; 视为同一）"),
     ("reports", "使用它的报告篇数"),
-    ("report", "报告编号（`reports.json` 的 `id`）"),
+    ("report", "报告编号（`reports.json.gz` 的 `id`）"),
     ("title", "报告标题"),
     ("year", "报告年份"),
     ("organization", "报告的发文机关"),
+    ("date", "报告日期（如 2024-03-05，可能只有年份或为空）；同一条目的行按日期先后排列"),
     ("url", "出现处：报告页面加段落锚点"),
     ("quoted", "是否在引号内（`false` 为无引号的使用）"),
-    ("context", "前后约 20 字的上下文"),
+    ("left, match, right", "出现处前约 20 字、出现的原文写法、后约 20 字（三者相连即上下文）"),
 ]
 TEXT_FIELDS = [
-    ("id, title, year, organization, genre, date, source, license, url", "同 reports.json"),
+    ("id, title, year, organization, genre, date, source, license, url", "同 reports.json.gz"),
     ("text", "清洗后的全文：标题，然后每个标题与段落各一段，段与段之间空一行"),
 ]
 SEARCH_FIELDS = [
@@ -335,27 +372,42 @@ def data_page(report_count: int, default_license: str, front_matter) -> str:
         f"**权利**：{lic}。各篇如另有说明，见其 `license` 字段（在 `corpus/catalog.yml` 中设定）。\n",
         "**CSV 公式防护**：以 `=`、`+`、`-`、`@`、制表符或回车开头的单元格，前面加一个英文单引号 `'`，"
         "以免电子表格把它当作公式执行（OWASP 的 CSV 注入防护规则）。读入数据时去掉这个单引号即得原文。\n",
+        "**压缩**：成批的文件以 gzip 压缩存放（`.gz`，解压即原文件；数据分析软件多可直接读取，如 `zcat`）。"
+        "点击下面标明“解压保存”的链接，浏览器即解压后保存为原文件（CSV、BibTeX、CSL-JSON）。\n",
         "## 报告\n",
-        "- [reports.json](reports.json)：每篇一个对象，字段如下；"
-        "[reports.csv](reports.csv)：每篇一行，同样的字段（列表字段为个数）。\n",
+        "- [reports.json.gz](reports.json.gz)：每篇一个对象，字段如下；"
+        '<a href="reports.csv.gz" data-gunzip="reports.csv">reports.csv</a>（解压保存；'
+        "存放为 [reports.csv.gz](reports.csv.gz)）：每篇一行，同样的字段（列表字段为个数）。\n",
         _field_table(REPORT_FIELDS),
-        "## 全文\n",
-        "- 每篇清洗后的全文：`texts/<id>.txt`（`text_url`），报告页面上也有链接；原始文件：`raw/<id>.txt`。\n"
-        "- [texts.jsonl.gz](texts.jsonl.gz)：全部全文，gzip 压缩的 JSONL（解压即 texts.jsonl），每行一篇 JSON 对象：\n",
+        "## 全文 {#texts}\n",
+        "- [texts.jsonl.gz](texts.jsonl.gz)：全部全文，gzip 压缩的 JSONL（解压即 texts.jsonl），每行一篇 JSON 对象，"
+        "`id` 即报告编号：\n",
         _field_table(TEXT_FIELDS),
+        "- 一篇的全文：报告页面上的“纯文本”链接，把页面上的标题、各级标题与段落存为 `<id>.txt`，"
+        "与 texts.jsonl.gz 中该篇的 `text` 相同；用程序取一篇，"
+        "如 `zcat texts.jsonl.gz | jq -r 'select(.id==\"<id>\") | .text'`。\n"
+        "- 原始文件：`raw/<id>.txt`（`raw_url`），逐字节与收录时相同。\n",
         "## 提法索引与引用文件\n",
-        "- [slogans.json](slogans.json)、[cited.json](cited.json)：每条提法（或文件）一个对象："
-        "`slogan`、`key`、`variants`（各种写法）、`url`、`reports`、`occurrences`（每处使用：`report`、`url`、"
-        "`quoted`、`context`）。\n"
+        "- [slogans.json.gz](slogans.json.gz)、[cited.json.gz](cited.json.gz)：每条提法（或文件）一个对象，字段如下；"
+        "各处使用在下面的 CSV 中（按 `key` 对应）：\n",
+        _field_table(ENTRY_FIELDS),
         "- [slogans.csv.gz](slogans.csv.gz)、[cited.csv.gz](cited.csv.gz)：全部使用，gzip 压缩的 CSV（解压即 slogans.csv、cited.csv），"
-        "每处使用一行（同样的行按提法分开、不压缩的是各条目页上的“下载全部使用（CSV）”，即 `uses/<slug>.csv`）：\n",
+        "每处使用一行，按条目排列、条目内按日期先后。条目页上的“下载全部使用（CSV）”即其中该条目的各行"
+        "（浏览器只取 slogans.csv.gz 中含这些行的一段：[slogans.uses.json](slogans.uses.json) 记着每条提法在哪一段——"
+        "文件由若干个 gzip 段首尾相接而成，`members` 是各段的字节范围，`entries` 是每条提法的段号与 `key`）：\n",
         _field_table(INDEX_FIELDS),
         "## 引用与共用段落\n",
-        "- [reports.bib](reports.bib)（BibTeX）、[reports.csl.json](reports.csl.json)（CSL-JSON）：每篇报告一条，"
+        '- <a href="reports.bib.gz" data-gunzip="reports.bib">reports.bib</a>（BibTeX）、'
+        '<a href="reports.csl.json.gz" data-gunzip="reports.csl.json">reports.csl.json</a>（CSL-JSON）（解压保存；'
+        "存放为 [reports.bib.gz](reports.bib.gz)、[reports.csl.json.gz](reports.csl.json.gz)）：每篇报告一条，"
         "发文机关为团体作者；[version.json](version.json)：语料版本（最新报告日期与全部原文的摘要）。\n"
         "- [reuse.json](reuse.json)：共用段落，每组一个对象：`passage`、`chars`、`banal`（套话模板）、"
         "`members`（`report`、`paragraph` 段落锚点、`similarity` 对齐字数占该段字数之比）；"
         "[reuse.csv](reuse.csv)：每个成员一行，另有 `title`、`year`、`organization`。\n",
+        "## 页面用的小文件\n",
+        "- [trends.json](trends.json)：比较视图用：`years`（年份）、`totals`（每年报告篇数）、"
+        "`entries`（使用最多的提法，每条 `[提法, slug, 每年使用它的报告篇数]`）；"
+        "[corpus.json](corpus.json)：语料覆盖（每年报告篇数、最早与最晚日期）。\n",
         "## 检索结果\n",
         "搜索框里的“下载 CSV”把当前检索的全部命中连同所在段落存为 CSV，每处命中一行：\n",
         _field_table(SEARCH_FIELDS),

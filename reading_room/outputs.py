@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import cite, data, render, reuse as reuse_module, reuse_pages, site, views
+from . import cite, data, render, reuse as reuse_module, reuse_pages, views
 from .cache import digest
 from .index import Index, IndexSettings
 from .report import Report
@@ -74,13 +74,11 @@ def _entry_files(idx: Index, reports: dict[str, Report], settings: IndexSettings
         yield view.path, Deferred(view.digest, _rendered(render.entry_page, view))
     if idx.kind == "slogans":
         yield "data/trends.json", data.trends_file(idx, reports)
-        for entry in idx.entries:
-            yield (site.uses_csv_url(entry), Deferred(digest("uses.csv", *by_entry[entry.slug]),
-                   lambda entry=entry: data.uses_csv(entry, reports, width)))
     inputs = digest(*(d for pages in by_entry.values() for d in pages))
-    # The JSON and the CSV come from the same rows, so whichever is needed first makes both.
+    # The JSON and the CSV (and the CSV's map of members) come from the same rows, so
+    # whichever is needed first makes them all.
     make = _made_together(lambda: data.index_files(idx, reports, width))
-    for path in (f"data/{idx.kind}.json", data.index_csv_path(idx.kind)):
+    for path in data.index_paths(idx.kind):
         yield path, Deferred(digest(path, inputs), lambda path=path: make(path))
 
 
@@ -90,11 +88,10 @@ def _report_data(reports: list[Report], keys: dict[str, str], settings: Settings
     yield "data/index.md", _utf8(data.data_page(len(reports), default_license, render.front_matter))
     every = digest(*(keys[r.id] for r in reports), sorted(licenses.items()))
     make = _made_together(lambda: data.reports_files(reports, licenses))
-    for path in ("data/reports.json", "data/reports.csv"):
+    for path in (data.REPORTS_JSON, data.REPORTS_CSV):
         yield path, Deferred(digest(path, every), lambda path=path: make(path))
+    # one report's text is not a file of its own: its page's 纯文本 link saves it from the page
     yield data.TEXTS_JSONL, Deferred(digest(data.TEXTS_JSONL, every), lambda: data.texts_jsonl(reports, licenses))
-    for report in reports:
-        yield data.text_url(report), Deferred(keys[report.id], lambda report=report: _utf8(data.cleaned_text(report)))
     yield "data/corpus.json", data.corpus_file(reports)
 
 

@@ -123,7 +123,7 @@ def report_page(view: ReportView) -> str:
     links_html = (
         f'<a href="{rel(url, "raw/" + report.id + ".txt")}" download="{html.escape(report.source_file.rsplit("/", 1)[-1])}">'
         f"下载原文（{html.escape(report.encoding)}）</a>"
-        f' · <a href="{rel(url, "data/texts/" + report.id + ".txt")}">纯文本</a>'
+        f' · <a href="{rel(url, "data/#texts")}" data-plain-text="{html.escape(report.id)}">纯文本</a>'
         f' · <a href="#{CLEANING_ANCHOR}">清洗记录（删除 {removed_count(report)} 处）</a>'
         f' · <a href="{rel(url, year_url(report.year))}">同年报告</a>'
         f' · <a href="{rel(url, body_url(report.organization))}">同机关报告</a>'

@@ -97,7 +97,9 @@ def entry_url(kind: str, entry: Entry, page: int = 1) -> str:
 
 
 def uses_csv_url(entry: Entry) -> str:
-    return f"data/uses/{entry.slug}.csv"
+    """Where an entry page's "下载全部使用（CSV）" points: the formulation's rows are in the one
+    slogans.csv.gz; docs/assets/reading-room.js fetches their part alone (data.index_csv)."""
+    return f"data/slogans.csv.gz#{entry.slug}"
 
 
 def reuse_bucket(passage: str, clusters: int) -> str:

@@ -4,7 +4,8 @@
     python scripts/summarize_changes.py BASE_DATA HEAD_DATA [--out FILE]
 
 BASE_DATA and HEAD_DATA are the data/ folders of two builds (site/data/ or
-docs/data/), each with reports.json and slogans.json; either may be missing
+docs/data/), each with reports.json.gz and slogans.json.gz (or, built before
+they were compressed, reports.json and slogans.json); either may be missing
 (a first build). Writes Markdown: reports added, changed and removed (by
 source file; "changed" means the raw file's SHA-256 or the converted title,
 year, issuing body or headings differ), and the formulations whose number of
@@ -14,6 +15,7 @@ prints to standard output.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import sys
 from pathlib import Path
@@ -25,8 +27,10 @@ def _load(folder: Path | None, name: str) -> list[dict]:
     if folder is None:
         return []
     try:
-        data = json.loads((folder / name).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        packed = folder / (name + ".gz")
+        raw = gzip.decompress(packed.read_bytes()) if packed.exists() else (folder / name).read_bytes()
+        data = json.loads(raw.decode("utf-8"))
+    except (OSError, ValueError, EOFError):
         return []
     return data if isinstance(data, list) else []
 
@@ -54,7 +58,8 @@ def _counts(entries: list[dict]) -> dict[str, tuple[str, int, int]]:
     out = {}
     for e in entries:
         key = e.get("key") or e.get("slogan")
-        out[key] = (e.get("slogan", key), len(e.get("occurrences", [])), int(e.get("reports", 0)))
+        uses = e["uses"] if isinstance(e.get("uses"), int) else len(e.get("occurrences", []))  # older builds
+        out[key] = (e.get("slogan", key), uses, int(e.get("reports", 0)))
     return out
 
 

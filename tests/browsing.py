@@ -65,3 +65,26 @@ def search(pg, query: str) -> list[str]:
                  .every(li => li.classList.contains('rr-confirmed'))""")
     return pg.eval_on_selector_all("#rr-search-result .md-search-result__item[data-url]",
                                    "items => items.map(li => li.dataset.url)")
+
+
+class RangeHandler(QuietHandler):
+    """A host that answers a Range request (bytes=a-b) with 206 and that part of the file, as
+    GitHub Pages and most static hosts do (Python's own server sends the whole file)."""
+    ranges: list[str] = []  # the Range headers it was sent
+
+    def send_head(self):
+        wanted = self.headers.get("Range", "")
+        match = re.fullmatch(r"bytes=(\d+)-(\d+)", wanted)
+        path = Path(self.translate_path(self.path))
+        if not match or not path.is_file():
+            return super().send_head()
+        RangeHandler.ranges.append(wanted)
+        body = path.read_bytes()
+        start, end = int(match.group(1)), min(int(match.group(2)), len(body) - 1)
+        self.send_response(206)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Range", f"bytes {start}-{end}/{len(body)}")
+        self.send_header("Content-Length", str(end - start + 1))
+        self.end_headers()
+        import io
+        return io.BytesIO(body[start:end + 1])

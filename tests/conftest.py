@@ -6,7 +6,10 @@ docs folder (the hand-written pages are copied next to the generated ones).
 """
 from __future__ import annotations
 
+import csv
+import gzip
 import hashlib
+import io
 import json
 import re
 import shutil
@@ -60,6 +63,33 @@ def write_mkdocs_config(where: Path, docs: Path) -> Path:
     return path
 
 
+def data_json(folder: Path, name: str):
+    """A JSON download of ``folder``/data (e.g. "reports.json"), kept gzip-compressed as name.gz."""
+    packed = (folder / "data" / (name + ".gz")).read_bytes()
+    assert packed[4:8] == b"\0\0\0\0"  # no time in the gzip header: the same content, the same bytes
+    return json.loads(gzip.decompress(packed).decode("utf-8"))
+
+
+def data_csv(path: Path) -> list[dict]:
+    """The rows of a CSV download (gzip-compressed when its name ends in .gz)."""
+    raw = path.read_bytes()
+    if path.suffix == ".gz":
+        assert raw[4:8] == b"\0\0\0\0"
+        raw = gzip.decompress(raw)
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+def data_uses(folder: Path, kind: str = "slogans") -> dict[str, list[dict]]:
+    """Each entry's uses: key -> its rows of ``folder``/data/<kind>.csv.gz, each with its
+    ``context`` (left + match + right) and ``quoted`` as a bool."""
+    uses: dict[str, list[dict]] = {}
+    for row in data_csv(folder / "data" / f"{kind}.csv.gz"):
+        row["context"] = row["left"] + row["match"] + row["right"]
+        row["quoted"] = row["quoted"] == "true"
+        uses.setdefault(row["key"], []).append(row)
+    return uses
+
+
 @dataclass
 class Build:
     root: Path
@@ -73,7 +103,7 @@ class Build:
 
     @property
     def reports(self) -> list[dict]:
-        return json.loads((self.docs / "data" / "reports.json").read_text(encoding="utf-8"))
+        return data_json(self.docs, "reports.json")
 
     def report(self, source_file: str) -> dict:
         return next(r for r in self.reports if r["source_file"] == source_file)

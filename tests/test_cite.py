@@ -2,6 +2,7 @@
 menu's GB/T 7714 and Chicago citations in Chromium, and an old link to an edited paragraph."""
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import shutil
@@ -13,7 +14,7 @@ import pytest
 import yaml
 
 from browsing import serve
-from conftest import CORPUS, captured_build, make_corpus, sample_files
+from conftest import CORPUS, captured_build, data_json, make_corpus, sample_files
 from reading_room import cite
 from reading_room.outline import Block
 from reading_room.report import Report
@@ -92,7 +93,7 @@ def test_report_pages_carry_highwire_tags(sample_build):
 
 def test_bibtex_and_csl_json_hold_every_report(sample_build):
     reports = sample_build.reports
-    items = json.loads((sample_build.site / "data" / "reports.csl.json").read_text(encoding="utf-8"))
+    items = data_json(sample_build.site, "reports.csl.json")
     assert sorted(i["id"] for i in items) == sorted(r["id"] for r in reports)
     for item in items:
         report = next(r for r in reports if r["id"] == item["id"])
@@ -100,7 +101,7 @@ def test_bibtex_and_csl_json_hold_every_report(sample_build):
         bodies = report.get("organizations") or ([report["organization"]] if report["organization"] else [])
         assert item.get("author", []) == [{"literal": b} for b in bodies]
         assert item["issued"]["date-parts"][0][0] == report["year"]
-    bib = (sample_build.site / "data" / "reports.bib").read_text(encoding="utf-8")
+    bib = gzip.decompress((sample_build.site / "data" / "reports.bib.gz").read_bytes()).decode("utf-8")
     assert sorted(re.findall(r"^@\w+\{([^,]+),$", bib, re.M)) == sorted(r["id"] for r in reports)
     version = json.loads((sample_build.site / "data" / "version.json").read_text(encoding="utf-8"))
     assert bib.count(version["version"]) == len(reports)

@@ -1,5 +1,6 @@
-"""The data downloads and the 数据 page: every file documented, title/year/body in every CSV,
-the cleaned texts, licences, and no CSV cell a spreadsheet would run as a formula."""
+"""The data downloads and the 数据 page: every file documented, linked and readable, title/year/body
+in every CSV, the rows of the compressed files against the index, the cleaned texts, licences,
+and no CSV cell a spreadsheet would run as a formula."""
 from __future__ import annotations
 
 import csv
@@ -10,23 +11,18 @@ import re
 
 import pytest
 
-from conftest import CORPUS, make_corpus, run_build, sample_files
-from reading_room import data
+from conftest import CORPUS, data_csv, data_json, data_uses, make_corpus, run_build, sample_files
+from reading_room import data, pipeline
 from reading_room.outline import Block
 from reading_room.report import Report
 
 
-def read_csv(path) -> list[dict]:
-    raw = path.read_bytes()
-    if path.suffix == ".gz":
-        assert raw[4:8] == b"\0\0\0\0"  # no time in the gzip header: the same rows, the same bytes
-        raw = gzip.decompress(raw)
-    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+read_csv = data_csv
 
 
 def test_reports_csv_has_a_row_per_report_with_its_facts(sample_build):
     reports = sample_build.reports
-    rows = read_csv(sample_build.site / "data" / "reports.csv")
+    rows = read_csv(sample_build.site / "data" / "reports.csv.gz")
     assert [r["id"] for r in rows] == [r["id"] for r in reports]
     for row, report in zip(rows, reports):
         assert row["title"] == report["title"] and row["year"] == str(report["year"])
@@ -45,22 +41,75 @@ def test_every_index_csv_names_the_report_its_year_and_body(sample_build, name):
             report["title"], str(report["year"]), report["organization"])
 
 
-def test_cleaned_texts_one_by_one_and_all_in_one_jsonl(sample_build):
+def test_cleaned_texts_all_in_one_jsonl_and_on_each_page(sample_build):
     packed = (sample_build.site / "data" / "texts.jsonl.gz").read_bytes()
     assert packed[4:8] == b"\0\0\0\0"  # no time in the gzip header: the same texts, the same bytes
     lines = gzip.decompress(packed).decode("utf-8").splitlines()
     assert len(lines) == len(sample_build.reports)
     for line, report in zip(lines, sample_build.reports):
         item = json.loads(line)
-        text = (sample_build.site / report["text_url"]).read_text(encoding="utf-8")
-        assert item["id"] == report["id"] and item["text"] == text
-        assert text.startswith(report["title"] + "\n\n")
+        text = item["text"]
+        assert item["id"] == report["id"] and text.startswith(report["title"] + "\n\n")
         # every heading and paragraph of the page, in order, nothing else
         page = sample_build.page(report["id"])
         for heading in report["headings"]:
             assert heading["text"] in text
         assert text.count("\n\n") == page.count('class="para"') + len(report["headings"])
-        assert f'../../data/texts/{report["id"]}.txt' in page
+        # the page's 纯文本 link (made in the browser from the page: test_reader_browser.py)
+        assert f'data-plain-text="{report["id"]}"' in page
+    # one file holds the texts: none per report
+    assert not (sample_build.site / "data" / "texts").exists()
+    assert all("text_url" not in r for r in sample_build.reports)
+
+
+def test_the_compressed_rows_are_the_reports_and_the_uses_of_the_index(tmp_path):
+    """reports.*.gz hold one row per report, <kind>.csv.gz one row per use, <kind>.json.gz one
+    object per entry: counted from the index the build made, not from a previous run."""
+    corpus = make_corpus(tmp_path / "corpus", sample_files())
+    docs = tmp_path / "docs"
+    generated = pipeline.generate(corpus, docs, tmp_path / "cache")
+    ids = [r.id for r in generated.reports]
+    assert [r["id"] for r in data_json(docs, "reports.json")] == ids
+    assert [r["id"] for r in read_csv(docs / "data" / "reports.csv.gz")] == ids
+    assert sorted(i["id"] for i in data_json(docs, "reports.csl.json")) == sorted(ids)
+    for idx in (generated.slogans, generated.cited):
+        entries = data_json(docs, f"{idx.kind}.json")
+        assert [e["key"] for e in entries] == [e.key for e in idx.entries]
+        assert [e["uses"] for e in entries] == [len(e.uses) for e in idx.entries]
+        uses = data_uses(docs, idx.kind)
+        assert sum(map(len, uses.values())) == sum(len(e.uses) for e in idx.entries)
+        for entry in idx.entries:
+            rows = uses[entry.key]
+            assert sorted((r["report"], r["url"].split("#")[1]) for r in rows) == sorted(
+                (u.report, u.anchor) for u in entry.uses)
+            assert {int(r["reports"]) for r in rows} == {entry.report_count}
+
+
+def test_each_formulations_uses_are_one_member_of_the_csv(tmp_path, monkeypatch):
+    """slogans.csv.gz is gzip members end to end (read as one file); slogans.uses.json gives the
+    member holding each formulation's rows, which unpacks alone: what an entry page's download
+    fetches (a Range request) and keeps (the rows with the entry's key)."""
+    monkeypatch.setattr(data, "MEMBER_BYTES", 2000)  # many members from the sample corpus
+    corpus = make_corpus(tmp_path / "corpus", sample_files())
+    docs = tmp_path / "docs"
+    generated = pipeline.generate(corpus, docs, tmp_path / "cache")
+    packed = (docs / "data" / "slogans.csv.gz").read_bytes()
+    where = json.loads((docs / "data" / "slogans.uses.json").read_text(encoding="utf-8"))
+    assert where["file"] == "slogans.csv.gz" and where["columns"][:2] == ["slogan", "key"]
+    members = where["members"]
+    assert len(members) > 3 and members[0][0] == 0 and members[-1][1] == len(packed)
+    assert all(a[1] == b[0] for a, b in zip(members, members[1:]))
+    whole = gzip.decompress(packed).decode("utf-8-sig")
+    assert whole == "".join(gzip.decompress(packed[a:b]).decode("utf-8") for a, b in members).lstrip("\ufeff")
+    every = list(csv.DictReader(io.StringIO(whole)))
+    assert set(where["entries"]) == {e.slug for e in generated.slogans.entries}
+    for entry in generated.slogans.entries:
+        number, key = where["entries"][entry.slug]
+        a, b = members[number]
+        part = gzip.decompress(packed[a:b]).decode("utf-8").lstrip("\ufeff")
+        rows = list(csv.DictReader(io.StringIO(part), fieldnames=where["columns"]))
+        own = [r for r in rows if r["key"] == key]
+        assert own == [r for r in every if r["key"] == key] and len(own) == len(entry.uses)
 
 
 def test_licence_is_the_site_default_unless_the_catalog_gives_one(tmp_path, capsys):
@@ -96,7 +145,7 @@ def test_formula_rule_holds_in_the_written_files():
     blocks = [Block("paragraph", "=HYPERLINK(\"http://x\")", anchor="p-1", ordinal=1)]
     report = Report(id="x", source_file="x.txt", encoding="utf-8", sha256="0" * 64, size=1, title="=cmd|' /C calc'!A0",
                     year=2020, organization="@机关", genre="总结", date="", source="-来源", blocks=blocks, removed=[])
-    rows = read_csv_bytes(data.reports_files([report], {"x": "+x"})["data/reports.csv"])
+    rows = read_csv_bytes(gzip.decompress(data.reports_files([report], {"x": "+x"})["data/reports.csv.gz"]))
     assert rows[0]["title"] == "'=cmd|' /C calc'!A0" and rows[0]["organization"] == "'@机关"
     assert rows[0]["source"] == "'-来源" and rows[0]["license"] == "'+x"
 
@@ -108,11 +157,33 @@ def read_csv_bytes(raw: bytes) -> list[dict]:
 def test_data_page_documents_every_download_and_field(sample_build):
     page = (sample_build.docs / "data" / "index.md").read_text(encoding="utf-8")
     html = (sample_build.site / "data" / "index.html").read_text(encoding="utf-8")
-    for name in ("reports.json", "reports.csv", "texts.jsonl.gz", "slogans.json", "slogans.csv.gz", "cited.json", "cited.csv.gz"):
-        assert (sample_build.site / "data" / name).exists()
-        assert f'href="{name}"' in html, name
+    folder = sample_build.site / "data"
+    # every file of data/ is linked from the page, and every file the page links is there and decodes
+    linked = set(re.findall(r'href="([^"#?/:]+\.(?:gz|json|csv))"', html))
+    assert linked == {p.name for p in folder.iterdir() if p.is_file() and p.name != "index.html"}
+    for name in linked:
+        raw = (folder / name).read_bytes()
+        if name.endswith(".gz"):
+            assert raw[4:8] == b"\0\0\0\0", name
+            raw = gzip.decompress(raw)
+        text = raw.decode("utf-8-sig")
+        if ".json" in name:
+            [json.loads(line) for line in text.splitlines()] if ".jsonl" in name else json.loads(text)
+        elif ".csv" in name:
+            rows = list(csv.reader(io.StringIO(text)))
+            # a CSV has its header, and rows unless there is nothing to list (the sample's
+            # five reports may share no passage: then reuse.json is empty too)
+            assert rows and rows[0], name
+            nothing = name.startswith("reuse.") and json.loads(gzip.decompress(
+                (folder / "reuse.json.gz").read_bytes()) if (folder / "reuse.json.gz").exists()
+                else (folder / "reuse.json").read_bytes()) == []
+            assert len(rows) > 1 or nothing, name
+    # the links that save a compressed file unpacked name it as it unpacks
+    for href, name in re.findall(r'href="([^"]+\.gz)" data-gunzip="([^"]+)"', html):
+        assert href == name + ".gz"
     documented = set(re.findall(r"^\| `([^`]+)` \|", page, flags=re.M))
     documented = {f.strip() for line in documented for f in line.split(",")}
     assert set(sample_build.reports[0]) <= documented
-    assert set(read_csv(sample_build.site / "data" / "slogans.csv.gz")[0]) <= documented
+    assert set(read_csv(folder / "slogans.csv.gz")[0]) <= documented
+    assert set(data_json(sample_build.site, "slogans.json")[0]) <= documented
     assert "OWASP" in page and "'" in page

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import CORPUS, run_build, sample_files
+from conftest import CORPUS, data_json, run_build, sample_files
 from reading_room.decode import DecodeError, decode_bytes
 
 SAMPLE = CORPUS / "2019-county-police-bureau-party-building-summary.txt"
@@ -203,7 +203,7 @@ def test_strict_build_passes_on_a_clean_corpus(tmp_corpus, tmp_path, capsys):
     (tmp_corpus / "good.txt").write_bytes(_text(SAMPLE).encode("utf-16"))
     build = run_build(tmp_path / "out", tmp_corpus, capsys, "--strict", site=False)
     assert build.exit_code == 0
-    data = json.loads((build.docs / "data" / "reports.json").read_text(encoding="utf-8"))
+    data = data_json(build.docs, "reports.json")
     assert data[0]["encoding"] == "utf-16"
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, make_corpus, run_build, sample_files, write_mkdocs_config
+from conftest import ROOT, data_json, data_uses, make_corpus, run_build, sample_files, write_mkdocs_config
 from reading_room import conversion, pipeline
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -39,7 +39,7 @@ class Project:
         return pipeline.generate(self.corpus, self.docs, self.cache)
 
     def reports(self) -> list[dict]:
-        return json.loads((self.docs / "data" / "reports.json").read_text(encoding="utf-8"))
+        return data_json(self.docs, "reports.json")
 
     def mtimes(self, folder: Path) -> dict[str, int]:
         return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
@@ -141,9 +141,8 @@ def test_removed_report_loses_its_page_and_index_entries(project):
         assert not (project.docs / path).exists(), path
         assert path in again.changed_files
     assert report_id not in {r["id"] for r in project.reports()}
-    for name in ("slogans.json", "cited.json"):
-        entries = json.loads((project.docs / "data" / name).read_text(encoding="utf-8"))
-        assert all(o["report"] != report_id for e in entries for o in e["occurrences"])
+    for kind in ("slogans", "cited"):
+        assert all(u["report"] != report_id for rows in data_uses(project.docs, kind).values() for u in rows)
     for page in project.docs.rglob("*.md"):
         assert f"{report_id}.md" not in page.read_text(encoding="utf-8"), page
     assert (project.docs / "about.md").exists()  # hand-written pages stay

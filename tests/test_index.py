@@ -12,6 +12,7 @@ from urllib.parse import unquote, urljoin
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from conftest import data_json, data_uses
 from reading_room.index import (
     Block, IndexSettings, Source, build_index, find_quotations, group_of, normalise, slugify,
 )
@@ -159,22 +160,23 @@ def _parse(path: Path) -> _Links:
 
 
 def test_sample_corpus_entries(sample_site):
-    rows = {row["key"]: row for row in json.loads((sample_site / "data/slogans.json").read_text("utf-8"))}
-    reports = json.loads((sample_site / "data/reports.json").read_text("utf-8"))
+    rows = {row["key"]: row for row in data_json(sample_site, "slogans.json")}
+    uses = data_uses(sample_site)
+    reports = data_json(sample_site, "reports.json")
     texts = {r["id"]: (sample_site / r["url"] / "index.html").read_text("utf-8") for r in reports}
 
     def quoting(form):
         return {rid for rid, html in texts.items() if re.search(f"“(<a[^>]*>)?{form}(</a>)?”", html)}
 
     sanhui = rows["三会一课"]
-    assert {o["report"] for o in sanhui["occurrences"] if o["quoted"]} == quoting("三会一课")
+    assert {o["report"] for o in uses[sanhui["key"]] if o["quoted"]} == quoting("三会一课")
     buwang = rows[normalise("不忘初心、牢记使命")]
     assert {"不忘初心、牢记使命", "不忘初心，牢记使命"} <= set(buwang["variants"])
     assert buwang["reports"] == 3
     xuexi = rows["学习强国"]
     mentions = {rid for rid, html in texts.items() if "学习强国" in html}
-    assert {o["report"] for o in xuexi["occurrences"]} == mentions
-    assert any(not o["quoted"] for o in xuexi["occurrences"])
+    assert {o["report"] for o in uses[xuexi["key"]]} == mentions
+    assert any(not o["quoted"] for o in uses[xuexi["key"]])
 
 
 def test_every_slogan_link_and_use_resolves(sample_site):
@@ -202,32 +204,38 @@ def test_every_slogan_link_and_use_resolves(sample_site):
 
 
 def test_json_and_csv_formats(sample_site):
-    rows = json.loads((sample_site / "data/slogans.json").read_text("utf-8"))
-    reports = {r["id"] for r in json.loads((sample_site / "data/reports.json").read_text("utf-8"))}
-    years = {r["id"]: str(r["year"]) if r["year"] else "undated"
-             for r in json.loads((sample_site / "data/reports.json").read_text("utf-8"))}
+    rows = data_json(sample_site, "slogans.json")
+    uses = data_uses(sample_site)
+    reports = {r["id"]: r for r in data_json(sample_site, "reports.json")}
+    years = {rid: str(r["year"]) if r["year"] else "undated" for rid, r in reports.items()}
+    assert set(uses) == {row["key"] for row in rows}  # the entries' uses are the CSV's rows, by key
     for row in rows:
-        assert set(row) == {"slogan", "key", "variants", "url", "reports", "occurrences",
+        assert set(row) == {"slogan", "key", "variants", "url", "reports", "uses",
                             "evidence", "by_year", "first_seen", "last_seen", "by_body"}
-        # over time: reports per year are the distinct reports of the occurrences, by their year
-        used = {o["report"] for o in row["occurrences"]}
+        own = uses[row["key"]]
+        assert row["uses"] == len(own)
+        # over time: reports per year are the distinct reports of the uses, by their year
+        used = {o["report"] for o in own}
         assert {y: v["reports"] for y, v in row["by_year"].items()} == {
             y: len({r for r in used if years[r] == y}) for y in {years[r] for r in used}}
-        assert sum(v["uses"] for v in row["by_year"].values()) == len(row["occurrences"])
+        assert sum(v["uses"] for v in row["by_year"].values()) == len(own)
         dated = sorted(years[r] for r in used if years[r] != "undated")
         assert (row["first_seen"] or "")[:4] == (dated[0] if dated else "")
         assert (row["last_seen"] or "")[:4] == (dated[-1] if dated else "")
         assert row["evidence"]["reports"] == row["reports"]
         assert row["evidence"]["reason"] in ("curator", "quoted", "numbered", "bare")
         assert (sample_site / row["url"] / "index.html").exists()
-        assert row["reports"] == len({o["report"] for o in row["occurrences"]})
-        for occ in row["occurrences"]:
-            assert occ["report"] in reports
-            assert row["slogan"] in occ["context"] or not occ["quoted"] or any(v in occ["context"] for v in row["variants"])
+        assert row["reports"] == len(used)
+        for occ in own:
+            assert occ["report"] in reports and occ["slogan"] == row["slogan"]
+            assert normalise(occ["match"]) == row["key"]  # the use as written, folded, is the entry
+        # oldest first, within the entry
+        days = [o["date"] or "9999" for o in own]
+        assert days == sorted(days)
     csv_text = gzip.decompress((sample_site / "data/slogans.csv.gz").read_bytes()).decode("utf-8-sig")
-    assert csv_text.splitlines()[0] == "slogan,key,reports,report,title,year,organization,url,quoted,context"
-    assert len(csv_text.splitlines()) == 1 + sum(len(r["occurrences"]) for r in rows)
-    cited = json.loads((sample_site / "data/cited.json").read_text("utf-8"))
+    assert csv_text.splitlines()[0] == ("slogan,key,reports,report,title,year,organization,date,url,quoted,"
+                                        "left,match,right")
+    cited = data_json(sample_site, "cited.json")
     assert any(r["key"] == normalise("中国共产党支部工作条例（试行）") for r in cited)
 
 

@@ -1,17 +1,22 @@
 """The reader's experience in headless Chromium: a phone's outline, accessibility (axe-core),
-the 404 page under a sub-path, the data page.
+the 404 page under a sub-path, the data page and the downloads made in the browser (a report's
+plain text, one formulation's uses, a compressed file saved unpacked).
 
 The sample site (conftest's ``sample_build``) is served on 127.0.0.1, at the root and
 under /sub/ as a GitHub Pages project site is.
 """
 from __future__ import annotations
 
+import csv
 import gzip
+import io
+import json
 from pathlib import Path
 
 import pytest
 
-from browsing import CHROMIUM, QuietHandler, serve
+from browsing import CHROMIUM, QuietHandler, RangeHandler, serve
+from conftest import data_json
 
 if not CHROMIUM.exists():
     pytest.skip("Debian's chromium is not installed (/usr/bin/chromium): .ci/run installs it",
@@ -181,21 +186,70 @@ def test_404_with_site_url_set(browser, sample_build, tmp_path):
 
 
 def test_data_page_and_its_downloads_are_reached_from_the_site(browser, served):
-    pg = browser.new_page()
+    pg = browser.new_page(accept_downloads=True)
     try:
         pg.goto(served)
         pg.click(".md-tabs a:text-is('数据')")
         pg.wait_for_url("**/data/")
         assert pg.locator("h1").text_content().startswith("数据下载")
-        for name in ("reports.csv", "reports.json", "texts.jsonl.gz", "slogans.csv.gz"):
+        for name in ("reports.csv.gz", "reports.json.gz", "texts.jsonl.gz", "slogans.csv.gz", "slogans.json.gz"):
             href = pg.locator(f"a[href='{name}']").first.evaluate("a => a.href")
             assert pg.request.get(href).status == 200, name
         packed = pg.request.get(served + "data/slogans.csv.gz").body()
         header = gzip.decompress(packed).decode("utf-8-sig").splitlines()[0].split(",")
         assert {"title", "year", "organization"} <= set(header)
-        assert pg.request.get(served + "data/reports.csv").text().lstrip("\ufeff").startswith("id,title,year,")
+        # reports.csv, kept compressed, is saved unpacked: the file a spreadsheet opens
+        with pg.expect_download() as saved:
+            pg.click("a[data-gunzip='reports.csv']")
+        assert saved.value.suggested_filename == "reports.csv"
+        unpacked = Path(saved.value.path()).read_bytes()
+        assert unpacked == gzip.decompress(pg.request.get(served + "data/reports.csv.gz").body())
+        assert unpacked.decode("utf-8").lstrip("\ufeff").startswith("id,title,year,")
     finally:
         pg.close()
+
+
+def test_a_reports_plain_text_is_its_page_as_in_texts_jsonl(browser, served, sample_build):
+    """纯文本 on a report page saves <id>.txt made from the page: the same text as the report's
+    line of data/texts.jsonl.gz (the one stored copy)."""
+    lines = gzip.decompress((sample_build.site / "data" / "texts.jsonl.gz").read_bytes()).decode("utf-8")
+    texts = {item["id"]: item["text"] for item in map(json.loads, lines.splitlines())}
+    pg = browser.new_page(accept_downloads=True)
+    try:
+        for report in sample_build.reports:
+            pg.goto(served + report["url"])
+            with pg.expect_download() as saved:
+                pg.click("a[data-plain-text]")
+            assert saved.value.suggested_filename == report["id"] + ".txt"
+            assert Path(saved.value.path()).read_text(encoding="utf-8") == texts[report["id"]], report["id"]
+    finally:
+        pg.close()
+
+
+@pytest.mark.parametrize("handler", [RangeHandler, QuietHandler], ids=["range", "whole-file"])
+def test_an_entrys_uses_download_is_its_rows_of_slogans_csv(browser, sample_build, handler):
+    """下载全部使用（CSV） on an entry page saves <slug>.csv: the header and the rows of
+    slogans.csv.gz with the entry's key, whether the host answers the Range request for the
+    member that holds them or sends the whole file."""
+    folder = sample_build.site / "data"
+    every = list(csv.reader(io.StringIO(gzip.decompress((folder / "slogans.csv.gz").read_bytes()).decode("utf-8-sig"))))
+    entries = data_json(sample_build.site, "slogans.json")
+    RangeHandler.ranges.clear()
+    with serve(sample_build.site, handler) as base:
+        pg = browser.new_page(accept_downloads=True)
+        try:
+            for entry in (entries[0], entries[len(entries) // 2], entries[-1]):
+                slug = entry["url"].strip("/").split("/")[-1]
+                pg.goto(base + entry["url"])
+                with pg.expect_download() as saved:
+                    pg.click("a:text('下载全部使用（CSV）')")
+                assert saved.value.suggested_filename == slug + ".csv"
+                rows = list(csv.reader(io.StringIO(Path(saved.value.path()).read_bytes().decode("utf-8-sig"))))
+                assert rows[0] == every[0]
+                assert rows[1:] == [r for r in every[1:] if r[1] == entry["key"]] and len(rows) - 1 == entry["uses"]
+        finally:
+            pg.close()
+    assert bool(RangeHandler.ranges) == (handler is RangeHandler)
 
 
 def test_on_a_phone_the_search_opens_from_the_keyboard_and_esc_returns_to_the_magnifier(phone, served):

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from browsing import CHROMIUM, search, serve, texts
+from conftest import data_uses
 
 if not CHROMIUM.exists():
     pytest.skip("Debian's chromium is not installed (/usr/bin/chromium): .ci/run installs it",
@@ -155,9 +156,8 @@ def test_quoted_phrase_is_folded_as_the_formulation_index_folds(page, served, sa
     _, reports = served
     phrase = "不忘初心，牢记使命"
     expected = sorted(url for url, text in reports.items() if folded(phrase) in folded(text))
-    entries = json.loads((sample_build.site / "data" / "slogans.json").read_text(encoding="utf-8"))
-    entry = next(e for e in entries if e["key"] == "不忘初心、牢记使命")
-    indexed = {reports_url for reports_url in (o["url"].split("#")[0] for o in entry["occurrences"])}
+    uses = data_uses(sample_build.site)["不忘初心、牢记使命"]
+    indexed = {reports_url for reports_url in (o["url"].split("#")[0] for o in uses)}
     assert indexed <= set(expected) and len(expected) > 1
     for query in (f"「{phrase}」", "“不忘初心、牢记使命”", '"不忘初心；牢记使命"'):
         assert sorted(search(page, query)) == expected, query

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import data_json, data_uses
 from reading_room import pipeline, timeline
 from reading_room.index import normalise
 
@@ -58,7 +59,7 @@ def test_corpus_coverage_counts_reports_per_year(news):
 
 def test_reports_per_year_and_first_use_match_the_texts(news):
     docs, items, generated = news
-    rows = {row["key"]: row for row in json.loads((docs / "data" / "slogans.json").read_text(encoding="utf-8"))}
+    rows = {row["key"]: row for row in data_json(docs, "slogans.json")}
     allow = yaml.safe_load((ROOT / "corpus" / "slogans.yml").read_text(encoding="utf-8"))["allow"]
     checked = 0
     for key in allow:  # the curator's formulations: entries whenever they are used
@@ -103,7 +104,7 @@ def test_timeline_page_lists_first_appearances(news):
 def test_uses_csv_has_every_use_with_body_and_date(news):
     docs, items, generated = news
     entry = generated.slogans.entries[0]
-    rows = list(csv.DictReader(io.StringIO((docs / "data" / "uses" / f"{entry.slug}.csv").read_text("utf-8-sig"))))
+    rows = data_uses(docs)[entry.key]
     assert len(rows) == len(entry.uses)
     assert all(row["match"] and normalise(row["match"]) == entry.key for row in rows)
     assert [row["date"] for row in rows] == sorted(row["date"] for row in rows)

@@ -2,6 +2,7 @@
 and the pull-request summary (scripts/summarize_changes.py)."""
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -124,20 +125,29 @@ def _report(source, title="标题", sha="a", year=2020, org="某局", headings=(
 
 
 def _slogan(name, uses, reports):
-    return {"slogan": name, "key": name, "reports": reports,
-            "occurrences": [{"report": "x", "quoted": True, "context": name}] * uses}
+    return {"slogan": name, "key": name, "reports": reports, "uses": uses}
 
 
-def _write(folder: Path, reports, slogans) -> Path:
+def _write(folder: Path, reports, slogans, packed: bool = True) -> Path:
+    """A build's data/: reports.json.gz and slogans.json.gz, or (``packed`` false) as a build
+    made before they were compressed wrote them: plain, each entry's uses listed."""
     folder.mkdir(parents=True)
-    (folder / "reports.json").write_text(json.dumps(reports, ensure_ascii=False), encoding="utf-8")
-    (folder / "slogans.json").write_text(json.dumps(slogans, ensure_ascii=False), encoding="utf-8")
+    for name, value in (("reports.json", reports), ("slogans.json", slogans)):
+        if packed:
+            (folder / (name + ".gz")).write_bytes(gzip.compress(json.dumps(value, ensure_ascii=False).encode()))
+        else:
+            if name == "slogans.json":
+                value = [{**{k: v for k, v in e.items() if k != "uses"},
+                          "occurrences": [{"report": "x", "quoted": True, "context": e["key"]}] * e["uses"]}
+                         for e in value]
+            (folder / name).write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
     return folder
 
 
 def test_summary_lists_reports_added_changed_removed_and_moved_counts(tmp_path):
+    # the base branch's site built before the downloads were compressed, the pull request's after
     base = _write(tmp_path / "base", [_report("a.txt"), _report("b.txt"), _report("c.txt", headings=["一、x"])],
-                  [_slogan("四个意识", 5, 3), _slogan("两个维护", 2, 2), _slogan("三会一课", 1, 1)])
+                  [_slogan("四个意识", 5, 3), _slogan("两个维护", 2, 2), _slogan("三会一课", 1, 1)], packed=False)
     head = _write(tmp_path / "head", [_report("a.txt"), _report("c.txt", headings=["一、y"], sha="b"),
                                       _report("d.txt", title="新报告")],
                   [_slogan("四个意识", 7, 4), _slogan("两个维护", 2, 2), _slogan("一岗双责", 1, 1)])

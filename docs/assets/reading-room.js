@@ -26,4 +26,99 @@
       }
     });
   }
+
+  // ---- Downloads the site keeps compressed (README, "Data files"), saved as a reader wants them ----
+  function save(parts, name, type) {
+    var a = document.createElement("a");
+    a.href = URL.createObjectURL(new Blob(parts, { type: type }));
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(function () { URL.revokeObjectURL(a.href); }, 60000);
+  }
+  function gunzip(buffer) {
+    var stream = new Blob([buffer]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).arrayBuffer();
+  }
+  var canUnpack = typeof DecompressionStream === "function";
+
+  // A report's 纯文本 (render.report_page): its title, then every heading and paragraph, a
+  // blank line between them (as in data/texts.jsonl.gz), taken from the page itself.
+  function pageText() {
+    var body = document.querySelector("[data-pagefind-body]") || document.querySelector(".md-content .md-typeset");
+    var blocks = body.querySelectorAll("h1, h2, h3, h4, h5, h6, p.para");
+    var out = [];
+    for (var i = 0; i < blocks.length; i++) {
+      if (blocks[i].closest(".cleaning, .report-meta")) continue;
+      var copy = blocks[i].cloneNode(true);
+      var drop = copy.querySelectorAll(".headerlink, .pn, .reuse-mark");
+      for (var j = 0; j < drop.length; j++) drop[j].remove();
+      out.push(copy.textContent);
+    }
+    return out.join("\n\n") + "\n";
+  }
+
+  // One formulation's uses (render's "下载全部使用（CSV）", a link to data/slogans.csv.gz#<slug>):
+  // data/slogans.uses.json says which gzip member of slogans.csv.gz holds them; that member is
+  // asked for alone (a Range request; a host that ignores it sends the whole file, and the
+  // member is cut out of it here), unpacked, and its rows of this formulation kept.
+  function csvRecords(text) {
+    // [raw record, its cells] for each record of a CSV text (quoted cells may hold , " and newlines)
+    var out = [], cells = [], cell = "", start = 0, quoted = false;
+    for (var i = 0; i < text.length; i++) {
+      var c = text[i];
+      if (quoted) {
+        if (c === '"') {
+          if (text[i + 1] === '"') { cell += '"'; i++; } else quoted = false;
+        } else cell += c;
+      } else if (c === '"') quoted = true;
+      else if (c === ",") { cells.push(cell); cell = ""; }
+      else if (c === "\n") {
+        cells.push(cell);
+        out.push([text.slice(start, i + 1), cells]);
+        cells = []; cell = ""; start = i + 1;
+      } else cell += c;
+    }
+    if (start < text.length) { cells.push(cell); out.push([text.slice(start), cells]); }
+    return out;
+  }
+  function entryUses(link) {
+    var url = new URL(link.href), slug = decodeURIComponent(url.hash.slice(1));
+    url.hash = "";
+    return fetch(new URL("slogans.uses.json", url)).then(function (r) { return r.json(); }).then(function (map) {
+      var place = map.entries[slug], range = map.members[place[0]];
+      return fetch(url, { headers: { Range: "bytes=" + range[0] + "-" + (range[1] - 1) } }).then(function (r) {
+        if (!r.ok) throw new Error(r.status);
+        return r.arrayBuffer().then(function (b) { return r.status === 206 ? b : b.slice(range[0], range[1]); });
+      }).then(gunzip).then(function (buffer) {
+        var text = new TextDecoder("utf-8").decode(buffer).replace(/^\ufeff/, "");
+        var records = csvRecords(text), keyAt = map.columns.indexOf("key");
+        if (place[0] === 0) records.shift();  // the header, at the head of the first member
+        var header = map.columns.join(",") + "\n";
+        var rows = records.filter(function (rec) { return rec[1][keyAt] === place[1]; });
+        save(["\ufeff" + header].concat(rows.map(function (rec) { return rec[0]; })), slug + ".csv",
+             "text/csv;charset=utf-8");
+      });
+    });
+  }
+
+  document.addEventListener("click", function (e) {
+    var link = e.target.closest && e.target.closest("a");
+    if (!link || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey || e.button !== 0) return;
+    if (link.hasAttribute("data-plain-text")) {
+      e.preventDefault();
+      save([pageText()], link.getAttribute("data-plain-text") + ".txt", "text/plain;charset=utf-8");
+    } else if (!canUnpack) {
+      return;  // the link's own file: the .gz, or the whole slogans.csv.gz
+    } else if (link.hasAttribute("data-gunzip")) {
+      e.preventDefault();
+      fetch(link.href).then(function (r) { return r.arrayBuffer(); }).then(gunzip).then(function (b) {
+        save([b], link.getAttribute("data-gunzip"), "application/octet-stream");
+      }).catch(function () { location.href = link.href; });
+    } else if (/\/data\/slogans\.csv\.gz#./.test(link.href)) {
+      e.preventDefault();
+      entryUses(link).catch(function () { location.href = link.href; });
+    }
+  });
 })();
