@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from array import array
 import json
 import logging
 import re
@@ -66,8 +67,16 @@ log = logging.getLogger("reading_room")
 
 INDEX_DIR = "search"
 # 2: keys folded as the formulation index folds (、，,；;) and lower-cased;
-# 3: reports numbered newest first, their rows in d/, filter values as columns
-FORMAT = 3
+# 3: reports numbered newest first, their rows in d/, filter values as columns;
+# 4: longer keys where their prefix is common (GRAM_REPORTS, GRAM_MAX): exact counts
+FORMAT = 4
+# A key (two characters or more) in more than GRAM_REPORTS reports is extended by each
+# character that follows it somewhere, up to GRAM_MAX characters. So a term of up to
+# GRAM_MAX characters is either a key (its reports exactly), or absent from the corpus, or
+# in at most GRAM_REPORTS reports that the browser confirms against their texts: as many
+# texts as one screen of results (search.js's PAGE) loads anyway.
+GRAM_REPORTS = 10
+GRAM_MAX = 8
 SHARD_BYTES = 12_000  # aimed size of one key shard, before compression
 ROWS = 16  # reports per d/<n>.json: the first results on screen are one or two files
 # White space as search.js has it (an explicit class: Python's and JavaScript's \s differ).
@@ -154,6 +163,44 @@ def decode_set(value: str, total: int) -> list[int]:
     return [i for i in range(total) if bits[i >> 3] >> (i & 7) & 1]
 
 
+def term_chains(term: str, gram_max: int = GRAM_MAX) -> list[list[str]]:
+    """The keys a normalized term is looked up as (search.js's termChains): a term of one or two
+    characters is a key; a longer one its prefixes of two characters and more (up to
+    ``gram_max``), and, beyond ``gram_max`` characters, the prefixes of its last ``gram_max``."""
+    if len(term) <= 2:
+        return [[term]]
+    chains = [[term[:k] for k in range(2, min(len(term), gram_max) + 1)]]
+    if len(term) > gram_max:
+        tail = term[-gram_max:]
+        chains.append([tail[:k] for k in range(2, gram_max + 1)])
+    return chains
+
+
+def term_reports(term: str, value_of, total: int, gram_reports: int = GRAM_REPORTS,
+                 gram_max: int = GRAM_MAX) -> tuple[list[int], bool]:
+    """The reports of a normalized ``term`` as the browser finds them (search.js's termSet):
+    (report numbers, exact). ``value_of(key)``: the key's encoded set or None. Not exact:
+    a term longer than ``gram_max``, or one whose prefix is a key of at most ``gram_reports``
+    reports while the prefix one character longer is none (then these few are the candidates,
+    to be confirmed against their texts)."""
+    found: set[int] | None = None
+    exact = True
+    for chain in term_chains(term, gram_max):
+        members: list[int] | None = None
+        for key in chain:
+            value = value_of(key)
+            if value is None:
+                if members is None or len(members) > gram_reports:
+                    return [], True  # absent from the corpus
+                exact = False
+                break
+            members = decode_set(value, total)
+        if len(chain[-1]) < len(term):
+            exact = False
+        found = set(members) if found is None else found & set(members)
+    return sorted(found or ()), exact
+
+
 def order(pages: list[Page]) -> list[Page]:
     """The reports as numbered: newest year first (unknown years last), then by title (in
     UTF-16 code units, as JavaScript compares), then URL. Results are shown in this order."""
@@ -165,19 +212,86 @@ def order(pages: list[Page]) -> list[Page]:
 
 def build_index(pages: list[Page]) -> tuple[dict, dict[int, dict[str, str]], dict[str, str], list[str]]:
     """(meta.json, shards, texts as JSON by report id, rows files) for ``pages`` (in :func:`order`)."""
-    postings: dict[str, list[int]] = {}
-    for number, page in enumerate(pages):
-        for key in page_keys(page.blocks):
-            postings.setdefault(key, []).append(number)
+    postings = gram_postings([joined(page.blocks) for page in pages])
     total = len(pages)
     return _layout(pages, {key: encode_set(members, total) for key, members in postings.items()})
 
 
+def joined(blocks: list[list[str]]) -> str:
+    """A report's blocks normalized, one a line: no key spans two ("\n" is white space, so
+    never part of a normalized block)."""
+    return "\n".join(normalize(text) for _, text in blocks)
+
+
 def page_keys(blocks: list[list[str]]) -> set[str]:
+    """The characters and pairs of characters of a report (the keys of any length ≤ 2)."""
     keys: set[str] = set()
     for _, text in blocks:
         keys |= keys_of(normalize(text))
     return keys
+
+
+def gram_postings(texts: list[str]) -> dict[str, list[int]]:
+    """Every key -> the numbers of the reports (``texts``: :func:`joined`) that hold it: every
+    character and pair of characters, and every string of 3 to GRAM_MAX characters whose
+    prefix one character shorter is a key of more than GRAM_REPORTS reports."""
+    postings: dict[str, list[int]] = {}
+    for number, text in enumerate(texts):
+        for key in keys_of(text) - {"\n"}:
+            if "\n" not in key:
+                postings.setdefault(key, []).append(number)
+    common = {key for key, members in postings.items() if len(key) == 2 and len(members) > GRAM_REPORTS}
+    starts: list | None = None  # per report: where a key one character shorter starts
+    for n in range(3, GRAM_MAX + 1):
+        if not common:
+            break
+        level: dict[str, list[int]] = {}
+        found = []
+        for number, text in enumerate(texts):
+            keys, here = longer_keys(text, n, common, range(len(text) - n + 1) if starts is None else starts[number])
+            found.append(here)
+            for key in keys:
+                level.setdefault(key, []).append(number)
+        postings.update(level)
+        common = {key for key, members in level.items() if len(members) > GRAM_REPORTS}
+        starts = found
+    return postings
+
+
+def longer_keys(text: str, n: int, common, positions) -> tuple[set[str], array]:
+    """The keys of ``n`` characters in ``text`` (those whose prefix is in ``common``), and
+    where they start (of ``positions``)."""
+    keys: set[str] = set()
+    here = array("I")
+    for i in positions:
+        if text[i:i + n - 1] in common:
+            key = text[i:i + n]
+            if len(key) == n and key[-1] != "\n":
+                keys.add(key)
+                here.append(i)
+    return keys, here
+
+
+def report_grams(text: str, common) -> set[str]:
+    """The keys of ``text`` (:func:`joined`) longer than two characters, given
+    ``common(key)``: whether a key is in more than GRAM_REPORTS reports."""
+    keys: set[str] = set()
+    layer = {k for k in keys_of(text) if len(k) == 2 and "\n" not in k and common(k)}
+    positions = range(len(text) - 2)
+    for n in range(3, GRAM_MAX + 1):
+        if not layer:
+            break
+        found, positions = longer_keys(text, n, layer, positions)
+        keys |= found
+        layer = {k for k in found if common(k)}
+    return keys
+
+
+def set_size(value: str) -> int:
+    """How many reports an encoded set (:func:`encode_set`) holds."""
+    if value[0] == "l":
+        return value.count(",") + 1
+    return int.from_bytes(base64.b64decode(value[1:]), "little").bit_count()
 
 
 def _shard_count(encoded: dict[str, str]) -> int:
@@ -212,7 +326,7 @@ def _layout(pages: list[Page], encoded: dict[str, str], shards: int | None = Non
     # "version": the corpus as searched (its reports' text and filter values); a search's
     # CSV download names it
     meta = {"format": FORMAT, "version": version.hexdigest()[:12], "docs": len(pages), "rows": ROWS,
-            "shards": shards, "facets": list(FACETS), "values": [values[f] for f in FACETS],
+            "shards": shards, "grams": [GRAM_REPORTS, GRAM_MAX], "facets": list(FACETS), "values": [values[f] for f in FACETS],
             "cols": [encode_column(c) for c in columns], "numbering": numbering}
     return meta, by_shard, texts, rows
 
@@ -294,15 +408,39 @@ def update_index(pages: list[Page], previous: Path):
     except (OSError, ValueError, KeyError, TypeError):
         return None
     total = len(pages)
-    for number, old_blocks, new_blocks in changed:
-        old_keys, new_keys = page_keys(old_blocks), page_keys(new_blocks)
-        for key in old_keys ^ new_keys:
+    sizes: dict[str, int] = {}
+
+    def size(key: str) -> int:
+        if key not in sizes:
+            sizes[key] = set_size(encoded[key]) if key in encoded else 0
+        return sizes[key]
+
+    def patch(keys: set[str], number: int) -> bool:
+        """Report ``number`` added to or removed from the sets of ``keys``; False when a key
+        changes sides of GRAM_REPORTS (then which longer keys exist changes too)."""
+        for key in keys:
+            before = size(key)
             members = set(decode_set(encoded[key], total)) if key in encoded else set()
             members.symmetric_difference_update({number})
             if members:
                 encoded[key] = encode_set(sorted(members), total)
             else:
                 encoded.pop(key, None)
+            sizes[key] = len(members)
+            if len(key) >= 2 and (before > GRAM_REPORTS) != (len(members) > GRAM_REPORTS):
+                return False
+        return True
+
+    def common(key: str) -> bool:
+        return size(key) > GRAM_REPORTS
+
+    for number, old_blocks, new_blocks in changed:
+        if not patch(page_keys(old_blocks) ^ page_keys(new_blocks), number):
+            return None
+    for number, old_blocks, new_blocks in changed:
+        # the pairs' sides are as before, so which longer keys a text has is decided as before
+        if not patch(report_grams(joined(old_blocks), common) ^ report_grams(joined(new_blocks), common), number):
+            return None
     if _shard_count(encoded) != meta["shards"]:
         return None  # the layout changes: a whole build is as cheap
     return _layout(pages, encoded, meta["shards"], shard_of)
