@@ -83,6 +83,10 @@ ROWS = 16  # reports per d/<n>.json: the first results on screen are one or two 
 _SPACE = re.compile("[\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]+")
 _WS = re.compile(r"\s+")
 FACETS = ("年份", "机关", "体裁")
+# The issuing bodies' names and column go to their own file (bodies.json, loaded when the
+# reader uses that filter) when they would make meta.json longer than this; each report's
+# body is then in its row (the results on screen show it).
+BODIES_INLINE = 2_000
 
 
 @lru_cache(maxsize=1)
@@ -320,14 +324,22 @@ def _layout(pages: list[Page], encoded: dict[str, str], shards: int | None = Non
     for page in pages:
         texts[page.id] = page.text
         version.update(f"{page.id}\0{page.text}\0".encode("utf-8"))
-    rows = [_dump([[p.url, p.title] for p in pages[at:at + ROWS]]) for at in range(0, len(pages), ROWS)]
+    cols = [encode_column(c) for c in columns]
+    bodies = None
+    if len(_dump(values[FACETS[1]])) + len(cols[1]) > BODIES_INLINE:
+        bodies = _dump([values[FACETS[1]], cols[1]])
+    rows = [_dump([[p.url, p.title] + ([p.facets.get(FACETS[1], "")] if bodies else []) for p in pages[at:at + ROWS]])
+            for at in range(0, len(pages), ROWS)]
     numbering = rows_digest(pages)
     version.update(numbering.encode("ascii"))
     # "version": the corpus as searched (its reports' text and filter values); a search's
     # CSV download names it
     meta = {"format": FORMAT, "version": version.hexdigest()[:12], "docs": len(pages), "rows": ROWS,
-            "shards": shards, "grams": [GRAM_REPORTS, GRAM_MAX], "facets": list(FACETS), "values": [values[f] for f in FACETS],
-            "cols": [encode_column(c) for c in columns], "numbering": numbering}
+            "shards": shards, "grams": [GRAM_REPORTS, GRAM_MAX], "facets": list(FACETS),
+            "values": [None if bodies and f == FACETS[1] else values[f] for f in FACETS],
+            "cols": [None if bodies and i == 1 else c for i, c in enumerate(cols)], "numbering": numbering}
+    if bodies:
+        meta["bodies"] = bodies  # written as bodies.json by index_files
     return meta, by_shard, texts, rows
 
 
@@ -482,6 +494,10 @@ def index_files(reports, previous: Path | None = None) -> dict[str, bytes]:
         files[f"{INDEX_DIR}/d/{number}.json"] = text.encode("utf-8")
     for report_id, text in texts.items():
         files[f"{INDEX_DIR}/t/{report_id}.json"] = text.encode("utf-8")
+    bodies = meta.pop("bodies", None)
+    if bodies:
+        files[f"{INDEX_DIR}/bodies.json"] = bodies.encode("utf-8")
+        meta["bodies"] = "bodies.json"
     meta["check"] = parts_digest(shard_texts, rows, [texts[p.id] for p in pages])
     # last: the parts are on disk before the meta.json that vouches for them
     files[f"{INDEX_DIR}/meta.json"] = _dump(meta).encode("utf-8")

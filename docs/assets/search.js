@@ -109,11 +109,26 @@
 
   function loadMeta() {
     if (!metaPromise) metaPromise = getJSON(new URL("meta.json", root)).then(function (m) {
-      cols = m.cols.map(function (c) { return decodeColumn(c, m.docs); });
+      cols = m.cols.map(function (c) { return c == null ? null : decodeColumn(c, m.docs); });
       meta = m;
       return m;
     });
     return metaPromise;
+  }
+
+  /* The issuing bodies' names and column, when meta.json leaves them to bodies.json (many bodies):
+     loaded when the reader uses that filter. */
+  var bodiesPromise = null;
+  function loadBodies() {
+    return loadMeta().then(function (m) {
+      if (cols[1]) return m;
+      if (!bodiesPromise) bodiesPromise = getJSON(new URL(m.bodies, root)).then(function (b) {
+        m.values[1] = b[0];
+        cols[1] = decodeColumn(b[1], m.docs);
+        return m;
+      });
+      return bodiesPromise;
+    });
   }
 
   /* One filter's column (search.py's encode_column): "r" + value*count runs, or "p<w>:" + base64 of
@@ -429,9 +444,18 @@
     c.body = element("input", { type: "search", list: listId, "data-facet": "机关", "aria-label": "机关（输入名称的一部分筛选）",
       title: "机关：输入名称的一部分", placeholder: "机关：全部", autocomplete: "off", spellcheck: "false" });
     c.bodies = element("datalist", { id: listId });
-    m.values[1].forEach(function (v) { var o = element("option", { value: v }); c.bodies.appendChild(o); });
+    function bodyOptions() {  // (the names may come later: bodies.json)
+      if (c.bodies.options.length || !m.values[1]) return;
+      m.values[1].forEach(function (v) { c.bodies.appendChild(element("option", { value: v })); });
+    }
+    bodyOptions();
     c.body.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 200); });
-    c.body.addEventListener("focus", function () { if (c.bodyCounts) c.bodyCounts(); });
+    c.body.addEventListener("focus", function () {
+      loadBodies().then(function () {
+        bodyOptions();
+        if (c.bodyCounts) c.bodyCounts();
+      }).catch(function () { /* said by run() */ });
+    });
     filterBox.appendChild(c.body);
     filterBox.appendChild(c.bodies);
     c.genre = select("体裁", "体裁", "体裁：全部", m.values[2]);
@@ -510,6 +534,8 @@
     if (toggle.checked) syncAddress(false);
     return loadMeta().then(function (m) {
       buildFilters(m);
+      return filterState().body ? loadBodies() : m;
+    }).then(function () {
       return lookup(parsed);
     }).then(function (found) {
       if (mine !== generation) return;
@@ -611,23 +637,29 @@
   /* Each filter's options with the number of results it would leave (the other filters applied). */
   function facetCounts(cur) {
     if (!controls) return;
-    var m = meta, counts = [{}, {}, {}], exact = settled(cur);
-    cur.cand.forEach(function (n) {
-      if (!alive(cur, n)) return;
-      for (var f = 0; f < 3; f++) if (cur.filter.pass(n, f)) { var v = cols[f][n]; counts[f][v] = (counts[f][v] || 0) + 1; }
-    });
-    var prefix = exact ? "" : "≤";
+    var m = meta, exact = settled(cur), prefix = exact ? "" : "≤";
+    function tally(f) {
+      var counts = {};
+      cur.cand.forEach(function (n) {
+        if (alive(cur, n) && cur.filter.pass(n, f)) counts[cols[f][n]] = (counts[cols[f][n]] || 0) + 1;
+      });
+      return counts;
+    }
     function label(sel, f) {
+      var counts = tally(f);
       [].forEach.call(sel.options, function (o) {
         if (!o.dataset.label) return;
         var i = m.values[f].indexOf(o.value);
-        o.textContent = o.dataset.label + "（" + prefix + (counts[f][i] || 0) + "）";
+        o.textContent = o.dataset.label + "（" + prefix + (counts[i] || 0) + "）";
       });
     }
     label(controls.yearFrom, 0); label(controls.yearTo, 0); label(controls.genre, 2);
-    // the bodies' list can be long (one option a body): labelled when the reader uses it
+    // the bodies' list can be long (one option a body; its names perhaps not loaded yet):
+    // labelled when the reader uses it
     controls.bodyCounts = function () {
-      [].forEach.call(controls.bodies.options, function (o, i) { o.label = prefix + (counts[1][i] || 0) + " 篇"; });
+      if (!cols[1]) return;
+      var counts = tally(1);
+      [].forEach.call(controls.bodies.options, function (o, i) { o.label = prefix + (counts[i] || 0) + " 篇"; });
       controls.bodyCounts = null;
     };
     if (document.activeElement === controls.body) controls.bodyCounts();
@@ -646,7 +678,11 @@
         li.className = "md-search-result__item rr-more";
         li.appendChild(element("button", { type: "button", class: "md-search-result__more rr-more__button" },
           "显示更多（还有 " + (cur.docs.length - cur.shown) + " 篇）"));
-        li.firstChild.addEventListener("click", function () { more(cur).then(focusAfterMore); });
+        li.firstChild.addEventListener("click", function () {
+          if (this.disabled) return;
+          this.disabled = true;  // once: a second click before the rows arrive would add them twice
+          more(cur).then(focusAfterMore);
+        });
         list.appendChild(li);
       }
     }, function (err) {
@@ -660,7 +696,7 @@
   }
 
   function facts(n) {
-    return [0, 1, 2].map(function (f) { return meta.values[f][cols[f][n]]; });
+    return [0, 1, 2].map(function (f) { return cols[f] ? meta.values[f][cols[f][n]] : row(n)[2] || ""; });
   }
 
   function item(cur, n) {
@@ -862,7 +898,7 @@
      value indices or -1. */
   function narrowed(query, f) {
     var parsed = parse(query);
-    return lookup(parsed).then(function (found) {
+    return (f && f[1] >= 0 ? loadBodies() : loadMeta()).then(function () { return lookup(parsed); }).then(function (found) {
       var docs = found.docs;
       if (!parsed.pos.length && !parsed.neg.length && !(f || []).some(function (x) { return x >= 0; })) docs = [];
       docs = docs.filter(function (n) {
