@@ -216,9 +216,7 @@ def order(pages: list[Page]) -> list[Page]:
 
 def build_index(pages: list[Page]) -> tuple[dict, dict[int, dict[str, str]], dict[str, str], list[str]]:
     """(meta.json, shards, texts as JSON by report id, rows files) for ``pages`` (in :func:`order`)."""
-    postings = gram_postings([joined(page.blocks) for page in pages])
-    total = len(pages)
-    return _layout(pages, {key: encode_set(members, total) for key, members in postings.items()})
+    return _layout(pages, gram_sets([joined(page.blocks) for page in pages]))
 
 
 def joined(blocks: list[list[str]]) -> str:
@@ -235,16 +233,20 @@ def page_keys(blocks: list[list[str]]) -> set[str]:
     return keys
 
 
-def gram_postings(texts: list[str]) -> dict[str, list[int]]:
-    """Every key -> the numbers of the reports (``texts``: :func:`joined`) that hold it: every
-    character and pair of characters, and every string of 3 to GRAM_MAX characters whose
-    prefix one character shorter is a key of more than GRAM_REPORTS reports."""
+def gram_sets(texts: list[str]) -> dict[str, str]:
+    """Every key -> the reports (``texts``: :func:`joined`, by number) that hold it, encoded
+    (:func:`encode_set`): every character and pair of characters, and every string of 3 to
+    GRAM_MAX characters whose prefix one character shorter is a key of more than
+    GRAM_REPORTS reports. Encoded a length at a time (strings take less memory than lists)."""
+    total = len(texts)
     postings: dict[str, list[int]] = {}
     for number, text in enumerate(texts):
         for key in keys_of(text) - {"\n"}:
             if "\n" not in key:
                 postings.setdefault(key, []).append(number)
     common = {key for key, members in postings.items() if len(key) == 2 and len(members) > GRAM_REPORTS}
+    encoded = {key: encode_set(members, total) for key, members in postings.items()}
+    del postings
     starts: list | None = None  # per report: where a key one character shorter starts
     for n in range(3, GRAM_MAX + 1):
         if not common:
@@ -256,10 +258,11 @@ def gram_postings(texts: list[str]) -> dict[str, list[int]]:
             found.append(here)
             for key in keys:
                 level.setdefault(key, []).append(number)
-        postings.update(level)
         common = {key for key, members in level.items() if len(members) > GRAM_REPORTS}
+        encoded.update((key, encode_set(members, total)) for key, members in level.items())
+        del level
         starts = found
-    return postings
+    return encoded
 
 
 def longer_keys(text: str, n: int, common, positions) -> tuple[set[str], array]:
