@@ -7,9 +7,13 @@ reports that contain the string and finds reports that do not (see
 bench/search_quality.py, which measures this index against Pagefind). So the
 index does not segment at all: it maps every character and every pair of
 adjacent characters (within one heading or paragraph) to the reports that
-contain it. A query of n characters is looked up as its n-1 pairs; the reports
-that have all of them are the candidates, and the browser confirms each one
-against the report's text before it shows the passage.
+contain it, and every string of 3 to GRAM_MAX characters whose prefix one
+character shorter is a key of more than GRAM_REPORTS reports. A term is looked
+up as its prefixes (:func:`term_reports`): it is a key (its reports, exactly),
+or absent from the corpus, or a prefix of it is a key of at most GRAM_REPORTS
+reports, which the browser confirms against their texts. So the count of
+results is exact without loading texts beyond the first screen's; the browser
+loads the texts of the results on screen for their passages.
 
 What one search downloads must not grow with the corpus (issue 12: home page and
 one search within 0.5 MB at 74,545 reports). So no file lists every report: the
@@ -25,7 +29,8 @@ Layout under ``docs/search/``, copied to ``site/search/`` (written by
 :func:`index_files` from the converted reports, so only the files whose bytes
 change are rewritten; read by docs/assets/search.js):
 
-* ``meta.json``: the number of reports and of key shards, the filter values
+* ``meta.json``: the number of reports and of key shards, ``grams``
+  ([GRAM_REPORTS, GRAM_MAX]), the filter values
   (``values``: year, issuing body, genre) and, per filter, the value of every
   report as a column (``cols``: ``"r" + "value*count,..."`` runs, or ``"p<w>:"``
   + base64 of ``w`` bits per report, bit ``j`` of report ``i`` at bit
@@ -39,8 +44,13 @@ change are rewritten; read by docs/assets/search.js):
   is ``fnv1a(key) % shards`` over its UTF-16 code units. A report set is
   ``"l"`` + comma-separated gaps between report numbers (sparse keys) or
   ``"b"`` + a base64 bitmap, bit ``i`` of byte ``i // 8`` (dense keys);
+* ``bodies.json``, when the issuing bodies would make meta.json long (more than
+  BODIES_INLINE bytes): ``[values, column]`` of that filter, whose ``values`` and
+  ``cols`` entries in meta.json are then null (``"bodies": "bodies.json"``); loaded
+  when the reader filters by body;
 * ``d/<n>.json``: the rows of reports ``n*ROWS`` to ``n*ROWS+ROWS-1``,
-  ``[[url, title], ...]``: loaded for the results on screen only;
+  ``[[url, title], ...]`` (``[url, title, body]`` with bodies.json): loaded for the
+  results on screen only;
 * ``t/<id>.json``: the blocks of one report, ``[[anchor, text], ...]``, the
   title first with an empty anchor: loaded for the results on screen only.
 

@@ -4,11 +4,13 @@
  * A query is terms separated by spaces, all of which must occur (AND); a term
  * "-x" must not occur; “…”, "…", 「…」 and 『…』 keep a phrase with its spaces.
  * Index and query are folded alike (search.py's normalize: full-width forms,
- * 、，,；; as one, lower case, no white space). A term of n characters is
- * looked up as its n-1 pairs of adjacent characters (one character: itself);
- * the reports holding every pair of every term are the candidates; each one
- * is confirmed against its text, which also gives the passages to show and
- * the paragraphs to link to. Reports are numbered newest first, so a set of
+ * 、，,；; as one, lower case, no white space). A term is looked up as its
+ * prefixes of two characters and more (one character: itself): the index has
+ * a key for every string whose prefix is a key of more than meta.grams[0]
+ * reports, so the term's reports come exactly from the index, or the few
+ * candidates of a rare prefix are confirmed against their texts (termSet). The
+ * results on screen are loaded with their texts, which give the passages to
+ * show and the paragraphs to link to. Reports are numbered newest first, so a set of
  * report numbers is already in date order; their filter values are columns of
  * meta.json, and the URL and title of a report (d/) and its text (t/) are
  * fetched only for the results on screen: what one search loads does not grow
