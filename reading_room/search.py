@@ -314,7 +314,7 @@ def set_size(value: str) -> int:
 def _shard_count(encoded: dict[str, str]) -> int:
     size = sum(len(k) * 3 + len(v) + 6 for k, v in encoded.items())
     shards = 1
-    while size / shards > SHARD_BYTES and shards < 1 << 14:
+    while size / shards > SHARD_BYTES and shards < 1 << 16:
         shards *= 2
     return shards
 
