@@ -73,7 +73,7 @@ import generate_corpus  # noqa: E402
 from reading_room.decode import DecodeError, decode_bytes  # noqa: E402
 from reading_room.publish import site_size  # noqa: E402
 from reading_room.cache import CACHE_DIR  # noqa: E402
-from reading_room.search import INDEX_DIR, decode_set, fnv1a, normalize  # noqa: E402
+from reading_room.search import AUTO_CHECK, INDEX_DIR, fnv1a, normalize, term_chains, term_reports  # noqa: E402
 from reading_room.settings import DATA_FILES  # noqa: E402
 from reading_room.site import GENERATED_DIRS, GENERATED_FILES  # noqa: E402
 
@@ -304,7 +304,6 @@ _LINKED = re.compile(r'<(?:link|script)\b[^>]*?\b(?:href|src)="([^"]+)"[^>]*>', 
 _REL = re.compile(r'\brel="([^"]+)"', re.I)
 DEFAULT_QUERIES = ("发展", "改革", "高质量", "乡村振兴")
 PAGE_RESULTS = 10  # search.js: results on screen before "显示更多"
-AUTO_CHECK = 30  # search.js: up to this many candidates of a longer term are all confirmed at once
 
 
 def home_files(site: Path) -> list[Path]:
@@ -332,29 +331,32 @@ def home_bytes(site: Path) -> int:
 
 
 def search_files(site: Path, query: str) -> list[Path]:
-    """What docs/assets/search.js fetches for ``query`` from a cold cache: meta.json, the
-    shards of the query's keys (its pairs of characters), then the rows (d/) and texts (t/)
-    of the results on screen: the first ten candidates (reports are numbered newest first),
-    or every candidate when the box confirms them all at once (a term longer than two
-    characters and at most AUTO_CHECK candidates)."""
+    """What docs/assets/search.js fetches for ``query`` (one term) from a cold cache:
+    meta.json, the shards of the term's keys (search.term_chains), then the rows (d/) and
+    texts (t/) of the results on screen: the first ten candidates (reports are numbered
+    newest first), and every candidate the index is not sure of when the box confirms
+    them all at once (at most AUTO_CHECK)."""
     root = site / INDEX_DIR
     meta = json.loads((root / "meta.json").read_text(encoding="utf-8"))
     files = [root / "meta.json"]
     q = normalize(query)
-    keys = [q] if len(q) == 1 else list(dict.fromkeys(q[i:i + 2] for i in range(len(q) - 1)))
+    grams = meta.get("grams", [0, 2])
     shards: dict[int, dict] = {}
-    docs = meta["docs"]
-    hit: set[int] | None = None
-    for key in keys:
+
+    def value_of(key: str):
         n = fnv1a(key) % meta["shards"]
         if n not in shards:
             path = root / "k" / f"{n}.json"
             shards[n] = json.loads(path.read_text(encoding="utf-8"))
             files.append(path)
-        found = set(decode_set(shards[n][key], docs)) if key in shards[n] else set()
-        hit = found if hit is None else hit & found
-    candidates = sorted(hit or ())
-    shown = candidates if len(q) > 2 and len(candidates) <= AUTO_CHECK else candidates[:PAGE_RESULTS]
+        return shards[n].get(key)
+
+    for chain in term_chains(q, grams[1]):  # every prefix is fetched, as the box does, in parallel
+        for key in chain:
+            value_of(key)
+    candidates, exact = term_reports(q, value_of, meta["docs"], *grams)  # then pairs, if not sure
+    unsure = [] if exact else candidates
+    shown = sorted(set(candidates[:PAGE_RESULTS]) | set(unsure if len(unsure) <= AUTO_CHECK else ()))
     rows: dict[int, list] = {}
     for n in shown:
         if n // meta["rows"] not in rows:

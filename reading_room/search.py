@@ -7,9 +7,13 @@ reports that contain the string and finds reports that do not (see
 bench/search_quality.py, which measures this index against Pagefind). So the
 index does not segment at all: it maps every character and every pair of
 adjacent characters (within one heading or paragraph) to the reports that
-contain it. A query of n characters is looked up as its n-1 pairs; the reports
-that have all of them are the candidates, and the browser confirms each one
-against the report's text before it shows the passage.
+contain it, and every string of 3 to GRAM_MAX characters whose prefix one
+character shorter is a key of more than a tenth of the reports (gram_reports). A term is looked
+up as its prefixes (:func:`term_reports`): it is a key (its reports, exactly),
+or absent from the corpus, or a prefix of it is a key of at most that many
+reports, which the browser confirms against their texts. So the count of
+results is mostly exact without loading texts beyond the first screen's; the
+browser loads the texts of the results on screen for their passages.
 
 What one search downloads must not grow with the corpus (issue 12: home page and
 one search within 0.5 MB at 74,545 reports). So no file lists every report: the
@@ -25,7 +29,8 @@ Layout under ``docs/search/``, copied to ``site/search/`` (written by
 :func:`index_files` from the converted reports, so only the files whose bytes
 change are rewritten; read by docs/assets/search.js):
 
-* ``meta.json``: the number of reports and of key shards, the filter values
+* ``meta.json``: the number of reports and of key shards, ``grams``
+  ([gram_reports(docs), GRAM_MAX]), the filter values
   (``values``: year, issuing body, genre) and, per filter, the value of every
   report as a column (``cols``: ``"r" + "value*count,..."`` runs, or ``"p<w>:"``
   + base64 of ``w`` bits per report, bit ``j`` of report ``i`` at bit
@@ -39,8 +44,13 @@ change are rewritten; read by docs/assets/search.js):
   is ``fnv1a(key) % shards`` over its UTF-16 code units. A report set is
   ``"l"`` + comma-separated gaps between report numbers (sparse keys) or
   ``"b"`` + a base64 bitmap, bit ``i`` of byte ``i // 8`` (dense keys);
+* ``bodies.json``, when the issuing bodies would make meta.json long (more than
+  BODIES_INLINE bytes): ``[values, column]`` of that filter, whose ``values`` and
+  ``cols`` entries in meta.json are then null (``"bodies": "bodies.json"``); loaded
+  when the reader filters by body;
 * ``d/<n>.json``: the rows of reports ``n*ROWS`` to ``n*ROWS+ROWS-1``,
-  ``[[url, title], ...]``: loaded for the results on screen only;
+  ``[[url, title], ...]`` (``[url, title, body]`` with bodies.json): loaded for the
+  results on screen only;
 * ``t/<id>.json``: the blocks of one report, ``[[anchor, text], ...]``, the
   title first with an empty anchor: loaded for the results on screen only.
 
@@ -51,6 +61,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from array import array
 import json
 import logging
 import re
@@ -66,14 +77,37 @@ log = logging.getLogger("reading_room")
 
 INDEX_DIR = "search"
 # 2: keys folded as the formulation index folds (、，,；;) and lower-cased;
-# 3: reports numbered newest first, their rows in d/, filter values as columns
-FORMAT = 3
+# 3: reports numbered newest first, their rows in d/, filter values as columns;
+# 4: longer keys where their prefix is common (gram_reports, GRAM_MAX): exact counts
+FORMAT = 4
+# A key (two characters or more) in more than gram_reports(reports) is extended by each
+# character that follows it somewhere, up to GRAM_MAX characters. So a term of up to
+# GRAM_MAX characters is either a key (its reports exactly), or absent from the corpus, or
+# among the reports of a rarer prefix, which the browser confirms against their texts (all
+# at once up to AUTO_CHECK, else as the reader asks: the count says 至多 until then).
+# The threshold is a share of the corpus, not a number of reports: a fixed 10 made the key
+# shards five times larger at 10,649 news items (19 -> 95 MB) and the site with them; a
+# tenth adds about a fifth. Four characters cover the formulations (四个意识, 三会一课).
+GRAM_SHARE = 10
+AUTO_CHECK = 30  # search.js: up to this many candidates are confirmed at once
+GRAM_MAX = 4
+
+
+def gram_reports(total: int) -> int:
+    """How many reports a key must be in for its longer keys to be indexed, in a corpus of ``total``."""
+    return max(AUTO_CHECK, total // GRAM_SHARE)
+
+
 SHARD_BYTES = 12_000  # aimed size of one key shard, before compression
 ROWS = 16  # reports per d/<n>.json: the first results on screen are one or two files
 # White space as search.js has it (an explicit class: Python's and JavaScript's \s differ).
 _SPACE = re.compile("[\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]+")
 _WS = re.compile(r"\s+")
 FACETS = ("年份", "机关", "体裁")
+# The issuing bodies' names and column go to their own file (bodies.json, loaded when the
+# reader uses that filter) when they would make meta.json longer than this; each report's
+# body is then in its row (the results on screen show it).
+BODIES_INLINE = 2_000
 
 
 @lru_cache(maxsize=1)
@@ -154,6 +188,58 @@ def decode_set(value: str, total: int) -> list[int]:
     return [i for i in range(total) if bits[i >> 3] >> (i & 7) & 1]
 
 
+def term_chains(term: str, gram_max: int = GRAM_MAX) -> list[list[str]]:
+    """The keys a normalized term is looked up as (search.js's termChains): a term of one or two
+    characters is a key; a longer one its prefixes of two characters and more (up to
+    ``gram_max``), and, beyond ``gram_max`` characters, the prefixes of its last ``gram_max``."""
+    if len(term) <= 2:
+        return [[term]]
+    chains = [[term[:k] for k in range(2, min(len(term), gram_max) + 1)]]
+    if len(term) > gram_max:
+        tail = term[-gram_max:]
+        chains.append([tail[:k] for k in range(2, gram_max + 1)])
+    return chains
+
+
+def term_pairs(term: str) -> list[str]:
+    """The pairs of characters of a term longer than two, beyond its first (search.js's
+    termPairs): every report holding the term holds them, so they narrow the candidates when
+    the index is not sure of it (四个意 in 341 reports, 四个意识 in 131, all four pairs in 141)."""
+    return [term[i:i + 2] for i in range(1, len(term) - 1)]
+
+
+def term_reports(term: str, value_of, total: int, threshold: int | None = None,
+                 gram_max: int = GRAM_MAX) -> tuple[list[int], bool]:
+    """The reports of a normalized ``term`` as the browser finds them (search.js's termSet):
+    (report numbers, exact). ``value_of(key)``: the key's encoded set or None. Not exact:
+    a term longer than ``gram_max``, or one whose prefix is a key of at most ``threshold``
+    reports while the prefix one character longer is none (then these, less those missing one
+    of its pairs, are the candidates, to be confirmed against their texts)."""
+    threshold = gram_reports(total) if threshold is None else threshold
+    found: set[int] | None = None
+    exact = True
+    for chain in term_chains(term, gram_max):
+        members: list[int] | None = None
+        for key in chain:
+            value = value_of(key)
+            if value is None:
+                if members is None or len(members) > threshold:
+                    return [], True  # absent from the corpus
+                exact = False
+                break
+            members = decode_set(value, total)
+        if len(chain[-1]) < len(term):
+            exact = False
+        found = set(members) if found is None else found & set(members)
+    if not exact:
+        for key in term_pairs(term):
+            value = value_of(key)
+            if value is None:
+                return [], True  # a pair absent from the corpus: so is the term
+            found &= set(decode_set(value, total))
+    return sorted(found or ()), exact
+
+
 def order(pages: list[Page]) -> list[Page]:
     """The reports as numbered: newest year first (unknown years last), then by title (in
     UTF-16 code units, as JavaScript compares), then URL. Results are shown in this order."""
@@ -165,27 +251,101 @@ def order(pages: list[Page]) -> list[Page]:
 
 def build_index(pages: list[Page]) -> tuple[dict, dict[int, dict[str, str]], dict[str, str], list[str]]:
     """(meta.json, shards, texts as JSON by report id, rows files) for ``pages`` (in :func:`order`)."""
-    postings: dict[str, list[int]] = {}
-    for number, page in enumerate(pages):
-        for key in page_keys(page.blocks):
-            postings.setdefault(key, []).append(number)
-    total = len(pages)
-    return _layout(pages, {key: encode_set(members, total) for key, members in postings.items()})
+    return _layout(pages, gram_sets([joined(page.blocks) for page in pages]))
+
+
+def joined(blocks: list[list[str]]) -> str:
+    """A report's blocks normalized, one a line: no key spans two ("\n" is white space, so
+    never part of a normalized block)."""
+    return "\n".join(normalize(text) for _, text in blocks)
 
 
 def page_keys(blocks: list[list[str]]) -> set[str]:
+    """The characters and pairs of characters of a report (the keys of any length ≤ 2)."""
     keys: set[str] = set()
     for _, text in blocks:
         keys |= keys_of(normalize(text))
     return keys
 
 
+def gram_sets(texts: list[str]) -> dict[str, str]:
+    """Every key -> the reports (``texts``: :func:`joined`, by number) that hold it, encoded
+    (:func:`encode_set`): every character and pair of characters, and every string of 3 to
+    GRAM_MAX characters whose prefix one character shorter is a key of more than
+    :func:`gram_reports` reports. Encoded a length at a time (strings take less memory than lists)."""
+    total = len(texts)
+    threshold = gram_reports(total)
+    postings: dict[str, list[int]] = {}
+    for number, text in enumerate(texts):
+        for key in keys_of(text) - {"\n"}:
+            if "\n" not in key:
+                postings.setdefault(key, []).append(number)
+    common = {key for key, members in postings.items() if len(key) == 2 and len(members) > threshold}
+    encoded = {key: encode_set(members, total) for key, members in postings.items()}
+    del postings
+    starts: list | None = None  # per report: where a key one character shorter starts
+    for n in range(3, GRAM_MAX + 1):
+        if not common:
+            break
+        level: dict[str, list[int]] = {}
+        found = []
+        for number, text in enumerate(texts):
+            keys, here = longer_keys(text, n, common, range(len(text) - n + 1) if starts is None else starts[number])
+            found.append(here)
+            for key in keys:
+                level.setdefault(key, []).append(number)
+        common = {key for key, members in level.items() if len(members) > threshold}
+        encoded.update((key, encode_set(members, total)) for key, members in level.items())
+        del level
+        starts = found
+    return encoded
+
+
+def longer_keys(text: str, n: int, common, positions) -> tuple[set[str], array]:
+    """The keys of ``n`` characters in ``text`` (those whose prefix is in ``common``), and
+    where they start (of ``positions``)."""
+    keys: set[str] = set()
+    here = array("I")
+    for i in positions:
+        if text[i:i + n - 1] in common:
+            key = text[i:i + n]
+            if len(key) == n and key[-1] != "\n":
+                keys.add(key)
+                here.append(i)
+    return keys, here
+
+
+def report_grams(text: str, common) -> set[str]:
+    """The keys of ``text`` (:func:`joined`) longer than two characters, given
+    ``common(key)``: whether a key is in more than :func:`gram_reports` reports."""
+    keys: set[str] = set()
+    layer = {k for k in keys_of(text) if len(k) == 2 and "\n" not in k and common(k)}
+    positions = range(len(text) - 2)
+    for n in range(3, GRAM_MAX + 1):
+        if not layer:
+            break
+        found, positions = longer_keys(text, n, layer, positions)
+        keys |= found
+        layer = {k for k in found if common(k)}
+    return keys
+
+
+def set_size(value: str) -> int:
+    """How many reports an encoded set (:func:`encode_set`) holds."""
+    if value[0] == "l":
+        return value.count(",") + 1
+    return int.from_bytes(base64.b64decode(value[1:]), "little").bit_count()
+
+
 def _shard_count(encoded: dict[str, str]) -> int:
+    """The fewest shards of at most SHARD_BYTES on average, in steps of a quarter power of two
+    (doubling left a shard anywhere from 6 to 12 KB, and what one search fetches with it);
+    a function of the keys alone, so an update and a whole build agree."""
     size = sum(len(k) * 3 + len(v) + 6 for k, v in encoded.items())
-    shards = 1
-    while size / shards > SHARD_BYTES and shards < 1 << 14:
-        shards *= 2
-    return shards
+    step = 0
+    while size / round(2 ** (step / 4)) > SHARD_BYTES and round(2 ** (step / 4)) < 1 << 16:
+        step += 1
+    return round(2 ** (step / 4))
 
 
 def _layout(pages: list[Page], encoded: dict[str, str], shards: int | None = None,
@@ -206,14 +366,22 @@ def _layout(pages: list[Page], encoded: dict[str, str], shards: int | None = Non
     for page in pages:
         texts[page.id] = page.text
         version.update(f"{page.id}\0{page.text}\0".encode("utf-8"))
-    rows = [_dump([[p.url, p.title] for p in pages[at:at + ROWS]]) for at in range(0, len(pages), ROWS)]
+    cols = [encode_column(c) for c in columns]
+    bodies = None
+    if len(_dump(values[FACETS[1]])) + len(cols[1]) > BODIES_INLINE:
+        bodies = _dump([values[FACETS[1]], cols[1]])
+    rows = [_dump([[p.url, p.title] + ([p.facets.get(FACETS[1], "")] if bodies else []) for p in pages[at:at + ROWS]])
+            for at in range(0, len(pages), ROWS)]
     numbering = rows_digest(pages)
     version.update(numbering.encode("ascii"))
     # "version": the corpus as searched (its reports' text and filter values); a search's
     # CSV download names it
     meta = {"format": FORMAT, "version": version.hexdigest()[:12], "docs": len(pages), "rows": ROWS,
-            "shards": shards, "facets": list(FACETS), "values": [values[f] for f in FACETS],
-            "cols": [encode_column(c) for c in columns], "numbering": numbering}
+            "shards": shards, "grams": [gram_reports(len(pages)), GRAM_MAX], "facets": list(FACETS),
+            "values": [None if bodies and f == FACETS[1] else values[f] for f in FACETS],
+            "cols": [None if bodies and i == 1 else c for i, c in enumerate(cols)], "numbering": numbering}
+    if bodies:
+        meta["bodies"] = bodies  # written as bodies.json by index_files
     return meta, by_shard, texts, rows
 
 
@@ -294,15 +462,42 @@ def update_index(pages: list[Page], previous: Path):
     except (OSError, ValueError, KeyError, TypeError):
         return None
     total = len(pages)
-    for number, old_blocks, new_blocks in changed:
-        old_keys, new_keys = page_keys(old_blocks), page_keys(new_blocks)
-        for key in old_keys ^ new_keys:
+    threshold = gram_reports(total)
+    if meta.get("grams") != [threshold, GRAM_MAX]:
+        return None  # other longer keys: built whole
+    sizes: dict[str, int] = {}
+
+    def size(key: str) -> int:
+        if key not in sizes:
+            sizes[key] = set_size(encoded[key]) if key in encoded else 0
+        return sizes[key]
+
+    def patch(keys: set[str], number: int) -> bool:
+        """Report ``number`` added to or removed from the sets of ``keys``; False when a key
+        changes sides of the threshold (then which longer keys exist changes too)."""
+        for key in keys:
+            before = size(key)
             members = set(decode_set(encoded[key], total)) if key in encoded else set()
             members.symmetric_difference_update({number})
             if members:
                 encoded[key] = encode_set(sorted(members), total)
             else:
                 encoded.pop(key, None)
+            sizes[key] = len(members)
+            if len(key) >= 2 and (before > threshold) != (len(members) > threshold):
+                return False
+        return True
+
+    def common(key: str) -> bool:
+        return size(key) > threshold
+
+    for number, old_blocks, new_blocks in changed:
+        if not patch(page_keys(old_blocks) ^ page_keys(new_blocks), number):
+            return None
+    for number, old_blocks, new_blocks in changed:
+        # the pairs' sides are as before, so which longer keys a text has is decided as before
+        if not patch(report_grams(joined(old_blocks), common) ^ report_grams(joined(new_blocks), common), number):
+            return None
     if _shard_count(encoded) != meta["shards"]:
         return None  # the layout changes: a whole build is as cheap
     return _layout(pages, encoded, meta["shards"], shard_of)
@@ -344,6 +539,10 @@ def index_files(reports, previous: Path | None = None) -> dict[str, bytes]:
         files[f"{INDEX_DIR}/d/{number}.json"] = text.encode("utf-8")
     for report_id, text in texts.items():
         files[f"{INDEX_DIR}/t/{report_id}.json"] = text.encode("utf-8")
+    bodies = meta.pop("bodies", None)
+    if bodies:
+        files[f"{INDEX_DIR}/bodies.json"] = bodies.encode("utf-8")
+        meta["bodies"] = "bodies.json"
     meta["check"] = parts_digest(shard_texts, rows, [texts[p.id] for p in pages])
     # last: the parts are on disk before the meta.json that vouches for them
     files[f"{INDEX_DIR}/meta.json"] = _dump(meta).encode("utf-8")

@@ -11,7 +11,7 @@ import io
 import json
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 
@@ -246,3 +246,118 @@ def test_tab_from_the_box_reaches_the_results_and_stays_in_the_box(page):
     page.keyboard.press("Escape")
     assert not page.evaluate("document.getElementById('__search').checked")
     assert page.evaluate("document.activeElement.id") == "rr-search-input"
+
+
+# --- the real news sample (497 items): exact counts without downloading the reports' texts ---------
+
+NEWS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "xwlb-sample"
+
+
+@pytest.fixture(scope="module")
+def news_served(tmp_path_factory):
+    if not NEWS.is_dir():
+        pytest.skip("needs ../shared/corpora/xwlb-sample")
+    from conftest import captured_build, make_corpus
+
+    root = tmp_path_factory.mktemp("news")
+    build = captured_build(root, make_corpus(root / "corpus", sorted(NEWS.glob("*.txt"))))
+    assert build.exit_code == 0, build.err
+    with serve(build.site) as base:
+        yield base, texts(build.site), build.site
+
+
+def index_is_sure(site: Path, term: str) -> tuple[bool, int]:
+    """Whether the built index knows ``term``'s reports exactly, and how many candidates it names."""
+    from reading_room import search as search_index
+
+    root = site / search_index.INDEX_DIR
+    meta = json.loads((root / "meta.json").read_text(encoding="utf-8"))
+
+    def value_of(key: str):
+        shard = root / "k" / f"{search_index.fnv1a(key) % meta['shards']}.json"
+        return json.loads(shard.read_text(encoding="utf-8")).get(key)
+
+    found, exact = search_index.term_reports(search_index.normalize(term), value_of, meta["docs"], *meta["grams"])
+    return exact, len(found)
+
+
+@pytest.mark.parametrize("query", ["高质量", "习近平总书记", "新时代"])
+def test_count_of_many_results_is_exact(browser, news_served, query):
+    """More than 30 reports contain the query: the count is the number of reports whose text
+    contains it. When the index is sure of the term, or names at most 30 candidates, it is
+    given at once, with no 至多 and no 核对全部, before any text beyond the first screen's
+    results is loaded; else it says 至多 until 核对全部 confirms every candidate. The list then
+    holds exactly those reports."""
+    base, reports, site = news_served
+    expected = sorted(url for url, text in reports.items() if query in text)
+    assert len(expected) > 30
+    sure, candidates = index_is_sure(site, query)
+    at_once = sure or candidates <= 30
+    pg = browser.new_page()
+    loaded = []
+    pg.on("request", lambda r: loaded.append(r.url) if "/search/t/" in r.url else None)
+    try:
+        pg.goto(base)
+        count = search_count(pg, query)
+        if at_once:
+            assert count == f"{len(expected)} 篇报告包含“{query}”"
+            assert len(loaded) <= (10 if sure else 30), "the count needed no text beyond the first screen's"
+            assert pg.locator("button[data-role='check']").is_hidden()
+        else:
+            assert count.startswith(f"至多 {candidates} 篇报告包含“{query}”")
+            pg.click("button[data-role='check']")
+            pg.wait_for_function(
+                """t => document.querySelector('#rr-search-result .md-search-result__meta').textContent === t""",
+                arg=f"{len(expected)} 篇报告包含“{query}”")
+            count = meta_text(pg)
+        while pg.locator(".rr-more__button").count():
+            shown = pg.locator(".md-search-result__item[data-url]").count()
+            pg.click(".rr-more__button")
+            pg.wait_for_function("n => document.querySelectorAll('.md-search-result__item[data-url]').length > n",
+                                 arg=shown)
+        pg.wait_for_function(
+            """() => [...document.querySelectorAll('#rr-search-result .md-search-result__item:not(.rr-more)')]
+                     .every(li => li.classList.contains('rr-confirmed'))""")
+        listed = pg.eval_on_selector_all("#rr-search-result .md-search-result__item[data-url]",
+                                         "items => items.map(li => li.dataset.url)")
+        assert sorted(listed) == expected
+        assert meta_text(pg) == count
+    finally:
+        pg.close()
+
+
+def search_count(pg, query: str) -> str:
+    """The count line once the box has answered ``query`` (typed into the opened box)."""
+    pg.keyboard.press("/")
+    pg.wait_for_selector("#rr-search-input:focus")
+    pg.keyboard.insert_text(query)
+    pg.wait_for_function(
+        """q => { const m = document.querySelector('#rr-search-result .md-search-result__meta').textContent;
+                  return m.includes('“' + q + '”') && !m.includes('正在'); }""", arg=query)
+    return meta_text(pg)
+
+
+def test_bodies_from_their_own_file_filter_and_show(browser, news_served):
+    """Many bodies (the news items'): meta.json leaves them to bodies.json, which the box loads
+    when the address (or the reader) filters by body; each result still shows its body."""
+    base, reports, site = news_served
+    meta = json.loads((site / "search" / "meta.json").read_text(encoding="utf-8"))
+    assert meta.get("bodies") == "bodies.json"
+    rows = [row for n in range(-(-meta["docs"] // meta["rows"]))
+            for row in json.loads((site / "search" / "d" / f"{n}.json").read_text(encoding="utf-8"))]
+    body_of = {row[0]: row[2] for row in rows}
+    hits = [url for url, text in reports.items() if "发展" in text]
+    body = max(set(body_of[u] for u in hits), key=lambda b: sum(body_of[u] == b for u in hits))
+    expected = sorted(u for u in hits if body_of[u] == body)
+    assert 1 < len(expected) < len(hits)
+    pg = browser.new_page()
+    try:
+        pg.goto(base + "?" + urlencode({"q": "发展", "body": body}))
+        pg.wait_for_function("n => document.querySelector('#rr-search-result .md-search-result__meta')"
+                             ".textContent.startsWith(n + ' 篇')", arg=len(expected))
+        pg.wait_for_selector("#rr-search-result .rr-confirmed")
+        facts = pg.eval_on_selector_all("#rr-search-result .md-search-result__item[data-url] .rr-facts",
+                                        "ps => ps.map(p => p.textContent)")
+        assert facts and all(body in f for f in facts)
+    finally:
+        pg.close()

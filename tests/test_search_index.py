@@ -181,3 +181,112 @@ def test_a_rows_file_changed_by_hand_is_not_trusted(tmp_path):
     (previous / "d" / "0.json").write_text('[["reports/x/","x"]]', encoding="utf-8")
     assert search.update_index(pages(AFTER), previous) is None
     assert search.index_files(AFTER, previous) == search.index_files(AFTER)
+
+
+def _lookup(files: dict[str, bytes]):
+    """(value_of, total, urls): a key's encoded set from the index's shards, as the box reads them."""
+    meta = json.loads(files["search/meta.json"])
+    shards = {}
+    for path, content in files.items():
+        if path.startswith("search/k/"):
+            shards[int(path.rsplit("/", 1)[1].split(".")[0])] = json.loads(content)
+
+    def value_of(key):
+        return shards[search.fnv1a(key) % meta["shards"]].get(key)
+    return value_of, meta["docs"], urls(files)
+
+
+def _corpus(n=120):
+    """Reports sharing phrases (each in more than gram_reports reports) with near misses: the
+    pairs of 乡村振兴 in reports that do not hold it, 高质量 beside 高质 and 质量."""
+    import random
+    rng = random.Random(5)
+    words = ["乡村振兴", "乡村", "振兴", "村振", "高质量发展", "高质", "质量", "发展", "三会一课", "一课",
+             "会一", "三会", "两个确立", "新质生产力", "生产力", "改革开放", "开放", "坚持", "落实"]
+    reports = []
+    for i in range(n):
+        paragraphs = ["，".join(rng.choice(words) for _ in range(rng.randint(3, 12))) + "。"
+                      for _ in range(rng.randint(1, 4))]
+        reports.append(report(f"r{i:03}", *paragraphs, year=2010 + i % 12))
+    return reports
+
+
+def test_the_index_is_exact_or_names_its_few_candidates():
+    """A term the index is sure of lists exactly the reports that contain it; one it is not
+    sure of lists every report that contains it among at most gram_reports candidates
+    (GRAM_MAX characters or fewer), which the box confirms against their texts."""
+    import random
+    reports = _corpus()
+    files = search.index_files(reports)
+    value_of, total, numbered = _lookup(files)
+    texts = {f"reports/{r.id}/": search.joined(search.page_of(r).blocks) for r in reports}
+    rng = random.Random(9)
+    terms = ["乡村振兴", "高质量", "三会一课", "两个确立", "新质生产力", "改革开放", "振兴乡村", "质量高", "一课三会",
+             "乡村振兴，高质量发展"]
+    for _ in range(400):
+        text = rng.choice(list(texts.values()))
+        at, n = rng.randrange(len(text)), rng.randint(1, 11)
+        terms.append(text[at:at + n].replace("\n", ""))
+    sure = 0
+    for term in filter(None, (search.normalize(t) for t in terms)):
+        found, exact = search.term_reports(term, value_of, total)
+        truth = [n for n, url in enumerate(numbered) if term in texts[url]]
+        if exact:
+            sure += 1
+            assert found == truth, term
+        else:
+            assert set(truth) <= set(found), term
+            assert len(found) <= search.gram_reports(total) or len(term) > search.GRAM_MAX, term
+    for term in ("乡村振兴", "高质量", "三会一课"):  # in more than gram_reports reports, pairs elsewhere too
+        found, exact = search.term_reports(term, value_of, total)
+        assert exact and len(found) > search.gram_reports(total)
+        pairs = set.intersection(*(set(search.decode_set(value_of(term[i:i + 2]), total))
+                                   for i in range(len(term) - 1)))
+        assert len(pairs) > len(found), f"the corpus should hold {term}'s pairs without {term}"
+    assert search.term_reports("振兴乡村", value_of, total) == ([], True)
+    assert sure > 150
+
+
+def test_an_update_that_makes_a_key_common_builds_the_index_whole(tmp_path):
+    """A key that comes to be in more than gram_reports reports (or no longer is) changes which
+    longer keys exist: the update gives way to a whole build, which the result equals."""
+    common = search.gram_reports(search.AUTO_CHECK + 5)
+    before = [report(f"r{i:02}", "落实三会一课制度。" if i < common else "增强四个意识。")
+              for i in range(search.AUTO_CHECK + 5)]
+    previous = write(tmp_path, search.index_files(before))
+    after = list(before)
+    after[-1] = report(before[-1].id, "落实三会一课制度。")  # 三会一课 in common + 1 reports
+    assert search.update_index(pages(after), previous) is None
+    files = search.index_files(after, previous)
+    assert files == search.index_files(after)
+    value_of, total, numbered = _lookup(files)
+    found, exact = search.term_reports("三会一", value_of, total)
+    assert exact and len(found) == common + 1
+    # a change that leaves every key on its side is patched, with its longer keys
+    again = list(after)
+    again[0] = report(after[0].id, "落实三会一课制度。坚持三会一课。")
+    previous = write(tmp_path / "2", files)
+    assert search.update_index(pages(again), previous) is not None
+    patched = search.index_files(again, previous)
+    assert patched == search.index_files(again)
+    value_of, total, numbered = _lookup(patched)
+    assert search.term_reports("坚持三会一课", value_of, total)[0] == [numbered.index("reports/r00/")]
+
+
+def test_many_bodies_go_to_their_own_file_and_each_row_names_its_body():
+    """meta.json, which every search loads, stays small when bodies differ from report to
+    report: their names and column are in bodies.json (loaded when that filter is used)."""
+    reports = [report(f"r{i:03}", "落实三会一课制度。", organization=f"第{i}县公安局") for i in range(200)]
+    files = search.index_files(reports)
+    meta = json.loads(files["search/meta.json"])
+    assert meta["values"][1] is None and meta["cols"][1] is None and meta["bodies"] == "bodies.json"
+    assert len(files["search/meta.json"]) < 1_000
+    names, column = json.loads(files["search/bodies.json"])
+    bodies = [names[v] for v in search.decode_column(column, meta["docs"])]
+    rows = [row for n in range(-(-meta["docs"] // meta["rows"])) for row in json.loads(files[f"search/d/{n}.json"])]
+    assert [row[2] for row in rows] == bodies
+    assert {row[0]: row[2] for row in rows}["reports/r007/"] == "第7县公安局"
+    few = search.index_files(reports[:3])  # a few bodies stay in meta.json, rows without them
+    meta = json.loads(few["search/meta.json"])
+    assert "bodies" not in meta and len(meta["values"][1]) == 3 and "search/bodies.json" not in few
+    assert all(len(row) == 2 for row in json.loads(few["search/d/0.json"]))

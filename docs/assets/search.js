@@ -4,11 +4,13 @@
  * A query is terms separated by spaces, all of which must occur (AND); a term
  * "-x" must not occur; “…”, "…", 「…」 and 『…』 keep a phrase with its spaces.
  * Index and query are folded alike (search.py's normalize: full-width forms,
- * 、，,；; as one, lower case, no white space). A term of n characters is
- * looked up as its n-1 pairs of adjacent characters (one character: itself);
- * the reports holding every pair of every term are the candidates; each one
- * is confirmed against its text, which also gives the passages to show and
- * the paragraphs to link to. Reports are numbered newest first, so a set of
+ * 、，,；; as one, lower case, no white space). A term is looked up as its
+ * prefixes of two characters and more (one character: itself): the index has
+ * a key for every string whose prefix is a key of more than meta.grams[0]
+ * reports, so the term's reports come exactly from the index, or the few
+ * candidates of a rare prefix are confirmed against their texts (termSet). The
+ * results on screen are loaded with their texts, which give the passages to
+ * show and the paragraphs to link to. Reports are numbered newest first, so a set of
  * report numbers is already in date order; their filter values are columns of
  * meta.json, and the URL and title of a report (d/) and its text (t/) are
  * fetched only for the results on screen: what one search loads does not grow
@@ -23,9 +25,11 @@
 
   var PAGE = 10;          // results per screen ("显示更多" adds as many)
   var PASSAGES = 3;       // passages shown per result
-  var AUTO_CHECK = 30;    // up to this many candidates are all confirmed at once (exact counts);
-                          // beyond it counts are upper bounds until the reader asks (核对全部)
-  var FETCHES = 6;        // report texts loaded at a time
+  var AUTO_CHECK = 30;    // up to this many candidates the index is not sure of are all confirmed at
+                          // once (exact counts); beyond it (a term longer than the index's longest
+                          // key) counts are upper bounds until the reader asks (核对全部)
+  var FETCHES = 6;        // report texts loaded at a time (when more than AUTO_CHECK)
+  var TYPING = 30;        // ms without a key before a query typed (not composed) runs
   // White space, as search.py's _SPACE (an explicit class: \s differs between Python and JS).
   var ONE_SPACE = /[\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]/;
   var FOLD = { "，": "、", ",": "、", "；": "、", ";": "、" };
@@ -107,11 +111,26 @@
 
   function loadMeta() {
     if (!metaPromise) metaPromise = getJSON(new URL("meta.json", root)).then(function (m) {
-      cols = m.cols.map(function (c) { return decodeColumn(c, m.docs); });
+      cols = m.cols.map(function (c) { return c == null ? null : decodeColumn(c, m.docs); });
       meta = m;
       return m;
     });
     return metaPromise;
+  }
+
+  /* The issuing bodies' names and column, when meta.json leaves them to bodies.json (many bodies):
+     loaded when the reader uses that filter. */
+  var bodiesPromise = null;
+  function loadBodies() {
+    return loadMeta().then(function (m) {
+      if (cols[1]) return m;
+      if (!bodiesPromise) bodiesPromise = getJSON(new URL(m.bodies, root)).then(function (b) {
+        m.values[1] = b[0];
+        cols[1] = decodeColumn(b[1], m.docs);
+        return m;
+      });
+      return bodiesPromise;
+    });
   }
 
   /* One filter's column (search.py's encode_column): "r" + value*count runs, or "p<w>:" + base64 of
@@ -176,35 +195,110 @@
     return out;
   }
 
-  function keysOf(q) {
-    if (q.length === 1) return [q];
-    var keys = [];
-    for (var i = 0; i + 1 < q.length; i++) keys.push(q.substr(i, 2));
-    return keys;
+  /* The keys a normalized term is looked up as (search.py's term_chains): a term of one or two
+     characters is a key; a longer one its prefixes of two characters and more, up to the index's
+     longest key (meta.grams[1]), and beyond that also the prefixes of its last characters. */
+  function termChains(q, most) {
+    if (q.length <= 2) return [[q]];
+    function prefixes(s) { var out = []; for (var k = 2; k <= s.length; k++) out.push(s.slice(0, k)); return out; }
+    var chains = [prefixes(q.slice(0, most))];
+    if (q.length > most) chains.push(prefixes(q.slice(q.length - most)));
+    return chains;
+  }
+
+  /* The pairs of characters of a term longer than two, beyond its first (search.py's
+     term_pairs): they narrow the candidates when the index is not sure of the term. */
+  function termPairs(q) {
+    var out = [];
+    for (var i = 1; i + 2 <= q.length; i++) out.push(q.slice(i, i + 2));
+    return out;
   }
 
   /* Report numbers are in date order (search.py's order: newest year first, then title). */
   function byDate(a, b) { return a - b; }
 
-  /* Candidates of a parsed query: report numbers holding every pair of every positive term, newest first
-     (every report when there is no positive term). */
+  /* A term's reports from the loaded key values (search.py's term_reports): {set, sure}. A key
+     of more than meta.grams[0] reports has a longer key for every character that follows it, so
+     a term is a key (its reports exactly: sure), or absent (none: sure), or its prefix is a key of
+     at most meta.grams[0] reports, or it is longer than the longest key: then the candidates
+     are those of its prefixes that hold each of its pairs too, to confirm against their texts. */
+  function termSet(q, value, m) {
+    var total = m.docs, grams = m.grams || [Infinity, 2], found = null, sure = true;
+    var chains = termChains(q, grams[1]);
+    for (var c = 0; c < chains.length; c++) {
+      var chain = chains[c], set = null, size = 0;
+      for (var k = 0; k < chain.length; k++) {
+        var v = value(chain[k]);
+        if (!v) {
+          if (!set || size > grams[0]) return { set: new Uint8Array(total), sure: true };
+          sure = false;
+          break;
+        }
+        set = decodeSet(v, total);
+        size = 0;
+        for (var d = 0; d < total; d++) size += set[d];
+      }
+      if (chain[chain.length - 1].length < q.length) sure = false;
+      if (found) { for (var e = 0; e < total; e++) found[e] &= set[e]; } else found = set;
+    }
+    if (!sure) {
+      var pairs = termPairs(q);
+      for (var p = 0; p < pairs.length; p++) {
+        var pv = value(pairs[p]);
+        if (pv === undefined) continue;  // not fetched yet
+        if (!pv) return { set: new Uint8Array(total), sure: true };
+        var ps = decodeSet(pv, total);
+        for (var f = 0; f < total; f++) found[f] &= ps[f];
+      }
+    }
+    return { set: found, sure: sure };
+  }
+
+  /* Candidates of a parsed query: {docs, unsure}. docs: report numbers holding every positive
+     term and no excluded one as far as the index tells, newest first (every report when there is
+     no positive term); unsure: those of them that only their text can settle (none when the index
+     is exact for every term). */
   function lookup(parsed) {
     return loadMeta().then(function (m) {
-      var total = m.docs, seen = {}, keys = [];
-      parsed.pos.forEach(function (t) {
-        keysOf(t.norm).forEach(function (k) { if (!seen[k]) { seen[k] = 1; keys.push(k); } });
+      var total = m.docs, values = {};
+      var terms = parsed.pos.concat(parsed.neg);
+      function value(k) { return values[k]; }  // undefined: not fetched; null: no such key
+      function fetchKeys(keys) {
+        var todo = keys.filter(function (k, i) { return values[k] === undefined && keys.indexOf(k) === i; });
+        return Promise.all(todo.map(function (k) { return loadShard(fnv1a(k) % m.shards); })).then(function (loaded) {
+          todo.forEach(function (k, i) { values[k] = Object.prototype.hasOwnProperty.call(loaded[i], k) ? loaded[i][k] : null; });
+        });
+      }
+      var chains = [];
+      terms.forEach(function (t) {
+        termChains(t.norm, (m.grams || [0, 2])[1]).forEach(function (chain) { chains = chains.concat(chain); });
       });
-      return Promise.all(keys.map(function (k) { return loadShard(fnv1a(k) % m.shards); })).then(function (loaded) {
-        var hit = new Uint8Array(total).fill(1);
-        for (var i = 0; i < keys.length; i++) {
-          var v = loaded[i][keys[i]];
-          if (!v) { hit.fill(0); break; }
-          var set = decodeSet(v, total);
-          for (var d = 0; d < total; d++) hit[d] &= set[d];
+      // the prefixes first; the other pairs only of the terms the index is not sure of
+      return fetchKeys(chains).then(function () {
+        var pairs = [];
+        terms.forEach(function (t) { if (!termSet(t.norm, value, m).sure) pairs = pairs.concat(termPairs(t.norm)); });
+        return fetchKeys(pairs);
+      }).then(function () {
+        var hit = new Uint8Array(total).fill(1), doubt = new Uint8Array(total), sure = true;
+        parsed.pos.forEach(function (t) {
+          var r = termSet(t.norm, value, m);
+          for (var d = 0; d < total; d++) hit[d] &= r.set[d];
+          if (!r.sure) sure = false;
+        });
+        parsed.neg.forEach(function (t) {
+          var r = termSet(t.norm, value, m);
+          for (var d = 0; d < total; d++) {
+            if (!r.set[d]) continue;
+            if (r.sure) hit[d] = 0; else doubt[d] = 1;  // may hold it: its text says
+          }
+        });
+        var docs = [], unsure = [];
+        for (var n = 0; n < total; n++) {
+          if (!hit[n]) continue;
+          docs.push(n);
+          if (!sure || doubt[n]) unsure.push(n);
         }
-        var docs = [];
-        for (var n = 0; n < total; n++) if (hit[n]) docs.push(n);
-        return docs;
+        return { docs: docs, unsure: unsure };
       });
     });
   }
@@ -250,22 +344,23 @@
     return { ok: ok, hits: found.length, found: found };
   }
 
-  function esc(s) {
-    return String(s).replace(/[&<>"']/g, function (c) {
-      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
-    });
-  }
-
-  /* The text around spans[0] with every span inside it marked (spans sorted, in one block). */
-  function excerpt(text, spans, plain) {
+  /* The text around spans[0] with every span inside it marked (spans sorted, in one block): as
+     plain text, or appended to ``into`` as text nodes and <mark> elements (never parsed as HTML). */
+  function excerpt(text, spans, plain, into) {
     var from = Math.max(0, spans[0].start - 40), to = Math.min(text.length, spans[0].end + 60);
-    var out = from > 0 ? "…" : "", at = from;
+    var parts = [[from > 0 ? "…" : "", false]], at = from;
     spans.forEach(function (s) {
       if (s.start < at || s.end > to) return;
-      out += plain ? text.slice(at, s.end) : esc(text.slice(at, s.start)) + "<mark>" + esc(text.slice(s.start, s.end)) + "</mark>";
+      parts.push([text.slice(at, s.start), false], [text.slice(s.start, s.end), true]);
       at = s.end;
     });
-    return out + (plain ? text.slice(at, to) : esc(text.slice(at, to))) + (to < text.length ? "…" : "");
+    parts.push([text.slice(at, to) + (to < text.length ? "…" : ""), false]);
+    if (plain) return parts.map(function (p) { return p[0]; }).join("");
+    parts.forEach(function (p) {
+      if (!p[0]) return;
+      into.appendChild(p[1] ? element("mark", {}, p[0]) : document.createTextNode(p[0]));
+    });
+    return into;
   }
 
   /* Up to PASSAGES blocks to show: the first block of each term first, then in reading order. */
@@ -377,8 +472,18 @@
     c.body = element("input", { type: "search", list: listId, "data-facet": "机关", "aria-label": "机关（输入名称的一部分筛选）",
       title: "机关：输入名称的一部分", placeholder: "机关：全部", autocomplete: "off", spellcheck: "false" });
     c.bodies = element("datalist", { id: listId });
-    m.values[1].forEach(function (v) { var o = element("option", { value: v }); c.bodies.appendChild(o); });
+    function bodyOptions() {  // (the names may come later: bodies.json)
+      if (c.bodies.options.length || !m.values[1]) return;
+      m.values[1].forEach(function (v) { c.bodies.appendChild(element("option", { value: v })); });
+    }
+    bodyOptions();
     c.body.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 200); });
+    c.body.addEventListener("focus", function () {
+      loadBodies().then(function () {
+        bodyOptions();
+        if (c.bodyCounts) c.bodyCounts();
+      }).catch(function () { /* said by run() */ });
+    });
     filterBox.appendChild(c.body);
     filterBox.appendChild(c.bodies);
     c.genre = select("体裁", "体裁", "体裁：全部", m.values[2]);
@@ -388,7 +493,9 @@
     c.sort.addEventListener("change", function () { run(); });
     filterBox.appendChild(c.sort);
     c.check = element("button", { type: "button", class: "rr-button", "data-role": "check", hidden: "" }, "核对全部");
-    c.check.addEventListener("click", function () { confirmAll(current).then(function (cur) { if (cur) render(cur); }); });
+    c.check.addEventListener("click", function () {
+      if (current) confirmAll(current, current.unsure).then(function (cur) { if (cur) render(cur); });
+    });
     filterBox.appendChild(c.check);
     c.download = element("button", { type: "button", class: "rr-button", "data-role": "download",
       title: "下载检索结果（每处命中一行，含段落）" }, "下载 CSV");
@@ -455,37 +562,45 @@
     if (toggle.checked) syncAddress(false);
     return loadMeta().then(function (m) {
       buildFilters(m);
+      return filterState().body ? loadBodies() : m;
+    }).then(function () {
       return lookup(parsed);
-    }).then(function (cand) {
+    }).then(function (found) {
       if (mine !== generation) return;
       var st = filterState(), f = makeFilter(meta, st);
       var cur = current = {
-        query: query.trim(), parsed: parsed, cand: cand, checked: {}, filter: f, sort: st.sort,
-        exact: !parsed.neg.length && parsed.pos.every(function (t) { return t.norm.length <= 2; }),
-        shown: 0, docs: []
+        query: query.trim(), parsed: parsed, cand: found.docs, unsure: found.unsure, checked: {}, filter: f,
+        sort: st.sort, shown: 0, docs: []
       };
       cur.terms = parsed.pos.length + parsed.neg.length;
-      if (!cur.terms) cur.exact = true;
-      if (!cur.terms && !f.active) { list.innerHTML = ""; facetCounts(cur); controls.check.hidden = true; say("输入要查找的字词：提法、词语、短语都按原文逐字匹配；空格分开的词须同时出现，-词 排除，引号内为整句"); return; }
-      var need = (!cur.exact && cand.length <= AUTO_CHECK) || (cur.sort === "hits" && parsed.pos.length > 0);
-      return (need ? confirmAll(cur) : Promise.resolve(cur)).then(function (done) { if (done) render(done); });
+      if (!cur.terms && !f.active) { list.textContent = ""; facetCounts(cur); controls.check.hidden = true; say("输入要查找的字词：提法、词语、短语都按原文逐字匹配；空格分开的词须同时出现，-词 排除，引号内为整句"); return; }
+      // the index is exact for most queries; the few candidates it is not sure of (a rare
+      // prefix: at most meta.grams[0]; a term longer than its longest key) are confirmed first
+      var hits = cur.sort === "hits" && parsed.pos.length > 0;
+      var need = hits ? cur.cand : cur.unsure.length <= AUTO_CHECK ? cur.unsure : [];
+      return (need.length ? confirmAll(cur, need) : Promise.resolve(cur)).then(function (done) { if (done) render(done); });
     }).catch(function (err) {
       if (mine === generation) say("搜索索引未能载入：" + err.message);
     });
   }
 
-  /* Confirm every candidate of ``cur`` against its text (FETCHES at a time); resolves to cur, or
-     null when a newer query replaced it. */
-  function confirmAll(cur) {
+  /* Whether every candidate the index is not sure of has been confirmed: the counts are exact. */
+  function settled(cur) {
+    return cur.unsure.every(function (n) { return cur.checked[n] !== undefined; });
+  }
+
+  /* Confirm the candidates ``which`` of ``cur`` (all of them by default) against their texts
+     (up to AUTO_CHECK at once, else FETCHES at a time); resolves to cur, or null when a newer
+     query replaced it. */
+  function confirmAll(cur, which) {
     if (!cur) return Promise.resolve(null);
-    var todo = cur.cand.filter(function (n) { return cur.checked[n] === undefined; }), next = 0, done = 0;
-    if (!todo.length) { cur.all = true; return Promise.resolve(cur); }
-    // a few candidates: their rows at once (in parallel), not one before each text
-    var rowsFirst = todo.length <= AUTO_CHECK ? loadRows(todo).catch(function () { /* loadText says */ }) : Promise.resolve();
-    return rowsFirst.then(function () { return new Promise(function (resolve) {
+    var todo = (which || cur.cand).filter(function (n) { return cur.checked[n] === undefined; }), next = 0, done = 0;
+    if (!todo.length) return Promise.resolve(cur);
+    var width = todo.length <= AUTO_CHECK ? todo.length : FETCHES;
+    return new Promise(function (resolve) {
       function one() {
         if (cur !== current) return resolve(null);
-        if (next >= todo.length) { if (done === todo.length) { cur.all = true; resolve(cur); } return; }
+        if (next >= todo.length) { if (done === todo.length) resolve(cur); return; }
         var n = todo[next++];
         confirm(cur, n).then(function () {
           done++;
@@ -493,8 +608,8 @@
           one();
         });
       }
-      for (var k = 0; k < FETCHES; k++) one();
-    }); });
+      for (var k = 0; k < width; k++) one();
+    });
   }
 
   /* One candidate checked: cur.checked[n] = {ok, hits, found, blocks} (ok false: not a match). */
@@ -521,7 +636,7 @@
     return loadRows(cur.docs.slice(0, PAGE)).then(function () {
       if (cur !== current) return;
       cur.shown = 0;
-      list.innerHTML = "";
+      list.textContent = "";
       count(cur);
       return more(cur);
     }, function (err) {
@@ -531,11 +646,12 @@
 
   function count(cur) {
     if (cur !== current) return;
-    var n = cur.docs.filter(function (d) { return alive(cur, d); }).length, exact = cur.exact || cur.all;
+    var n = cur.docs.filter(function (d) { return alive(cur, d); }).length, exact = settled(cur);
     facetCounts(cur);
     if (controls) controls.check.hidden = exact;
     if (!n) {
       say(cur.terms ? "没有报告包含“" + cur.query + "”" : "没有符合筛选条件的报告");
+      cur.counted = exact;
       return;
     }
     var simple = cur.parsed.pos.length === 1 && !cur.parsed.neg.length && cur.parsed.pos[0].text === cur.query;
@@ -543,26 +659,38 @@
       (cur.terms ? (simple ? "包含“" : "符合“") + cur.query + "”" : "");
     if (!exact) text += "（已核对 " + Object.keys(cur.checked).length + " 篇；点“核对全部”得确数）";
     say(text);
+    cur.counted = exact;
   }
 
   /* Each filter's options with the number of results it would leave (the other filters applied). */
   function facetCounts(cur) {
     if (!controls) return;
-    var m = meta, counts = [{}, {}, {}], exact = cur.exact || cur.all;
-    cur.cand.forEach(function (n) {
-      if (!alive(cur, n)) return;
-      for (var f = 0; f < 3; f++) if (cur.filter.pass(n, f)) { var v = cols[f][n]; counts[f][v] = (counts[f][v] || 0) + 1; }
-    });
-    var prefix = exact ? "" : "≤";
+    var m = meta, exact = settled(cur), prefix = exact ? "" : "≤";
+    function tally(f) {
+      var counts = {};
+      cur.cand.forEach(function (n) {
+        if (alive(cur, n) && cur.filter.pass(n, f)) counts[cols[f][n]] = (counts[cols[f][n]] || 0) + 1;
+      });
+      return counts;
+    }
     function label(sel, f) {
+      var counts = tally(f);
       [].forEach.call(sel.options, function (o) {
         if (!o.dataset.label) return;
         var i = m.values[f].indexOf(o.value);
-        o.textContent = o.dataset.label + "（" + prefix + (counts[f][i] || 0) + "）";
+        o.textContent = o.dataset.label + "（" + prefix + (counts[i] || 0) + "）";
       });
     }
     label(controls.yearFrom, 0); label(controls.yearTo, 0); label(controls.genre, 2);
-    [].forEach.call(controls.bodies.options, function (o, i) { o.label = prefix + (counts[1][i] || 0) + " 篇"; });
+    // the bodies' list can be long (one option a body; its names perhaps not loaded yet):
+    // labelled when the reader uses it
+    controls.bodyCounts = function () {
+      if (!cols[1]) return;
+      var counts = tally(1);
+      [].forEach.call(controls.bodies.options, function (o, i) { o.label = prefix + (counts[i] || 0) + " 篇"; });
+      controls.bodyCounts = null;
+    };
+    if (document.activeElement === controls.body) controls.bodyCounts();
   }
 
   /* The next PAGE results, once their rows are loaded; resolves when they are in the list. */
@@ -576,9 +704,13 @@
       if (cur.shown < cur.docs.length) {
         var li = document.createElement("li");
         li.className = "md-search-result__item rr-more";
-        li.innerHTML = '<button type="button" class="md-search-result__more rr-more__button">显示更多（还有 ' +
-          (cur.docs.length - cur.shown) + " 篇）</button>";
-        li.firstChild.addEventListener("click", function () { more(cur).then(focusAfterMore); });
+        li.appendChild(element("button", { type: "button", class: "md-search-result__more rr-more__button" },
+          "显示更多（还有 " + (cur.docs.length - cur.shown) + " 篇）"));
+        li.firstChild.addEventListener("click", function () {
+          if (this.disabled) return;
+          this.disabled = true;  // once: a second click before the rows arrive would add them twice
+          more(cur).then(focusAfterMore);
+        });
         list.appendChild(li);
       }
     }, function (err) {
@@ -592,7 +724,7 @@
   }
 
   function facts(n) {
-    return [0, 1, 2].map(function (f) { return meta.values[f][cols[f][n]]; });
+    return [0, 1, 2].map(function (f) { return cols[f] ? meta.values[f][cols[f][n]] : row(n)[2] || ""; });
   }
 
   function item(cur, n) {
@@ -600,17 +732,20 @@
     var li = document.createElement("li");
     li.className = "md-search-result__item";
     li.dataset.url = doc[0];
-    li.innerHTML = '<a href="' + esc(new URL(doc[0], base).href) + '" class="md-search-result__link">' +
-      '<article class="md-search-result__article md-typeset">' +
-      "<h1>" + esc(doc[1]) + "</h1>" + '<p class="rr-facts">' + esc(facts(n).filter(Boolean).join(" · ")) + "</p>" +
-      "</article></a>";
+    // built as elements and text nodes: a title is never parsed as HTML
+    var link = element("a", { href: new URL(doc[0], base).href, class: "md-search-result__link" });
+    var article = element("article", { class: "md-search-result__article md-typeset" });
+    article.appendChild(element("h1", {}, doc[1]));
+    article.appendChild(element("p", { class: "rr-facts" }, facts(n).filter(Boolean).join(" · ")));
+    link.appendChild(article);
+    li.appendChild(link);
     if (!cur.parsed.pos.length && !cur.parsed.neg.length) { li.classList.add("rr-confirmed"); return li; }
     confirm(cur, n).then(function (r) {
       if (cur !== current) return;
       if (!r.ok) { li.remove(); count(cur); return; }
       show(cur, li, doc, r);
       li.classList.add("rr-confirmed");
-      if (!cur.exact && !cur.all) count(cur);
+      if (!cur.counted) count(cur);
     });
     return li;
   }
@@ -623,11 +758,13 @@
     facts.textContent += (section ? " · " + section : "") + " · 共 " + r.hits + " 处";
     var ol = document.createElement("ol");
     ol.className = "rr-passages";
-    ol.innerHTML = shown.map(function (p) {
-      var where = sectionOf(blocks, p.block);
-      return '<li><a class="rr-passage" href="' + esc(hitLink(doc, blocks[p.block][0], cur.query)) + '"' +
-        (where ? ' title="' + esc(where) + '"' : "") + ">" + excerpt(blocks[p.block][1], p.spans) + "</a></li>";
-    }).join("");
+    shown.forEach(function (p) {
+      var where = sectionOf(blocks, p.block), one = document.createElement("li");
+      var a = element("a", { class: "rr-passage", href: hitLink(doc, blocks[p.block][0], cur.query) });
+      if (where) a.title = where;
+      one.appendChild(excerpt(blocks[p.block][1], p.spans, false, a));
+      ol.appendChild(one);
+    });
     li.appendChild(ol);
   }
 
@@ -691,10 +828,18 @@
     }
   });
   input.addEventListener("focus", function () { if (!toggle.checked && !quiet) open(); });
-  input.addEventListener("input", function () {
+  // A query runs as soon as it is typed: an input method's text once it is committed (the
+  // composition ends), anything else after TYPING ms without another key (the index files a
+  // query needs are loaded once, and a newer query discards an older one's results).
+  input.addEventListener("input", function (e) {
     if (!toggle.checked) open();
     clearTimeout(timer);
-    timer = setTimeout(run, 120);
+    if (e.isComposing) return;
+    timer = setTimeout(run, TYPING);
+  });
+  input.addEventListener("compositionend", function () {
+    clearTimeout(timer);
+    timer = setTimeout(run, 0);
   });
   input.form.addEventListener("reset", function () { setTimeout(function () { run(); input.focus(); }, 0); });
   input.form.addEventListener("submit", function (e) {
@@ -781,7 +926,8 @@
      value indices or -1. */
   function narrowed(query, f) {
     var parsed = parse(query);
-    return lookup(parsed).then(function (docs) {
+    return (f && f[1] >= 0 ? loadBodies() : loadMeta()).then(function () { return lookup(parsed); }).then(function (found) {
+      var docs = found.docs;
       if (!parsed.pos.length && !parsed.neg.length && !(f || []).some(function (x) { return x >= 0; })) docs = [];
       docs = docs.filter(function (n) {
         for (var k = 0; k < 3; k++) if (f && f[k] >= 0 && cols[k][n] !== f[k]) return false;
