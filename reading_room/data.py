@@ -18,10 +18,12 @@ import json
 import re
 
 from . import timeline
-from .index import Entry, Index, context
+from .cache import digest
+from .index import Entry, Index
 from .report import Report
 from .reuse import Reuse
 from .site import entry_url
+from .views import kwic
 
 
 def _json(rows: list) -> bytes:
@@ -201,11 +203,17 @@ def use_rows(entry: Entry, reports: dict[str, Report], width: int) -> list[list]
     rows = []
     for use in uses:
         report = reports[use.report]
-        left, match, right = context(report.index_blocks[use.anchor].text, use.start, use.end, width)
-        rows.append([entry.display, entry.key, entry.report_count, report.id, report.title, report.year,
-                     report.organization, timeline.report_day(report), f"{report.url}#{use.anchor}",
-                     "true" if use.quoted else "false", left, match, right])
+        line = kwic(use, report, width)  # the same line an entry page shows
+        rows.append([entry.display, entry.key, entry.report_count, report.id, line.title, report.year,
+                     report.organization, timeline.report_day(report), line.url,
+                     "true" if line.quoted else "false", line.left, line.match, line.right])
     return rows
+
+
+def use_rows_inputs(reports: dict[str, Report]) -> str:
+    """What the use rows read of the reports beyond what the entry pages show (their views'
+    digests cover the text around each use, the title and the year): each report's body and date."""
+    return digest(*((r.id, r.organization, timeline.report_day(r)) for r in reports.values()))
 
 
 # A gzip member of <kind>.csv.gz holds whole entries, at least this many bytes of CSV (more than

@@ -74,7 +74,7 @@ def _entry_files(idx: Index, reports: dict[str, Report], settings: IndexSettings
         yield view.path, Deferred(view.digest, _rendered(render.entry_page, view))
     if idx.kind == "slogans":
         yield "data/trends.json", data.trends_file(idx, reports)
-    inputs = digest(*(d for pages in by_entry.values() for d in pages))
+    inputs = digest(data.use_rows_inputs(reports), *(d for pages in by_entry.values() for d in pages))
     # The JSON and the CSV (and the CSV's map of members) come from the same rows, so
     # whichever is needed first makes them all.
     make = _made_together(lambda: data.index_files(idx, reports, width))

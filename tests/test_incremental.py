@@ -310,6 +310,8 @@ def test_every_incremental_build_equals_a_build_from_scratch(project, tmp_path):
         lambda: _append(targets[0], ADDED),  # text only
         lambda: _append(targets[1], NEW_FORMULATION),  # a new formulation, quoted and unquoted
         lambda: _append(targets[2], "\n同样做到增量构建四个确保。\n"),  # an unquoted use in another report
+        # a date only (same year): no entry page shows it, the rows of slogans.csv.gz do
+        lambda: _append(targets[0], "\n2019年12月25日\n"),
         lambda: targets[3].unlink(),  # a report removed
         lambda: shutil.copy2(targets[0], project.corpus / "added-copy.txt"),  # a report added
         lambda: _append(project.corpus / "slogans.yml", "\n# curation data changed\n"),
