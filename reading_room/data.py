@@ -122,6 +122,8 @@ def reports_csv(rows: list[dict]) -> bytes:
 TEXTS_JSONL = "data/texts.jsonl.gz"
 REPORTS_JSON = "data/reports.json.gz"
 REPORTS_CSV = "data/reports.csv.gz"
+REUSE_JSON = "data/reuse.json.gz"
+REUSE_CSV = "data/reuse.csv.gz"
 
 
 def gzipped(plain: bytes) -> bytes:
@@ -409,9 +411,10 @@ def data_page(report_count: int, default_license: str, front_matter) -> str:
         '<a href="reports.csl.json.gz" data-gunzip="reports.csl.json">reports.csl.json</a>（CSL-JSON）（解压保存；'
         "存放为 [reports.bib.gz](reports.bib.gz)、[reports.csl.json.gz](reports.csl.json.gz)）：每篇报告一条，"
         "发文机关为团体作者；[version.json](version.json)：语料版本（最新报告日期与全部原文的摘要）。\n"
-        "- [reuse.json](reuse.json)：共用段落，每组一个对象：`passage`、`chars`、`banal`（套话模板）、"
+        "- [reuse.json.gz](reuse.json.gz)：共用段落，每组一个对象：`passage`、`chars`、`banal`（套话模板）、"
         "`members`（`report`、`paragraph` 段落锚点、`similarity` 对齐字数占该段字数之比）；"
-        "[reuse.csv](reuse.csv)：每个成员一行，另有 `title`、`year`、`organization`。\n",
+        '<a href="reuse.csv.gz" data-gunzip="reuse.csv">reuse.csv</a>（解压保存；存放为 [reuse.csv.gz](reuse.csv.gz)）：'
+        "每个成员一行，另有 `title`、`year`、`organization`。\n",
         "## 页面用的小文件\n",
         "- [trends.json](trends.json)：比较视图用：`years`（年份）、`totals`（每年报告篇数）、"
         "`entries`（使用最多的提法，每条 `[提法, slug, 每年使用它的报告篇数]`）；"
@@ -423,12 +426,14 @@ def data_page(report_count: int, default_license: str, front_matter) -> str:
 
 
 def reuse_json(reuse: Reuse) -> bytes:
+    """data/reuse.json.gz: the clusters, one object a line inside a JSON list."""
     lines = ",\n".join(json.dumps(c.to_dict(), ensure_ascii=False, separators=(",", ":")) for c in reuse.clusters)
-    return ("[\n" + lines + "\n]\n").encode("utf-8") if lines else b"[]\n"
+    return gzipped(("[\n" + lines + "\n]\n").encode("utf-8") if lines else b"[]\n")
 
 
 def reuse_csv(reuse: Reuse, reports: dict[str, Report] | None = None) -> bytes:
-    """One row per member; like every CSV of the site, with the report's title, year and body."""
+    """data/reuse.csv.gz: one row per member; like every CSV of the site, with the report's
+    title, year and body."""
     reports = reports or {}
 
     def row(c, m) -> list:
@@ -436,5 +441,5 @@ def reuse_csv(reuse: Reuse, reports: dict[str, Report] | None = None) -> bytes:
         return [c.passage, c.chars, c.banal, m.report, m.paragraph, m.similarity,
                 r.title if r else "", (r.year or "") if r else "", r.organization if r else ""]
 
-    return _csv(["passage", "chars", "banal", "report", "paragraph", "similarity", "title", "year", "organization"],
-                (row(c, m) for c in reuse.clusters for m in c.members))
+    return gzipped(_csv(["passage", "chars", "banal", "report", "paragraph", "similarity", "title", "year",
+                         "organization"], (row(c, m) for c in reuse.clusters for m in c.members)))

@@ -99,8 +99,8 @@ def _reuse_files(shared: reuse_module.Reuse, by_id: dict[str, Report], inputs: s
     """The shared passages' data and overview, made again only when a report changed (``inputs``
     covers every report), and their pages, each only when what it shows changed (a page aligns
     every member with the first, which takes seconds over all of them)."""
-    yield "data/reuse.json", Deferred(digest("reuse.json", inputs), lambda: data.reuse_json(shared))
-    yield "data/reuse.csv", Deferred(digest("reuse.csv", inputs), lambda: data.reuse_csv(shared, by_id))
+    yield data.REUSE_JSON, Deferred(digest(data.REUSE_JSON, inputs), lambda: data.reuse_json(shared))
+    yield data.REUSE_CSV, Deferred(digest(data.REUSE_CSV, inputs), lambda: data.reuse_csv(shared, by_id))
     yield "reuse/index.md", Deferred(digest("reuse/index.md", inputs),
                                      lambda: _utf8(reuse_pages.overview(shared, by_id)))
     for path, view in reuse_pages.bucket_views(shared, by_id).items():

@@ -15,7 +15,7 @@ from .reuse import BANAL_MIN, BANAL_SHARE, MIN_CHARS, Cluster, Reuse, Summary
 from .site import cluster_url, rel, reuse_bucket
 
 TOP = 100  # passages on the overview page
-SHOWN_MEMBERS = 50  # members shown per passage on its page (all are in data/reuse.json)
+SHOWN_MEMBERS = 50  # members shown per passage on its page (all are in data/reuse.json.gz)
 
 
 def summary_html(summary: Summary | None, reports: dict[str, Report], page_url: str) -> str:
@@ -91,7 +91,8 @@ def overview(reuse: Reuse, reports: dict[str, Report]) -> str:
         f"在两篇以上报告中出现的同一段文字（至少 {MIN_CHARS} 字，逐字或近乎逐字）。共 {n} 组，其中套话模板"
         f"（见于 {BANAL_MIN} 篇以上、且不少于全部报告的 {BANAL_SHARE:.0%} 的句子）"
         f"{sum(c.banal for c in reuse.clusters)} 组。下列为共用最广的 {min(TOP, n)} 组；全部数据见 "
-        '<a href="../data/reuse.json">reuse.json</a> 与 <a href="../data/reuse.csv">reuse.csv</a>。\n',
+        '<a href="../data/reuse.json.gz">reuse.json.gz</a> 与 '
+        '<a href="../data/reuse.csv.gz" data-gunzip="reuse.csv">reuse.csv</a>（解压保存）。\n',
         '<table class="reuse-top"><thead><tr><th>段落</th><th>报告</th><th>机关</th><th>最早</th><th>字数</th>'
         "</tr></thead><tbody>",
     ]
@@ -150,6 +151,6 @@ def bucket_page(view: BucketView) -> str:
                 f'<li><a href="{member.url}">{escaped(member.title)}</a>'
                 f' <span class="reuse-sim">{member.similarity:.0%}</span>{shown}</li>')
         if passage.more:
-            parts.append(f"<li>……另有 {passage.more} 处，见 reuse.json</li>")
+            parts.append(f"<li>……另有 {passage.more} 处，见 reuse.json.gz</li>")
         parts.append("</ol></section>\n")
     return "\n".join(parts)

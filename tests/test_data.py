@@ -175,8 +175,7 @@ def test_data_page_documents_every_download_and_field(sample_build):
             # five reports may share no passage: then reuse.json is empty too)
             assert rows and rows[0], name
             nothing = name.startswith("reuse.") and json.loads(gzip.decompress(
-                (folder / "reuse.json.gz").read_bytes()) if (folder / "reuse.json.gz").exists()
-                else (folder / "reuse.json").read_bytes()) == []
+                (folder / "reuse.json.gz").read_bytes())) == []
             assert len(rows) > 1 or nothing, name
     # the links that save a compressed file unpacked name it as it unpacks
     for href, name in re.findall(r'href="([^"]+\.gz)" data-gunzip="([^"]+)"', html):

@@ -3,6 +3,7 @@ cut) are found with their source paragraph, templates are grouped once, and the 
 from __future__ import annotations
 
 import csv
+import gzip
 import html as html_module
 import io
 import json
@@ -108,9 +109,9 @@ def test_templates_are_grouped_once_and_not_expanded(sample_reports):
     reuse = find_reuse(many)
     banal = [c for c in reuse.clusters if c.banal]
     assert len(banal) == 1 and banal[0].reports == 12 and banal[0].chars == len(normalize(line))
-    rows = json.loads(reuse_json(reuse))
+    rows = json.loads(gzip.decompress(reuse_json(reuse)))
     assert {"passage", "chars", "banal", "members"} == set(rows[0])
-    table = list(csv.DictReader(io.StringIO(reuse_csv(reuse).decode("utf-8-sig"))))
+    table = list(csv.DictReader(io.StringIO(gzip.decompress(reuse_csv(reuse)).decode("utf-8-sig"))))
     assert len(table) == sum(len(c.members) for c in reuse.clusters)
     assert reuse_json(find_reuse(list(reversed(many)))) == reuse_json(reuse)  # deterministic
 
@@ -125,7 +126,7 @@ def test_report_page_marks_a_shared_paragraph_and_links_its_source(tmp_path):
                                      + paragraph[:80] + "\n最后一段自己的话，讲本单位的情况。\n", encoding="utf-8")
     build = captured_build(tmp_path / "out", corpus)
     assert build.exit_code == 0, build.err
-    rows = json.loads((build.site / "data" / "reuse.json").read_text(encoding="utf-8"))
+    rows = json.loads(gzip.decompress((build.site / "data" / "reuse.json.gz").read_bytes()))
     copy = next(r for r in build.reports if r["source_file"] == "copy.txt")
     cluster = next(c for c in rows if copy["id"] in {m["report"] for m in c["members"]})
     assert {m["report"] for m in cluster["members"]} >= {copy["id"], source.stem}
@@ -148,7 +149,7 @@ def test_report_page_marks_a_shared_paragraph_and_links_its_source(tmp_path):
     assert len(copy_side) < 100 < len(source_side)  # the 80 characters copied beside the whole paragraph
     assert len(left) >= 60 and left[:60] in source_side  # the copied stretch, unmarked on both sides
     assert "<del>" in pair.group(1) + pair.group(2) or "<ins>" in pair.group(1) + pair.group(2)
-    assert (build.site / "reuse" / "index.html").exists() and (build.site / "data" / "reuse.csv").exists()
+    assert (build.site / "reuse" / "index.html").exists() and (build.site / "data" / "reuse.csv.gz").exists()
 
 
 def _sample_with_a_copy(folder):
@@ -172,7 +173,7 @@ def test_a_rebuild_with_no_report_changed_does_not_search_again(tmp_path, monkey
     docs, cache = tmp_path / "docs", tmp_path / "cache"
     pipeline.generate(corpus, docs, cache)
     before = tree_hashes(docs)
-    assert (docs / "data" / "reuse.json").read_text(encoding="utf-8") != "[]\n"
+    assert gzip.decompress((docs / "data" / "reuse.json.gz").read_bytes()) != b"[]\n"
 
     def not_again(reports, store=None, keys=None, min_distinct=None):
         raise AssertionError("shared passages searched again with nothing changed")
