@@ -754,7 +754,9 @@ def _unquoted_uses(source: Source, automaton, known: dict[str, int] | None = Non
 
 
 # a quantity: a number that is not a date, a time or an ordinal (2035年, 10周年), or a percentage
-_QUANTITY = re.compile(r"%|[0-9]+(?:\.[0-9]+)?(?![0-9.]*(?:年|月|日|时|号|世纪|届|次|周年))")
+# (full-width forms too: the text is not folded, to spare translating every block again)
+_DIGITS = "0123456789０１２３４５６７８９.．"
+_QUANTITY = re.compile(r"[%％]|[0-9０-９]+(?:[.．][0-9０-９]+)?(?![0-9０-９.．]*(?:年|月|日|时|号|世纪|届|次|周年))")
 
 
 def counting_share(uses: list[Use], texts: dict[tuple[str, str], str]) -> float:
@@ -763,9 +765,9 @@ def counting_share(uses: list[Use], texts: dict[tuple[str, str], str]) -> float:
     bare = [use for use in uses if not use.quoted]
     counting = 0
     for use in bare:
-        text = fold_text(texts[(use.report, use.anchor)])
+        text = texts[(use.report, use.anchor)]
         left, right = _sentence_around(text, use.start, use.end)
-        if _QUANTITY.search(text[left:use.start].rstrip("0123456789.") + " " + text[use.end:right]):
+        if _QUANTITY.search(text[left:use.start].rstrip(_DIGITS) + " " + text[use.end:right]):
             counting += 1
     return counting / max(1, len(bare))
 
