@@ -40,7 +40,7 @@ _QUOTES = {
     "cited": [("《", "》")],
 }
 _EVERY_QUOTE = [pair for pairs in _QUOTES.values() for pair in pairs]
-INDEX_VERSION = "4"  # bump when extraction changes: it invalidates the memo of earlier builds
+INDEX_VERSION = "5"  # bump when extraction changes: it invalidates the memo of earlier builds
 _HAN = HAN_CHAR
 _SENTENCE = SENTENCE_SPLIT
 # Variants that are one entry: full-width forms, and the separators 、 ， , ； inside.
@@ -76,6 +76,7 @@ class IndexSettings:
     bare_min_bodies: int = 3
     bare_max_length: int = 12
     bare_boundary_share: float = 0.6
+    bare_max_counting: float = 0.2
     bare_min_context: float = 0.4
     bare_context_lift: float = 1.4
     context_quoted_share: float = 0.3
@@ -289,6 +290,15 @@ def build_index(sources: list[Source], kind: str, settings: IndexSettings,
                     if offset >= 0 and (u.report, u.anchor, u.start + offset, u.start + offset + len(key)) in spans:
                         inside[longer] += 1
             if inside and max(inside.values()) >= settings.bare_closed_ratio * len(spans):
+                del entries[key]
+        # and not the vocabulary of statistics: a phrase that writers use bare where they count
+        # (国内生产总值增长5.2%, 森林覆盖率达到25%, 设计时速350公里) is what is counted, not a formulation
+        texts = None
+        for key in [k for k, e in entries.items() if verdicts[k]["reason"] == "bare"]:
+            texts = texts if texts is not None else {(s.report, b.anchor): b.text for s in sources for b in s.blocks}
+            share = counting_share(entries[key].uses, texts)
+            verdicts[key]["counting"] = round(share, 3)
+            if share > settings.bare_max_counting:
                 del entries[key]
 
     for entry in entries.values():
@@ -741,6 +751,25 @@ def _unquoted_uses(source: Source, automaton, known: dict[str, int] | None = Non
             if decided[case]:
                 uses.append([key, block.anchor, start, end, False, block.text[start:end], position])
     return uses
+
+
+# a quantity: a number that is not a date, a time or an ordinal (2035年, 10周年), or a percentage
+# (full-width forms too: the text is not folded, to spare translating every block again)
+_DIGITS = "0123456789０１２３４５６７８９.．"
+_QUANTITY = re.compile(r"[%％]|[0-9０-９]+(?:[.．][0-9０-９]+)?(?![0-9０-９.．]*(?:年|月|日|时|号|世纪|届|次|周年))")
+
+
+def counting_share(uses: list[Use], texts: dict[tuple[str, str], str]) -> float:
+    """The share of the bare uses whose clause (``_sentence_around``) states a quantity. A
+    number joined to the phrase is part of it, not a count (21|世纪海上丝绸之路)."""
+    bare = [use for use in uses if not use.quoted]
+    counting = 0
+    for use in bare:
+        text = texts[(use.report, use.anchor)]
+        left, right = _sentence_around(text, use.start, use.end)
+        if _QUANTITY.search(text[left:use.start].rstrip(_DIGITS) + " " + text[use.end:right]):
+            counting += 1
+    return counting / max(1, len(bare))
 
 
 def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:

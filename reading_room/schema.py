@@ -165,6 +165,7 @@ SLOGANS = {
         "bare_min_cohesion": _share("reports of the phrase over those of the rarer side of its best cut"),
         "bare_closed_ratio": _share("a phrase is a piece of a longer one in this share of its reports"),
         "bare_boundary_share": _share("share of its reports where the phrase is whole words"),
+        "bare_max_counting": _share("share of its bare uses in a clause that states a quantity"),
         "bare_min_context": _share("share of its reports that use a formulation writers quote"),
         "bare_context_lift": {"type": "number", "minimum": 0,
                               "description": "or this many times the corpus' share of such reports"},

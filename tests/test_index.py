@@ -362,3 +362,43 @@ def test_a_post_before_the_last_word_makes_a_name():
         features = candidate_features(name, settings)
         assert not features["bare"] and not features["phrase"], name
     assert candidate_features("供给侧结构性改革", settings)["bare"]
+    # a body or a place by its head word (slogans.yml name_heads): news uses them bare in many items
+    for name in ("中央有关部门", "中东部地区"):
+        assert candidate_features(name, settings)["reject"] == "name", name
+
+
+@pytest.mark.skipif(not XWLB.is_dir(), reason="needs ../shared/corpora/xwlb-sample")
+def test_statistics_vocabulary_is_used_where_news_counts_a_formulation_is_not():
+    """On real news text: 国内生产总值, 设计时速 and 实际使用外资 are stated beside a quantity
+    (增长7.6%, 350公里) in most of their uses; 全面建成小康社会 and 新发展理念 are not, though
+    their clauses carry dates (2016年, “十三五”) — a date is no quantity."""
+    from reading_room.index import Use, counting_share
+    from reading_room.settings import load_settings
+
+    limit = load_settings(ROOT / "corpus").index.bare_max_counting
+    texts, uses = {}, {}
+    for path in sorted(XWLB.glob("*.txt")):
+        for i, line in enumerate(path.read_text(encoding="utf-8").split("\n")):
+            texts[(path.stem, f"p-{i}")] = line
+            for key in ("国内生产总值", "设计时速", "实际使用外资", "全面建成小康社会", "新发展理念"):
+                start = line.find(key)
+                while start >= 0:
+                    uses.setdefault(key, []).append(Use(path.stem, f"p-{i}", start, start + len(key), False, key))
+                    start = line.find(key, start + 1)
+    for key in ("国内生产总值", "设计时速", "实际使用外资"):
+        assert len(uses[key]) >= 3 and counting_share(uses[key], texts) > limit, key
+    for key in ("全面建成小康社会", "新发展理念"):
+        assert len(uses[key]) >= 5 and counting_share(uses[key], texts) <= limit, key
+
+
+def test_a_phrase_used_bare_where_news_counts_is_not_a_formulation():
+    """Two phrases used bare in the same political reports: the one stated with its quantity
+    each time (森林覆盖率达到24%) is what is counted; 生态文明建设 is kept."""
+    reports = [source(f"r{i}", f"{'东西南北'[i % 4]}{i}县落实“两个维护”，{('推进', '加强', '抓好', '推动')[i % 4]}生态文明建设，"
+                               f"森林覆盖率{('达到', '提高到', '超过', '升至', '为')[i % 5]}{20 + i}%。")
+               for i in range(25)]
+    idx = build_index(reports + _filler(75), "slogans", SETTINGS)
+    assert entry(idx, "生态文明建设") is not None and entry(idx, "生态文明建设").evidence["reason"] == "bare"
+    assert entry(idx, "森林覆盖率") is None
+    lenient = IndexSettings(min_length=2, max_length=20, bare_max_counting=1.0)
+    assert entry(build_index(reports + _filler(75), "slogans", lenient), "森林覆盖率") is not None
