@@ -354,7 +354,9 @@ TEXT_FIELDS = [
 ]
 SEARCH_FIELDS = [
     ("query", "检索式，按输入原样"),
-    ("corpus_version", "检索索引所据语料的版本号（文本或筛选项一变即变）"),
+    ("filters", "导出时的筛选与排序，写法同网址（如 `year=2018-2020&body=国务院&sort=hits`；无则为空）"),
+    ("corpus_version", "语料版本，与 version.json、数据页和引用中的相同（最新报告日期与全部原文的摘要）"),
+    ("index_version", "检索索引的版本号（所收文本或筛选项一变即变）"),
     ("exported", "导出时间（UTC，ISO 8601）"),
     ("report, title, year, organization, genre", "报告编号、标题、年份、机关、体裁"),
     ("hits", "该篇命中的总处数"),
@@ -401,7 +403,9 @@ def data_page(report_count: int, default_license: str, front_matter) -> str:
         "- [slogans.json.gz](slogans.json.gz)、[cited.json.gz](cited.json.gz)：每条提法（或文件）一个对象，字段如下；"
         "各处使用在下面的 CSV 中（按 `key` 对应）：\n",
         _field_table(ENTRY_FIELDS),
-        "- [slogans.csv.gz](slogans.csv.gz)、[cited.csv.gz](cited.csv.gz)：全部使用，gzip 压缩的 CSV（解压即 slogans.csv、cited.csv），"
+        '- <a href="slogans.csv.gz" data-gunzip="slogans.csv">slogans.csv</a>、'
+        '<a href="cited.csv.gz" data-gunzip="cited.csv">cited.csv</a>（解压保存；存放为 '
+        "[slogans.csv.gz](slogans.csv.gz)、[cited.csv.gz](cited.csv.gz)）：全部使用，"
         "每处使用一行，按条目排列、条目内按日期先后。条目页上的“下载全部使用（CSV）”即其中该条目的各行"
         "（浏览器只取 slogans.csv.gz 中含这些行的一段：[slogans.uses.json](slogans.uses.json) 记着每条提法在哪一段——"
         "文件由若干个 gzip 段首尾相接而成，`members` 是各段的字节范围，`entries` 是每条提法的段号与 `key`）：\n",

@@ -216,7 +216,7 @@ def test_each_result_shows_up_to_three_passages_and_sorts_by_hits(page, served):
     assert hits == sorted(hits, reverse=True) and len(set(hits)) > 1
 
 
-def test_hits_download_as_csv_with_the_query_and_the_corpus_version(page, served):
+def test_hits_download_as_csv_with_the_query_and_the_corpus_version(page, served, sample_build):
     _, reports = served
     search(page, "-疫情 堡垒")
     with page.expect_download() as info:
@@ -228,6 +228,26 @@ def test_hits_download_as_csv_with_the_query_and_the_corpus_version(page, served
     assert {r["query"] for r in rows} == {"'-疫情 堡垒"}  # a cell starting with - would be a formula
     assert all(r["corpus_version"] and r["exported"] and r["title"] and r["year"] for r in rows)
     assert all("堡垒" in r["passage"] and r["term"] == "堡垒" for r in rows)
+    # the version the 数据 page and the citations name, so an export can be matched to a release
+    version = json.loads((sample_build.site / "data" / "version.json").read_text(encoding="utf-8"))["version"]
+    assert {r["corpus_version"] for r in rows} == {version}
+    assert {r["filters"] for r in rows} == {""}
+
+
+def test_hits_download_records_the_filters(page, served, sample_build):
+    """A file exported with a filter says so: its rows name the filters as the address does."""
+    base, reports = served
+    years = {str(r["year"]) for r in sample_build.reports
+             if "堡垒" in reports.get(f"reports/{r['id']}/", "")}
+    assert len(years) > 1  # so the filter leaves some out
+    year = min(years)
+    page.goto(base + f"?q=堡垒&year={year}")
+    page.wait_for_selector("#rr-search-result .md-search-result__item[data-url]")
+    with page.expect_download() as info:
+        page.click("button[data-role='download']")
+    rows = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8-sig"))))
+    assert rows and {r["filters"] for r in rows} == {f"year={year}"}
+    assert {r["year"] for r in rows} == {year}
 
 
 def test_tab_from_the_box_reaches_the_results_and_stays_in_the_box(page):

@@ -780,16 +780,24 @@
     var cur = current;
     if (!cur || !cur.docs) return;
     var todo = cur.parsed.pos.length ? confirmAll(cur) : Promise.resolve(cur);
-    todo.then(function (done) {
-      return done && loadRows(done.docs).then(function () { return done; });
-    }).then(function (done) {
+    // the corpus version the 数据 page and the citations name (data/version.json)
+    var version = fetch(new URL("data/version.json", base).href)
+      .then(function (r) { return r.ok ? r.json() : {}; })
+      .then(function (v) { return v.version || ""; }, function () { return ""; });
+    Promise.all([todo, version]).then(function (got) {
+      var done = got[0];
+      return done && loadRows(done.docs).then(function () { return [done, got[1]]; });
+    }).then(function (got) {
+      var done = got && got[0];
       if (!done || done !== current) return;
       render(done);
-      var exported = new Date().toISOString();
-      var rows = [["query", "corpus_version", "exported", "report", "title", "year", "organization", "genre",
-                   "hits", "term", "url", "passage"]];
+      var exported = new Date().toISOString(), st = filterState(), filters = new URLSearchParams();
+      ["year", "body", "genre", "sort"].forEach(function (k) { if (st[k]) filters.set(k, st[k]); });
+      var rows = [["query", "filters", "corpus_version", "index_version", "exported", "report", "title", "year",
+                   "organization", "genre", "hits", "term", "url", "passage"]];
       done.docs.forEach(function (n) {
-        var doc = row(n), r = done.checked[n], head = [done.query, meta.version || "", exported, docId(doc), doc[1]]
+        var doc = row(n), r = done.checked[n];
+        var head = [done.query, filters.toString(), got[1], meta.version || "", exported, docId(doc), doc[1]]
           .concat(facts(n));
         var found = r && r.blocks ? r.found : [];
         if (!found.length) { rows.push(head.concat([0, "", new URL(doc[0], base).href, ""])); return; }
