@@ -342,11 +342,23 @@ def _match_metadata(numbered, i, total, rules: CleaningRules, out: Cleaned) -> i
                 continue
             out.metadata[key] = normalise_date(value) if key in DATE_FIELDS else value.strip()
             if key == "date":
-                out.metadata["date_source"] = rule.date_source
+                out.metadata["date_source"] = _date_source(rule, line, i, total)
         for n, text in taken:
             out.removed.append(Removal(rule.name, text, n, "metadata"))
         return len(taken)
     return 0
+
+
+SIGNATURE_LINES = 3  # a bare date among a text's last lines closes it (its 落款), under the body that issued it
+
+
+def _date_source(rule: MetadataRule, line: str, i: int, total: int) -> str:
+    """Where a date a rule read comes from: the rule's own word, except that a bare date line
+    at the end of a short text is the text's signature date, not a web page's byline (a
+    "head" zone covers the whole of a text of fewer than zone_lines lines)."""
+    if rule.date_source == "byline" and i >= total - SIGNATURE_LINES and line.strip()[:1].isdigit():
+        return "signature"
+    return rule.date_source
 
 
 def _label_field(label: str) -> str:

@@ -25,7 +25,8 @@ from .workers import LocalWorkers, workers_for
 log = logging.getLogger("reading_room")
 
 # Bump when a change to the code changes what conversion produces: it invalidates the cache.
-PIPELINE_VERSION = "4"  # 3: anchors are simhash fingerprints; 4: control characters in titles made visible
+PIPELINE_VERSION = "5"  # 3: anchors are simhash fingerprints; 4: control characters in titles made visible;
+# 5: a closing date line is the text's signature date
 
 
 @dataclass

@@ -99,7 +99,7 @@ class Metadata:
     genre: str = ""
     date: str = ""
     source: str = ""
-    date_source: str = ""  # where the date was read: text, byline, header, file name, posting time
+    date_source: str = ""  # where the date was read: text, byline, header, file name, posting time, signature
     organizations: list[str] = field(default_factory=list)
     title_composed: bool = False
     doc_number: str = ""

@@ -83,7 +83,7 @@ def _linked_md(text: str, links: list[tuple[int, int, str]], page_url: str) -> s
 
 # where a report's date was read (Report.date_source), as the page says it
 DATE_SOURCES = {"text": "正文", "byline": "网页署名", "header": "文件头", "file name": "文件名", "posting time": "发布时间",
-                "catalog": "目录文件"}
+                "catalog": "目录文件", "signature": "落款"}
 
 
 def report_page(view: ReportView) -> str:

@@ -38,7 +38,7 @@ class Report:
     removed: list[Removal]
     warnings: list[str] = field(default_factory=list)
     overridden: list[str] = field(default_factory=list)
-    date_source: str = ""  # where the date comes from: text, byline, header, file name, posting time
+    date_source: str = ""  # where the date comes from: text, byline, header, file name, posting time, signature
     title_composed: bool = False  # no title line: composed from the body, year and genre
     organizations: list[str] = field(default_factory=list)  # every issuing body; `organization` is the first
     doc_number: str = ""  # 文号 (发文字号)

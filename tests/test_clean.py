@@ -436,3 +436,13 @@ def test_a_numeral_alone_repeated_in_every_report_is_a_heading_not_furniture(set
     furniture = find_furniture(reports, settings.cleaning.furniture)
     assert "一" not in furniture and "二" not in furniture
     assert clean(reports[0], settings.cleaning, furniture).lines[1:] == ["一", "过去一年工作很好。", "二", "今年任务很重。"]
+
+
+def test_a_closing_date_line_is_the_texts_signature_not_a_byline(settings):
+    """A bare date under the body ends the text (its 落款), even in a text short enough to be
+    all "head"; a bare date under the title is still the page's byline."""
+    for text in (sample_files()[0].read_text(encoding="utf-8"), "\n".join(BODY)):
+        closed = clean(text + "\n某某县公安局\n2021年12月20日\n", settings.cleaning)
+        assert closed.metadata["date"] == "2021-12-20" and closed.metadata["date_source"] == "signature"
+    opened = clean("\n".join([BODY[0], "2022-01-05 08:30", *BODY[1:]]), settings.cleaning)
+    assert opened.metadata["date_source"] == "byline"
