@@ -86,6 +86,7 @@ def reports_json(reports: list[Report], licenses: dict[str, str] | None = None) 
             "genre": r.genre,
             "date": r.date,
             "date_source": r.date_source,
+            "year_source": r.year_source,
             "title_composed": r.title_composed,
             "organizations": r.organizations,
             "doc_number": r.doc_number,
@@ -103,7 +104,7 @@ def reports_json(reports: list[Report], licenses: dict[str, str] | None = None) 
 
 
 # reports.csv: one row per report (the lists of reports.json as counts)
-REPORT_COLUMNS = ["id", "title", "year", "organization", "organizations", "genre", "date", "date_source",
+REPORT_COLUMNS = ["id", "title", "year", "organization", "organizations", "genre", "date", "date_source", "year_source",
                   "doc_number", "speaker", "occasion", "source", "license", "title_composed", "characters", "url",
                   "raw_url", "source_file", "encoding", "sha256", "headings", "removed", "warnings"]
 _JOINED = {"organizations"}  # lists a CSV cell holds joined by ；(the others as counts)
@@ -307,6 +308,7 @@ REPORT_FIELDS = [
     ("organizations", "全部发文机关，规范名称的列表（CSV 中以“；”分隔）"),
     ("genre", "体裁：总结、讲话、报告等"),
     ("date", "日期，按原文写法"),
+    ("year_source", "年份的出处：日期、标题、正文开头、目录文件（`date`、`title`、`text`、`catalog`）"),
     ("date_source", "日期的出处：正文、网页署名、文件头、文件名、发布时间、落款（`text`、`byline`、`header`、`file name`、`posting time`、`signature`）"),
     ("doc_number", "发文字号，如 国发〔2016〕12号"),
     ("speaker", "讲话人（讲话人一行中的姓名）"),

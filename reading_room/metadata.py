@@ -95,6 +95,7 @@ class MetadataRules:
 class Metadata:
     title: str
     year: int | None = None
+    year_source: str = ""  # where the year was read: date, title, text (the first lines), catalog
     organization: str = ""  # the first of `organizations`
     genre: str = ""
     date: str = ""
@@ -265,7 +266,7 @@ def read_metadata(lines: list[str], byline: dict[str, str], rules: MetadataRules
             meta.date, meta.date_source = f"{m.group(1)}-{m.group(2)}-{m.group(3)}", "file name"
     meta.organizations = _organizations(meta, byline, rules)
     meta.organization = meta.organizations[0] if meta.organizations else ""
-    meta.year = _year_of(title, meta.date, meta.date_source, lines, meta.genre)
+    meta.year, meta.year_source = _year_of(title, meta.date, meta.date_source, lines, meta.genre)
     if not title:
         meta.title, meta.title_composed = compose_title(meta, lines, fallback_title), True
         meta.genre = meta.genre or genre_of(meta.title, rules)
@@ -278,6 +279,8 @@ def read_metadata(lines: list[str], byline: dict[str, str], rules: MetadataRules
             meta.title_composed = False
         if key == "date":
             meta.date_source = "catalog"
+        if key == "year":
+            meta.year_source = "catalog"
     return meta
 
 
@@ -409,17 +412,18 @@ YEAR_FROM_DATE = ("posting time", "header")
 PERIODIC = ("总结", "报告", "政府工作报告", "党代会报告", "述职", "计划", "汇报", "心得体会")
 
 
-def _year_of(title: str, date: str, date_source: str, lines: list[str], genre: str = "") -> int | None:
+def _year_of(title: str, date: str, date_source: str, lines: list[str], genre: str = "") -> tuple[int | None, str]:
+    """The year and where it was read: the date's (date), the title's, the first lines' (text)."""
     if date[:4].isdigit() and (date_source == "posting time" or (date_source in YEAR_FROM_DATE
                                                                  and genre not in PERIODIC)):
-        return int(date[:4])
+        return int(date[:4]), "date"
     m = _YEAR.search(title)
     if m:
-        return int(m.group(1))
+        return int(m.group(1)), "title"
     if date[:4].isdigit():
-        return int(date[:4])
+        return int(date[:4]), "date"
     for line in lines[:TITLE_ZONE]:
         m = _YEAR.search(line)
         if m:
-            return int(m.group(1))
-    return None
+            return int(m.group(1)), "text"
+    return None, ""

@@ -84,6 +84,7 @@ def _linked_md(text: str, links: list[tuple[int, int, str]], page_url: str) -> s
 # where a report's date was read (Report.date_source), as the page says it
 DATE_SOURCES = {"text": "正文", "byline": "网页署名", "header": "文件头", "file name": "文件名", "posting time": "发布时间",
                 "catalog": "目录文件", "signature": "落款"}
+YEAR_SOURCES = {"title": "标题", "text": "正文开头", "catalog": "目录文件"}  # "date": the date shown beside it
 
 
 def report_page(view: ReportView) -> str:
@@ -108,6 +109,8 @@ def report_page(view: ReportView) -> str:
         f'<span class="fact" data-pagefind-filter="{name}">{html.escape(value)}</span>'
         for name, value in facets(report).items()
     ]
+    if report.year and report.year_source in YEAR_SOURCES:  # else the date beside it gave the year
+        facts.insert(1, f'<span class="fact">年份据{YEAR_SOURCES[report.year_source]}</span>')
     if report.date:
         # corpus/labels.yml names it; DATE_SOURCES where it does not
         where = labels.date_sources.get(report.date_source) or DATE_SOURCES.get(report.date_source, report.date_source)

@@ -39,6 +39,7 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     overridden: list[str] = field(default_factory=list)
     date_source: str = ""  # where the date comes from: text, byline, header, file name, posting time, signature
+    year_source: str = ""  # where the year comes from: date, title, text, catalog
     title_composed: bool = False  # no title line: composed from the body, year and genre
     organizations: list[str] = field(default_factory=list)  # every issuing body; `organization` is the first
     doc_number: str = ""  # 文号 (发文字号)
@@ -164,6 +165,6 @@ def convert(report_id: str, source_file: str, raw: bytes, settings: Settings,
         size=decoded.size, title=meta.title, year=meta.year, organization=meta.organization,
         genre=meta.genre, date=meta.date, source=meta.source, blocks=result.blocks,
         removed=cleaned.removed, warnings=warnings, overridden=meta.overridden,
-        date_source=meta.date_source, title_composed=meta.title_composed, organizations=meta.organizations,
+        date_source=meta.date_source, year_source=meta.year_source, title_composed=meta.title_composed, organizations=meta.organizations,
         doc_number=meta.doc_number, speaker=meta.speaker, occasion=meta.occasion,
     )

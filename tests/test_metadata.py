@@ -42,6 +42,19 @@ def test_speech_metadata_from_its_byline_and_catalog(sample_build):
     assert speech["organization"] == "**市公安局党委"  # set in corpus/catalog.yml
 
 
+def test_where_the_year_came_from_is_recorded_and_shown(sample_build):
+    """An undated report's year is read from its title (or its first lines): reports.json says
+    which, and its page says so beside the year; a dated report's year is its date's."""
+    for report in sample_build.reports:
+        page = sample_build.html(report["id"])
+        if str(report["year"]) in report["title"] and not report["date"]:
+            assert report["year_source"] == "title"
+            assert "年份据标题</span>" in page
+        elif report["year_source"] == "date":
+            assert report["date"].startswith(str(report["year"])) and "年份据" not in page
+    assert {r["year_source"] for r in sample_build.reports} >= {"title"}
+
+
 def test_sample_organizations_come_from_the_title(sample_build):
     for report in sample_build.reports:
         if report["source_file"] == SPEECH:
