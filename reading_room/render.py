@@ -428,12 +428,13 @@ def entry_page(view: EntryView) -> str:
     parts.append(f'<ol class="kwic" start="{view.first}">')
     for n, line in enumerate(view.lines, start=view.first):
         path_text = " › ".join(_short(p) for p in line.path)
-        mark = "" if line.quoted else '<span class="unquoted" title="无引号">无引号</span> '
+        # markup kept short: a page holds up to 200 of these lines (无引号 comes from the CSS)
+        bare = "" if line.quoted else ' class="bare"'
         parts.append(
-            f'<li id="u{n}"><span class="kwic-line">{mark}…{shown(line.left)}<mark>{shown(line.match)}</mark>'
-            f'{shown(line.right)}…</span><br><a href="{rel(url, line.url)}">'
+            f'<li id="u{n}"{bare}>…{shown(line.left)}<mark>{shown(line.match)}</mark>'
+            f'{shown(line.right)}…<br><a href="{rel(url, line.url)}">'
             f"{html.escape(line.title)}</a>"
-            + (f' <span class="kwic-path">{shown(path_text)}</span>' if path_text else "")
+            + (f" <small>{shown(path_text)}</small>" if path_text else "")
             + "</li>"
         )
     parts.append("</ol>\n")

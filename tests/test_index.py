@@ -179,6 +179,26 @@ def test_sample_corpus_entries(sample_site):
     assert any(not o["quoted"] for o in uses[xuexi["key"]])
 
 
+def test_an_entry_page_marks_each_use_without_quotation_marks(sample_site):
+    """Each keyword-in-context line of a use without quotation marks is marked 无引号 (by its
+    class, the words from the style sheet), and no quoted use is."""
+    rows = {row["key"]: row for row in data_json(sample_site, "slogans.json")}
+    uses = data_uses(sample_site)
+    css = (sample_site / "assets" / "reading-room.css").read_text(encoding="utf-8")
+    assert re.search(r'li\.bare::before\s*\{[^}]*content:\s*"无引号"', css)
+    checked = 0
+    for key, row in rows.items():
+        mine = uses[key]
+        if len(mine) > 200 or all(u["quoted"] for u in mine):
+            continue
+        html = (sample_site / row["url"] / "index.html").read_text(encoding="utf-8")
+        lines = re.findall(r'<li id="u\d+"( class="bare")?>', html)
+        assert len(lines) == len(mine), key
+        assert sum(bool(b) for b in lines) == sum(not u["quoted"] for u in mine), key
+        checked += 1
+    assert checked >= 3
+
+
 def test_every_slogan_link_and_use_resolves(sample_site):
     """Report pages link each quoted formulation to its entry; each entry's uses land on a real anchor."""
     pages = {p: _parse(p) for p in sample_site.rglob("*.html") if "pagefind" not in p.parts}
