@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import cite, data, render, reuse as reuse_module, reuse_pages, views
+from . import cite, data, data_page, render, reuse as reuse_module, reuse_pages, views
 from .cache import digest
 from .index import Index, IndexSettings
 from .report import Report
@@ -85,7 +85,7 @@ def _entry_files(idx: Index, reports: dict[str, Report], settings: IndexSettings
 def _report_data(reports: list[Report], keys: dict[str, str], settings: Settings, default_license: str) -> Files:
     """The data files of the reports themselves, made again only when a report changed."""
     licenses = {r.id: data.license_of(r, settings.catalog, default_license) for r in reports}
-    yield "data/index.md", _utf8(data.data_page(len(reports), default_license, render.front_matter))
+    yield "data/index.md", _utf8(data_page.data_page(len(reports), default_license))
     every = digest(*(keys[r.id] for r in reports), sorted(licenses.items()))
     make = _made_together(lambda: data.reports_files(reports, licenses))
     for path in (data.REPORTS_JSON, data.REPORTS_CSV):
