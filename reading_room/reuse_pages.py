@@ -10,6 +10,7 @@ from difflib import SequenceMatcher
 from .cite import iso_date
 from .escape import shown as escaped
 from .fingerprint import normalize
+from .index import context
 from .render import front_matter
 from .report import Report
 from .reuse import BANAL_MIN, BANAL_SHARE, MIN_CHARS, Cluster, Reuse, Summary
@@ -124,10 +125,10 @@ def _around(paragraph: str, passage: str, width: int = TEMPLATE_CONTEXT) -> tupl
     if match.size == 0:
         return paragraph, None
     first, last = chars[match.a][0], chars[match.a + match.size - 1][0] + 1
-    start, end = max(0, first - width), min(len(paragraph), last + width)
-    head, tail = ("…" if start else ""), ("…" if end < len(paragraph) else "")
-    at = len(head) + first - start
-    return head + paragraph[start:end] + tail, (at, at + last - first)
+    left, shared, right = context(paragraph, first, last, width)  # the entry pages' keyword in context
+    head = "…" if len(left) < first else ""
+    tail = "…" if last + len(right) < len(paragraph) else ""
+    return head + left + shared + right + tail, (len(head) + len(left), len(head) + len(left) + len(shared))
 
 
 def _member(cluster: Cluster, member, reports: dict[str, Report], url: str, text: str) -> MemberView:

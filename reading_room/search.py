@@ -342,10 +342,11 @@ def _shard_count(encoded: dict[str, str]) -> int:
     (doubling left a shard anywhere from 6 to 12 KB, and what one search fetches with it);
     a function of the keys alone, so an update and a whole build agree."""
     size = sum(len(k) * 3 + len(v) + 6 for k, v in encoded.items())
-    step = 0
-    while size / round(2 ** (step / 4)) > SHARD_BYTES and round(2 ** (step / 4)) < 1 << 16:
+    step, shards = 0, 1
+    while size / shards > SHARD_BYTES and shards < 1 << 16:
         step += 1
-    return round(2 ** (step / 4))
+        shards = round(2 ** (step / 4))
+    return shards
 
 
 def _layout(pages: list[Page], encoded: dict[str, str], shards: int | None = None,

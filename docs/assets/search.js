@@ -220,8 +220,8 @@
   /* A term's reports from the loaded key values (search.py's term_reports): {set, sure}. A key
      of more than meta.grams[0] reports has a longer key for every character that follows it, so
      a term is a key (its reports exactly: sure), or absent (none: sure), or its prefix is a key of
-     at most meta.grams[0] reports, or it is longer than the longest key: then the candidates
-     are those of its prefixes that hold each of its pairs too, to confirm against their texts. */
+     at most meta.grams[0] reports, or it is longer than the longest key: then its prefixes'
+     reports are candidates (narrowed by its pairs), to confirm against their texts. */
   function termSet(q, value, m) {
     var total = m.docs, grams = m.grams || [Infinity, 2], found = null, sure = true;
     var chains = termChains(q, grams[1]);
@@ -241,17 +241,21 @@
       if (chain[chain.length - 1].length < q.length) sure = false;
       if (found) { for (var e = 0; e < total; e++) found[e] &= set[e]; } else found = set;
     }
-    if (!sure) {
-      var pairs = termPairs(q);
-      for (var p = 0; p < pairs.length; p++) {
-        var pv = value(pairs[p]);
-        if (pv === undefined) continue;  // not fetched yet
-        if (!pv) return { set: new Uint8Array(total), sure: true };
-        var ps = decodeSet(pv, total);
-        for (var f = 0; f < total; f++) found[f] &= ps[f];
-      }
-    }
     return { set: found, sure: sure };
+  }
+
+  /* The candidates of a term the index is not sure of, less the reports missing one of its
+     pairs (search.py's term_reports does both steps); a pair absent from the corpus: none. */
+  function withPairs(r, q, value, total) {
+    if (r.sure) return r;
+    var pairs = termPairs(q);
+    for (var p = 0; p < pairs.length; p++) {
+      var v = value(pairs[p]);
+      if (!v) return { set: new Uint8Array(total), sure: true };
+      var set = decodeSet(v, total);
+      for (var d = 0; d < total; d++) r.set[d] &= set[d];
+    }
+    return r;
   }
 
   /* Candidates of a parsed query: {docs, unsure}. docs: report numbers holding every positive
@@ -274,19 +278,22 @@
         termChains(t.norm, (m.grams || [0, 2])[1]).forEach(function (chain) { chains = chains.concat(chain); });
       });
       // the prefixes first; the other pairs only of the terms the index is not sure of
+      var sets;
       return fetchKeys(chains).then(function () {
+        sets = terms.map(function (t) { return termSet(t.norm, value, m); });
         var pairs = [];
-        terms.forEach(function (t) { if (!termSet(t.norm, value, m).sure) pairs = pairs.concat(termPairs(t.norm)); });
+        terms.forEach(function (t, i) { if (!sets[i].sure) pairs = pairs.concat(termPairs(t.norm)); });
         return fetchKeys(pairs);
       }).then(function () {
+        sets = sets.map(function (r, i) { return withPairs(r, terms[i].norm, value, total); });
         var hit = new Uint8Array(total).fill(1), doubt = new Uint8Array(total), sure = true;
-        parsed.pos.forEach(function (t) {
-          var r = termSet(t.norm, value, m);
+        parsed.pos.forEach(function (t, i) {
+          var r = sets[i];
           for (var d = 0; d < total; d++) hit[d] &= r.set[d];
           if (!r.sure) sure = false;
         });
-        parsed.neg.forEach(function (t) {
-          var r = termSet(t.norm, value, m);
+        parsed.neg.forEach(function (t, i) {
+          var r = sets[parsed.pos.length + i];
           for (var d = 0; d < total; d++) {
             if (!r.set[d]) continue;
             if (r.sure) hit[d] = 0; else doubt[d] = 1;  // may hold it: its text says
