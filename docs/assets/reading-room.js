@@ -37,6 +37,7 @@
     a.remove();
     setTimeout(function () { URL.revokeObjectURL(a.href); }, 60000);
   }
+  window.rrSave = save;  // the search box's CSV download saves through it too (search.js)
   function gunzip(buffer) {
     var stream = new Blob([buffer]).stream().pipeThrough(new DecompressionStream("gzip"));
     return new Response(stream).arrayBuffer();

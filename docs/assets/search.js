@@ -815,11 +815,7 @@
         });
       });
       var text = "\ufeff" + rows.map(function (row) { return row.map(csvCell).join(","); }).join("\r\n") + "\r\n";
-      var a = element("a", { download: "search-" + exported.slice(0, 10) + ".csv" });
-      a.href = URL.createObjectURL(new Blob([text], { type: "text/csv;charset=utf-8" }));
-      document.body.appendChild(a);
-      a.click();
-      setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+      window.rrSave([text], "search-" + exported.slice(0, 10) + ".csv", "text/csv;charset=utf-8");  // reading-room.js
     });
   }
 
