@@ -24,8 +24,16 @@ _ONLY_OPENING = re.compile(r"[（(【\[“‘《〔]+")
 _ONLY_CLOSING = re.compile(r"[）)】\]”’》〕。，、；：！？,.;:!?]+")
 _AT_MEETING = re.compile(r"上(的(讲话|发言|报告|致辞))?$")
 _RUNNING_TEXT = re.compile(r"[，。；,;]")
-_GENRE_END = re.compile(r"(报告|总结|讲话|发言|决议|决定|意见|方案|计划|汇报|体会|述职|通知|规定|办法|条例|纲要|规划|公报"
-                        r"|報告|總結|講話|發言|決議|決定|意見|計劃|彙報|體會|述職|規定|辦法|條例|綱要|規劃|公報)$")
+_NEVER = re.compile(r"(?!)")
+
+
+def title_end_pattern(genre_words: Iterable[str]) -> re.Pattern:
+    """A line that ends in a genre word (……工作总结, ……的意见) is shaped like a title: it is
+    not furniture, not half of a broken sentence, and keeps its spaces. The words are the
+    genre keywords of metadata.yml; a one-character keyword (法) is left out, because
+    ordinary words end in it too (方法, 做法)."""
+    words = sorted({w.rstrip("$") for w in genre_words if len(w.rstrip("$")) >= 2}, key=lambda w: (-len(w), w))
+    return re.compile("(" + "|".join(map(re.escape, words)) + ")$") if words else _NEVER
 
 
 @dataclass(frozen=True)
@@ -71,9 +79,10 @@ class CleaningRules:
     prefixes: tuple[LineRule, ...] = ()
     furniture: FurnitureSettings = FurnitureSettings()
     zone_lines: int = 30
+    title_end: re.Pattern = _NEVER  # title_end_pattern of metadata.yml's genre words
 
     @classmethod
-    def from_dict(cls, data: dict) -> "CleaningRules":
+    def from_dict(cls, data: dict, genre_words: Iterable[str] = ()) -> "CleaningRules":
         def rx(p: str) -> re.Pattern:
             return re.compile(p)
 
@@ -99,6 +108,7 @@ class CleaningRules:
             prefixes=tuple(LineRule(r["name"], rx(r["pattern"])) for r in data.get("prefixes", [])),
             furniture=FurnitureSettings(**data.get("furniture", {})),
             zone_lines=int(data.get("zone_lines", 30)),
+            title_end=title_end_pattern(genre_words),
         )
 
 
@@ -128,7 +138,7 @@ def furniture_key(line: str) -> str:
     return unicodedata.normalize("NFKC", strip_line(line))
 
 
-def looks_like_text(line: str) -> bool:
+def looks_like_text(line: str, title_end: re.Pattern) -> bool:
     """Lines that may repeat across reports and still be a report's own text."""
     line = re.sub(r"^#{1,6}\s+", "", line)  # "## 第一章 总则" in a Markdown text
     return bool(
@@ -137,20 +147,21 @@ def looks_like_text(line: str) -> bool:
         or _ARTICLE_START.match(line)
         or line.endswith((":", "："))
         or line.endswith(tuple(SENTENCE_END))
-        or _GENRE_END.search(line)
+        or title_end.search(line)
     )
 
 
-def find_furniture(texts: Iterable[str], settings: FurnitureSettings) -> frozenset[str]:
+def find_furniture(texts: Iterable[str], rules: CleaningRules) -> frozenset[str]:
     """Lines that occur verbatim in many reports: the frame of the site they came from."""
     counts: Counter[str] = Counter()
+    settings = rules.furniture
     total = 0
     for text in texts:
         total += 1
         keys = {furniture_key(line) for line in text.split("\n")}
         counts.update(k for k in keys if k and len(k) <= settings.max_length)
     threshold = max(settings.min_reports, settings.min_share * total)
-    return frozenset(k for k, n in counts.items() if n >= threshold and not looks_like_text(k))
+    return frozenset(k for k, n in counts.items() if n >= threshold and not looks_like_text(k, rules.title_end))
 
 
 def _in_zone(zone: str, index: int, total: int, zone_lines: int) -> bool:
@@ -201,11 +212,11 @@ def clean(text: str, rules: CleaningRules, furniture: frozenset[str] = frozenset
     kept = _drop_head_duplicates(kept, rules.zone_lines, out)
     title_number = numbered[title_at][0] if title_at is not None else None
     repaired = [
-        (_repair_title_spaces(line, n, out) if n == title_number else _repair_spaces(line, n, out), n,
-         n == title_number)
+        (_repair_title_spaces(line, n, out, rules.title_end) if n == title_number
+         else _repair_spaces(line, n, out, rules.title_end), n, n == title_number)
         for n, line in kept
     ]
-    out.lines = _join_broken_lines(repaired, out)
+    out.lines = _join_broken_lines(repaired, out, rules.title_end)
     out.removed.sort(key=lambda r: r.line)
     if title_number is not None and repaired and repaired[0][2]:
         out.metadata["title"] = repaired[0][0]  # the first line, and the title by its place
@@ -423,16 +434,16 @@ def _is_sentence(line: str) -> bool:
     return line.endswith(SENTENCE_END + ("：", ":", "；", ";"))
 
 
-def _repair_spaces(line: str, number: int, out: Cleaned) -> str:
+def _repair_spaces(line: str, number: int, out: Cleaned, title_end: re.Pattern) -> str:
     """`责任 制` -> `责任制`: a space between two Han characters is an extraction artefact
     inside running text; on a short line (a name after a title: `省长 王予波`) it is only
     removed when it splits a word."""
     if not _HAN_SPACE_HAN.search(line):
         return line
-    if _is_spaced_title(line):
+    if _is_spaced_title(line, title_end):
         out.removed.append(Removal("letter-spaced-title", line, number, "repaired"))
         return re.sub(r"[ \u3000\u00a0]+", "", line)
-    if len(line) <= 60 and _GENRE_END.search(line) and not _RUNNING_TEXT.search(line):
+    if len(line) <= 60 and title_end.search(line) and not _RUNNING_TEXT.search(line):
         return line  # a title: "中共中央 国务院关于……的意见" keeps its space
     is_running_text = len(line) > 40 and any(p in line for p in "。，；")
     pieces = []
@@ -474,33 +485,33 @@ _LETTER_SPACED = re.compile(rf"^[{_HAN}](?:[ \u3000\u00a0]+[{_HAN}]){{2,}}$")
 _WORD_SPACED = re.compile(rf"^[{_HAN}]{{1,2}}(?:[ \u3000\u00a0]+[{_HAN}]{{1,2}}){{2,}}$")
 
 
-def _is_spaced_title(line: str) -> bool:
+def _is_spaced_title(line: str, title_end: re.Pattern) -> bool:
     """`政 府 工 作 报 告` (every character apart), or `政府 工作 报告` when what it spells ends
     in a genre word (a list of two-character names is not a title)."""
     if len(line) > 40:
         return False
     if _LETTER_SPACED.match(line):
         return True
-    return bool(_WORD_SPACED.match(line)) and bool(_GENRE_END.search(re.sub(r"[ \u3000\u00a0]+", "", line)))
+    return bool(_WORD_SPACED.match(line)) and bool(title_end.search(re.sub(r"[ \u3000\u00a0]+", "", line)))
 
 
-def _repair_title_spaces(line: str, number: int, out: Cleaned) -> str:
+def _repair_title_spaces(line: str, number: int, out: Cleaned, title_end: re.Pattern) -> str:
     """A title keeps its spaces (news titles separate their clauses with them), unless it is
     letter-spaced as a whole: `政 府 工 作 报 告` -> `政府工作报告`."""
-    if not _is_spaced_title(line):
+    if not _is_spaced_title(line, title_end):
         return line
     out.removed.append(Removal("letter-spaced-title", line, number, "repaired"))
     return re.sub(r"[ \u3000\u00a0]+", "", line)
 
 
-def _join_broken_lines(lines: list[tuple[str, int, bool]], out: Cleaned) -> list[str]:
+def _join_broken_lines(lines: list[tuple[str, int, bool]], out: Cleaned, title_end: re.Pattern) -> list[str]:
     """Rejoin a paragraph that the extraction broke mid-sentence (never the title line:
     a news title ends without punctuation and is not the start of its first paragraph).
     Each join is recorded as a repair on the line that was joined to the one before."""
     result: list[str] = []
     previous_fixed = True
     for line, number, fixed in lines:
-        if result and not fixed and not previous_fixed and _is_broken_pair(result[-1], line):
+        if result and not fixed and not previous_fixed and _is_broken_pair(result[-1], line, title_end):
             out.removed.append(Removal("line-join", f"{result[-1][-12:]}⏎{line[:12]}", number, "repaired"))
             result[-1] += line
         else:
@@ -509,7 +520,7 @@ def _join_broken_lines(lines: list[tuple[str, int, bool]], out: Cleaned) -> list
     return result
 
 
-def _is_broken_pair(previous: str, line: str) -> bool:
+def _is_broken_pair(previous: str, line: str, title_end: re.Pattern) -> bool:
     if previous.startswith("#") or line.startswith("#"):
         return False  # a Markdown heading, or a line that starts with # on purpose
     if _ONLY_OPENING.fullmatch(previous) or _ONLY_CLOSING.fullmatch(line):
@@ -522,7 +533,7 @@ def _is_broken_pair(previous: str, line: str) -> bool:
             and len(line) <= 40 and not HEADING_START.match(line)
     if HEADING_START.match(previous) or HEADING_START.match(line):
         return False
-    if _GENRE_END.search(previous) and not _RUNNING_TEXT.search(previous):
+    if title_end.search(previous) and not _RUNNING_TEXT.search(previous):
         return False  # a title: "……工作总结" + "局工会……" is not the word 结局
     if len(previous) >= 6 and previous.endswith("的"):
         return True  # a sentence never ends on the particle 的

@@ -119,7 +119,7 @@ def _convert_corpus(corpus: Path, cache_dir: Path | None, progress, workers: Loc
         else:
             texts[relative] = "\n".join(entry["lines"])
     _write_lines_cache(cache_dir, max_length, lines_cache, changed=lines_cache.keys() != seen.keys())
-    furniture = find_furniture(texts.values(), settings.cleaning.furniture)
+    furniture = find_furniture(texts.values(), settings.cleaning)
 
     reports: dict[str, Report] = {}
     todo = []

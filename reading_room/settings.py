@@ -65,9 +65,11 @@ def load_settings(corpus: Path) -> Settings:
         digest.update(name.encode() + b"\0" + (path.read_bytes() if path.exists() else b"") + b"\0")
     data = {name: _checked(corpus, name) for name in DATA_FILES}
     try:
+        metadata = MetadataRules.from_dict(data["metadata.yml"])
         return Settings(
-            cleaning=CleaningRules.from_dict(data["boilerplate.yml"]),
-            metadata=MetadataRules.from_dict(data["metadata.yml"]),
+            # cleaning knows a title by its genre word, from the vocabulary metadata.yml owns
+            cleaning=CleaningRules.from_dict(data["boilerplate.yml"], genre_words=(k for k, _ in metadata.genres)),
+            metadata=metadata,
             catalog={k: v or {} for k, v in data["catalog.yml"].items()},
             index=IndexSettings.from_dict(data["slogans.yml"]),
             fingerprint=digest.hexdigest(),

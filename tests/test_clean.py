@@ -113,7 +113,7 @@ def test_real_title_survives_its_advert_copy(settings):
 
 def test_sample_reports_lose_nothing(settings):
     texts = [decode_bytes(p.read_bytes()).text for p in sample_files()]
-    furniture = find_furniture(texts, settings.cleaning.furniture)
+    furniture = find_furniture(texts, settings.cleaning)
     for text in texts:
         assert_nothing_lost(text, clean(text, settings.cleaning, furniture))
 
@@ -316,11 +316,30 @@ def test_whole_lines_are_not_joined(settings, lines):
     assert clean("\n".join(lines), settings.cleaning).lines == lines
 
 
+def test_title_shape_follows_the_genres_of_metadata_yml(tmp_corpus):
+    """Cleaning knows a title by the genre words metadata.yml lists, not by a copy of its own:
+    a curator who adds a genre changes both stages."""
+    from reading_room.settings import load_settings
+
+    title, first = "某区政府办公室2015年上半年党建工作总结", "局工会紧紧围绕民警职工最关心的利益问题，扎实为民警办实事。"
+    metadata = tmp_corpus / "metadata.yml"
+    lines = metadata.read_text(encoding="utf-8").splitlines()
+    without = [line for line in lines if "总结" not in line]  # every genre with 总结 in it gone
+    metadata.write_text("\n".join(without) + "\n", encoding="utf-8")
+    assert clean(f"{title}\n{first}", load_settings(tmp_corpus).cleaning).lines == [title + first]
+    metadata.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rules = load_settings(tmp_corpus).cleaning
+    assert clean(f"{title}\n{first}", rules).lines == [title, first]
+    # 法 alone is a genre of metadata.yml (……保护法) but too many words end in it (方法, 做法)
+    assert rules.title_end.search("中华人民共和国环境保护法") is None
+    assert rules.title_end.search("关于加强基层党组织建设的实施意见")
+
+
 # --- furniture across reports ------------------------------------------------------------
 
 def test_sample_corpus_furniture(settings):
     texts = [decode_bytes(p.read_bytes()).text for p in sample_files()]
-    furniture = find_furniture(texts, settings.cleaning.furniture)
+    furniture = find_furniture(texts, settings.cleaning)
     assert "酷乐文行" in furniture  # the advertiser's name, alone on a line in three reports
     for line in furniture:
         assert not line.endswith(("。", "！", "？")), line
@@ -332,7 +351,7 @@ def test_lines_repeated_across_reports_are_furniture(settings):
     texts = []
     for n in range(4):
         texts.append("\n".join(frame + [f"某县第{n + 1}号党建工作总结", "一、主要工作", "以上报告，请予审议。"]))
-    furniture = find_furniture(texts, settings.cleaning.furniture)
+    furniture = find_furniture(texts, settings.cleaning)
     assert set(frame) <= furniture
     assert "一、主要工作" not in furniture and "以上报告，请予审议。" not in furniture
     cleaned = clean(texts[0], settings.cleaning, furniture)
@@ -342,7 +361,7 @@ def test_lines_repeated_across_reports_are_furniture(settings):
 
 def test_a_line_in_too_few_reports_is_not_furniture(settings):
     texts = ["网站首页\n某县总结甲", "网站首页\n某县总结乙", "某县总结丙", "某县总结丁"]
-    assert "网站首页" not in find_furniture(texts, settings.cleaning.furniture)
+    assert "网站首页" not in find_furniture(texts, settings.cleaning)
 
 
 # --- nothing is lost: property tests ----------------------------------------------------
@@ -401,7 +420,7 @@ WIDGET_WORDS = {"下载", "打印", "全屏", "收藏", "加大", "还原", "减
 @needs_real_texts
 def test_real_texts_lose_nothing_and_keep_no_widgets(settings):
     texts = [decode_bytes(p.read_bytes()).text for p in real_texts]
-    furniture = find_furniture(texts, settings.cleaning.furniture)
+    furniture = find_furniture(texts, settings.cleaning)
     for path, text in zip(real_texts, texts):
         cleaned = clean(text, settings.cleaning, furniture)
         assert_nothing_lost(text, cleaned)
@@ -433,7 +452,7 @@ def test_a_traditional_chinese_page_frame_is_removed(settings):
 def test_a_numeral_alone_repeated_in_every_report_is_a_heading_not_furniture(settings):
     reports = [f"某某{n}年政府工作报告\n\u3000\u3000一\n\u3000\u3000过去一年工作很好。\n\u3000\u3000二\n\u3000\u3000今年任务很重。"
                for n in range(2000, 2006)]
-    furniture = find_furniture(reports, settings.cleaning.furniture)
+    furniture = find_furniture(reports, settings.cleaning)
     assert "一" not in furniture and "二" not in furniture
     assert clean(reports[0], settings.cleaning, furniture).lines[1:] == ["一", "过去一年工作很好。", "二", "今年任务很重。"]
 

@@ -26,7 +26,7 @@ def convert_all(paths: list[Path], settings):
     """Convert files as the build does: furniture found across all of them."""
     raws = [p.read_bytes() for p in paths]
     texts = [decode_bytes(raw).text for raw in raws]
-    furniture = find_furniture(texts, settings.cleaning.furniture)
+    furniture = find_furniture(texts, settings.cleaning)
     return [convert(p.stem, p.name, raw, settings, furniture) for p, raw in zip(paths, raws)], texts
 
 
