@@ -20,7 +20,7 @@ import re
 
 from . import timeline
 from .cache import digest
-from .index import Entry, Index
+from .index import Entry, Index, IndexKind
 from .report import Report
 from .reuse import Reuse
 from .site import entry_url
@@ -163,7 +163,7 @@ def index_json(idx: Index, reports: dict[str, Report]) -> list[dict]:
             "url": entry_url(idx.kind, entry),
             "reports": entry.report_count,
             "uses": len(entry.uses),
-            **(_slogan_fields(entry, reports) if idx.kind == "slogans" else {}),
+            **(_slogan_fields(entry, reports) if idx.kind == IndexKind.SLOGANS else {}),
         }
         for entry in idx.entries
     ]
@@ -270,7 +270,7 @@ def reports_files(reports: list[Report], licenses: dict[str, str]) -> dict[str, 
     return {REPORTS_JSON: gzipped(_json(rows)), REPORTS_CSV: reports_csv(rows)}
 
 
-NAME_FIELDS = {"slogans": "slogan", "cited": "document"}
+NAME_FIELDS = {IndexKind.SLOGANS: "slogan", IndexKind.CITED: "document"}
 
 
 def index_files(idx: Index, reports: dict[str, Report], width: int) -> dict[str, bytes]:
@@ -278,21 +278,21 @@ def index_files(idx: Index, reports: dict[str, Report], width: int) -> dict[str,
     formulations the map of where each one's uses are in the CSV (``index_csv``)."""
     packed, where = index_csv(idx, reports, width, NAME_FIELDS[idx.kind])
     files = {index_json_path(idx.kind): gzipped(_json(index_json(idx, reports))), index_csv_path(idx.kind): packed}
-    if idx.kind == "slogans":
+    if idx.kind == IndexKind.SLOGANS:
         files[USES_MAP] = (json.dumps(where, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
     return files
 
 
-def index_paths(kind: str) -> tuple[str, ...]:
+def index_paths(kind: IndexKind) -> tuple[str, ...]:
     """The files ``index_files`` makes for an index of this kind."""
-    return (index_json_path(kind), index_csv_path(kind)) + ((USES_MAP,) if kind == "slogans" else ())
+    return (index_json_path(kind), index_csv_path(kind)) + ((USES_MAP,) if kind == IndexKind.SLOGANS else ())
 
 
-def index_json_path(kind: str) -> str:
+def index_json_path(kind: IndexKind) -> str:
     return f"data/{kind}.json.gz"
 
 
-def index_csv_path(kind: str) -> str:
+def index_csv_path(kind: IndexKind) -> str:
     return f"data/{kind}.csv.gz"
 
 

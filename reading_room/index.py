@@ -24,6 +24,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import lru_cache
 from typing import Iterable, NamedTuple
 
@@ -35,9 +36,16 @@ from .patterns import HAN_CHAR, SENTENCE_SPLIT
 from .slugs import RESERVED_SLUGS, load_pypinyin, slugify
 
 NUMERAL_GROUPS = "一二两三四五六七八九十百千"
+
+
+class IndexKind(StrEnum):
+    SLOGANS = "slogans"  # formulations: what the reports put in quotation marks, and use bare
+    CITED = "cited"  # documents the reports cite in 《》
+
+
 _QUOTES = {
-    "slogans": [("“", "”"), ("「", "」"), ("『", "』"), ("‘", "’"), ('"', '"')],
-    "cited": [("《", "》")],
+    IndexKind.SLOGANS: [("“", "”"), ("「", "」"), ("『", "』"), ("‘", "’"), ('"', '"')],
+    IndexKind.CITED: [("《", "》")],
 }
 _EVERY_QUOTE = [pair for pairs in _QUOTES.values() for pair in pairs]
 INDEX_VERSION = "5"  # bump when extraction changes: it invalidates the memo of earlier builds
@@ -179,7 +187,7 @@ class Entry:
 
 @dataclass
 class Index:
-    kind: str  # "slogans" or "cited"
+    kind: IndexKind
     entries: list[Entry]
 
     def by_key(self) -> dict[str, Entry]:
@@ -203,8 +211,8 @@ def find_quotations(text: str, pairs: Iterable[tuple[str, str]]) -> list[tuple[i
     return sorted(spans)
 
 
-def _accept(form: str, kind: str, settings: IndexSettings) -> bool:
-    lo, hi = ((settings.min_length, settings.max_length) if kind == "slogans"
+def _accept(form: str, kind: IndexKind, settings: IndexSettings) -> bool:
+    lo, hi = ((settings.min_length, settings.max_length) if kind == IndexKind.SLOGANS
               else (settings.cited_min_length, settings.cited_max_length))
     return (
         lo <= len(form) <= hi
@@ -214,10 +222,10 @@ def _accept(form: str, kind: str, settings: IndexSettings) -> bool:
     )
 
 
-def build_index(sources: list[Source], kind: str, settings: IndexSettings,
+def build_index(sources: list[Source], kind: IndexKind, settings: IndexSettings,
                 memo: dict | None = None, memo_out: dict | None = None,
                 fingerprints: list[str] | None = None) -> Index:
-    """The index of one kind ("slogans" or "cited") over every report.
+    """The index of one kind (formulations or cited documents) over every report.
 
     ``memo`` holds each report's uses from an earlier build, keyed by the report's
     text and the settings (and, for unquoted uses, the set of known formulations),
@@ -253,7 +261,7 @@ def build_index(sources: list[Source], kind: str, settings: IndexSettings,
         quoted_lists.append(uses)
 
     verdicts: dict[str, dict] = {}
-    if kind == "cited":  # every quoted title is a cited document
+    if kind == IndexKind.CITED:  # every quoted title is a cited document
         for source, uses in zip(sources, quoted_lists):
             add(uses, source.report)
     else:
@@ -308,7 +316,7 @@ def build_index(sources: list[Source], kind: str, settings: IndexSettings,
         memo_out[name] = memo[name] if name in memo else [group_of(entry.key), slugify(entry.key)]
         entry.group = memo_out[name][0]
     _assign_slugs(entries.values(), {key: memo_out[f"k:{key}"][1] for key in entries})
-    if kind == "slogans":
+    if kind == IndexKind.SLOGANS:
         bodies = {source.report: source.body for source in sources}
         for entry in entries.values():
             quoted = sum(1 for use in entry.uses if use.quoted)
@@ -368,7 +376,7 @@ def _is_use(use, blocks: dict[str, int]) -> bool:
             and anchor in blocks and 0 <= start < end <= blocks[anchor])
 
 
-def _settings_tag(kind: str, settings: IndexSettings) -> str:
+def _settings_tag(kind: IndexKind, settings: IndexSettings) -> str:
     """What every memo entry depends on besides the report. The code is part of it: the
     memo is keyed by the reports' conversion cache keys, which stand for their text only
     as long as the code that converts them is the same; and jieba's dictionary decides
@@ -383,7 +391,7 @@ def _fingerprint(source: Source) -> str:
     return digest(source.report, *(f"{block.anchor}\0{block.text}" for block in source.blocks))
 
 
-def _quoted_uses(source: Source, kind: str, settings: IndexSettings) -> list[list]:
+def _quoted_uses(source: Source, kind: IndexKind, settings: IndexSettings) -> list[list]:
     """[key, anchor, start, end, quoted, form, position] for every quoted formulation."""
     merges = dict(settings.merges)
     uses = []

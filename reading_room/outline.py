@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from .fingerprint import fingerprint
 from .patterns import CAPITAL_NUMERALS, HAN_NUMERALS, SENTENCE_SPLIT
@@ -49,9 +50,14 @@ _CLAUSE_SPLIT = re.compile(r"[，,；;：:]")
 _ITEM_LEAD_SPLIT = re.compile(r"[。！？!?；;：:]")
 
 
+class BlockKind(StrEnum):
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+
+
 @dataclass
 class Block:
-    kind: str  # "heading" or "paragraph"
+    kind: BlockKind
     text: str  # full text as shown (a heading keeps its number)
     level: int = 0  # 2..6 for headings
     style: str = ""  # numbering style of a heading: part, han, paren_han, arabic, paren_arabic, item, annex
@@ -67,7 +73,7 @@ class Outline:
 
     @property
     def headings(self) -> list[Block]:
-        return [b for b in self.blocks if b.kind == "heading"]
+        return [b for b in self.blocks if b.kind == BlockKind.HEADING]
 
 
 def han_number(numeral: str) -> int:
@@ -225,7 +231,7 @@ def outline(lines: list[str], markdown: bool = False) -> Outline:
     def add_paragraph(text: str, anchor: str | None = None) -> Block:
         nonlocal ordinal
         ordinal += 1
-        block = Block("paragraph", text, anchor=anchor or short_id("p-", text, taken), ordinal=ordinal)
+        block = Block(BlockKind.PARAGRAPH, text, anchor=anchor or short_id("p-", text, taken), ordinal=ordinal)
         result.blocks.append(block)
         return block
 
@@ -242,7 +248,7 @@ def outline(lines: list[str], markdown: bool = False) -> Outline:
         if cand.style == "markdown":
             level = current_level = cand.number
             parents[:] = [(-1, level)]
-            result.blocks.append(Block("heading", cand.heading, level=level, style="markdown",
+            result.blocks.append(Block(BlockKind.HEADING, cand.heading, level=level, style="markdown",
                                        anchor=short_id("h-", cand.heading, taken)))
             continue
         if cand.style == "item":
@@ -272,7 +278,7 @@ def outline(lines: list[str], markdown: bool = False) -> Outline:
             )
         expected[cand.style] = cand.number + 1
         result.blocks.append(Block(
-            "heading", cand.heading, level=level, style=cand.style, number=cand.number,
+            BlockKind.HEADING, cand.heading, level=level, style=cand.style, number=cand.number,
             anchor=short_id("h-", cand.heading, taken),
         ))
         if cand.rest:

@@ -12,7 +12,7 @@ from typing import Callable, Iterator
 
 from . import cite, data, data_page, render, reuse as reuse_module, reuse_pages, views
 from .cache import digest
-from .index import Index, IndexSettings
+from .index import Index, IndexKind, IndexSettings
 from .report import Report
 from .settings import Settings
 from .sources import SourceFile, read_source
@@ -72,7 +72,7 @@ def _entry_files(idx: Index, reports: dict[str, Report], settings: IndexSettings
     for view in views.entry_views(idx, reports, settings):
         by_entry.setdefault(view.slug, []).append(view.digest)
         yield view.path, Deferred(view.digest, _rendered(render.entry_page, view))
-    if idx.kind == "slogans":
+    if idx.kind == IndexKind.SLOGANS:
         yield "data/trends.json", data.trends_file(idx, reports)
     inputs = digest(data.use_rows_inputs(reports), *(d for pages in by_entry.values() for d in pages))
     # The JSON and the CSV (and the CSV's map of members) come from the same rows, so

@@ -16,7 +16,7 @@ from pathlib import Path
 from . import reuse as reuse_module, reuse_store, search, slugs
 from .cache import code_version, digest, libraries_version, read_cache_json, write_cache_json
 from .conversion import convert_corpus
-from .index import Index, build_index
+from .index import Index, IndexKind, build_index
 from .outputs import generated_files
 from .report import Report
 from .workers import in_background
@@ -69,8 +69,8 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
         progress.stage("index")
     memo, memo_out = read_cache_json(cache_dir, "index-memo.json"), {}
     keys = [conversion.keys[r.id] for r in reports]
-    slogans = build_index(sources, "slogans", settings.index, memo, memo_out, keys)
-    cited = build_index(sources, "cited", settings.index, memo, memo_out, keys)
+    slogans = build_index(sources, IndexKind.SLOGANS, settings.index, memo, memo_out, keys)
+    cited = build_index(sources, IndexKind.CITED, settings.index, memo, memo_out, keys)
     write_cache_json(cache_dir, "index-memo.json", memo_out)
     if progress:
         progress.stage("shared passages")

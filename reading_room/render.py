@@ -16,9 +16,10 @@ import yaml
 
 from . import cite, timeline
 from .escape import shown, visible_controls
-from .index import Entry, Index, group_order
+from .index import Entry, Index, IndexKind, group_order
 from .slugs import slugify
 from .labels import Labels
+from .outline import BlockKind
 from .site import (CLEANING_ANCHOR, UNKNOWN_BODY, body_url, facets, cleaning_url, entry_url, list_url, md_rel, rel,
                    source_of, uses_csv_url, year_url)
 from .report import Report
@@ -26,7 +27,7 @@ from .views import EntryView, ReportView
 
 # Python-Markdown's backslash escapes (with the tables extension's |); < > & become entities.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
-INDEX_TITLES = {"slogans": "提法索引", "cited": "引用文件索引"}
+INDEX_TITLES = {IndexKind.SLOGANS: "提法索引", IndexKind.CITED: "引用文件索引"}
 LIST_PAGE = 100  # reports on one page of the full list (all/) and of the cleaning log
 RECENT = 20  # the newest reports on the home page
 
@@ -136,7 +137,7 @@ def report_page(view: ReportView) -> str:
     )
     for block in report.blocks:
         block_links = view.links_of(block.anchor)
-        if block.kind == "heading":
+        if block.kind == BlockKind.HEADING:
             lines.append(f"{'#' * block.level} {_linked_md(block.text, block_links, url)} {{#{block.anchor}}}\n")
         else:
             # the ¶n link to the paragraph's anchor (its number is its place among the report's
@@ -373,12 +374,12 @@ def index_pages(idx: Index, reports: dict[str, Report] | None = None) -> dict[st
 
     overview = [front_matter({"title": title}), f"# {title}\n"]
     overview.append(
-        ("报告中引号内的提法（“四个意识”“三会一课”……）。" if kind == "slogans" else "报告中《》引用的文件与法规。")
+        ("报告中引号内的提法（“四个意识”“三会一课”……）。" if kind == IndexKind.SLOGANS else "报告中《》引用的文件与法规。")
         + f"共 {len(idx.entries)} 条，按"
-        + ("数字（两个…、三…、四个…）与拼音首字母" if kind == "slogans" else "拼音首字母")
+        + ("数字（两个…、三…、四个…）与拼音首字母" if kind == IndexKind.SLOGANS else "拼音首字母")
         + "分组，组内按使用次数排序。\n"
     )
-    if kind == "slogans" and reports is not None:
+    if kind == IndexKind.SLOGANS and reports is not None:
         overview.append("[时间线：每年新出现、上升、淡出的提法](timeline.md) · [比较几条提法的走势](compare.md) · "
                         "[系列报告中新增与不再使用的提法](series.md)\n")
         pages.update(_time_pages(idx, reports))

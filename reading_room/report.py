@@ -14,7 +14,7 @@ from .clean import Removal, clean, furniture_key
 from .decode import DecodeError, decode_bytes
 from .escape import visible_controls
 from .metadata import read_metadata
-from .outline import Block, outline
+from .outline import Block, BlockKind, outline
 from .settings import Settings
 
 
@@ -57,7 +57,7 @@ class Report:
 
     @property
     def headings(self) -> list[Block]:
-        return [b for b in self.blocks if b.kind == "heading"]
+        return [b for b in self.blocks if b.kind == BlockKind.HEADING]
 
     @cached_property
     def index_source(self) -> index.Source:
@@ -65,7 +65,7 @@ class Report:
         path: list[Block] = []
         blocks = []
         for block in self.blocks:
-            if block.kind == "heading":
+            if block.kind == BlockKind.HEADING:
                 while path and path[-1].level >= block.level:
                     path.pop()
                 blocks.append(index.Block(block.anchor, block.text, tuple(b.text for b in path)))
@@ -89,9 +89,11 @@ class Report:
         _check_fields(data, _field_types(cls), "report")
         data = dict(data)
         data["blocks"] = [Block(**_check_fields(b, _field_types(Block), "block")) for b in data["blocks"]]
+        for block in data["blocks"]:
+            block.kind = BlockKind(block.kind)  # ValueError for anything else
         data["removed"] = [Removal(**_check_fields(r, _field_types(Removal), "removal")) for r in data["removed"]]
         anchors = [b.anchor for b in data["blocks"]]
-        if len(set(anchors)) != len(anchors) or any(b.kind not in ("heading", "paragraph") for b in data["blocks"]):
+        if len(set(anchors)) != len(anchors):
             raise ValueError("cached report: blocks are not an outline")
         return cls(**data)
 
@@ -101,7 +103,7 @@ class EmptyReport(DecodeError):
 
 
 _TYPES = {"str": str, "int": int, "bool": bool, "float": float, "int | None": (int, type(None)),
-          "str | None": (str, type(None))}
+          "str | None": (str, type(None)), "BlockKind": str}
 
 
 def _field_types(cls) -> dict:

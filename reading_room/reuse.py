@@ -34,6 +34,7 @@ from pathlib import Path
 from .cache import code_version, digest
 from .cite import iso_date
 from .fingerprint import normalize
+from .outline import BlockKind
 from .report import Report
 from .reuse_groups import band_keys, unit_groups
 from .reuse_store import UnitStore, unit_key
@@ -192,7 +193,7 @@ def find_reuse(reports: list[Report], store: Path | None = None, keys: dict[str,
     digest of what the report was made from (the conversion cache key), so that only reports
     whose key changed are read again (without it, a digest of each report's paragraphs);
     ``min_distinct``: the matched characters outside template units a shared passage holds."""
-    paragraph_blocks = {r.id: [b for b in r.blocks if b.kind == "paragraph"] for r in reports}
+    paragraph_blocks = {r.id: [b for b in r.blocks if b.kind == BlockKind.PARAGRAPH] for r in reports}
     keys_of = {rid: keys[rid] if keys else digest(rid, *(part for b in blocks for part in (b.anchor, b.text)))
                for rid, blocks in paragraph_blocks.items()}
     texts: dict[tuple[str, str], str] = {}
@@ -372,7 +373,7 @@ class Summary:
 def summaries(reuse: Reuse, reports: list[Report]) -> dict[str, Summary]:
     """report id -> Summary, for every report that shares a passage."""
     by_id = {r.id: r for r in reports}
-    chars = {(r.id, b.anchor): len(normalize(b.text)) for r in reports for b in r.blocks if b.kind == "paragraph"}
+    chars = {(r.id, b.anchor): len(normalize(b.text)) for r in reports for b in r.blocks if b.kind == BlockKind.PARAGRAPH}
     found: dict[str, dict[str, float]] = defaultdict(dict)  # report -> anchor -> similarity
     partners: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
     for cluster in reuse.clusters:

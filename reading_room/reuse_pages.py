@@ -12,6 +12,7 @@ from .escape import shown as escaped
 from .fingerprint import normalize
 from .index import context
 from .render import front_matter
+from .outline import BlockKind
 from .report import Report
 from .reuse import BANAL_MIN, BANAL_SHARE, MIN_CHARS, Cluster, Reuse, Summary
 from .site import cluster_url, rel, reuse_bucket
@@ -142,7 +143,7 @@ def _member(cluster: Cluster, member, reports: dict[str, Report], url: str, text
 
 def bucket_views(reuse: Reuse, reports: dict[str, Report]) -> dict[str, BucketView]:
     """Path under docs/ -> the view of that page of passages."""
-    texts = {(r.id, b.anchor): b.text for r in reports.values() for b in r.blocks if b.kind == "paragraph"}
+    texts = {(r.id, b.anchor): b.text for r in reports.values() for b in r.blocks if b.kind == BlockKind.PARAGRAPH}
     n = len(reuse.clusters)
     buckets: dict[str, list[Cluster]] = defaultdict(list)
     for cluster in reuse.clusters:

@@ -4,7 +4,7 @@ Readers search for exact strings of Chinese text: a formulation (三会一课), 
 word (堡垒), part of a word (初心), a phrase (民主评议党员). Word segmenters
 split such strings differently in the index and in the query, which loses
 reports that contain the string and finds reports that do not (see
-bench/search_quality.py, which measures this index against Pagefind). So the
+bench/search_quality.py, which measures this index against SearchViewfind). So the
 index does not segment at all: it maps every character and every pair of
 adjacent characters (within one heading or paragraph) to the reports that
 contain it, and every string of 3 to GRAM_MAX characters whose prefix one
@@ -66,12 +66,11 @@ import json
 import logging
 import re
 import time
-from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 from .index import fold_text
-from .site import facets
+from .views import SearchView, search_view
 
 log = logging.getLogger("reading_room")
 
@@ -102,7 +101,6 @@ SHARD_BYTES = 12_000  # aimed size of one key shard, before compression
 ROWS = 16  # reports per d/<n>.json: the first results on screen are one or two files
 # White space as search.js has it (an explicit class: Python's and JavaScript's \s differ).
 _SPACE = re.compile("[\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]+")
-_WS = re.compile(r"\s+")
 FACETS = ("年份", "机关", "体裁")
 # The issuing bodies' names and column go to their own file (bodies.json, loaded when the
 # reader uses that filter) when they would make meta.json longer than this; each report's
@@ -148,20 +146,6 @@ def keys_of(text: str) -> set[str]:
     keys = set(text)
     keys.update(text[i:i + 2] for i in range(len(text) - 1))
     return keys
-
-
-@dataclass
-class Page:
-    url: str
-    title: str = ""
-    facets: dict[str, str] = field(default_factory=dict)
-    blocks: list[list[str]] = field(default_factory=list)  # [anchor, text]
-    id: str = ""  # the report's id: its text file is t/<id>.json
-
-    @cached_property
-    def text(self) -> str:
-        """The blocks as t/<id>.json holds them (compared with the previous build's, then written)."""
-        return _dump(self.blocks)
 
 
 def encode_set(members: list[int], total: int) -> str:
@@ -240,16 +224,16 @@ def term_reports(term: str, value_of, total: int, threshold: int | None = None,
     return sorted(found or ()), exact
 
 
-def order(pages: list[Page]) -> list[Page]:
+def order(pages: list[SearchView]) -> list[SearchView]:
     """The reports as numbered: newest year first (unknown years last), then by title (in
     UTF-16 code units, as JavaScript compares), then URL. Results are shown in this order."""
-    def key(page: Page):
+    def key(page: SearchView):
         year = page.facets.get(FACETS[0], "")
         return (0, -int(year)) if year.isdigit() else (1, 0), page.title.encode("utf-16-be"), page.url
     return sorted(pages, key=key)
 
 
-def build_index(pages: list[Page]) -> tuple[dict, dict[int, dict[str, str]], dict[str, str], list[str]]:
+def build_index(pages: list[SearchView]) -> tuple[dict, dict[int, dict[str, str]], dict[str, str], list[str]]:
     """(meta.json, shards, texts as JSON by report id, rows files) for ``pages`` (in :func:`order`)."""
     return _layout(pages, gram_sets([joined(page.blocks) for page in pages]))
 
@@ -349,7 +333,7 @@ def _shard_count(encoded: dict[str, str]) -> int:
     return shards
 
 
-def _layout(pages: list[Page], encoded: dict[str, str], shards: int | None = None,
+def _layout(pages: list[SearchView], encoded: dict[str, str], shards: int | None = None,
             shard_of: dict[str, int] | None = None):
     """``shard_of``: the shard of keys already known (from the previous index), so that
     only new keys are hashed."""
@@ -386,7 +370,7 @@ def _layout(pages: list[Page], encoded: dict[str, str], shards: int | None = Non
     return meta, by_shard, texts, rows
 
 
-def rows_digest(pages: list[Page]) -> str:
+def rows_digest(pages: list[SearchView]) -> str:
     """What the report numbers stand for: every report's URL, title and filter values, in order."""
     return hashlib.sha256(_dump([[p.url, p.title, [p.facets.get(f, "") for f in FACETS]]
                                  for p in pages]).encode("utf-8")).hexdigest()[:16]
@@ -427,7 +411,7 @@ def decode_column(value: str, total: int) -> list[int]:
             for i in range(total)]
 
 
-def update_index(pages: list[Page], previous: Path):
+def update_index(pages: list[SearchView], previous: Path):
     """The index of ``pages`` (in :func:`order`) from the index of an earlier build in
     ``previous``, when the reports are numbered alike (the same ones, with the same titles
     and filter values): only the keys of reports whose text changed are re-encoded. The
@@ -519,18 +503,11 @@ def _dump(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
-def page_of(report) -> Page:
-    """What the index holds of one report: its title, filter values, and every block."""
-    blocks = [["", _WS.sub(" ", report.title).strip()]]
-    blocks += [[b.anchor, _WS.sub(" ", b.text).strip()] for b in report.blocks]
-    return Page(url=report.url, title=blocks[0][1], facets=facets(report), blocks=blocks, id=report.id)
-
-
 def index_files(reports, previous: Path | None = None) -> dict[str, bytes]:
     """The files of the search index, by path under docs/; updated from the index of
     the previous build in ``previous`` (docs/search) where that is possible."""
     started = time.perf_counter()
-    pages = order([page_of(r) for r in reports])
+    pages = order([search_view(r) for r in reports])
     meta, shards, texts, rows = (previous and update_index(pages, previous)) or build_index(pages)
     files = {}
     shard_texts = [_dump(shards[number]) for number in range(meta["shards"])]

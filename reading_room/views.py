@@ -10,22 +10,26 @@ renderer's inputs to forget a field in.
     EntryView   slogans/<slug>[/n].md one page of a formulation's (or cited document's) uses,
                                       each a KwicLine
     KwicLine    one use in context: what an entry page and the data rows show of it
+    SearchView  search/t/<id>.json    what the search index holds of a report (its row,
+                                      its keys and its text for the result lines)
 
 The views are made one at a time (``report_views``, ``entry_views``): at 100,000 reports
 the uses of every entry in context would not fit in memory at once.
 """
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Iterable, Iterator
 
 from . import timeline
 from .cache import digest
-from .index import Entry, Index, IndexSettings, Use, context
+from .index import Entry, Index, IndexKind, IndexSettings, Use, context
 from .labels import Labels
 from .report import Report
-from .site import entry_url
+from .site import entry_url, facets
 
 
 def digest_of(view) -> str:
@@ -64,7 +68,7 @@ def use_order(reports: dict[str, Report]):
 class EntryView:
     """One page of an entry: its forms and counts, then its uses on this page in context;
     the first page of a formulation also shows its evidence, its life over time and who uses it."""
-    kind: str  # "slogans" or "cited"
+    kind: IndexKind
     display: str
     slug: str
     report_count: int
@@ -96,7 +100,7 @@ class EntryView:
 
 def entry_views(idx: Index, reports: dict[str, Report], settings: IndexSettings) -> Iterator[EntryView]:
     """Every page of every entry of an index, paginated, one view at a time."""
-    cover = timeline.coverage(reports.values()) if idx.kind == "slogans" else None
+    cover = timeline.coverage(reports.values()) if idx.kind == IndexKind.SLOGANS else None
     per_page, width, order = settings.uses_per_page, settings.context, use_order(reports)
     for entry in idx.entries:
         uses = sorted(entry.uses, key=order)
@@ -181,3 +185,28 @@ def report_views(reports: Iterable[Report], keys: dict[str, str], indexes: Itera
         yield ReportView(report, keys[report.id],
                          tuple((anchor, tuple(sorted(spans))) for anchor, spans in sorted(own.items())),
                          tuple(sorted(marks.get(report.id, {}).items())), shared_lines.get(report.id, ""), labels)
+
+
+@dataclass(frozen=True)
+class SearchView:
+    """What the search index holds of one report: its title, filter values and every block,
+    white space folded, the title first with no anchor."""
+    id: str  # the report's id: its text is search/t/<id>.json
+    url: str
+    title: str
+    facets: dict[str, str]
+    blocks: tuple[tuple[str, str], ...]  # (anchor, text)
+
+    @cached_property
+    def text(self) -> str:
+        """The blocks as search/t/<id>.json holds them (compared with the previous build's, then written)."""
+        return json.dumps(self.blocks, ensure_ascii=False, separators=(",", ":"))
+
+
+_WHITE = re.compile(r"\s+")
+
+
+def search_view(report: Report) -> SearchView:
+    title = _WHITE.sub(" ", report.title).strip()
+    blocks = (("", title),) + tuple((b.anchor, _WHITE.sub(" ", b.text).strip()) for b in report.blocks)
+    return SearchView(report.id, report.url, title, facets(report), blocks)

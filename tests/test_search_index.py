@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from reading_room import search
+from reading_room.views import search_view
 from reading_room.outline import Block
 from reading_room.report import Report
 
@@ -23,7 +24,7 @@ def urls(files: dict[str, bytes]) -> list[str]:
 
 
 def pages(reports):
-    return search.order([search.page_of(r) for r in reports])
+    return search.order([search_view(r) for r in reports])
 
 
 def write(tmp_path, files):
@@ -219,7 +220,7 @@ def test_the_index_is_exact_or_names_its_few_candidates():
     reports = _corpus()
     files = search.index_files(reports)
     value_of, total, numbered = _lookup(files)
-    texts = {f"reports/{r.id}/": search.joined(search.page_of(r).blocks) for r in reports}
+    texts = {f"reports/{r.id}/": search.joined(search_view(r).blocks) for r in reports}
     rng = random.Random(9)
     terms = ["乡村振兴", "高质量", "三会一课", "两个确立", "新质生产力", "改革开放", "振兴乡村", "质量高", "一课三会",
              "乡村振兴，高质量发展"]
