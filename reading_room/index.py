@@ -26,7 +26,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
-from typing import Iterable, NamedTuple
+from typing import Iterable, NamedTuple, Protocol, Sequence
 
 import ahocorasick
 
@@ -140,21 +140,13 @@ def fold_text(text: str) -> str:
     return text.translate(_fold_table())
 
 
-@dataclass(frozen=True)
-class Block:
-    """The part of a report block the index needs."""
-    anchor: str
-    text: str
-    path: tuple[str, ...]  # headings above this block, outermost first
-
-
-@dataclass(frozen=True)
-class Source:
-    report: str  # report id
-    url: str  # report page URL relative to the site root
-    title: str
-    blocks: tuple[Block, ...]
-    body: str = ""  # the issuing body ("" when unknown)
+class Source(Protocol):
+    """What the index reads of a report (report.Report, not imported: the report is made
+    below this module): its id, its first issuing body ("" when unknown), and its blocks,
+    each with an ``anchor`` and a ``text``."""
+    id: str
+    organization: str
+    blocks: Sequence
 
 
 class Use(NamedTuple):
@@ -263,17 +255,17 @@ def build_index(sources: list[Source], kind: IndexKind, settings: IndexSettings,
     verdicts: dict[str, dict] = {}
     if kind == IndexKind.CITED:  # every quoted title is a cited document
         for source, uses in zip(sources, quoted_lists):
-            add(uses, source.report)
+            add(uses, source.id)
     else:
         verdicts = _select(sources, prints, quoted_lists, settings, tag, memo, memo_out)
         for source, uses in zip(sources, quoted_lists):
-            add([use for use in uses if use[0] in verdicts], source.report)
+            add([use for use in uses if use[0] in verdicts], source.id)
         keys = sorted(k for k in verdicts if len(k) >= settings.unquoted_min_length)
         keyset = digest(*keys)
         automaton = None
         for source, fp in zip(sources, prints):
             name = f"u:{tag}:{keyset}:{fp}"
-            decisions = f"w:{tag}:{source.report}"  # this report's word-boundary decisions
+            decisions = f"w:{tag}:{source.id}"  # this report's word-boundary decisions
             if name not in memo:
                 automaton = automaton or _automaton(keys)
                 decided: dict[str, int] = {}
@@ -282,7 +274,7 @@ def build_index(sources: list[Source], kind: IndexKind, settings: IndexSettings,
             memo_out[name] = memo[name]
             if decisions in memo:
                 memo_out[decisions] = memo[decisions]
-            add(memo[name], source.report)
+            add(memo[name], source.id)
         # a phrase found bare must be whole words where it is used: in most of the reports
         # that hold the string, jieba cuts at both its ends (not so 中两国国歌, of 中X两国国歌)
         for key in [k for k, e in entries.items() if verdicts[k]["reason"] == "bare"]:
@@ -303,7 +295,7 @@ def build_index(sources: list[Source], kind: IndexKind, settings: IndexSettings,
         # (国内生产总值增长5.2%, 森林覆盖率达到25%, 设计时速350公里) is what is counted, not a formulation
         texts = None
         for key in [k for k, e in entries.items() if verdicts[k]["reason"] == "bare"]:
-            texts = texts if texts is not None else {(s.report, b.anchor): b.text for s in sources for b in s.blocks}
+            texts = texts if texts is not None else {(s.id, b.anchor): b.text for s in sources for b in s.blocks}
             share = counting_share(entries[key].uses, texts)
             verdicts[key]["counting"] = round(share, 3)
             if share > settings.bare_max_counting:
@@ -317,7 +309,7 @@ def build_index(sources: list[Source], kind: IndexKind, settings: IndexSettings,
         entry.group = memo_out[name][0]
     _assign_slugs(entries.values(), {key: memo_out[f"k:{key}"][1] for key in entries})
     if kind == IndexKind.SLOGANS:
-        bodies = {source.report: source.body for source in sources}
+        bodies = {source.id: source.organization for source in sources}
         for entry in entries.values():
             quoted = sum(1 for use in entry.uses if use.quoted)
             entry.evidence = {
@@ -338,7 +330,7 @@ def _trusted(memo: dict, sources: list[Source], prints: list[str], tag: str) -> 
     if not isinstance(memo, dict):
         return {}
     lengths = {fp: {b.anchor: len(b.text) for b in source.blocks} for source, fp in zip(sources, prints)}
-    reports = {source.report for source in sources}
+    reports = {source.id for source in sources}
     trusted = {}
     mine = ("k:", f"q:{tag}:", f"u:{tag}:", f"w:{tag}:", f"c:{tag}:", f"r:{tag}:", f"s:{tag}:", f"m:{tag}:")
     for name, value in memo.items():
@@ -388,7 +380,7 @@ def _settings_tag(kind: IndexKind, settings: IndexSettings) -> str:
 
 
 def _fingerprint(source: Source) -> str:
-    return digest(source.report, *(f"{block.anchor}\0{block.text}" for block in source.blocks))
+    return digest(source.id, *(f"{block.anchor}\0{block.text}" for block in source.blocks))
 
 
 def _quoted_uses(source: Source, kind: IndexKind, settings: IndexSettings) -> list[list]:
@@ -421,7 +413,7 @@ def _select(sources: list[Source], prints: list[str], quoted_lists: list[list], 
     for source, uses in zip(sources, quoted_lists):
         for use in uses:
             quoted_uses[use[0]] += 1
-            quoted_reports[use[0]].add(source.report)
+            quoted_reports[use[0]].add(source.id)
     shapes = _shape_counts(sources, prints, settings, tag, memo, memo_out)
     numbered = {key for key, n in shapes.items() if n >= settings.numbered_min_reports}
     numbered = _closed({key: shapes[key] for key in numbered}, settings.bare_closed_ratio)
@@ -465,9 +457,9 @@ def _select(sources: list[Source], prints: list[str], quoted_lists: list[list], 
             memo[name] = _raw_counts(source, automaton) if automaton else {}
         memo_out[name] = memo[name]
         for key, n in memo[name].items():
-            raw_reports[key].add(source.report)
+            raw_reports[key].add(source.id)
             raw_uses[key] += n
-    body_of = {source.report: source.body for source in sources}
+    body_of = {source.id: source.organization for source in sources}
     bodies_known = len(set(body_of.values()) - {""}) >= 2
     groups: Counter = Counter()
     for key, n in shapes.items():
@@ -630,7 +622,7 @@ def _mined(sources, prints, settings, tag, memo, memo_out) -> dict[str, int]:
     total = sum(len(block.text) for source in sources for block in source.blocks)
     step = max(1, math.ceil(total / settings.mining_sample_chars))
     chosen = [(source, fp) for source, fp in zip(sources, prints)
-              if step == 1 or int(hashlib.blake2b(source.report.encode(), digest_size=4).hexdigest(), 16) % step == 0]
+              if step == 1 or int(hashlib.blake2b(source.id.encode(), digest_size=4).hexdigest(), 16) % step == 0]
     threshold = max(settings.bare_min_reports, math.ceil(settings.bare_min_share * len(sources)))
     min_df = max(2, int(threshold / step * 0.6)) if step > 1 else threshold
     name = f"m:{tag}:{digest(min_df, *(fp for _, fp in chosen))}"

@@ -64,13 +64,12 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
     previous_index = None if full or cache_dir is None else docs / search.INDEX_DIR
     # built in a forked process while this one builds the indexes and renders the pages
     search_files = in_background(search.index_files, reports, previous_index, jobs=jobs)
-    sources = [r.index_source for r in reports]
     if progress:
         progress.stage("index")
     memo, memo_out = read_cache_json(cache_dir, "index-memo.json"), {}
     keys = [conversion.keys[r.id] for r in reports]
-    slogans = build_index(sources, IndexKind.SLOGANS, settings.index, memo, memo_out, keys)
-    cited = build_index(sources, IndexKind.CITED, settings.index, memo, memo_out, keys)
+    slogans = build_index(reports, IndexKind.SLOGANS, settings.index, memo, memo_out, keys)
+    cited = build_index(reports, IndexKind.CITED, settings.index, memo, memo_out, keys)
     write_cache_json(cache_dir, "index-memo.json", memo_out)
     if progress:
         progress.stage("shared passages")

@@ -9,7 +9,6 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 
-from . import index
 from .clean import Removal, clean, furniture_key
 from .decode import DecodeError, decode_bytes
 from .escape import visible_controls
@@ -59,25 +58,25 @@ class Report:
     def headings(self) -> list[Block]:
         return [b for b in self.blocks if b.kind == BlockKind.HEADING]
 
+    def block_at(self, anchor: str) -> Block:
+        return self._by_anchor[anchor][0]
+
+    def section_of(self, anchor: str) -> tuple[str, ...]:
+        """The headings above a block, outermost first (an entry page shows a use under them)."""
+        return self._by_anchor[anchor][1]
+
     @cached_property
-    def index_source(self) -> index.Source:
-        """The report as the index sees it: blocks with the headings above them."""
+    def _by_anchor(self) -> dict[str, tuple[Block, tuple[str, ...]]]:
         path: list[Block] = []
-        blocks = []
+        found = {}
         for block in self.blocks:
             if block.kind == BlockKind.HEADING:
                 while path and path[-1].level >= block.level:
                     path.pop()
-                blocks.append(index.Block(block.anchor, block.text, tuple(b.text for b in path)))
+            found[block.anchor] = (block, tuple(b.text for b in path))
+            if block.kind == BlockKind.HEADING:
                 path.append(block)
-            else:
-                blocks.append(index.Block(block.anchor, block.text, tuple(b.text for b in path)))
-        return index.Source(self.id, self.url, self.title, tuple(blocks), body=self.organization)
-
-    @cached_property
-    def index_blocks(self) -> dict[str, index.Block]:
-        """The index's blocks by anchor (index pages show a use with its heading path)."""
-        return {b.anchor: b for b in self.index_source.blocks}
+        return found
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -52,10 +52,9 @@ class KwicLine:
 
 
 def kwic(use: Use, report: Report, width: int) -> KwicLine:
-    block = report.index_blocks[use.anchor]
-    left, match, right = context(block.text, use.start, use.end, width)
+    left, match, right = context(report.block_at(use.anchor).text, use.start, use.end, width)
     return KwicLine(report.id, report.title, f"{report.url}#{use.anchor}", use.quoted, left, match, right,
-                    block.path)
+                    report.section_of(use.anchor))
 
 
 def use_order(reports: dict[str, Report]):

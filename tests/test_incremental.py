@@ -289,7 +289,7 @@ def _edit_next_to_a_use(path: Path, report, slogans) -> None:
 def _edit_heading_above_a_use(path: Path, report, slogans) -> None:
     """Add to the heading above a quoted use: the use stays, the heading path shown with it changes."""
     def edit(text: str) -> str:
-        heading = next(h for u in _quoted_uses(report, slogans) for h in report.index_blocks[u.anchor].path[-1:]
+        heading = next(h for u in _quoted_uses(report, slogans) for h in report.section_of(u.anchor)[-1:]
                        if text.count(h) == 1)
         return text.replace(heading, heading + "（修订）")
 

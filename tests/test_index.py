@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin
@@ -14,16 +15,24 @@ from hypothesis import given, settings, strategies as st
 
 from conftest import data_json, data_uses
 from reading_room.index import (
-    Block, IndexSettings, Source, build_index, find_quotations, group_of, normalise, slugify,
+    IndexSettings, build_index, find_quotations, group_of, normalise, slugify,
 )
+from reading_room.outline import Block, BlockKind
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = IndexSettings(min_length=2, max_length=20)  # bare uses of any length count (issue 13)
 
 
-def source(report: str, *paragraphs: str) -> Source:
-    blocks = tuple(Block(f"p-{i}", text, ()) for i, text in enumerate(paragraphs))
-    return Source(report, f"reports/{report}/", report, blocks)
+@dataclass(frozen=True)
+class Text:
+    """What the index reads of a report (index.Source)."""
+    id: str
+    blocks: tuple[Block, ...]
+    organization: str = ""
+
+
+def source(report: str, *paragraphs: str) -> Text:
+    return Text(report, tuple(Block(BlockKind.PARAGRAPH, text, anchor=f"p-{i}") for i, text in enumerate(paragraphs)))
 
 
 def entry(index, key):
@@ -334,7 +343,7 @@ def test_a_long_formulation_counts_before_a_suffix_a_short_one_does_not():
 
 # --- what is a formulation on text that is not party-building summaries (issue 13) -------
 
-def _filler(n: int, start: int = 0) -> list[Source]:
+def _filler(n: int, start: int = 0) -> list[Text]:
     """Reports about nothing political, each worded differently."""
     words = "春夏秋冬东西南北山水田林湖草"
     return [source(f"f{i}", f"{words[i % 14]}{words[(i // 14) % 14]}地区今天天气晴朗，最高气温{i}度。")
