@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from reading_room.fingerprint import fingerprint, normalize  # noqa: E402
-from reading_room.outline import Block  # noqa: E402
+from reading_room.outline import Block, BlockKind  # noqa: E402
 from reading_room.conversion import convert_corpus  # noqa: E402
 from reading_room.reuse import MIN_CHARS, align, find_reuse  # noqa: E402
 
@@ -33,14 +33,20 @@ _CLAUSE = re.compile(r"(?<=[，；])")
 
 
 def plant(reports, count: int, rng: random.Random):
-    """(reports with passages planted, [(source id, source anchor, target id, planted text, kind)])."""
+    """(reports with passages planted, [(source id, source anchor, target id, planted text, kind)]).
+    A source paragraph that a later plant went into has that paragraph's new anchor."""
     reports = list(reports)
     long_paragraphs = [(i, b) for i, r in enumerate(reports) for b in r.blocks
-                       if b.kind == "paragraph" and len(normalize(b.text)) >= 100]
+                       if b.kind == BlockKind.PARAGRAPH and len(normalize(b.text)) >= 100]
     plants = []
+    renamed = {}  # (report, anchor) -> the anchor of the paragraph after a plant went into it
     kinds = ["verbatim", "changed", "cut"]
     for n in range(count):
         source_index, block = rng.choice(long_paragraphs)
+        anchor = block.anchor
+        while (reports[source_index].id, anchor) in renamed:
+            anchor = renamed[(reports[source_index].id, anchor)]
+        block = next(b for b in reports[source_index].blocks if b.anchor == anchor)  # as it is now
         target_index = rng.choice([i for i in range(len(reports)) if i != source_index])
         length = rng.randint(40, 90)
         start = rng.randint(0, max(0, len(block.text) - length))
@@ -59,14 +65,17 @@ def plant(reports, count: int, rng: random.Random):
         target = reports[target_index]
         blocks = list(target.blocks)
         inside = n % 2 == 1
-        hosts = [j for j, b in enumerate(blocks) if b.kind == "paragraph" and len(b.text) > 40
+        hosts = [j for j, b in enumerate(blocks) if b.kind == BlockKind.PARAGRAPH and len(b.text) > 40
                  and not any(p[3] in b.text for p in plants)]  # a plant is never split by another
         if inside and hosts:
             j = rng.choice(hosts)
             host = blocks[j].text
-            blocks[j] = replace(blocks[j], text=host[:20] + text + host[20:], anchor="p-" + fingerprint(host[:20] + text + host[20:]))
+            anchor = "p-" + fingerprint(host[:20] + text + host[20:])
+            plants = [(s, anchor if (s, a) == (target.id, blocks[j].anchor) else a, *rest) for s, a, *rest in plants]
+            renamed[(target.id, blocks[j].anchor)] = anchor
+            blocks[j] = replace(blocks[j], text=host[:20] + text + host[20:], anchor=anchor)
         else:
-            blocks.insert(len(blocks) // 2, Block("paragraph", text, anchor="p-" + fingerprint(text), ordinal=999))
+            blocks.insert(len(blocks) // 2, Block(BlockKind.PARAGRAPH, text, anchor="p-" + fingerprint(text), ordinal=999))
         reports[target_index] = replace(target, blocks=blocks)
         plants.append((reports[source_index].id, block.anchor, target.id, text, kind))
     return reports, plants
@@ -83,7 +92,7 @@ def main() -> None:
     started = time.perf_counter()
     reuse = find_reuse(planted)
     seconds = time.perf_counter() - started
-    text = {(r.id, b.anchor): normalize(b.text) for r in planted for b in r.blocks if b.kind == "paragraph"}
+    text = {(r.id, b.anchor): normalize(b.text) for r in planted for b in r.blocks if b.kind == BlockKind.PARAGRAPH}
     clusters = [c for c in reuse.clusters if not c.banal]
     found, misses = 0, []
     for source, anchor, target, passage, kind in plants:

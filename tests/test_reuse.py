@@ -43,6 +43,21 @@ def test_align_finds_verbatim_changed_and_cut_passages():
     assert align(source[:25], source[:25])[0] == 0  # shorter than a passage
 
 
+def test_a_verbatim_passage_is_found_among_chance_matches_after_it():
+    """A passage copied into the middle of an unrelated paragraph (a real news item's
+    sentence): the few characters the two paragraphs happen to share after it (人, 日, 。)
+    are near enough to join its run and thin it below the density; the passage is found
+    on its own."""
+    copied = "价上升水平温和可控，可以完成全年3.5%的调控目标；世界上最大的社保体系已经建立，"
+    source = normalize("这一年来，保障民生的成效日渐显现：截至9月底，全国新开工保障房620万套，完成年度任务的98%；物"
+                       + copied + "超过13亿人参加医疗保险，8亿人参加养老保险。")
+    other = normalize("央视网消息（新闻联播）：今天（20日）出" + copied
+                      + "版的人民日报发表社论，题目是《奋力书写人民政协事业新篇章——庆祝人民政协成立七十周年》。")
+    matched, a0, a1, b0, b1 = align(source, other)
+    assert matched >= len(normalize(copied))
+    assert normalize(copied) in source[a0:a1] and normalize(copied) in other[b0:b1]
+
+
 def _plant(sample_reports):
     """Three passages of the first report planted into the others: verbatim as a paragraph of its own,
     two characters changed inside an existing paragraph, and a whole paragraph with a clause cut."""
