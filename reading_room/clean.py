@@ -339,7 +339,8 @@ def _match_metadata(numbered, i, total, rules: CleaningRules, out: Cleaned) -> i
                 if rule.value_on_next_line:
                     return 0
                 continue  # a label with nothing after it: not this rule's
-            field_name = dict(rule.fields).get(groups["label"]) or _label_field(groups["label"])
+            label = re.sub(r"\s+", "", groups["label"])  # 索 引 号 / 标　　题: spaced to fill a table cell
+            field_name = dict(rule.fields).get(label) or _label_field(label)
             if field_name in DATE_FIELDS:
                 dm = _DATE.search(value)
                 if not dm:

@@ -35,6 +35,8 @@ _LINE_SEPARATORS = re.compile("[\u2028\u2029\u0085]")
 # a line of nothing but tags (`<div class="x">`, `</p><br/>`): markup left behind by an extraction
 _ONLY_TAGS = re.compile(r"^(\s*</?[A-Za-z][A-Za-z0-9]*(\s[^<>]*)?/?>)+\s*$")
 _HTML_PAGE = re.compile(r"^\s*(<!DOCTYPE\s+html|<html[\s>]|<\?xml[^>]*>\s*<)", re.I)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
 _HTML_TAG = re.compile(r"</?(html|head|body|div|p|span|table|td|tr|br|a|script|style|meta|title|h[1-6]|li|ul)\b[^>]*>", re.I)
 
 # A report run together on one line: split where a paragraph was (an indent after a sentence
@@ -55,7 +57,10 @@ _SKIP = frozenset("script style noscript template iframe svg head".split())
 def repair(text: str) -> tuple[list[tuple[int, str]], list[Repair]]:
     """The text's lines (with their line numbers in ``text``) after the artefacts are repaired."""
     repairs: list[Repair] = []
-    if looks_like_html_page(text):
+    xml = xml_document_lines(text, repairs) if _XML_DECLARATION.match(text) else None
+    if xml is not None:
+        numbered = xml
+    elif looks_like_html_page(text):
         numbered = html_page_lines(text, repairs)
     else:
         numbered = list(enumerate(text.split("\n"), start=1))
@@ -68,8 +73,31 @@ def repair(text: str) -> tuple[list[tuple[int, str]], list[Repair]]:
 
 
 def looks_like_html_page(text: str) -> bool:
+    """A whole page, or a fragment of one (a portal's <div> of content saved as it was):
+    markup from the first character on, or page markup around the text."""
     head = text[:2000]
-    return bool(_HTML_PAGE.match(head)) or (len(_HTML_TAG.findall(head)) >= 8 and "<body" in text.lower())
+    tags = len(_HTML_TAG.findall(head))
+    return bool(_HTML_PAGE.match(head)) or (tags >= 8 and ("<body" in text.lower() or head.lstrip().startswith("<")))
+
+
+def xml_document_lines(text: str, repairs: list[Repair]) -> list[tuple[int, str]] | None:
+    """The text of an XML document (a legal database's export: <法規名稱>, <條文內容> with the
+    text in CDATA), one line per element's text; None when it is not well-formed XML."""
+    import xml.etree.ElementTree as ElementTree
+
+    try:
+        root = ElementTree.fromstring(_XML_DECLARATION.sub("", text, count=1).lstrip())
+    except ElementTree.ParseError:
+        return None
+    lines: list[str] = []
+    for element in root.iter():
+        for piece in (element.text, element.tail):
+            for line in (piece or "").split("\n"):
+                if line.strip():
+                    lines.append(line.strip())
+    repairs.append(Repair("xml-document", f"XML 文档（{text.count(chr(10)) + 1} 行）：取出元素中的文字 {len(lines)} 行，标记不计", 1,
+                          "removed"))
+    return _numbered_by_source(lines, text)
 
 
 def html_page_lines(text: str, repairs: list[Repair]) -> list[tuple[int, str]]:
@@ -77,7 +105,8 @@ def html_page_lines(text: str, repairs: list[Repair]) -> list[tuple[int, str]]:
     each line numbered by the line of the file where its text begins."""
     from selectolax.lexbor import LexborHTMLParser
 
-    tree = LexborHTMLParser(text)
+    # the HTML parser drops CDATA sections (an XML file it reads): their text is the text
+    tree = LexborHTMLParser(_CDATA.sub(lambda m: html.escape(m.group(1), quote=False), text))
     parts: list[str] = []
     title = tree.css_first("title")
 
@@ -85,7 +114,8 @@ def html_page_lines(text: str, repairs: list[Repair]) -> list[tuple[int, str]]:
         for child in node.iter(include_text=True):
             tag = child.tag
             if tag == "-text":
-                parts.append(child.text_content or "")
+                text = child.text_content or ""
+                parts.append(text if text.strip() else " ")  # the white space between two tags is no line
             elif tag in _SKIP or tag == "-comment":
                 continue
             elif tag in _BLOCKS:
@@ -103,6 +133,13 @@ def html_page_lines(text: str, repairs: list[Repair]) -> list[tuple[int, str]]:
     if title is not None and title.text(strip=True) and tree.css_first("h1") is None \
             and title.text(strip=True) not in lines:
         lines.insert(0, title.text(strip=True))  # the page's <title>, when it has no heading of its own
+    repairs.append(Repair("html-page", f"HTML 页面（{text.count(chr(10)) + 1} 行）：取出正文文字 {len(lines)} 行，标记、脚本与样式不计",
+                          1, "removed"))
+    return _numbered_by_source(lines, text)
+
+
+def _numbered_by_source(lines: list[str], text: str) -> list[tuple[int, str]]:
+    """Each extracted line with the line of the file where its text begins."""
     raw = text.split("\n")
     numbered, cursor = [], 0
     for line in lines:
@@ -112,8 +149,6 @@ def html_page_lines(text: str, repairs: list[Repair]) -> list[tuple[int, str]]:
         if found is not None:
             cursor = found
         numbered.append((cursor + 1, line))
-    repairs.append(Repair("html-page", f"HTML 页面（{len(raw)} 行）：取出正文文字 {len(lines)} 行，标记、脚本与样式不计", 1,
-                          "removed"))
     return numbered
 
 

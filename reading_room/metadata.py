@@ -227,6 +227,19 @@ def canonical_name(name: str, rules: MetadataRules) -> str:
     return dict(rules.canonical).get(name, name)
 
 
+def _lines_spelling(lines: list[str], text: str, most: int = 4) -> tuple[int, ...]:
+    """The consecutive lines that together spell ``text`` (a title broken over lines), if any."""
+    for start in range(len(lines)):
+        joined = ""
+        for end in range(start, min(start + most, len(lines))):
+            joined += _strip_marks(lines[end])
+            if joined == text:
+                return tuple(range(start, end + 1))
+            if not text.startswith(joined):
+                break
+    return ()
+
+
 def read_metadata(lines: list[str], byline: dict[str, str], rules: MetadataRules,
                   override: dict | None = None, fallback_title: str = "") -> Metadata:
     """Metadata from the cleaned lines and byline, with the catalog's fields winning."""
@@ -240,6 +253,10 @@ def read_metadata(lines: list[str], byline: dict[str, str], rules: MetadataRules
         title = byline["front_title"]
         index = next((i for i, line in enumerate(lines[:TITLE_ZONE]) if _strip_marks(line) == title), None)
         span = (index,) if index is not None else ()
+    elif byline.get("header_title"):  # a portal's document table names the title (标　　题：)
+        title = byline["header_title"]
+        span = _lines_spelling(lines[:TITLE_ZONE], title)
+        index = span[0] if span else None
     elif byline.get("markdown") and lines and re.match(r"^#\s+\S", lines[0]):
         index, title, span = 0, _strip_marks(lines[0]), (0,)  # a Markdown text's `# ` title
     elif byline.get("title") and lines and lines[0] == byline["title"]:

@@ -146,3 +146,45 @@ def test_an_xml_export_gives_its_text(settings):
     assert report.title == "某某管理规定" and report.genre == "规定"
     assert [b.anchor for b in report.blocks] == ["art-1", "art-2", "art-3"]
     assert not any("<" in b.text for b in report.blocks)
+
+
+def test_an_xml_export_keeps_the_text_of_its_cdata_and_unicode_elements(settings):
+    """A legal database's XML export: element names in Chinese, the articles in CDATA. The HTML
+    parser would drop both; every article's text reaches the report."""
+    from reading_room.report import convert
+    articles = ["第 1 條\n為規範某某事項，特制定本法。", "第 2 條\n本法所稱主管機關，在中央為某部。"]
+    xml = ('<?xml version="1.0" encoding="UTF-8"?>\n<LAWS>\n  <法規>\n    <法規名稱>某某管理法</法規名稱>\n'
+           + "".join(f"    <條文><條文內容><![CDATA[{a}]]></條文內容></條文>\n" for a in articles)
+           + "  </法規>\n</LAWS>\n")
+    report = convert("x", "x.txt", xml.encode("utf-8"), settings, frozenset())
+    body = "".join(b.text for b in report.blocks)
+    assert report.title == "某某管理法"
+    for article in articles:
+        assert han(article) in han(body)
+    assert "<" not in body and "CDATA" not in body
+    assert "xml-document" in _rules(report)
+
+
+def test_a_portal_fragment_without_html_or_body_is_read_as_html(settings):
+    """A government portal's content <div> saved as .txt (no <html>, no <body>): its document
+    table becomes metadata, its title split over two lines is one title, and no markup is text."""
+    from reading_room.report import convert
+    cell = '<td width="70"><b>{}：</b></td>\n        <td width="360">{}</td>'
+    table = "\n".join(f"<tr>\n        {cell.format(a, b)}\n        {cell.format(c, d)}\n       </tr>" for a, b, c, d in [
+        ("索 引 号", "000000000/2020-00001", "主题分类", "综合政务"),
+        ("发文机关", "某某省人民政府办公厅", "成文日期", "2020年03月05日"),
+        ("标\u3000\u3000题", "某某省人民政府办公厅关于加强基层治理工作的意见", "发文字号", "某政办发〔2020〕8号"),
+    ])
+    page = ('<div class="wrap">\n <table>\n  <tbody>\n' + table + "\n  </tbody>\n </table>\n"
+            '<div class="content">\n<p align="center">某某省人民政府办公厅关于</p>\n<p align="center">加强基层治理工作的意见</p>\n'
+            "<p>某政办发〔2020〕8号</p>\n<p>各市人民政府，省政府各部门：</p>\n"
+            "<p>一、总体要求</p>\n<p>坚持以人民为中心，推动基层治理体系和治理能力现代化，切实提高群众满意度。</p>\n"
+            "<p>二、主要任务</p>\n<p>健全基层组织体系，完善网格化管理，推进服务事项下沉到村和社区。</p>\n</div>\n</div>\n")
+    report = convert("x", "x.txt", page.encode("utf-8"), settings, frozenset())
+    assert report.title == "某某省人民政府办公厅关于加强基层治理工作的意见"
+    assert report.organization == "某某省人民政府办公厅"
+    assert report.date == "2020-03-05" and report.doc_number == "某政办发〔2020〕8号"
+    assert [b.text for b in report.headings] == ["一、总体要求", "二、主要任务"]
+    body = "".join(b.text for b in report.blocks)
+    assert "<" not in body and "索引号" not in han(body) and "000000000" not in body
+    assert "html-page" in _rules(report) and "portal-document-table" in _rules(report)

@@ -26,7 +26,7 @@ def rule_ids() -> set[str]:
             ids |= {r["name"] for r in section if isinstance(r, dict) and "name" in r}
     for path in (ROOT / "reading_room").glob("*.py"):
         code = path.read_text(encoding="utf-8")
-        ids |= set(re.findall(r'Removal\("([a-z-]+)"', code))
+        ids |= set(re.findall(r'(?:Removal|Repair)\("([a-z-]+)"', code))
     code = (ROOT / "reading_room" / "clean.py").read_text(encoding="utf-8")
     ids |= set(re.findall(r'return "([a-z]+(?:-[a-z]+)+)"', code))
     return ids
