@@ -186,6 +186,7 @@ def clean(text: str, rules: CleaningRules, furniture: frozenset[str] = frozenset
     total = len(numbered)
     kept: list[tuple[int, str]] = []
     title_at = find_title_before_byline(numbered, rules)
+    pages = page_furniture(numbered, rules.title_end)
 
     i = 0
     while i < total:
@@ -193,6 +194,10 @@ def clean(text: str, rules: CleaningRules, furniture: frozenset[str] = frozenset
         if i == title_at:
             # the text's own title: no rule removes it, however often it repeats across days
             kept.append((number, line))
+            i += 1
+            continue
+        if i in pages:
+            out.removed.append(Removal(pages[i], line, number))
             i += 1
             continue
         consumed = _match_metadata(numbered, i, total, rules, out)
@@ -223,10 +228,42 @@ def clean(text: str, rules: CleaningRules, furniture: frozenset[str] = frozenset
     return out
 
 
+# The frame of a printed page carried into the text by a PDF extraction: "- 12 -", "第 3 页",
+# "12/40", or a bare number, running in order; a short line repeated through the text.
+_PAGE_NUMBER = re.compile(r"^(?:[-－—]\s*)?(?:第\s*)?(\d{1,4})(?:\s*页)?(?:\s*[-－—])?(?:\s*/\s*\d{1,4})?$")
+PAGE_MIN = 3  # a page frame shows on at least this many pages
+PAGE_GAP = 5  # lines between two of its appearances, at least (a page holds more than a few)
+
+
+def page_furniture(numbered: list[tuple[int, str]], title_end: re.Pattern) -> dict[int, str]:
+    """Positions in ``numbered`` of a printed page's frame inside one text: page numbers that
+    run in order, and, in a text that has them, a running header (立法會 ─ 2013年 1月 16日)
+    repeated on page after page — a short line, never a heading, a sentence or a title, at
+    least PAGE_GAP lines apart."""
+    found: dict[int, str] = {}
+    numbers = [(i, int(m.group(1))) for i, (_, line) in enumerate(numbered) if (m := _PAGE_NUMBER.match(line))]
+    rising = sum(1 for (_, a), (_, b) in zip(numbers, numbers[1:]) if b > a)
+    if len(numbers) < PAGE_MIN or rising < 2 * (len(numbers) - 1) / 3:
+        return found  # no pages: a line repeated through the text is the text's own (a 公告's 落款)
+    found.update((i, "page-number") for i, _ in numbers)
+    where: dict[str, list[int]] = {}
+    for i, (_, line) in enumerate(numbered):
+        if 4 <= len(line) <= 40 and i not in found:
+            where.setdefault(re.sub(r"\s+", " ", line), []).append(i)
+    for line, places in where.items():
+        if len(places) >= PAGE_MIN and min(b - a for a, b in zip(places, places[1:])) >= PAGE_GAP \
+                and not looks_like_text(line, title_end) and not _RUNNING_TEXT.search(line):
+            # the first too, even as the text's first line: a line shaped like a title (ending in
+            # a genre word) is never taken for a header
+            found.update((i, "running-header") for i in places)
+    return found
+
+
 # front matter keys -> metadata fields
 _FRONT_MATTER_FIELDS = {"title": "front_title", "date": "date", "author": "author", "source": "source",
                         "organization": "organization", "doc_number": "doc_number", "speaker": "speaker"}
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+\S")
+_MARKDOWN_ITEM = re.compile(r"^(?:[*+-]|>)[ \t\u3000]+\S")
 
 
 def _front_matter(numbered: list[tuple[int, str]], out: Cleaned) -> list[tuple[int, str]]:
@@ -260,12 +297,15 @@ def _front_matter(numbered: list[tuple[int, str]], out: Cleaned) -> list[tuple[i
 
 def _is_markdown_shaped(numbered: list[tuple[int, str]], out: Cleaned) -> bool:
     """`#` marks a heading only in a Markdown-shaped text: front matter, a `# ` title on the first
-    line, or at least two `#` heading lines; in a plain text a line-initial `#` is text."""
+    line, at least two `#` heading lines, or a fifth of the lines list items or quotations
+    (`* `, `- `, `> `); in a plain text a line-initial `#` is text."""
     if "markdown" in out.metadata:
         return True
     lines = [line for _, line in numbered if line]
     marked = [line for line in lines if _MARKDOWN_HEADING.match(line)]
-    return bool(lines) and (bool(_MARKDOWN_HEADING.match(lines[0])) or len(marked) >= 2)
+    listed = [line for line in lines if _MARKDOWN_ITEM.match(line)]
+    return bool(lines) and (bool(_MARKDOWN_HEADING.match(lines[0])) or len(marked) >= 2
+                            or (len(listed) >= 3 and len(listed) >= 0.2 * len(lines)))
 
 
 # "——2026年1月31日在…会议上", "（2026年1月27日在…）", "2026年1月27日在…会议上 …省长 某某":

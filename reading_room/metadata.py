@@ -282,6 +282,10 @@ def read_metadata(lines: list[str], byline: dict[str, str], rules: MetadataRules
         if m and 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31:
             meta.date, meta.date_source = f"{m.group(1)}-{m.group(2)}-{m.group(3)}", "file name"
     meta.organizations = _organizations(meta, byline, rules)
+    if not title and not meta.organizations and not meta.genre:
+        opened = delivered_by(lines[:TITLE_ZONE])
+        if opened:  # a report with no title line: who delivers it, and what, from its first sentence
+            meta.organizations, meta.genre = [opened[0]], opened[1]
     meta.organization = meta.organizations[0] if meta.organizations else ""
     meta.year, meta.year_source = _year_of(title, meta.date, meta.date_source, lines, meta.genre)
     if not title:
@@ -406,15 +410,37 @@ def _is_place(name: str) -> bool:
     return bool(re.fullmatch(rf"[{HAN}]{{1,12}}(省|自治区|市|县|区|州|盟|旗)", name))
 
 
+# "现在，我代表国务院，向大会作政府工作报告" / "我代表第十七届中央委员会向大会作报告"
+_OPENING = re.compile(r"我代表(?P<body>[^，。,；;、]{2,30}?)[，,]?\s*向(?:本次|这次)?大会(?:作|做)?(?P<what>政府工作报告|报告政府工作|工作报告|报告)")
+
+
+def delivered_by(lines: list[str]) -> tuple[str, str] | None:
+    """(body, genre) of a report whose opening sentence says who delivers it to the meeting."""
+    for line in lines:
+        m = _OPENING.search(line)
+        if not m:
+            continue
+        body = re.sub(r"第[^届]{1,4}届", "", m.group("body"))  # a committee's term is not its name
+        if body == "中央委员会":
+            return "中共中央", "党代会报告"
+        if body.endswith("委员会"):
+            return body, "党代会报告"
+        return body, "政府工作报告" if "政府工作" in m.group("what") else "报告"
+    return None
+
+
 def compose_title(meta: Metadata, lines: list[str], fallback: str) -> str:
     """A title for a text that has none, from what is known of it (marked as composed)."""
-    if meta.organization or meta.genre:
-        year = f"{meta.year}年" if meta.year else ""
-        return f"{meta.organization}{year}{meta.genre or '文件'}"
+    if (meta.organization or meta.genre) and meta.year:
+        return f"{meta.organization}{meta.year}年{meta.genre or '文件'}"
     for line in lines[:3]:
+        if line.rstrip().endswith(("：", ":")) or HEADING_START.match(line):
+            continue  # a salutation (各位代表：) or a section names no text
         clause = re.split(r"[，。；：！？,;:!?]", line)[0]
         if len(_HAN.findall(clause)) >= 4:
             return clause[:24] + ("…" if len(clause) > 24 else "")
+    if meta.organization or meta.genre:
+        return f"{meta.organization}{meta.genre or '文件'}"
     return fallback
 
 

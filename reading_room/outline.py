@@ -45,6 +45,13 @@ _DECIMAL_LIKE = re.compile(r"^(([0-9]{1,2})\.)(?=[0-9])")
 _ITEM = re.compile(rf"^(({_N})(?:是|要))(.+)$")
 # "一、二等奖": a numeral list inside text, not a heading
 _NUMERAL_LIST = re.compile(rf"^{_N}(?:[、，,]|等|级|类|至|到|和|或)")
+_DIGITS = "一二三四五六七八九"
+
+
+def _approximate(number: int, body: str) -> bool:
+    """"三、四十年前" (thirty or forty years ago): the numeral after 、 is the next one, times ten
+    or a hundred — an approximate number in running text, not heading 三 about forty years."""
+    return 1 <= number <= 8 and len(body) >= 2 and body[0] == _DIGITS[number] and body[1] in "十百千万"
 _SENTENCE_SPLIT = SENTENCE_SPLIT
 _CLAUSE_SPLIT = re.compile(r"[，,；;：:]")
 _ITEM_LEAD_SPLIT = re.compile(r"[。！？!?；;：:]")
@@ -123,7 +130,7 @@ def classify(line: str) -> _Candidate | None:
         label, body = line[:label_len], line[label_len:].lstrip()
         if body and line[label_len:label_len + 1].isspace() and not unicodedata.category(label[-1]).startswith("P"):
             label += " "  # "第一部分 工作回顾": the space is part of the heading as written
-        if style == "han" and _NUMERAL_LIST.match(body):
+        if style == "han" and (_NUMERAL_LIST.match(body) or _approximate(number, body)):
             return None
         heading, rest = _split_lead(body, MAX_HEADING, _SENTENCE_SPLIT)
         return _Candidate(style, number, label + heading, rest)

@@ -465,3 +465,47 @@ def test_a_closing_date_line_is_the_texts_signature_not_a_byline(settings):
         assert closed.metadata["date"] == "2021-12-20" and closed.metadata["date_source"] == "signature"
     opened = clean("\n".join([BODY[0], "2022-01-05 08:30", *BODY[1:]]), settings.cleaning)
     assert opened.metadata["date_source"] == "byline"
+
+
+def test_a_pdf_texts_page_numbers_and_running_header_are_removed(settings):
+    """A text extracted from a PDF carries each printed page's frame: its running header and its
+    page number, between the page's last line and the next page's first. Both go, recorded;
+    every sentence stays."""
+    sentences = [f"第{n}项工作进展顺利，各部门密切配合，按期完成了年度目标任务，群众满意度不断提高。" for n in range(1, 41)]
+    lines = ["某市人民政府工作报告"]
+    for page in range(4):
+        lines += ["某市人民代表大会会刊 ─ 2024年 1月 16日", ""]
+        lines += sentences[page * 10:(page + 1) * 10]
+        lines += ["", str(101 + page), ""]
+    cleaned = clean("\n".join(lines), settings.cleaning)
+    assert cleaned.lines == ["某市人民政府工作报告"] + sentences
+    rules = {r.text: r.rule for r in cleaned.removed}
+    assert rules["101"] == rules["104"] == "page-number"
+    assert rules["某市人民代表大会会刊 ─ 2024年 1月 16日"] == "running-header"
+    assert sum(r.rule == "running-header" for r in cleaned.removed) == 4
+
+
+def test_a_line_repeated_in_a_text_without_pages_is_its_own(settings):
+    """Four announcements in one news item, each signed with the same two lines: no page
+    numbers, so the repeated signature is text, not a running header."""
+    lines = ["全国人民代表大会公告"]
+    for n in range(1, 5):
+        lines += [f"第{n}号公告：大会选举某某为某某委员会主任，现予公告。", "某某代表大会第一次会议主席团", "2018年3月18日于北京"]
+    cleaned = clean("\n".join(lines), settings.cleaning)
+    assert not any(r.rule in ("running-header", "page-number") for r in cleaned.removed)
+
+
+def test_a_markdown_lists_markers_and_a_wikisource_notice_go(settings):
+    """A law kept as a Markdown list (`* 1 …`, `> 釋：…`): the markers go, the text stays; the
+    licence notice Wikisource appends to a text it hosts, broken over short lines, goes."""
+    articles = ["* 1 本法依組織法第二條制定之。", "> 釋：明定本法法源。", "* 2 委員應於每年二月一日報到。",
+                "> 釋：明定報到日。", "* 3 會議須有委員三分之一出席。"]
+    cleaned = clean("\n".join(articles), settings.cleaning)
+    assert cleaned.lines == [line[2:] for line in articles]
+    assert {r.rule for r in cleaned.removed} == {"markdown-list-marker"}
+    body = ["各位代表：", "现在，我代表国务院向大会作政府工作报告，请予审议。", "让我们团结一心，开拓进取，为实现今年目标任务而努力奋斗！"]
+    notice = ["本作品是中华人民共和国的", "法律", "、", "法规", "，国家机关的决议、决定、命令和其他文件，属于", "公有领域", "。",
+              "Public domain", "false"]
+    cleaned = clean("\n".join(body + [""] * 3 + notice), settings.cleaning)
+    assert cleaned.lines == body
+    assert {r.rule for r in cleaned.removed} == {"wikisource-license"}

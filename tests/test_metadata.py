@@ -367,3 +367,18 @@ def test_speaker_lines(settings, speaker_line, speaker):
     report = _report(settings, lines)
     assert report.speaker == speaker
     assert report.organizations == ["某省人民政府"]
+
+
+def test_a_report_without_a_title_line_is_named_from_its_opening_sentence(settings):
+    """No title line, a salutation first: the salutation is never the title; the opening
+    sentence says who delivers what (我代表…向大会作政府工作报告)."""
+    from reading_room.report import convert
+    text = ("各位代表：\n现在，我代表市人民政府，向大会作政府工作报告，请予审议。\n一、2023年工作回顾\n"
+            "过去一年，全市经济运行稳中向好，民生福祉持续增进。\n二、2024年主要任务\n今年要着力扩大内需，推动高质量发展。\n")
+    report = convert("x", "x.txt", text.encode("utf-8"), settings, frozenset())
+    assert report.title != "各位代表" and report.title_composed
+    assert report.organization == "市人民政府" and report.genre == "政府工作报告"
+    congress = ("同志们：\n现在，我代表第十九届中央委员会向大会作报告。\n一、过去五年的工作\n"
+                "五年来，我们坚持稳中求进，推动各项事业取得新的重大成就。\n")
+    report = convert("y", "y.txt", congress.encode("utf-8"), settings, frozenset())
+    assert report.organization == "中共中央" and report.genre == "党代会报告"

@@ -62,6 +62,8 @@ def test_heading_styles(line, style, number):
     "十分重视基层党建工作。",
     "一是加强学习，二是改进作风，三是严格纪律。",  # an enumeration inside a paragraph
     "第一时间传达学习会议精神。",
+    "三、四十年前，这里还是一片荒滩，如今已是高楼林立。",  # 三、四十: thirty or forty, not heading 三
+    "七、八百名群众自发赶来参加义务劳动。",
 ])
 def test_not_headings(line):
     assert classify(line) is None
