@@ -169,6 +169,8 @@ def _in_zone(zone: str, index: int, total: int, zone_lines: int) -> bool:
         return index < zone_lines
     if zone == "tail":
         return index >= total - zone_lines
+    if zone == "ends":
+        return index < zone_lines or index >= total - zone_lines
     return True
 
 

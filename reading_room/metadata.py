@@ -50,7 +50,8 @@ _PROMULGATED = re.compile(rf"^[（(]?\s*{_HAN_DATE.pattern}\s*(?P<doc>\S*?令\S*
 # the place in an occasion: "河北省第十四届人民代表大会" -> 河北省; "第十二届全国人民代表大会" -> national
 _PLACE = re.compile(rf"^(?P<place>[{HAN}]{{2,12}}?(省|自治区|市|县|区|州|盟|旗))(第|[十一二三四五六七八九]+届)")
 # "国务院总理 李克强", "上海市市长 龚 正" (a two-character name spaced out), "自治区主席 艾尔肯·吐尼亚孜"
-_SPEAKER = re.compile(rf"^(?P<office>[{HAN}（）()]{{1,24}}?)[ \u3000\u00a0]+"
+# (an office is two characters at least: "地　　點　本院議場" is a spaced label and its value)
+_SPEAKER = re.compile(rf"^(?P<office>[{HAN}（）()]{{2,24}}?)[ \u3000\u00a0]+"
                       rf"(?P<name>[{HAN}](?:[ \u3000\u00a0]?[{HAN}·]){{1,11}})$")
 # a name alone on its line, just before the salutation (各位代表：)
 _NAME_ALONE = re.compile(rf"^[{HAN}]{{2,4}}$")

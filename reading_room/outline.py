@@ -258,6 +258,11 @@ def outline(lines: list[str], markdown: bool = False) -> Outline:
             result.blocks.append(Block(BlockKind.HEADING, cand.heading, level=level, style="markdown",
                                        anchor=short_id("h-", cand.heading, taken)))
             continue
+        if cand.style == "item" and cand.number > 1 and "item" not in expected:
+            # "……政策。一是……" then "二是……" opening the next paragraph: the enumeration began
+            # inside a paragraph, so its later items are paragraphs too
+            add_paragraph(line)
+            continue
         if cand.style == "item":
             level = min(current_level + 1, 6) if current_level > 1 else 2
         elif cand.style == "annex":

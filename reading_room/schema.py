@@ -18,8 +18,8 @@ import re
 
 import jsonschema
 
-_ZONE = {"enum": ["head", "tail", "anywhere"],
-         "description": "head: the first zone_lines lines, tail: the last zone_lines, anywhere"}
+_ZONE = {"enum": ["head", "tail", "ends", "anywhere"],
+         "description": "head: the first zone_lines lines, tail: the last zone_lines, ends: either, anywhere"}
 _NAME = {"type": "string", "minLength": 1, "description": "the rule's name, shown on the cleaning log"}
 
 

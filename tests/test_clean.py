@@ -509,3 +509,14 @@ def test_a_markdown_lists_markers_and_a_wikisource_notice_go(settings):
     cleaned = clean("\n".join(body + [""] * 3 + notice), settings.cleaning)
     assert cleaned.lines == body
     assert {r.rule for r in cleaned.removed} == {"wikisource-license"}
+
+
+def test_a_data_source_note_in_the_middle_of_a_text_is_its_own(settings):
+    """来源：/ 資料來源： at either end of a text is its byline (metadata); in its middle, under a
+    table, it is the text's own note and stays."""
+    body = [f"第{n}项：全年完成投资{n}亿元，同比增长百分之{n}，超额完成年度计划。" for n in range(1, 80)]
+    note = "资料来源：某某统计局"
+    lines = ["某某局2023年工作总结", "来源：某某网"] + body[:40] + [note] + body[40:]
+    cleaned = clean("\n".join(lines), settings.cleaning)
+    assert note in cleaned.lines
+    assert cleaned.metadata.get("source") == "某某网"

@@ -188,3 +188,15 @@ def test_a_portal_fragment_without_html_or_body_is_read_as_html(settings):
     body = "".join(b.text for b in report.blocks)
     assert "<" not in body and "索引号" not in han(body) and "000000000" not in body
     assert "html-page" in _rules(report) and "portal-document-table" in _rules(report)
+
+
+def test_private_use_characters_are_kept_and_named_in_a_warning(settings):
+    """A PDF's own glyphs for characters its font lacked land in the Unicode private-use area:
+    kept as they are (nothing is lost), and the curator is told where, in Chinese."""
+    from reading_room.report import convert
+    text = "某某报告\n深水\ue88c区的旧楼将于年内完成改造，惠及居民三千户。\n"
+    report = convert("x", "x.txt", text.encode("utf-8"), settings, frozenset())
+    assert "\ue88c" in report.blocks[0].text
+    warning = next(w for w in report.warnings if "private-use" in w)
+    assert warning.startswith("1 private-use")
+    assert "私用区" in settings.labels.warning(warning)

@@ -159,6 +159,17 @@ def test_invented_items():
     assert [b.text for b in result.blocks if b.kind == "paragraph"] == ["全年集中学习十二次。", "深入基层调研。"]
 
 
+def test_an_enumeration_begun_inside_a_paragraph_stays_paragraphs():
+    """"……财政政策。一是……" then "二是……" and "三是……" opening the next paragraphs: the list began
+    inside a paragraph, so none of its items is a heading, and no numbering warning is given."""
+    lines = ["一、今年的主要任务", "继续实施积极的财政政策。一是保持适度的财政赤字，支持重点项目建设。",
+             "二是继续实施结构性减税政策，促进扩大内需。", "三是优化财政支出结构，把钱花在刀刃上。", "二、加强政府建设"]
+    result = outline(lines)
+    assert heads(result) == [(2, "一、今年的主要任务"), (2, "二、加强政府建设")]
+    assert [b.text for b in result.blocks if b.kind == "paragraph"] == lines[1:4]
+    assert not result.warnings
+
+
 def test_items_without_a_heading_are_level_two():
     assert heads(outline(["一是加强学习。全年学习。", "二是改进作风。深入基层。"]))[0][0] == 2
 

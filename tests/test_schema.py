@@ -37,7 +37,7 @@ def test_the_projects_curation_files_are_valid():
     ("boilerplate.yml", lambda d: d["lines"][0].update(max_length="sixty"),
      "corpus/boilerplate.yml: lines[0].max_length: expected an integer, got 'sixty' (the rule only applies"),
     ("boilerplate.yml", lambda d: d["blocks"][0].update(zone="top"),
-     "corpus/boilerplate.yml: blocks[0].zone: 'top' is not one of head, tail, anywhere"),
+     "corpus/boilerplate.yml: blocks[0].zone: 'top' is not one of head, tail, ends, anywhere"),
     ("boilerplate.yml", lambda d: d["furniture"].update(min_share="2%"),
      "corpus/boilerplate.yml: furniture.min_share: expected a number, got '2%'"),
     ("metadata.yml", lambda d: d["genres"].append(["纪要"]),
