@@ -183,6 +183,7 @@ def clean(text: str, rules: CleaningRules, furniture: frozenset[str] = frozenset
     numbered = _front_matter(numbered, out)
     if _is_markdown_shaped(numbered, out):
         out.metadata["markdown"] = "yes"
+    breaks = paragraph_breaks(numbered)
     numbered = [(n, _strip_prefixes(line, n, rules, out) if "markdown" in out.metadata else line)
                 for n, line in numbered if line]
     total = len(numbered)
@@ -223,7 +224,7 @@ def clean(text: str, rules: CleaningRules, furniture: frozenset[str] = frozenset
          else _repair_spaces(line, n, out, rules.title_end), n, n == title_number)
         for n, line in kept
     ]
-    out.lines = _join_broken_lines(repaired, out, rules.title_end)
+    out.lines = _join_broken_lines(repaired, out, rules.title_end, breaks)
     out.removed.sort(key=lambda r: r.line)
     if title_number is not None and repaired and repaired[0][2]:
         out.metadata["title"] = repaired[0][0]  # the first line, and the title by its place
@@ -547,14 +548,31 @@ def _repair_title_spaces(line: str, number: int, out: Cleaned, title_end: re.Pat
     return re.sub(r"[ \u3000\u00a0]+", "", line)
 
 
-def _join_broken_lines(lines: list[tuple[str, int, bool]], out: Cleaned, title_end: re.Pattern) -> list[str]:
+def paragraph_breaks(numbered: list[tuple[int, str]]) -> frozenset[int]:
+    """The file's line numbers of blank lines that separate paragraphs: every blank line, unless
+    the text puts one between almost every two lines (then a blank line says nothing)."""
+    blank = [n for n, line in numbered if not line]
+    lines = [n for n, line in numbered if line]
+    if not blank or not lines:
+        return frozenset()
+    blanks = set(blank)
+    spaced = sum(1 for a, b in zip(lines, lines[1:]) if any(k in blanks for k in range(a + 1, b)))
+    return frozenset() if spaced >= 0.8 * (len(lines) - 1) else frozenset(blank)
+
+
+def _join_broken_lines(lines: list[tuple[str, int, bool]], out: Cleaned, title_end: re.Pattern,
+                       breaks: frozenset[int] = frozenset()) -> list[str]:
     """Rejoin a paragraph that the extraction broke mid-sentence (never the title line:
-    a news title ends without punctuation and is not the start of its first paragraph).
+    a news title ends without punctuation and is not the start of its first paragraph; never
+    across a blank line that separates paragraphs, ``breaks``).
     Each join is recorded as a repair on the line that was joined to the one before."""
     result: list[str] = []
     previous_fixed = True
+    previous_number = 0
     for line, number, fixed in lines:
-        if result and not fixed and not previous_fixed and _is_broken_pair(result[-1], line, title_end):
+        apart = any(k in breaks for k in range(previous_number + 1, number))
+        previous_number = number
+        if result and not fixed and not previous_fixed and not apart and _is_broken_pair(result[-1], line, title_end):
             out.removed.append(Removal("line-join", f"{result[-1][-12:]}⏎{line[:12]}", number, "repaired"))
             result[-1] += line
         else:

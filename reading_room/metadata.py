@@ -192,7 +192,22 @@ def organization_of(title: str, rules: MetadataRules) -> str:
     if best and text[best:best + 1] in ("）", ")"):
         best += 1
     organization = text[:best]
-    return "" if _WHOLE_AREA.match(organization) else organization
+    return "" if _WHOLE_AREA.match(organization) or _no_name(organization) else organization
+
+
+_PLACE_WORDS = ("自治区", "街道", "社区", "省", "市", "县", "区", "乡", "镇", "村", "州")
+
+
+def _no_name(organization: str) -> bool:
+    """"乡镇", "镇": only the words for a level of place, no name before them (a 范文's
+    "乡镇2022年工作总结" is any township's); "县公安局" names a kind of body, and stays."""
+    rest = organization
+    while rest:
+        word = next((w for w in _PLACE_WORDS if rest.endswith(w)), None)
+        if word is None:
+            return False
+        rest = rest[:-len(word)]
+    return True
 
 
 def organizations_of_title(title: str, rules: MetadataRules) -> list[str]:
@@ -226,6 +241,15 @@ def canonical_name(name: str, rules: MetadataRules) -> str:
         if name.endswith(short) and not name.endswith(full):
             name = name[: -len(short)] + full
     return dict(rules.canonical).get(name, name)
+
+
+# "……统计公报 | 某县人民政府", "……工作总结_某某范文网": a page's <title> saved as the text's first line
+_SITE_SUFFIX = re.compile(rf"\s*(?:[|｜_]|\s[-—–]\s)\s*[{HAN}A-Za-z0-9.·]{{2,20}}(政府|网|网站|门户|官网|频道|首页|平台|在线|新闻)$")
+
+
+def _without_site_name(title: str) -> str:
+    stripped = _SITE_SUFFIX.sub("", title)
+    return stripped if len(stripped) >= 4 else title
 
 
 def _lines_spelling(lines: list[str], text: str, most: int = 4) -> tuple[int, ...]:
@@ -267,6 +291,8 @@ def read_metadata(lines: list[str], byline: dict[str, str], rules: MetadataRules
         span = _title_span(lines, index, rules) if index is not None else ()
         title = "".join(_strip_marks(lines[i]) for i in span) if span else ""
         index = span[0] if span else None
+    if "title" not in override:
+        title = _without_site_name(title)
     meta = Metadata(title=title, title_line=index, title_lines=span, source=byline.get("source", ""),
                     doc_number=byline.get("doc_number", ""))
     meta.genre = genre_of(title, rules)
@@ -306,11 +332,25 @@ def read_metadata(lines: list[str], byline: dict[str, str], rules: MetadataRules
     return meta
 
 
+# under a title: its 文号 alone on a line (国办发〔2018〕123号, 劳社部发[2008]3号), its date in brackets
+_DOC_NUMBER_LINE = re.compile(rf"^(?P<doc>[{HAN}]{{1,12}}[〔\[［(（]\d{{4}}[〕\]］)）]第?\d{{1,5}}号)$")
+_DATE_LINE = re.compile(r"^[（(](?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日[)）]$")
+
+
 def _read_subtitle(lines: list[str], meta: Metadata) -> None:
     """The subtitle (date and occasion) and the speaker line under a title; for a law, the lines
-    of its adoption and revisions (the latest date is the text's, the first meeting its body's)."""
+    of its adoption and revisions (the latest date is the text's, the first meeting its body's);
+    a 文号 or a bracketed date alone on its line."""
     for k, line in enumerate(lines):
         squeezed = line.replace(" ", "").replace("\u3000", "")
+        numbered = _DOC_NUMBER_LINE.match(squeezed)
+        if numbered and not meta.doc_number:
+            meta.doc_number = numbered.group("doc")
+            continue
+        dated = _DATE_LINE.match(squeezed)
+        if dated and not meta.date:
+            meta.date, meta.date_source = _date_of(dated), "text"
+            continue
         m = (_SUBTITLE.match(line) or _DELIVERED.match(line.strip()) or _ADOPTED.match(squeezed)
              or _PROMULGATED.match(squeezed))
         if m:

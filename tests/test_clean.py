@@ -520,3 +520,16 @@ def test_a_data_source_note_in_the_middle_of_a_text_is_its_own(settings):
     cleaned = clean("\n".join(lines), settings.cleaning)
     assert note in cleaned.lines
     assert cleaned.metadata.get("source") == "某某网"
+
+
+def test_a_blank_line_between_two_lines_keeps_them_apart(settings):
+    """A blank line separates paragraphs: a line ending mid-clause before one is not joined to the
+    next — unless the text puts a blank line between almost every two lines (then blank lines say
+    nothing, and a broken sentence is still rejoined)."""
+    first = "一年来，局党组坚持以党的政治建设为统领，围绕中心工作，"
+    second = "扎实推进机关党建各项任务。"
+    other = ["全年召开党组会议二十次，研究重大事项四十余项。", "开展主题党日活动十二次，党员参与率百分之百。"]
+    assert clean("\n".join([first, "", second, *other]), settings.cleaning).lines == [first, second, *other]
+    assert clean("\n".join([first, second, *other]), settings.cleaning).lines == [first + second, *other]
+    spaced = "\n\n".join([first, second, *other])
+    assert clean(spaced, settings.cleaning).lines == [first + second, *other]

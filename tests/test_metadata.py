@@ -382,3 +382,23 @@ def test_a_report_without_a_title_line_is_named_from_its_opening_sentence(settin
                 "五年来，我们坚持稳中求进，推动各项事业取得新的重大成就。\n")
     report = convert("y", "y.txt", congress.encode("utf-8"), settings, frozenset())
     assert report.organization == "中共中央" and report.genre == "党代会报告"
+
+
+@pytest.mark.parametrize("text, title, field, value", [
+    # a 文号 alone under the title, and a bracketed date under it
+    ("关于调整职工工资折算办法的通知\n某社部发[2008]3号\n各省、自治区人力资源社会保障厅：\n现将有关问题通知如下。\n",
+     "关于调整职工工资折算办法的通知", "doc_number", "某社部发[2008]3号"),
+    ("中共中央 国务院关于加强基层治理的意见\n（2021年4月28日）\n基层治理是国家治理的基石。\n",
+     "中共中央 国务院关于加强基层治理的意见", "date", "2021-04-28"),
+    # a page's <title> saved as the first line: the site's name after it is not the title
+    ("某县2022年国民经济和社会发展统计公报 | 某县人民政府\n2022年，全县经济运行稳中有进。\n",
+     "某县2022年国民经济和社会发展统计公报", "organization", "某县"),
+    # a 范文 whose title names no body, only a level of place
+    ("乡镇2022年工作总结\n一年来，我乡镇在县委县政府的领导下，扎实推进各项工作。\n",
+     "乡镇2022年工作总结", "organization", ""),
+])
+def test_what_the_lines_under_a_title_and_the_title_itself_say(settings, text, title, field, value):
+    from reading_room.report import convert
+    report = convert("x", "x.txt", text.encode("utf-8"), settings, frozenset())
+    assert report.title == title
+    assert getattr(report, field) == value
