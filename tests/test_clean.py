@@ -533,3 +533,16 @@ def test_a_blank_line_between_two_lines_keeps_them_apart(settings):
     assert clean("\n".join([first, second, *other]), settings.cleaning).lines == [first + second, *other]
     spaced = "\n\n".join([first, second, *other])
     assert clean(spaced, settings.cleaning).lines == [first + second, *other]
+
+
+def test_a_government_portals_footer_goes(settings):
+    """The footer a portal puts under every page: links, who runs the site, its ICP and security
+    filing numbers, the notice shown when a link leaves the site. All of it goes, recorded."""
+    body = ["某县2022年国民经济和社会发展统计公报", "2022年，全县地区生产总值增长百分之四点五，经济运行稳中有进。",
+            "全年一般公共预算收入十七亿元，比上年增长百分之八。"]
+    footer = ["【返回顶部】【关闭本页】", "网站地图", "隐私声明", "关于我们", "主办：某县人民政府  承办：某县人民政府办公室",
+              "某ICP备11000000号-1  网站标识码：3600000000   某公网安备 36000000000000号",
+              "技术支持：某县信息中心  版权所有", "X", "您访问的链接即将离开'某县人民政府网站'是否继续？", "继续访问\t\t放弃"]
+    cleaned = clean("\n".join(body + footer), settings.cleaning)
+    assert cleaned.lines == body
+    assert len(cleaned.removed) == len(footer)
