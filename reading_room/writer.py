@@ -19,6 +19,7 @@ bytes differ.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -116,15 +117,30 @@ def write_tree(docs: Path, files: Iterable[tuple[str, bytes | Deferred]],
 
 def prune(base: Path, root: Path, keep: set[str]) -> list[str]:
     """Remove every file under ``root`` whose path relative to ``base`` is not in ``keep``,
-    then the folders left empty. Returns the removed paths, relative to ``base``."""
+    then the folders left empty. Returns the removed paths, relative to ``base``.
+
+    One ``os.walk`` from the bottom up (a site holds a folder per page: tens of thousands), no
+    Path object per file and no listing of a folder again to see whether it is empty."""
     removed = []
-    for path in sorted(root.rglob("*"), reverse=True):
-        if path.is_dir() and not path.is_symlink():
-            if not any(path.iterdir()):
-                path.rmdir()
-            continue
-        relative = path.relative_to(base).as_posix()
-        if relative not in keep:
-            path.unlink()
-            removed.append(relative)
+    emptied: set[str] = set()
+    prefix = len(os.path.join(str(base), ""))
+    for folder, folders, files in os.walk(root, topdown=False):
+        left = 0
+        for name in folders:  # a link to a folder is a file here: never followed, removed like one
+            path = os.path.join(folder, name)
+            if os.path.islink(path):
+                files.append(name)
+            elif path not in emptied:
+                left += 1
+        for name in files:
+            path = os.path.join(folder, name)
+            relative = path[prefix:].replace(os.sep, "/")
+            if relative in keep:
+                left += 1
+            else:
+                os.unlink(path)
+                removed.append(relative)
+        if not left and folder != str(root):
+            os.rmdir(folder)
+            emptied.add(folder)
     return removed

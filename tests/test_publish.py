@@ -188,3 +188,23 @@ def test_a_site_over_the_pages_limit_is_named_with_the_way_to_publish_it(tmp_pat
     assert "object storage" in warning[0] and "Publishing a large site" in warning[0]
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert "### Publishing a large site" in readme
+
+
+def test_prune_removes_what_is_not_kept_and_the_folders_left_empty(tmp_path):
+    """prune: files not kept go, folders left empty go (never the root), a link to a folder is
+    removed like a file and never followed; kept files and the folders holding them stay."""
+    from reading_room.writer import prune
+
+    root = tmp_path / "site"
+    for name in ("a/index.html", "a/b/index.html", "c/d/e/index.html", "keep.txt"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("x", encoding="utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "precious.txt").write_text("x", encoding="utf-8")
+    os.symlink(outside, root / "a" / "link")
+    removed = prune(tmp_path, root, {"site/a/index.html", "site/keep.txt"})
+    assert sorted(removed) == ["site/a/b/index.html", "site/a/link", "site/c/d/e/index.html"]
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == ["a", "a/index.html", "keep.txt"]
+    assert (outside / "precious.txt").exists()
+    assert prune(tmp_path, root, set()) and root.is_dir() and not any(root.iterdir())
