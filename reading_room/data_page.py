@@ -13,7 +13,7 @@ REPORT_FIELDS = [
     ("organizations", "全部发文机关，规范名称的列表（CSV 中以“；”分隔）"),
     ("genre", "体裁：总结、讲话、报告等"),
     ("date", "日期，按原文写法"),
-    ("year_source", "年份的出处：日期、标题、正文开头、目录文件（`date`、`title`、`text`、`catalog`）"),
+    ("year_source", "年份的出处：日期、标题、文号、正文开头、目录文件（`date`、`title`、`doc_number`、`text`、`catalog`）"),
     ("date_source", "日期的出处：正文、网页署名、文件头、文件名、发布时间、落款（`text`、`byline`、`header`、`file name`、`posting time`、`signature`）"),
     ("doc_number", "发文字号，如 国发〔2016〕12号"),
     ("speaker", "讲话人（讲话人一行中的姓名）"),

@@ -96,7 +96,7 @@ class MetadataRules:
 class Metadata:
     title: str
     year: int | None = None
-    year_source: str = ""  # where the year was read: date, title, text (the first lines), catalog
+    year_source: str = ""  # where the year was read: date, title, doc_number (文号), text (the first lines), catalog
     organization: str = ""  # the first of `organizations`
     genre: str = ""
     date: str = ""
@@ -314,7 +314,7 @@ def read_metadata(lines: list[str], byline: dict[str, str], rules: MetadataRules
         if opened:  # a report with no title line: who delivers it, and what, from its first sentence
             meta.organizations, meta.genre = [opened[0]], opened[1]
     meta.organization = meta.organizations[0] if meta.organizations else ""
-    meta.year, meta.year_source = _year_of(title, meta.date, meta.date_source, lines, meta.genre)
+    meta.year, meta.year_source = _year_of(title, meta.date, meta.date_source, lines, meta.genre, meta.doc_number)
     if not title:
         meta.title, meta.title_composed = compose_title(meta, lines, fallback_title), True
         meta.genre = meta.genre or genre_of(meta.title, rules)
@@ -496,8 +496,13 @@ YEAR_FROM_DATE = ("posting time", "header")
 PERIODIC = ("总结", "报告", "政府工作报告", "党代会报告", "述职", "计划", "汇报", "心得体会")
 
 
-def _year_of(title: str, date: str, date_source: str, lines: list[str], genre: str = "") -> tuple[int | None, str]:
-    """The year and where it was read: the date's (date), the title's, the first lines' (text)."""
+_DOC_NUMBER_YEAR = re.compile(r"[〔\[［(（]((?:19|20)\d\d)[〕\]］)）]")
+
+
+def _year_of(title: str, date: str, date_source: str, lines: list[str], genre: str = "",
+             doc_number: str = "") -> tuple[int | None, str]:
+    """The year and where it was read: the date's (date), the title's, the 文号's (劳社部发[2008]3号
+    was issued in 2008), the first lines' (text)."""
     if date[:4].isdigit() and (date_source == "posting time" or (date_source in YEAR_FROM_DATE
                                                                  and genre not in PERIODIC)):
         return int(date[:4]), "date"
@@ -506,6 +511,9 @@ def _year_of(title: str, date: str, date_source: str, lines: list[str], genre: s
         return int(m.group(1)), "title"
     if date[:4].isdigit():
         return int(date[:4]), "date"
+    m = _DOC_NUMBER_YEAR.search(doc_number)
+    if m:
+        return int(m.group(1)), "doc_number"
     for line in lines[:TITLE_ZONE]:
         m = _YEAR.search(line)
         if m:

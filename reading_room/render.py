@@ -85,7 +85,7 @@ def _linked_md(text: str, links: list[tuple[int, int, str]], page_url: str) -> s
 # where a report's date was read (Report.date_source), as the page says it
 DATE_SOURCES = {"text": "正文", "byline": "网页署名", "header": "文件头", "file name": "文件名", "posting time": "发布时间",
                 "catalog": "目录文件", "signature": "落款"}
-YEAR_SOURCES = {"title": "标题", "text": "正文开头", "catalog": "目录文件"}  # "date": the date shown beside it
+YEAR_SOURCES = {"title": "标题", "doc_number": "文号", "text": "正文开头", "catalog": "目录文件"}  # "date": the date shown beside it
 
 
 def report_page(view: ReportView) -> str:

@@ -39,7 +39,7 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     overridden: list[str] = field(default_factory=list)
     date_source: str = ""  # where the date comes from: text, byline, header, file name, posting time, signature
-    year_source: str = ""  # where the year comes from: date, title, text, catalog
+    year_source: str = ""  # where the year comes from: date, title, doc_number (文号), text, catalog
     title_composed: bool = False  # no title line: composed from the body, year and genre
     organizations: list[str] = field(default_factory=list)  # every issuing body; `organization` is the first
     doc_number: str = ""  # 文号 (发文字号)

@@ -390,6 +390,9 @@ def test_a_report_without_a_title_line_is_named_from_its_opening_sentence(settin
      "关于调整职工工资折算办法的通知", "doc_number", "某社部发[2008]3号"),
     ("中共中央 国务院关于加强基层治理的意见\n（2021年4月28日）\n基层治理是国家治理的基石。\n",
      "中共中央 国务院关于加强基层治理的意见", "date", "2021-04-28"),
+    # no date, no year in the title: the 文号 says when it was issued
+    ("关于调整职工工资折算办法的通知\n某社部发[2008]3号\n各省、自治区人力资源社会保障厅：\n现将有关问题通知如下。\n",
+     "关于调整职工工资折算办法的通知", "year", 2008),
     # a page's <title> saved as the first line: the site's name after it is not the title
     ("某县2022年国民经济和社会发展统计公报 | 某县人民政府\n2022年，全县经济运行稳中有进。\n",
      "某县2022年国民经济和社会发展统计公报", "organization", "某县"),
