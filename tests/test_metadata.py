@@ -78,6 +78,7 @@ def test_sample_organizations_come_from_the_title(sample_build):
     ("某局党组关于2021年度工作的报告", "报告"),
     ("某县人大常委会关于加强生态保护的决议", "决议"),
     ("学习党的二十大精神心得体会", "心得体会"),
+    ("香港特別行政區行政長官2013年施政報告", "施政报告"),
 ])
 def test_genres(settings, title, genre):
     assert genre_of(title, settings.metadata) == genre
@@ -367,6 +368,14 @@ def test_speaker_lines(settings, speaker_line, speaker):
     report = _report(settings, lines)
     assert report.speaker == speaker
     assert report.organizations == ["某省人民政府"]
+
+
+def test_a_spaced_label_and_its_value_are_no_speaker(settings):
+    """"地　　點　本院議場" (a label spaced out to fill its cell, then its value) is no office and
+    name: an office is two characters at least."""
+    lines = ["某某委员会会议纪录", "时　　间　2012年10月26日上午10时", "地　　點　本院議場", "主席　王金平",
+             "主席：现在开会，进行报告事项。"]
+    assert _report(settings, lines).speaker == "王金平"
 
 
 def test_a_report_without_a_title_line_is_named_from_its_opening_sentence(settings):
