@@ -569,10 +569,14 @@ def _join_broken_lines(lines: list[tuple[str, int, bool]], out: Cleaned, title_e
     result: list[str] = []
     previous_fixed = True
     previous_number = 0
+    width = wrap_width([line for line, _, _ in lines])
+    full = False  # the line before reached the width the text is wrapped at
     for line, number, fixed in lines:
         apart = any(k in breaks for k in range(previous_number + 1, number))
         previous_number = number
-        if result and not fixed and not previous_fixed and not apart and _is_broken_pair(result[-1], line, title_end):
+        wrapped, full = full, bool(width) and len(line) >= width - 2 and not line.endswith(tuple(_LINE_END_OK))
+        if result and not fixed and not previous_fixed and not apart \
+                and _is_broken_pair(result[-1], line, title_end, wrapped):
             out.removed.append(Removal("line-join", f"{result[-1][-12:]}⏎{line[:12]}", number, "repaired"))
             result[-1] += line
         else:
@@ -581,7 +585,27 @@ def _join_broken_lines(lines: list[tuple[str, int, bool]], out: Cleaned, title_e
     return result
 
 
-def _is_broken_pair(previous: str, line: str, title_end: re.Pattern) -> bool:
+WRAP_MIN_LINES = 10  # a text hard-wrapped at one width (a PDF's column) has at least this many lines
+WRAP_SHARE = 0.4  # … and this share of its lines of 15+ characters within two of that width
+WRAP_MIN_WIDTH = 24  # characters: narrower lines of one length are headlines, not a column
+
+
+def wrap_width(lines: list[str]) -> int | None:
+    """The width a text was hard-wrapped at (a PDF's column: 30 characters, line after line),
+    or None: most texts end their lines where their paragraphs end."""
+    lengths = [len(line) for line in lines if len(line) >= 15]
+    if len(lengths) < WRAP_MIN_LINES:
+        return None
+    width = Counter(lengths).most_common(1)[0][0]
+    near = [line for line in lines if len(line) >= 15 and abs(len(line) - width) <= 2]
+    open_ended = sum(1 for line in near if not line.endswith(tuple(_LINE_END_OK)))
+    # a column is wide (a headline list is not), and its lines stop mid-sentence
+    if width < WRAP_MIN_WIDTH or len(near) < WRAP_SHARE * len(lengths) or open_ended < 0.6 * len(near):
+        return None
+    return width
+
+
+def _is_broken_pair(previous: str, line: str, title_end: re.Pattern, wrapped: bool = False) -> bool:
     if previous.startswith("#") or line.startswith("#"):
         return False  # a Markdown heading, or a line that starts with # on purpose
     if _ONLY_OPENING.fullmatch(previous) or _ONLY_CLOSING.fullmatch(line):
@@ -596,6 +620,8 @@ def _is_broken_pair(previous: str, line: str, title_end: re.Pattern) -> bool:
         return False
     if title_end.search(previous) and not _RUNNING_TEXT.search(previous):
         return False  # a title: "……工作总结" + "局工会……" is not the word 结局
+    if wrapped:
+        return True  # the line before ran to the text's wrapping width and stopped mid-sentence
     if len(previous) >= 6 and previous.endswith("的"):
         return True  # a sentence never ends on the particle 的
     if len(previous) < 20:

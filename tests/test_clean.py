@@ -546,3 +546,22 @@ def test_a_government_portals_footer_goes(settings):
     cleaned = clean("\n".join(body + footer), settings.cleaning)
     assert cleaned.lines == body
     assert len(cleaned.removed) == len(footer)
+
+
+def test_a_text_hard_wrapped_at_one_width_is_rejoined(settings):
+    """A PDF's column: every line 30 characters, cut wherever the column ends, mid-word (學|校).
+    jieba cannot vouch for every such cut in traditional Chinese; the width does: a line that ran
+    to it and stopped mid-sentence is joined to the next."""
+    paragraphs = ["政府會繼續投放資源於教育，包括推行十五年免費教育，優化學校教育，照顧有特殊需要的學生，"
+                  "並且加強職業教育，讓青年人有更多的出路和發展機會。",
+                  "在房屋方面，政府會增加資助房屋的供應，加快興建公屋，縮短輪候時間，並且研究放寬或解除"
+                  "現時適用於港島薄扶林和半山的行政措施，以增加房屋土地供應，讓市民安居樂業。",
+                  "在醫療方面，政府會增加公立醫院的病床和醫護人員，縮短輪候專科門診的時間，推動基層醫療，"
+                  "讓市民得到適切的照顧。",
+                  "在交通方面，政府會興建新的鐵路線，改善巴士服務，減少路面擠塞，並且推動電動車的使用，"
+                  "改善空氣質素，讓市民出行更加方便快捷。",
+                  "在環境方面，政府會加強廢物管理，推動減廢回收，保護郊野公園，並且發展可再生能源，"
+                  "應對氣候變化帶來的挑戰。"]
+    lines = [p[i:i + 30] for p in paragraphs for i in range(0, len(p), 30)]
+    cleaned = clean("\n".join(lines), settings.cleaning)
+    assert cleaned.lines == paragraphs
