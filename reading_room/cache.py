@@ -26,10 +26,11 @@ def digest(*parts: object) -> str:
     return h.hexdigest()
 
 
-def code_version() -> str:
-    """Every module of the package, hashed: any change to the code invalidates what
-    was made by the code before it."""
-    return digest(*(part for path in sorted(PACKAGE.glob("*.py")) for part in (path.name, path.read_bytes())))
+def code_version(modules: tuple[str, ...] = ()) -> str:
+    """Every module of the package (or only ``modules``, by file name), hashed: any change to
+    the code invalidates what was made by the code before it."""
+    paths = sorted(PACKAGE.glob("*.py")) if not modules else sorted(PACKAGE / name for name in modules)
+    return digest(*(part for path in paths for part in (path.name, path.read_bytes())))
 
 
 def versions(*dists: str) -> list[str]:

@@ -12,9 +12,10 @@ import hashlib
 import logging
 import traceback
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
-from .cache import digest, read_cache_json, read_json, write_cache_json, write_json
+from .cache import code_version, digest, read_cache_json, read_json, write_cache_json, write_json
 from .clean import find_furniture, furniture_key
 from .decode import DecodeError, decode_bytes
 from .report import Report, convert, furniture_lines
@@ -25,8 +26,9 @@ from .workers import LocalWorkers, workers_for
 log = logging.getLogger("reading_room")
 
 # Bump when a change to the code changes what conversion produces: it invalidates the cache.
-PIPELINE_VERSION = "5"  # 3: anchors are simhash fingerprints; 4: control characters in titles made visible;
-# 5: a closing date line is the text's signature date
+PIPELINE_VERSION = "6"  # 3: anchors are simhash fingerprints; 4: control characters in titles made visible;
+# 5: a closing date line is the text's signature date; 6: portal fragments and XML read, PDF page
+# frames and hard wraps, 文号 and dates under a title, 一是 items begun inside a paragraph
 
 
 @dataclass
@@ -52,8 +54,20 @@ def find_sources(corpus: Path) -> list[SourceFile]:
     return scan_corpus(corpus).sources
 
 
+# The modules a converted report is made by: a change to any of them converts every report again
+# (PIPELINE_VERSION is for a change elsewhere that changes what conversion produces).
+STAGE_MODULES = ("decode.py", "extract.py", "clean.py", "segment.py", "metadata.py", "outline.py", "report.py",
+                 "patterns.py", "fingerprint.py", "escape.py", "settings.py", "schema.py")
+
+
 def _cache_key(raw_sha: str, source: SourceFile, settings: Settings, furniture: list[str]) -> str:
-    return digest(PIPELINE_VERSION, raw_sha, source.relative, source.id, settings.fingerprint, *furniture)
+    return digest(PIPELINE_VERSION, _stage_version(), raw_sha, source.relative, source.id, settings.fingerprint,
+                  *furniture)
+
+
+@lru_cache(maxsize=1)
+def _stage_version() -> str:
+    return code_version(STAGE_MODULES)
 
 
 def _short_lines_job(job) -> dict:

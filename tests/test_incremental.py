@@ -112,6 +112,27 @@ def test_pipeline_version_is_part_of_the_cache_key(project, monkeypatch):
     assert project.generate().converted == len(sample_files())
 
 
+def test_a_change_to_a_conversion_stages_code_converts_everything_again(project, monkeypatch, tmp_path):
+    """The conversion cache is keyed by the code of the stages that make a report (clean.py,
+    metadata.py …): an edit there converts again with no version to bump by hand; an edit
+    elsewhere (render.py) does not."""
+    from reading_room import cache
+
+    project.generate()
+    package = tmp_path / "package"
+    package.mkdir()
+    for path in cache.PACKAGE.glob("*.py"):
+        (package / path.name).write_bytes(path.read_bytes())
+    monkeypatch.setattr(cache, "PACKAGE", package)
+    conversion._stage_version.cache_clear()
+    _append(package / "render.py", "\n# a comment in a page renderer\n")
+    assert project.generate().converted == 0
+    conversion._stage_version.cache_clear()
+    _append(package / "clean.py", "\n# a comment in the cleaning stage\n")
+    assert project.generate().converted == len(sample_files())
+    conversion._stage_version.cache_clear()
+
+
 def test_corrupt_cache_entries_are_converted_again(project):
     project.generate()
     for path in (project.cache / "reports").rglob("*.json"):
