@@ -16,7 +16,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from .patterns import HAN_NUMERALS
+from .patterns import HAN_NUMERALS, without_site_name
 
 
 @dataclass(frozen=True)
@@ -130,21 +130,12 @@ def html_page_lines(text: str, repairs: list[Repair]) -> list[tuple[int, str]]:
         walk(root)
     lines = [re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in "".join(parts).split("\n")]
     lines = [line for line in lines if line]
-    heading = _page_title(title.text(strip=True) if title is not None else "")
+    heading = without_site_name(title.text(strip=True)) if title is not None else ""
     if heading and tree.css_first("h1") is None and heading not in lines:
         lines.insert(0, heading)  # the page's <title>, when it has no heading of its own
     repairs.append(Repair("html-page", f"HTML 页面（{text.count(chr(10)) + 1} 行）：取出正文文字 {len(lines)} 行，标记、脚本与样式不计",
                           1, "removed"))
     return _numbered_by_source(lines, text)
-
-
-_TITLE_SEPARATOR = re.compile(r"\s*[|｜_]\s*|\s+[-—–]\s+")
-
-
-def _page_title(title: str) -> str:
-    """A page's <title> without the site's name after it: "……统计公报 | 某县人民政府" -> "……统计公报"."""
-    first = _TITLE_SEPARATOR.split(title)[0].strip()
-    return first if len(first) >= 4 else title
 
 
 def _numbered_by_source(lines: list[str], text: str) -> list[tuple[int, str]]:

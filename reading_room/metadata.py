@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .patterns import HAN, HAN_CHAR, HAN_NUMERALS, HEADING_START, SENTENCE_END
+from .patterns import HAN, HAN_CHAR, HAN_NUMERALS, HEADING_START, SENTENCE_END, without_site_name
 
 TITLE_ZONE = 12  # the title is among the first lines left after cleaning
 FIELDS = ("title", "year", "organization", "genre", "date", "source", "doc_number", "speaker", "occasion")
@@ -243,15 +243,6 @@ def canonical_name(name: str, rules: MetadataRules) -> str:
     return dict(rules.canonical).get(name, name)
 
 
-# "……统计公报 | 某县人民政府", "……工作总结_某某范文网": a page's <title> saved as the text's first line
-_SITE_SUFFIX = re.compile(rf"\s*(?:[|｜_]|\s[-—–]\s)\s*[{HAN}A-Za-z0-9.·]{{2,20}}(政府|网|网站|门户|官网|频道|首页|平台|在线|新闻)$")
-
-
-def _without_site_name(title: str) -> str:
-    stripped = _SITE_SUFFIX.sub("", title)
-    return stripped if len(stripped) >= 4 else title
-
-
 def _lines_spelling(lines: list[str], text: str, most: int = 4) -> tuple[int, ...]:
     """The consecutive lines that together spell ``text`` (a title broken over lines), if any."""
     for start in range(len(lines)):
@@ -292,7 +283,7 @@ def read_metadata(lines: list[str], byline: dict[str, str], rules: MetadataRules
         title = "".join(_strip_marks(lines[i]) for i in span) if span else ""
         index = span[0] if span else None
     if "title" not in override:
-        title = _without_site_name(title)
+        title = without_site_name(title)  # a page's <title> saved as the text's first line
     meta = Metadata(title=title, title_line=index, title_lines=span, source=byline.get("source", ""),
                     doc_number=byline.get("doc_number", ""))
     meta.genre = genre_of(title, rules)

@@ -11,6 +11,16 @@ HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 HAN_CHAR = re.compile(f"[{HAN}]")
 SENTENCE_SPLIT = re.compile("[" + "".join(SENTENCE_END) + "]")
 
+# "……统计公报 | 某县人民政府", "……工作总结_某某范文网": a page's <title>, with the site's name after it
+_SITE_SUFFIX = re.compile(rf"\s*(?:[|｜_]|\s[-—–]\s)\s*[{HAN}A-Za-z0-9.·]{{2,20}}(政府|网|网站|门户|官网|频道|首页|平台|在线|新闻)$")
+
+
+def without_site_name(title: str) -> str:
+    """A page title without the name of the site it was on (extraction and metadata both read one)."""
+    stripped = _SITE_SUFFIX.sub("", title)
+    return stripped if len(stripped) >= 4 else title
+
+
 # Anything that starts like a 公文 heading number; outline.py decides whether it is one.
 HEADING_START = re.compile(
     rf"^(第[{HAN_NUMERALS}]+(部分|章|篇|节)|[{HAN_NUMERALS}]+([、．]|\.(?![0-9]))|[（(][{HAN_NUMERALS}]+[)）]"

@@ -162,11 +162,10 @@ def convert(report_id: str, source_file: str, raw: bytes, settings: Settings,
         raise EmptyReport(f"nothing left after cleaning ({len(cleaned.removed)} lines removed as boilerplate)")
     if meta.title_composed:
         warnings.append(f"no title line found; title composed: {meta.title}")
-    private = [m.start() for b in result.blocks for m in _PRIVATE_USE.finditer(b.text)]
-    if private:  # a PDF's own glyphs for characters its font lacked (深水埗, 劏房): shown as boxes
-        contexts = sorted({b.text[max(0, m.start() - 3):m.end() + 3] for b in result.blocks
-                           for m in _PRIVATE_USE.finditer(b.text)})[:5]
-        warnings.append(f"{len(private)} private-use characters, shown as boxes: {' / '.join(contexts)}")
+    # a PDF's own glyphs for characters its font lacked (深水埗, 劏房): shown as boxes
+    private = [b.text[max(0, m.start() - 3):m.end() + 3] for b in result.blocks for m in _PRIVATE_USE.finditer(b.text)]
+    if private:
+        warnings.append(f"{len(private)} private-use characters, shown as boxes: {' / '.join(sorted(set(private))[:5])}")
     return Report(
         id=report_id, source_file=source_file, encoding=decoded.encoding, sha256=decoded.sha256,
         size=decoded.size, title=meta.title, year=meta.year, organization=meta.organization,
