@@ -16,10 +16,15 @@ FIELDS = ("title", "year", "organization", "genre", "date", "source", "doc_numbe
 _YEAR = re.compile(r"(19[4-9]\d|20\d\d)\s*年")
 _LEADING = re.compile(r"^(#+\s*|(19|20)\d\d年度?|在|关于)+")
 # where the topic starts: "某某同志在市委全会上的讲话" names a person, then the meeting
-_TOPIC_START = re.compile(r"(19|20)\d\d年|关于|上半年|下半年|年度|在")
+_TOPIC_START = re.compile(r"(19|20)\d\d年|关于|上半年|下半年|年度|(?<![正现存实所自])在(?!于)")
 # "在全县党建工作会议上的讲话": 全县 is the whole county, not a body
 _WHOLE_AREA = re.compile(r"^全[省市县区局镇乡]$")
 _CITED = re.compile(r"《[^》]*》")
+# a headline's labels before its words: "[视频]", "【新常态 新亮点】"
+_LABELS = re.compile(r"^(\[[^\[\]]{1,8}\]|【[^【】]{1,24}】)+")
+# a body's name: characters and brackets only ("中共某某县委员会（党组）"), no space or punctuation;
+# a 范文's placeholder for a name is a letter or a mark (X公安厅, ××县委, ○○局)
+_NAME = re.compile(rf"^[{HAN}（）()A-Za-zＸ×○□＊*]+$")
 _FILE_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
 _REVISION = re.compile(r"[（(][^（）()]*(修正|修订|修改|草案|试行|暂行)[^（）()]*[)）]$")
 _HAN = HAN_CHAR
@@ -70,6 +75,7 @@ class MetadataRules:
     body_of_genre: tuple[tuple[str, str], ...] = ()
     speaker_offices: tuple[tuple[str, str], ...] = ()
     title_names_no_body: tuple[str, ...] = ()
+    issuing_verbs: tuple[str, ...] = ()
     occasion_bodies: tuple[tuple[re.Pattern, str], ...] = ()
     delivered_bodies: tuple[tuple[re.Pattern, str], ...] = ()
 
@@ -87,6 +93,7 @@ class MetadataRules:
             body_of_genre=tuple((data.get("body_of_genre") or {}).items()),
             speaker_offices=tuple(sorted((data.get("speaker_offices") or {}).items(), key=lambda kv: -len(kv[0]))),
             title_names_no_body=tuple(data.get("title_names_no_body") or ()),
+            issuing_verbs=tuple(data.get("issuing_verbs") or ()),
             occasion_bodies=tuple((re.compile(r["pattern"]), r["body"]) for r in data.get("occasion_bodies") or ()),
             delivered_bodies=tuple((re.compile(r["pattern"]), r["body"]) for r in data.get("delivered_bodies") or ()),
         )
@@ -179,9 +186,15 @@ def genre_of(title: str, rules: MetadataRules) -> str:
 
 
 def organization_of(title: str, rules: MetadataRules) -> str:
-    text = _LEADING.sub("", _CITED.sub("", title))
+    """The body a title names before its topic or genre: "某某局2022年工作总结" -> 某某局.
+    A title with neither (a news headline) names one only right before an issuing verb:
+    "国务院印发……", not "海军三大舰队实兵实弹演习南海举行"."""
+    text = _LEADING.sub("", _LABELS.sub("", _CITED.sub("", title)))
     cuts = [m.start() for m in [_TOPIC_START.search(text)] if m]
     cuts += [text.find(k.rstrip("$")) for k, _ in rules.genres if not k.endswith("$") and k in text]
+    headline = not cuts
+    if headline:
+        cuts = [i for i in (text.find(verb) for verb in rules.issuing_verbs) if i > 0]
     cut = min(cuts) if cuts else len(text)
     best = 0
     for suffix in rules.organization_suffixes:
@@ -192,7 +205,11 @@ def organization_of(title: str, rules: MetadataRules) -> str:
     if best and text[best:best + 1] in ("）", ")"):
         best += 1
     organization = text[:best]
-    return "" if _WHOLE_AREA.match(organization) or _no_name(organization) else organization
+    if headline and (not cuts or text[best:cut].strip()):
+        return ""
+    if not _NAME.match(organization) or _WHOLE_AREA.match(organization) or _no_name(organization):
+        return ""
+    return organization
 
 
 _PLACE_WORDS = ("自治区", "街道", "社区", "省", "市", "县", "区", "乡", "镇", "村", "州")
@@ -212,7 +229,7 @@ def _no_name(organization: str) -> bool:
 
 def organizations_of_title(title: str, rules: MetadataRules) -> list[str]:
     """"中共中央 国务院关于……的意见" names two bodies; any other title at most one."""
-    text = _CITED.sub("", title)
+    text = _LABELS.sub("", _CITED.sub("", title))
     head = re.split(r"关于|印发|(?:19|20)\d\d年", text)[0]
     parts = [p for p in re.split(r"[ \u3000、]+", head.strip()) if p]
     if len(parts) >= 2 and all(p in rules.bodies or organization_of(p + "关于", rules) == p for p in parts):

@@ -106,6 +106,7 @@ METADATA = {
         "speaker_offices": {"type": ["object", "null"], "additionalProperties": {"type": "string"},
                             "description": "office: the body it names ({place} for the occasion's place)"},
         "title_names_no_body": dict(_STRINGS, description="genres whose title is a law's name"),
+        "issuing_verbs": dict(_STRINGS, description="verbs after a body in a title that names no genre"),
         "occasion_bodies": _list_of(_BODY_RULE, "meetings that adopt a text and the body each names"),
         "delivered_bodies": _list_of(_BODY_RULE, "meetings that hear a report and the body that reports"),
     },

@@ -95,6 +95,15 @@ def test_genres(settings, title, genre):
     ("在全县党建工作会议上的讲话", ""),  # 全县: the whole county, not a body
     ("某某同志在市委全会上的讲话", ""),  # a person at a meeting
     ("学习党的二十大精神心得体会", ""),
+    # news headlines: a body only right before an issuing verb; a column label is not a name
+    ("[视频]国务院办公厅印发《关于成立联合工作组的通知》", "国务院办公厅"),
+    ("[视频]中共中央政治局召开会议 审议通过《国家安全战略纲要》", "中共中央政治局"),
+    ("[视频]李克强主持召开国务院常务会议", ""),
+    ("[视频]海军三大舰队实兵实弹演习南海举行", ""),
+    ("[视频]【科学发展 成就辉煌】就业增长超预期 中西部拉动强劲", ""),
+    ("[视频]内蒙古：创新乡土文化 惠及各族群众", ""),
+    ("[视频]关注叙利亚局势", ""),
+    ("粤港澳大湾区建设正在有序推进", ""),  # 正在 is not a topic's 在
 ])
 def test_organizations(settings, title, organization):
     assert organization_of(title, settings.metadata) == organization

@@ -53,6 +53,21 @@ def test_news_items_title_date_year_and_source(news):
 
 
 @needs_news
+def test_a_headline_names_a_body_only_as_a_name(news):
+    """A body named by a news headline is a name that stands in the headline, right before
+    the verb of what it did: never a headline's column label or a clause cut at a character
+    that ends names (科, 局, 乡: "【科学发展…", "叙利亚局势", "文明乡风")."""
+    reports, _ = news
+    named = [r for r in reports if r.organization]
+    for report in named:
+        assert re.fullmatch(r"[\u4e00-\u9fff（）()]+", report.organization), (report.title, report.organization)
+        headline = re.sub(r"^(\[[^\]]*\]|【[^】]*】)+", "", report.title)
+        assert headline.startswith(report.organization), (report.title, report.organization)
+    # the news items are mostly headlines that name no issuing body
+    assert len(named) < len(reports) / 5
+
+
+@needs_news
 def test_news_items_lose_no_body_line(news):
     reports, texts = news
     for report, text in zip(reports, texts):
