@@ -73,7 +73,8 @@ import generate_corpus  # noqa: E402
 from reading_room.decode import DecodeError, decode_bytes  # noqa: E402
 from reading_room.publish import site_size  # noqa: E402
 from reading_room.cache import CACHE_DIR  # noqa: E402
-from reading_room.search import AUTO_CHECK, INDEX_DIR, fnv1a, normalize, term_chains, term_reports  # noqa: E402
+from reading_room.search import (AUTO_CHECK, INDEX_DIR, fnv1a, normalize, part_path, term_chains,  # noqa: E402
+                                  term_reports, unpack)
 from reading_room.settings import DATA_FILES  # noqa: E402
 from reading_room.site import GENERATED_DIRS, GENERATED_FILES  # noqa: E402
 
@@ -346,8 +347,8 @@ def search_files(site: Path, query: str) -> list[Path]:
     def value_of(key: str):
         n = fnv1a(key) % meta["shards"]
         if n not in shards:
-            path = root / "k" / f"{n}.json"
-            shards[n] = json.loads(path.read_text(encoding="utf-8"))
+            path = root / part_path("k", n)
+            shards[n] = json.loads(unpack(path.read_bytes()))
             files.append(path)
         return shards[n].get(key)
 
@@ -360,12 +361,12 @@ def search_files(site: Path, query: str) -> list[Path]:
     rows: dict[int, list] = {}
     for n in shown:
         if n // meta["rows"] not in rows:
-            path = root / "d" / f"{n // meta['rows']}.json"
-            rows[n // meta["rows"]] = json.loads(path.read_text(encoding="utf-8"))
+            path = root / part_path("d", n // meta["rows"])
+            rows[n // meta["rows"]] = json.loads(unpack(path.read_bytes()))
             files.append(path)
     for n in shown:
         doc_id = rows[n // meta["rows"]][n % meta["rows"]][0].rstrip("/").split("/")[-1] or "index"
-        files.append(root / "t" / f"{doc_id}.json")
+        files.append(root / part_path("t", doc_id))
     return files
 
 

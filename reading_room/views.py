@@ -10,7 +10,7 @@ renderer's inputs to forget a field in.
     EntryView   slogans/<slug>[/n].md one page of a formulation's (or cited document's) uses,
                                       each a KwicLine
     KwicLine    one use in context: what an entry page and the data rows show of it
-    SearchView  search/t/<id>.json    what the search index holds of a report (its row,
+    SearchView  search/t/<id>.json.gz what the search index holds of a report (its row,
                                       its keys and its text for the result lines)
 
 The views are made one at a time (``report_views``, ``entry_views``): at 100,000 reports
@@ -190,7 +190,7 @@ def report_views(reports: Iterable[Report], keys: dict[str, str], indexes: Itera
 class SearchView:
     """What the search index holds of one report: its title, filter values and every block,
     white space folded, the title first with no anchor."""
-    id: str  # the report's id: its text is search/t/<id>.json
+    id: str  # the report's id: its text is search/t/<id>.json.gz
     url: str
     title: str
     facets: dict[str, str]
@@ -198,7 +198,7 @@ class SearchView:
 
     @cached_property
     def text(self) -> str:
-        """The blocks as search/t/<id>.json holds them (compared with the previous build's, then written)."""
+        """The blocks as search/t/<id>.json.gz holds them (compared with the previous build's, then written)."""
         return json.dumps(self.blocks, ensure_ascii=False, separators=(",", ":"))
 
 

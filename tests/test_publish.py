@@ -81,7 +81,7 @@ def test_search_index_is_published_with_the_site(built):
     root, corpus, docs, config, site = built
     reports = sorted(p.name for p in (site / "reports").iterdir())
     assert (site / "search" / "meta.json").exists()
-    assert sorted(p.stem for p in (site / "search" / "t").iterdir()) == reports
+    assert sorted(p.name.removesuffix(".json.gz") for p in (site / "search" / "t").iterdir()) == reports
 
 
 def test_noop_rebuild_is_incremental_and_renders_nothing(built):

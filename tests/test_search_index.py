@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from reading_room import search
 from reading_room.views import search_view
 from reading_room.outline import Block
@@ -20,7 +22,7 @@ def urls(files: dict[str, bytes]) -> list[str]:
     """The report URLs in number order, from the index's rows (d/)."""
     meta = json.loads(files["search/meta.json"])
     return [url for n in range(-(-meta["docs"] // meta["rows"]))
-            for url, _ in json.loads(files[f"search/d/{n}.json"])]
+            for url, _ in json.loads(search.unpack(files[f"search/{search.part_path('d', n)}"]))]
 
 
 def pages(reports):
@@ -52,7 +54,7 @@ def test_one_changed_report_rewrites_few_files(tmp_path):
     new = search.index_files(after, previous)
     assert new == search.index_files(after)
     changed = sorted(path for path in new if old.get(path) != new[path])
-    assert "search/t/r123.json" in changed and "search/meta.json" in changed
+    assert "search/t/r123.json.gz" in changed and "search/meta.json" in changed
     assert len(changed) <= 10, changed  # the text, meta.json and the shards of the new keys
     assert not any(path.startswith("search/d/") for path in changed)
 
@@ -90,7 +92,7 @@ def test_added_report_rebuilds_whole(tmp_path):
     keys = {}
     for path, content in files.items():
         if path.startswith("search/k/"):
-            keys.update(json.loads(content))
+            keys.update(json.loads(search.unpack(content)))
     assert search.decode_set(keys["会一"], 2) == [0, 1]
     assert search.decode_set(keys["制度"], 2) == [0]
 
@@ -99,7 +101,7 @@ def _members(files: dict[str, bytes], key: str) -> list[str]:
     """The report URLs the index lists for ``key``."""
     meta, numbered = json.loads(files["search/meta.json"]), urls(files)
     for path, content in files.items():
-        if path.startswith("search/k/") and key in (shard := json.loads(content)):
+        if path.startswith("search/k/") and key in (shard := json.loads(search.unpack(content))):
             return [numbered[n] for n in search.decode_set(shard[key], meta["docs"])]
     return []
 
@@ -119,13 +121,24 @@ def test_a_build_killed_between_shards_and_texts_heals(tmp_path):
     assert _members(healed, "自信") == ["reports/b/"]
 
 
-def test_a_text_file_replaced_by_hand_heals(tmp_path):
+@pytest.mark.parametrize("packed", [True, False])  # False: not even gzip any more
+def test_a_text_file_replaced_by_hand_heals(tmp_path, packed):
     previous = write(tmp_path, search.index_files(BEFORE))
-    (previous / "t" / "b.json").write_text(json.dumps([["", "b报告"], ["p-0", "坚定文化自信。"]],
-                                                      ensure_ascii=False), encoding="utf-8")
+    forged = json.dumps([["", "b报告"], ["p-0", "坚定文化自信。"]], ensure_ascii=False)
+    (previous / search.part_path("t", "b")).write_bytes(search.pack(forged) if packed else forged.encode("utf-8"))
     healed = search.index_files(AFTER, previous)
     assert healed == search.index_files(AFTER)
     assert _members(healed, "自信") == ["reports/b/"]
+
+
+def test_the_parts_are_gzip_and_half_the_bytes_or_less():
+    """k/, d/ and t/ are written compressed (search.js unpacks them); meta.json stays plain."""
+    files = search.index_files(BEFORE + [report("d", "坚定文化自信，" * 40)])
+    parts = {p: data for p, data in files.items() if p.split("/")[1] in "kdt"}
+    assert parts and all(p.endswith(".json.gz") and data[:2] == b"\x1f\x8b" for p, data in parts.items())
+    text = files["search/" + search.part_path("t", "d")]
+    assert len(text) * 2 <= len(search.unpack(text).encode("utf-8"))
+    json.loads(files["search/meta.json"])
 
 
 def test_meta_is_written_after_the_parts_it_vouches_for():
@@ -148,11 +161,12 @@ def test_full_build_trusts_no_previous_index(tmp_path):
     def forge():
         index = docs / "search"
         meta = json.loads((index / "meta.json").read_text(encoding="utf-8"))
-        rows = [(index / "d" / f"{n}.json").read_text(encoding="utf-8") for n in range(-(-meta["docs"] // meta["rows"]))]
-        texts = [index / "t" / f"{url.split('/')[1]}.json" for part in rows for url, _ in json.loads(part)]
-        texts[0].write_text(texts[0].read_text(encoding="utf-8").replace("党", "兑", 1), encoding="utf-8")
-        shards = [(index / "k" / f"{n}.json").read_text(encoding="utf-8") for n in range(meta["shards"])]
-        meta["check"] = search.parts_digest(shards, rows, [t.read_text(encoding="utf-8") for t in texts])
+        rows = [search.read(index, "d", n) for n in range(-(-meta["docs"] // meta["rows"]))]
+        texts = [url.split("/")[1] for part in rows for url, _ in json.loads(part)]
+        first = index / search.part_path("t", texts[0])
+        first.write_bytes(search.pack(search.unpack(first.read_bytes()).replace("党", "兑", 1)))
+        shards = [search.read(index, "k", n) for n in range(meta["shards"])]
+        meta["check"] = search.parts_digest(shards, rows, [search.read(index, "t", t) for t in texts])
         (index / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, separators=(",", ":")),
                                          encoding="utf-8")
 
@@ -179,7 +193,7 @@ def test_search_folds_as_the_formulation_index_folds():
 
 def test_a_rows_file_changed_by_hand_is_not_trusted(tmp_path):
     previous = write(tmp_path, search.index_files(BEFORE))
-    (previous / "d" / "0.json").write_text('[["reports/x/","x"]]', encoding="utf-8")
+    (previous / search.part_path("d", 0)).write_bytes(search.pack('[["reports/x/","x"]]'))
     assert search.update_index(pages(AFTER), previous) is None
     assert search.index_files(AFTER, previous) == search.index_files(AFTER)
 
@@ -190,7 +204,7 @@ def _lookup(files: dict[str, bytes]):
     shards = {}
     for path, content in files.items():
         if path.startswith("search/k/"):
-            shards[int(path.rsplit("/", 1)[1].split(".")[0])] = json.loads(content)
+            shards[int(path.rsplit("/", 1)[1].split(".")[0])] = json.loads(search.unpack(content))
 
     def value_of(key):
         return shards[search.fnv1a(key) % meta["shards"]].get(key)
@@ -284,10 +298,11 @@ def test_many_bodies_go_to_their_own_file_and_each_row_names_its_body():
     assert len(files["search/meta.json"]) < 1_000
     names, column = json.loads(files["search/bodies.json"])
     bodies = [names[v] for v in search.decode_column(column, meta["docs"])]
-    rows = [row for n in range(-(-meta["docs"] // meta["rows"])) for row in json.loads(files[f"search/d/{n}.json"])]
+    rows = [row for n in range(-(-meta["docs"] // meta["rows"]))
+            for row in json.loads(search.unpack(files["search/" + search.part_path("d", n)]))]
     assert [row[2] for row in rows] == bodies
     assert {row[0]: row[2] for row in rows}["reports/r007/"] == "第7县公安局"
     few = search.index_files(reports[:3])  # a few bodies stay in meta.json, rows without them
     meta = json.loads(few["search/meta.json"])
     assert "bodies" not in meta and len(meta["values"][1]) == 3 and "search/bodies.json" not in few
-    assert all(len(row) == 2 for row in json.loads(few["search/d/0.json"]))
+    assert all(len(row) == 2 for row in json.loads(search.unpack(few["search/" + search.part_path("d", 0)])))

@@ -13,7 +13,7 @@
  * show and the paragraphs to link to. Reports are numbered newest first, so a set of
  * report numbers is already in date order; their filter values are columns of
  * meta.json, and the URL and title of a report (d/) and its text (t/) are
- * fetched only for the results on screen: what one search loads does not grow
+ * fetched (gzip-compressed, unpacked here: getPart) only for the results on screen: what one search loads does not grow
  * with the corpus. Nothing is fetched before the search box is opened;
  * everything comes from this site.
  *
@@ -108,6 +108,22 @@
       return r.json();
     });
   }
+  /* A part of the index (k/, d/, t/: gzip-compressed JSON, search.py's pack). A host that
+   * sends it with Content-Encoding: gzip has had the browser unpack it already. */
+  function getPart(kind, name) {
+    var url = new URL(kind + "/" + encodeURIComponent(name) + ".json.gz", root);
+    return fetch(url).then(function (r) {
+      if (!r.ok) throw new Error(r.status + " " + url);
+      return r.arrayBuffer();
+    }).then(function (buffer) {
+      var head = new Uint8Array(buffer, 0, Math.min(2, buffer.byteLength));
+      if (head[0] !== 0x1f || head[1] !== 0x8b) return buffer;
+      var stream = new Blob([buffer]).stream().pipeThrough(new DecompressionStream("gzip"));
+      return new Response(stream).arrayBuffer();
+    }).then(function (buffer) {
+      return JSON.parse(new TextDecoder("utf-8").decode(buffer));
+    });
+  }
 
   function loadMeta() {
     if (!metaPromise) metaPromise = getJSON(new URL("meta.json", root)).then(function (m) {
@@ -162,7 +178,7 @@
     var need = {};
     ns.forEach(function (n) { need[Math.floor(n / meta.rows)] = 1; });
     return Promise.all(Object.keys(need).map(function (c) {
-      if (!rows[c]) rows[c] = getJSON(new URL("d/" + c + ".json", root)).then(function (r) { rowData[c] = r; return r; });
+      if (!rows[c]) rows[c] = getPart("d", c).then(function (r) { rowData[c] = r; return r; });
       return rows[c];
     }));
   }
@@ -170,7 +186,7 @@
   function row(n) { return rowData[Math.floor(n / meta.rows)][n % meta.rows]; }
 
   function loadShard(n) {
-    if (!shards[n]) shards[n] = getJSON(new URL("k/" + n + ".json", root));
+    if (!shards[n]) shards[n] = getPart("k", n);
     return shards[n];
   }
 
@@ -178,7 +194,7 @@
 
   function loadText(i) {
     if (!texts[i]) texts[i] = loadRows([i]).then(function () {
-      return getJSON(new URL("t/" + encodeURIComponent(docId(row(i))) + ".json", root));
+      return getPart("t", docId(row(i)));
     });
     return texts[i];
   }
