@@ -12,7 +12,6 @@ same corpus names the same version, and any change to a text names a new one.
 """
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import re
@@ -21,7 +20,7 @@ from typing import Iterable, Iterator
 
 from .cache import digest
 from .report import Report
-from .writer import Deferred
+from .writer import Deferred, gzipped
 
 SITE_NAME = "公文阅览室"
 LANGUAGE = "zh"
@@ -151,9 +150,6 @@ def bib_entry(report: Report, base: str, version: str) -> str:
 
 BIB, CSL = "data/reports.bib.gz", "data/reports.csl.json.gz"
 
-
-def gzipped(plain: bytes) -> bytes:
-    return gzip.compress(plain, compresslevel=9, mtime=0)  # no name or time: the same text, the same bytes
 
 
 def data_files(reports: list[Report], base: str) -> dict[str, bytes]:

@@ -13,7 +13,6 @@ formula: OWASP's CSV injection rule).
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import json
 import re
@@ -23,7 +22,8 @@ from .cache import digest
 from .index import Entry, Index, IndexKind
 from .report import Report
 from .reuse import Reuse
-from .site import entry_url
+from .site import entry_url, raw_url
+from .writer import gzipped
 from .views import kwic
 
 
@@ -78,7 +78,7 @@ def reports_json(reports: list[Report], licenses: dict[str, str] | None = None) 
             "id": r.id,
             "title": r.title,
             "url": r.url,
-            "raw_url": f"raw/{r.id}.txt",
+            "raw_url": raw_url(r.id),
             "source_file": r.source_file,
             "encoding": r.encoding,
             "sha256": r.sha256,
@@ -126,12 +126,6 @@ REPORTS_JSON = "data/reports.json.gz"
 REPORTS_CSV = "data/reports.csv"  # plain: the table readers open in a spreadsheet (0.3x the text at 10,649 news items; 0.07x gzipped)
 REUSE_JSON = "data/reuse.json.gz"
 REUSE_CSV = "data/reuse.csv.gz"
-
-
-def gzipped(plain: bytes) -> bytes:
-    """A download gzip-compressed, with no name or time in its header (the same content,
-    the same bytes)."""
-    return gzip.compress(plain, compresslevel=9, mtime=0)
 
 
 def texts_jsonl(reports: list[Report], licenses: dict[str, str]) -> bytes:

@@ -23,7 +23,7 @@ REPORT_FIELDS = [
     ("license", "权利说明：`corpus/catalog.yml` 中该篇的 `license`，否则为全站默认（`mkdocs.yml` 的 `extra.license`）"),
     ("characters", "正文字数（不计空白）"),
     ("url", "报告页面，相对站点根目录"),
-    ("raw_url", "原始文件，逐字节与收录时相同"),
+    ("raw_url", "原始文件，gzip 压缩；解压后逐字节与收录时相同"),
     ("source_file", "`corpus/` 下的源文件路径"),
     ("encoding", "原始文件的编码（`utf-8`、`gb18030`、`big5` 等）"),
     ("sha256", "原始文件的 SHA-256"),
@@ -104,7 +104,8 @@ def data_page(report_count: int, default_license: str) -> str:
         "- 一篇的全文：报告页面上的“纯文本”链接，把页面上的标题、各级标题与段落存为 `<id>.txt`，"
         "与 texts.jsonl.gz 中该篇的 `text` 相同；用程序取一篇，"
         "如 `zcat texts.jsonl.gz | jq -r 'select(.id==\"<id>\") | .text'`。\n"
-        "- 原始文件：`raw/<id>.txt`（`raw_url`），逐字节与收录时相同。\n",
+        "- 原始文件：`raw/<id>.txt.gz`（`raw_url`），gzip 压缩，解压后逐字节与收录时相同"
+        "（报告页面上的“下载原文”链接直接存为解压后的原文件）。\n",
         "## 提法索引与引用文件\n",
         "- [slogans.json.gz](slogans.json.gz)、[cited.json.gz](cited.json.gz)：每条提法（或文件）一个对象，字段如下；"
         "各处使用在下面的 CSV 中（按 `key` 对应）：\n",

@@ -15,8 +15,9 @@ from .cache import digest
 from .index import Index, IndexKind, IndexSettings
 from .report import Report
 from .settings import Settings
+from .site import raw_url
 from .sources import SourceFile, read_source
-from .writer import Deferred
+from .writer import Deferred, gzipped
 
 Files = Iterator[tuple[str, "bytes | Deferred"]]
 
@@ -46,7 +47,7 @@ def generated_files(reports: list[Report], keys: dict[str, str], paths: dict[str
     yield from search_files().items()
     for report in reports:
         source = SourceFile(paths[report.id], report.source_file, report.id)
-        yield f"raw/{report.id}.txt", Deferred(keys[report.id], lambda source=source: read_source(source, None))
+        yield raw_url(report.id), Deferred(keys[report.id], lambda source=source: gzipped(read_source(source, None)))
     yield from cite.deferred_files(reports, keys, docs)
     yield from _reuse_files(shared, by_id, shared_inputs)
 

@@ -20,7 +20,7 @@ from .index import Entry, Index, IndexKind, group_order
 from .slugs import slugify
 from .labels import Labels
 from .outline import BlockKind
-from .site import (CLEANING_ANCHOR, UNKNOWN_BODY, body_url, facets, cleaning_url, entry_url, list_url, md_rel, rel,
+from .site import (CLEANING_ANCHOR, raw_url, UNKNOWN_BODY, body_url, facets, cleaning_url, entry_url, list_url, md_rel, rel,
                    source_of, uses_csv_url, year_url)
 from .report import Report
 from .views import EntryView, ReportView
@@ -125,8 +125,7 @@ def report_page(view: ReportView) -> str:
     if shared:
         facts.append(shared)
     links_html = (
-        f'<a href="{rel(url, "raw/" + report.id + ".txt")}" download="{html.escape(report.source_file.rsplit("/", 1)[-1])}">'
-        f"下载原文（{html.escape(report.encoding)}）</a>"
+        f"{_raw_link(report, url)}下载原文（{html.escape(report.encoding)}）</a>"
         f' · <a href="{rel(url, "data/#texts")}" data-plain-text="{html.escape(report.id)}">纯文本</a>'
         f' · <a href="#{CLEANING_ANCHOR}">清洗记录（删除 {removed_count(report)} 处）</a>'
         f' · <a href="{rel(url, year_url(report.year))}">同年报告</a>'
@@ -148,6 +147,13 @@ def report_page(view: ReportView) -> str:
             )
     lines.append(cleaning_section(report, labels))
     return "\n".join(lines)
+
+
+def _raw_link(report: Report, page_url: str) -> str:
+    """The opening tag of a link to the report's source file: compressed on the site, saved
+    unpacked under its own name (data-gunzip, reading-room.js); the .gz itself without script."""
+    name = html.escape(report.source_file.rsplit("/", 1)[-1])
+    return f'<a href="{rel(page_url, raw_url(report.id))}" download="{name}.gz" data-gunzip="{name}">'
 
 
 def _reuse_mark(mark: tuple[str, int] | None, page_url: str) -> str:
@@ -304,7 +310,7 @@ def cleaning_section(r: Report, labels: Labels = Labels()) -> str:
         f"<summary>清洗记录：删除 {removed_count(r)} 处，修复 {repaired} 处（行号 · 规则 · 处理 · 内容）</summary>",
         f'<div>源文件 <span class="mono">{shown(r.source_file)}</span> · 编码 {shown(r.encoding)} · '
         f'SHA-256 <span class="mono">{r.sha256[:16]}…</span> · '
-        f'<a href="{rel(url, "raw/" + r.id + ".txt")}">下载原文</a></div>',
+        f"{_raw_link(r, url)}下载原文</a></div>",
     ]
     if r.overridden:
         parts.append("<div>目录文件（catalog.yml）设定的字段：" + "、".join(shown(labels.field(f)) for f in r.overridden) + "</div>")

@@ -82,6 +82,12 @@ def body_url(organization: str) -> str:
     return f"bodies/{slug}/"
 
 
+def raw_url(report_id: str) -> str:
+    """A report's source file, byte for byte as it came, gzip-compressed (the page's link
+    saves it unpacked, under its own name: reading-room.js)."""
+    return f"raw/{report_id}.txt.gz"
+
+
 def list_url(number: int) -> str:
     """Page ``number`` of the full list of reports."""
     return "all/" if number == 1 else f"all/{number}/"

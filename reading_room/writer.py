@@ -19,6 +19,7 @@ bytes differ.
 """
 from __future__ import annotations
 
+import gzip
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,12 @@ from .cache import read_json, write_json
 from .site import GENERATED_DIRS
 
 MEMO_FILE = "render-memo.json"
+
+
+def gzipped(plain: bytes) -> bytes:
+    """A file gzip-compressed, with no name or time in its header: the same content, the
+    same bytes (data downloads, source files, the search index's parts)."""
+    return gzip.compress(plain, compresslevel=9, mtime=0)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """The whole build on the real sample corpus: data file, determinism, raw downloads, corpus untouched."""
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import re
@@ -66,10 +67,13 @@ def test_removed_lines_are_listed_with_their_rule(sample_build):
 def test_raw_file_is_downloadable_byte_for_byte(sample_build):
     for report in sample_build.reports:
         raw = (CORPUS / report["source_file"]).read_bytes()
-        assert (sample_build.docs / "raw" / f"{report['id']}.txt").read_bytes() == raw
-        assert (sample_build.site / "raw" / f"{report['id']}.txt").read_bytes() == raw
-        # and the report page links to it
-        assert f'raw/{report["id"]}.txt' in sample_build.html(report["id"])
+        assert report["raw_url"] == f"raw/{report['id']}.txt.gz"
+        assert gzip.decompress((sample_build.docs / report["raw_url"]).read_bytes()) == raw
+        packed = (sample_build.site / report["raw_url"]).read_bytes()
+        assert gzip.decompress(packed) == raw and len(packed) < 0.7 * len(raw)
+        # and the report page links to it, to be saved unpacked under the file's own name
+        name = report["source_file"].rsplit("/", 1)[-1]
+        assert f'raw/{report["id"]}.txt.gz" download="{name}.gz" data-gunzip="{name}"' in sample_build.html(report["id"])
 
 
 def test_build_is_deterministic(sample_build, sample_rebuild):

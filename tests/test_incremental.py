@@ -158,7 +158,7 @@ def test_removed_report_loses_its_page_and_index_entries(project):
     # (with five reports, removing one can change which lines count as furniture, and so
     # reconvert the reports that have them; never more than the reports left)
     assert again.converted <= len(sample_files()) - 1
-    for path in (f"reports/{report_id}.md", f"raw/{report_id}.txt"):
+    for path in (f"reports/{report_id}.md", f"raw/{report_id}.txt.gz"):
         assert not (project.docs / path).exists(), path
         assert path in again.changed_files
     assert report_id not in {r["id"] for r in project.reports()}

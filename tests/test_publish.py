@@ -119,7 +119,7 @@ def test_dirty_build_drops_pages_whose_source_is_gone(built):
     assert again.dirty and again.removed > 0
     assert not (site / "reports" / report_id).exists()
     assert not (site / "cleaning" / report_id).exists()
-    assert not (site / "raw" / f"{report_id}.txt").exists()
+    assert not (site / "raw" / f"{report_id}.txt.gz").exists()
     assert report_id not in (site / "index.html").read_text(encoding="utf-8")
     assert "sitemap.xml" in os.listdir(site)
 

@@ -227,6 +227,23 @@ def test_a_reports_plain_text_is_its_page_as_in_texts_jsonl(browser, served, sam
         pg.close()
 
 
+def test_a_reports_source_file_is_saved_as_it_came(browser, served, sample_build):
+    """下载原文 on a report page: the site keeps the file compressed (raw/<id>.txt.gz); the
+    reader gets the source file itself, under its own name, byte for byte."""
+    pg = browser.new_page(accept_downloads=True)
+    try:
+        for report in sample_build.reports:
+            pg.goto(served + report["url"])
+            with pg.expect_download() as saved:
+                pg.locator(".report-meta a[data-gunzip]").click()
+            name = report["source_file"].rsplit("/", 1)[-1]
+            assert saved.value.suggested_filename == name
+            source = (sample_build.corpus / report["source_file"]).read_bytes()
+            assert Path(saved.value.path()).read_bytes() == source, report["id"]
+    finally:
+        pg.close()
+
+
 @pytest.mark.parametrize("handler", [RangeHandler, QuietHandler], ids=["range", "whole-file"])
 def test_an_entrys_uses_download_is_its_rows_of_slogans_csv(browser, sample_build, handler):
     """下载全部使用（CSV） on an entry page saves <slug>.csv: the header and the rows of
