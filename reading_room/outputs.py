@@ -73,6 +73,9 @@ def _entry_files(idx: Index, reports: dict[str, Report], settings: IndexSettings
     for view in views.entry_views(idx, reports, settings):
         by_entry.setdefault(view.slug, []).append(view.digest)
         yield view.path, Deferred(view.digest, _rendered(render.entry_page, view))
+    for group in views.once_views(idx, reports, settings):
+        by_entry.update((entry.slug, [entry.digest]) for entry in group.entries)
+        yield group.path, Deferred(group.digest, _rendered(render.once_page, group))
     if idx.kind == IndexKind.SLOGANS:
         yield "data/trends.json", data.trends_file(idx, reports)
     inputs = digest(data.use_rows_inputs(reports), *(d for pages in by_entry.values() for d in pages))

@@ -23,7 +23,7 @@ from .outline import BlockKind
 from .site import (CLEANING_ANCHOR, raw_url, UNKNOWN_BODY, body_url, facets, cleaning_url, entry_url, list_url, md_rel, rel,
                    source_of, uses_csv_url, year_url)
 from .report import Report
-from .views import EntryView, ReportView
+from .views import EntryView, OnceView, ReportView
 
 # Python-Markdown's backslash escapes (with the tables extension's |); < > & become entities.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
@@ -418,7 +418,7 @@ def entry_page(view: EntryView) -> str:
         f"{md_escape(form)}（{count}）" if count else f"{md_escape(form)}（仅无引号）" for form, count in view.variants
     )
     parts = [
-        front_matter({"title": view.display, **SLIM}),
+        front_matter({"title": view.display, "hide": ["toc"], **SLIM}),  # one section: no outline
         f"# {md_escape(view.display)}\n",
         f"[← {title}]({md_rel(url, kind + '/')}) · {view.report_count} 篇报告 · {view.use_count} 处使用"
         f"（引号内 {view.quoted_count} 处，无引号 {view.use_count - view.quoted_count} 处）\n",
@@ -432,19 +432,48 @@ def entry_page(view: EntryView) -> str:
             for n in range(1, total + 1)
         )
         parts.append(f"第 {number} / {total} 页：{nav}\n")
-    parts.append(f'<ol class="kwic" start="{view.first}">')
+    parts.append(_kwic_list(view, url))
+    return "\n".join(parts)
+
+
+def _kwic_list(view: EntryView, url: str, ids: str = "u") -> str:
+    """An entry's uses on a page, numbered from ``view.first``: item ids ``<ids><n>``."""
+    parts = [f'<ol class="kwic" start="{view.first}">']
     for n, line in enumerate(view.lines, start=view.first):
         path_text = " › ".join(_short(p) for p in line.path)
         # markup kept short: a page holds up to 200 of these lines (无引号 comes from the CSS)
         bare = "" if line.quoted else ' class="bare"'
         parts.append(
-            f'<li id="u{n}"{bare}>…{shown(line.left)}<mark>{shown(line.match)}</mark>'
+            f'<li id="{ids}{n}"{bare}>…{shown(line.left)}<mark>{shown(line.match)}</mark>'
             f'{shown(line.right)}…<br><a href="{rel(url, line.url)}">'
             f"{html.escape(line.title)}</a>"
             + (f" <small>{shown(path_text)}</small>" if path_text else "")
             + "</li>"
         )
     parts.append("</ol>\n")
+    return "\n".join(parts)
+
+
+def once_page(view: OnceView) -> str:
+    """The entries found in one report only whose slugs fall in one group: each under a heading
+    whose id is its slug (where entry_url points), with its forms, counts and every use."""
+    kind, url, title = view.kind, view.url, INDEX_TITLES[view.kind]
+    parts = [
+        front_matter({"title": f"{title}：只见于一篇报告的条目（{view.group}）", "hide": ["toc"], **SLIM}),
+        f"# {title}：只见于一篇报告的条目\n",
+        f"[← {title}]({md_rel(url, kind + '/')}) · 只在一篇报告中出现的条目不各占一页，"
+        f"按编号分组列在这样的页面上；本页 {len(view.entries)} 条。\n",
+    ]
+    for entry in view.entries:
+        variants = "、".join(
+            f"{md_escape(form)}（{count}）" if count else f"{md_escape(form)}（仅无引号）" for form, count in entry.variants)
+        evidence = entry.evidence
+        why = (f" · 判定依据：{REASONS.get(evidence.get('reason'), '')}（引号内使用占 {evidence.get('quoted_share', 0):.0%}）"
+               if evidence else "")
+        csv = f" · [下载全部使用（CSV）]({md_rel(url, uses_csv_url(entry))})" if kind == IndexKind.SLOGANS else ""
+        parts += [f"## {md_escape(entry.display)} {{#{entry.slug}}}\n",
+                  f"{entry.use_count} 处使用（引号内 {entry.quoted_count} 处） · 写法：{variants}{why}{csv}\n",
+                  _kwic_list(entry, url, ids=entry.slug + "-u")]
     return "\n".join(parts)
 
 
@@ -533,7 +562,7 @@ def _entry_time(view: EntryView, url: str) -> list[str]:
         first_use = {body: (number, n) for body, number, n in view.body_links}
         for body, row in list(bodies.items())[:100]:
             number, n = first_use.get(body, (1, 0))
-            count = (f"[{row['reports']}]({md_rel(url, entry_url('slogans', entry, number) + f'#u{n}')})"
+            count = (f"[{row['reports']}]({md_rel(url, entry_url('slogans', entry, number, use=n))})"
                      if n else str(row["reports"]))
             parts.append(f"| [{md_escape(body)}]({md_rel(url, body_url(body))}) | {count} | "
                          f"{row['first_seen'] or ''} |")

@@ -76,6 +76,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .index import fold_text
+from .site import fnv1a
 from .views import SearchView, search_view
 from .writer import gzipped
 
@@ -137,16 +138,6 @@ def _search_table() -> dict[int, str]:
 def normalize(text: str) -> str:
     """The form both the index and the query are compared in: folded, lower case, no white space."""
     return _SPACE.sub("", text.translate(_search_table()))
-
-
-def fnv1a(key: str) -> int:
-    """32-bit FNV-1a over UTF-16 code units (the same in docs/assets/search.js)."""
-    h = 0x811C9DC5
-    data = key.encode("utf-16-le")
-    for i in range(0, len(data), 2):
-        h ^= data[i] | (data[i + 1] << 8)
-        h = (h * 0x01000193) & 0xFFFFFFFF
-    return h
 
 
 def keys_of(text: str) -> set[str]:

@@ -48,4 +48,4 @@ def slugify(text: str, limit: int = 48) -> str:
 # Names MkDocs or this site give a meaning of their own in a folder of generated pages
 # (``slogans/index.md`` is the overview, ``slogans/g/`` the group pages): never a slug.
 RESERVED_SLUGS = frozenset({"index", "readme", "g", "404", "search", "sitemap", "assets", "data", "raw",
-                            "timeline", "compare", "series"})  # the slogan index's own pages
+                            "timeline", "compare", "series", "once"})  # the slogan index's own pages

@@ -9,6 +9,8 @@ renderer's inputs to forget a field in.
                                       shared-passage marks and line
     EntryView   slogans/<slug>[/n].md one page of a formulation's (or cited document's) uses,
                                       each a KwicLine
+    OnceView    slogans/once/<xx>.md  the entries found in one report only whose slugs hash to
+                                      xx, each an EntryView with all its uses
     KwicLine    one use in context: what an entry page and the data rows show of it
     SearchView  search/t/<id>.json.gz what the search index holds of a report (its row,
                                       its keys and its text for the result lines)
@@ -29,7 +31,7 @@ from .cache import digest
 from .index import Entry, Index, IndexKind, IndexSettings, Use, context
 from .labels import Labels
 from .report import Report
-from .site import entry_url, facets
+from .site import entry_url, facets, grouped, once_group, once_url
 
 
 def digest_of(view) -> str:
@@ -97,11 +99,35 @@ class EntryView:
         return digest_of(self)
 
 
+@dataclass(frozen=True)
+class OnceView:
+    """A page of the entries found in one report only (site.grouped) whose slugs share a hash
+    group: each with its forms, counts, evidence and every use in context."""
+    kind: IndexKind
+    group: str
+    entries: tuple[EntryView, ...]
+
+    @property
+    def url(self) -> str:
+        return once_url(self.kind, self.group)
+
+    @property
+    def path(self) -> str:
+        return self.url.rstrip("/") + ".md"
+
+    @cached_property
+    def digest(self) -> str:
+        return digest_of(self)
+
+
 def entry_views(idx: Index, reports: dict[str, Report], settings: IndexSettings) -> Iterator[EntryView]:
-    """Every page of every entry of an index, paginated, one view at a time."""
+    """Every page of every entry of an index that has pages of its own, paginated, one view at
+    a time."""
     cover = timeline.coverage(reports.values()) if idx.kind == IndexKind.SLOGANS else None
     per_page, width, order = settings.uses_per_page, settings.context, use_order(reports)
     for entry in idx.entries:
+        if grouped(entry):
+            continue
         uses = sorted(entry.uses, key=order)
         chunks = [uses[i:i + per_page] for i in range(0, len(uses), per_page)] or [[]]
         common = _entry_facts(idx.kind, entry, len(chunks))
@@ -114,6 +140,22 @@ def entry_views(idx: Index, reports: dict[str, Report], settings: IndexSettings)
                 time=timeline.entry_time(entry, reports) if first else None,
                 cover=cover if first else None,
                 body_links=_body_links(uses, reports, per_page) if first else ())
+
+
+def once_views(idx: Index, reports: dict[str, Report], settings: IndexSettings) -> Iterator[OnceView]:
+    """The pages of the entries found in one report only, a group at a time, in group order;
+    on a page, entries in slug order (pinyin), each with all its uses."""
+    groups: dict[str, list[Entry]] = {}
+    for entry in idx.entries:
+        if grouped(entry):
+            groups.setdefault(once_group(entry.slug), []).append(entry)
+    width, order = settings.context, use_order(reports)
+    for group in sorted(groups):
+        yield OnceView(idx.kind, group, tuple(
+            EntryView(**_entry_facts(idx.kind, entry, 1), number=1, first=1,
+                      lines=tuple(kwic(u, reports[u.report], width) for u in sorted(entry.uses, key=order)),
+                      evidence=entry.evidence if idx.kind == IndexKind.SLOGANS else {})
+            for entry in sorted(groups[group], key=lambda e: e.slug)))
 
 
 def _entry_facts(kind: str, entry: Entry, total: int) -> dict:

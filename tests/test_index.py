@@ -200,12 +200,36 @@ def test_an_entry_page_marks_each_use_without_quotation_marks(sample_site):
         mine = uses[key]
         if len(mine) > 200 or all(u["quoted"] for u in mine):
             continue
-        html = (sample_site / row["url"] / "index.html").read_text(encoding="utf-8")
-        lines = re.findall(r'<li id="u\d+"( class="bare")?>', html)
+        page, _, slug = row["url"].partition("#")
+        html = (sample_site / page / "index.html").read_text(encoding="utf-8")
+        lines = re.findall(rf'<li id="{re.escape(slug + "-") if slug else ""}u\d+"( class="bare")?>', html)
         assert len(lines) == len(mine), key
         assert sum(bool(b) for b in lines) == sum(not u["quoted"] for u in mine), key
         checked += 1
     assert checked >= 3
+
+
+@pytest.mark.parametrize("kind", ["slogans", "cited"])
+def test_entries_found_in_one_report_share_pages_the_rest_have_their_own(sample_site, kind):
+    """An entry found in one report only is a section of a shared page (once/<xx>/#<slug>) with
+    every use in context; an entry found in more reports has a page of its own."""
+    rows, uses = data_json(sample_site, f"{kind}.json"), data_uses(sample_site, kind)
+    assert any(r["reports"] == 1 for r in rows) and any(r["reports"] > 1 for r in rows)
+    for row in rows:
+        page, _, anchor = row["url"].partition("#")
+        html = (sample_site / page / "index.html").read_text(encoding="utf-8")
+        if row["reports"] == 1:
+            assert re.fullmatch(rf"{kind}/once/[0-9a-f]{{2}}/", page), row["url"]
+            assert not (sample_site / kind / anchor).exists()  # no page of its own
+            assert f'<h2 id="{anchor}">' in html
+            section = html.split(f'<h2 id="{anchor}">', 1)[1].split("<h2 ", 1)[0]
+            lines = re.findall(rf'<li id="{re.escape(anchor)}-u\d+"', section)
+            assert len(lines) == row["uses"] == len(uses[row["key"]]), row["key"]
+            assert 'data-md-type="toc"' not in html  # a heading per entry, no outline of them
+        else:
+            assert not anchor and page.startswith(f"{kind}/") and page.count("/") == 2, row["url"]
+            assert re.search(r'<li id="u1"', html)
+    assert len({row["url"].partition("#")[0] for row in rows}) <= len(rows)  # never more pages than entries
 
 
 def test_every_slogan_link_and_use_resolves(sample_site):
@@ -253,7 +277,7 @@ def test_json_and_csv_formats(sample_site):
         assert (row["last_seen"] or "")[:4] == (dated[-1] if dated else "")
         assert row["evidence"]["reports"] == row["reports"]
         assert row["evidence"]["reason"] in ("curator", "quoted", "numbered", "bare")
-        assert (sample_site / row["url"] / "index.html").exists()
+        assert (sample_site / row["url"].partition("#")[0] / "index.html").exists()
         assert row["reports"] == len(used)
         for occ in own:
             assert occ["report"] in reports and occ["slogan"] == row["slogan"]

@@ -159,6 +159,30 @@ def test_404_is_chinese_and_styled_with_working_links_under_a_sub_path(browser, 
         pg.close()
 
 
+def test_links_to_an_entrys_old_or_new_place_find_it(browser, sample_build):
+    """An entry found in one report only is a section of a shared page: a link to the page of
+    its own it once had (any site before, or a page since removed) lands on its section; a link
+    to its section, once it is found in more reports and has its own page, lands there."""
+    rows = data_json(sample_build.site, "slogans.json")
+    once = next(r for r in rows if r["reports"] == 1)
+    own = next(r for r in rows if r["reports"] > 1)
+    page, _, slug = once["url"].partition("#")
+    pg = browser.new_page()
+    try:
+        with serve_under_sub_path(sample_build.site) as base:
+            pg.goto(base + f"slogans/{slug}/")
+            pg.wait_for_url(base + once["url"])
+            assert pg.locator(f"[id='{slug}']").is_visible()
+            pg.goto(base + page + "#" + own["url"].split("/")[1])
+            pg.wait_for_url(base + own["url"])
+            assert pg.locator("h1").text_content().startswith(own["slogan"])
+            pg.goto(base + "slogans/no-such-entry/")  # not an entry: the 404 page stays
+            pg.wait_for_timeout(500)
+            assert pg.locator("h1").text_content().strip() == "404 找不到这个页面"
+    finally:
+        pg.close()
+
+
 def test_404_with_site_url_set(browser, sample_build, tmp_path):
     """With `site_url`, the links come from its path, with no looking around."""
     import subprocess
@@ -256,11 +280,13 @@ def test_an_entrys_uses_download_is_its_rows_of_slogans_csv(browser, sample_buil
     with serve(sample_build.site, handler) as base:
         pg = browser.new_page(accept_downloads=True)
         try:
-            for entry in (entries[0], entries[len(entries) // 2], entries[-1]):
-                slug = entry["url"].strip("/").split("/")[-1]
+            once = next(e for e in entries if e["reports"] == 1)  # a section of a shared page
+            for entry in (entries[0], entries[len(entries) // 2], entries[-1], once):
+                page, _, section = entry["url"].partition("#")
+                slug = section or page.strip("/").split("/")[-1]
                 pg.goto(base + entry["url"])
                 with pg.expect_download() as saved:
-                    pg.click("a:text('下载全部使用（CSV）')")
+                    pg.click((f"[id='{section}'] + p " if section else "") + "a:text('下载全部使用（CSV）')")
                 assert saved.value.suggested_filename == slug + ".csv"
                 rows = list(csv.reader(io.StringIO(Path(saved.value.path()).read_bytes().decode("utf-8-sig"))))
                 assert rows[0] == every[0]

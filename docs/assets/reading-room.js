@@ -13,6 +13,18 @@
     pn.setAttribute("aria-label", "¶" + n);
     paras[i].insertBefore(pn, paras[i].firstChild);
   }
+  // A page of entries found in one report only (slogans/once/xx/, render.once_page): an entry the
+  // address names that is not here has since been found in more reports, and has its own page.
+  function toOwnPage() {
+    var slug = decodeURIComponent(location.hash.slice(1));
+    if (!slug || document.getElementById(slug)) return;
+    var own = new URL("../../" + encodeURIComponent(slug) + "/", location.href);
+    fetch(own, { method: "HEAD" }).then(function (r) { if (r.ok) location.replace(own.href); }, function () {});
+  }
+  if (/\/(slogans|cited)\/once\/[0-9a-f]{2}\/$/.test(location.pathname)) {
+    toOwnPage();
+    window.addEventListener("hashchange", toOwnPage);
+  }
   // 目录 on a phone (overrides/main.html): a chosen section closes the outline; so does Esc.
   var outline = document.querySelector(".rr-outline");
   if (outline) {
