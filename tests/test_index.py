@@ -15,7 +15,7 @@ from hypothesis import given, settings, strategies as st
 
 from conftest import data_json, data_uses
 from reading_room.index import (
-    IndexSettings, build_index, find_quotations, group_of, normalise, slugify,
+    IndexSettings, bodies_told_apart, build_index, find_quotations, group_of, normalise, slugify,
 )
 from reading_room.outline import Block, BlockKind
 
@@ -33,6 +33,12 @@ class Text:
 
 def source(report: str, *paragraphs: str) -> Text:
     return Text(report, tuple(Block(BlockKind.PARAGRAPH, text, anchor=f"p-{i}") for i, text in enumerate(paragraphs)))
+
+
+def test_bodies_count_as_evidence_only_where_most_reports_name_theirs():
+    assert bodies_told_apart(["国务院", "某省人民政府", "", "某市委"])
+    assert not bodies_told_apart(["国务院"] * 10)  # one body: nothing told apart
+    assert not bodies_told_apart(["国务院", "中共中央"] + [""] * 30)  # news: a few headlines name one
 
 
 def entry(index, key):
