@@ -162,8 +162,8 @@ def _reuse_mark(mark: tuple[str, int] | None, page_url: str) -> str:
     if not mark:
         return ""
     target, others = mark
-    return (f'<a class="reuse-mark" href="{rel(page_url, target)}" data-reports="{others}" '
-            f'title="也见于另外 {others} 篇报告" data-pagefind-ignore></a>')
+    # empty: its words (也见于 N 篇, its accessible name too) come from cite.css
+    return f'<a class="reuse-mark" href="{rel(page_url, target)}" data-reports="{others}"></a>'
 
 
 def _report_table(reports: Iterable[Report], page_url: str) -> str:
