@@ -200,7 +200,12 @@ def find_quotations(text: str, pairs: Iterable[tuple[str, str]]) -> list[tuple[i
         if left not in text:
             continue
         for m in _quotation_pattern(left, right).finditer(text):
-            spans.append((m.start(1), m.end(1)))
+            # white space just inside the marks is not quoted (“一國兩制 ”, from a PDF's layout):
+            # the span is the words, so the use is one use, not a quoted and a bare one
+            inner = m.group(1)
+            start, end = m.start(1) + len(inner) - len(inner.lstrip()), m.end(1) - len(inner) + len(inner.rstrip())
+            if start < end:
+                spans.append((start, end))
     return sorted(spans)
 
 

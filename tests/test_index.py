@@ -53,6 +53,17 @@ def test_every_quote_style_is_found():
     assert {"四个意识", "三会一课", "一岗双责", "两个维护", "公安姓党"} <= found
 
 
+def test_a_quotation_padded_with_spaces_is_one_quoted_use():
+    """A PDF's text pads its quotation marks (the LegCo record: “一國兩制 ” 122 times): the use is
+    the words, quoted once, not a quoted use with a space and a bare one at the same place."""
+    text = "堅持“一國兩制 ”、“ 港人治港”和“一國兩制”方針，落實一國兩制。"
+    assert [text[s:e] for s, e in find_quotations(text, [("“", "”")])] == ["一國兩制", "港人治港", "一國兩制"]
+    idx = build_index([source("a", text), source("b", "“一國兩制”")], "slogans", SETTINGS)
+    uses = entry(idx, "一國兩制").uses
+    assert len(uses) == 4 and sum(u.quoted for u in uses) == 3
+    assert set(entry(idx, "一國兩制").variants) == {"一國兩制"}
+
+
 def test_length_range_and_sentences_are_settings():
     long_quote = "“" + "我们要坚持党的全面领导并且不断推进各项工作取得新的更大成效" + "”"
     idx = build_index([source("a", f"他说{long_quote}，又强调“四风”问题和“严”字当头，“要学习。要落实”")], "slogans", SETTINGS)
