@@ -40,6 +40,19 @@ def digest_of(view) -> str:
     return digest(type(view).__name__, repr(view))
 
 
+class PageView:
+    """A view of one page at ``url``: its Markdown file under docs/ and its digest."""
+    url: str
+
+    @property
+    def path(self) -> str:
+        return self.url.rstrip("/") + ".md"
+
+    @cached_property
+    def digest(self) -> str:
+        return digest_of(self)
+
+
 @dataclass(frozen=True)
 class KwicLine:
     """One use of an index entry, in context."""
@@ -66,7 +79,7 @@ def use_order(reports: dict[str, Report]):
 
 
 @dataclass(frozen=True)
-class EntryView:
+class EntryView(PageView):
     """One page of an entry: its forms and counts, then its uses on this page in context;
     the first page of a formulation also shows its evidence, its life over time and who uses it."""
     kind: IndexKind
@@ -89,18 +102,9 @@ class EntryView:
     def url(self) -> str:
         return entry_url(self.kind, self, self.number)
 
-    @property
-    def path(self) -> str:
-        """The Markdown file under docs/."""
-        return self.url.rstrip("/") + ".md"
-
-    @cached_property
-    def digest(self) -> str:
-        return digest_of(self)
-
 
 @dataclass(frozen=True)
-class OnceView:
+class OnceView(PageView):
     """A page of the entries found in one report only (site.grouped) whose slugs share a hash
     group: each with its forms, counts, evidence and every use in context."""
     kind: IndexKind
@@ -110,14 +114,6 @@ class OnceView:
     @property
     def url(self) -> str:
         return once_url(self.kind, self.group)
-
-    @property
-    def path(self) -> str:
-        return self.url.rstrip("/") + ".md"
-
-    @cached_property
-    def digest(self) -> str:
-        return digest_of(self)
 
 
 def entry_views(idx: Index, reports: dict[str, Report], settings: IndexSettings) -> Iterator[EntryView]:
