@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 
@@ -139,34 +140,73 @@ def workers_for(cluster: str | None, jobs: int | None):
     return ClusterWorkers(cluster, jobs) if cluster else LocalWorkers(jobs)
 
 
-_BACKGROUND = None  # (function, args) for the forked process, set only while it starts
-
-
-def _background_job():
-    function, args = _BACKGROUND
-    return function(*args)
+def _background_job(sender, function, args) -> None:
+    """In the forked process: run the job, hand its result (or its error) over, and exit, so
+    its memory is given back as soon as the result is in the parent, not when it is asked for."""
+    die_with_parent()
+    try:
+        outcome = (True, function(*args))
+    except BaseException as err:  # handed to the parent, which raises it where it waits
+        outcome = (False, err)
+    try:
+        sender.send(outcome)
+    except Exception as err:  # the result or the error does not pickle
+        sender.send((False, WorkersError(f"the background job's result could not be handed over: {err}")))
+    finally:
+        sender.close()
 
 
 def in_background(function, *args, jobs: int | None = None):
     """``function(*args)`` in a forked process (which inherits the arguments, a corpus of
     reports, without copying them) while this one goes on; returns a function that waits for
     the result. Runs it here, at once, on one core or where fork is missing."""
-    global _BACKGROUND
     if (jobs or os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         result = function(*args)
         return lambda: result
-    _BACKGROUND = (function, args)
-    pool = multiprocessing.get_context("fork").Pool(1, initializer=die_with_parent)
-    try:
-        pending = pool.apply_async(_background_job)
-    finally:
-        _BACKGROUND = None
+    return _forked(function, args, daemon=True)
+
+
+def in_own_process(function, *args):
+    """``function(*args)`` in a forked process, waited for: every byte it took is given back
+    to the system when it returns (memory a process frees stays its own, fragmented, and a
+    process forked later would carry it). Its result must be small; here where fork is missing."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return function(*args)
+    # not a daemon: it starts processes of its own (the workers, the search index)
+    return _forked(function, args, daemon=False)()
+
+
+def _forked(function, args, daemon: bool):
+    """Start ``function(*args)`` in a forked process; a thread here takes the result as soon
+    as it is sent, so the process ends then (its memory would otherwise stay taken while this
+    one goes on). Returns a function that waits for the result."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_background_job, args=(sender, function, args), daemon=daemon)
+    process.start()
+    sender.close()  # this end belongs to the child now: its exit ends the pipe
+    outcome: list = []
+
+    def receive() -> None:
+        try:
+            outcome.append(receiver.recv())
+        except (EOFError, OSError):
+            pass  # the process died without a result: wait() says so
+        finally:
+            receiver.close()
+
+    taker = threading.Thread(target=receive, daemon=True)
+    taker.start()
 
     def wait():
-        try:
-            return pending.get()
-        finally:
-            pool.terminate()
-            pool.join()
+        taker.join()
+        process.join()
+        if not outcome:
+            raise WorkersError(f"the background job ({function.__name__}) ended without a result "
+                               f"(exit code {process.exitcode})")
+        ok, value = outcome.pop()
+        if not ok:
+            raise value
+        return value
 
     return wait
