@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import logging
+import os
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import CACHE_DIR
@@ -14,7 +15,7 @@ from .guard import build_lock, fault_point
 from .progress import Progress
 from .publish import PublishError, build_site, publish_warning
 from .settings import SettingsError
-from .workers import WorkersError
+from .workers import WorkersError, in_own_process
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,24 +49,51 @@ def main(argv=None) -> int:
         return _build(args)
 
 
+# From this many source files on, docs/ is generated in a process of its own, so that MkDocs
+# starts from a small one (at 74,545 news items the generating process ends at 3.6 GB, most of
+# it freed but kept, and MkDocs' second process, forked from it, carried that too).
+OWN_PROCESS_FILES = 2000
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the command line reports of ``generate``: counts and messages, not the reports."""
+    built: int
+    converted: int
+    skipped: list[tuple[str, str]]
+    warnings: list[str]
+
+
+def generate_outcome(args, progress) -> Outcome:
+    result = generate(args.corpus, args.docs, None if args.no_cache else args.cache, progress, args.jobs,
+                      full=args.full, cluster=args.cluster, config=args.config)
+    return Outcome(len(result.reports), result.converted, result.skipped, result.warnings)
+
+
+def source_files(corpus: Path) -> int:
+    """How many files corpus/ holds (all of them: a cheap count, to choose how to run)."""
+    return sum(len(files) for _, _, files in os.walk(corpus))
+
+
+def _here(function, *args):
+    return function(*args)
+
+
 def _build(args) -> int:
     started = time.perf_counter()
     progress = Progress()
+    run = in_own_process if source_files(args.corpus) >= OWN_PROCESS_FILES else _here
     try:
-        result = generate(args.corpus, args.docs, None if args.no_cache else args.cache, progress, args.jobs,
-                          full=args.full, cluster=args.cluster, config=args.config)
+        outcome = run(generate_outcome, args, progress)
     except (SettingsError, WorkersError) as err:
         for line in str(err).splitlines():
             print(f"error: {line}", file=sys.stderr)
         return 2
-    for name, reason in result.skipped:
+    for name, reason in outcome.skipped:
         print(f"skipped {args.corpus.name}/{name}: {reason}", file=sys.stderr)
-    for warning in result.warnings:
+    for warning in outcome.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    # keep only the counts: MkDocs (and the processes it forks) need none of the reports
-    built_count, converted, skipped = len(result.reports), result.converted, result.skipped
-    del result
-    gc.collect()
+    built_count, converted, skipped = outcome.built, outcome.converted, outcome.skipped
     fault_point("docs-written")
     if not args.docs_only:
         progress.stage("mkdocs")

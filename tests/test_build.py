@@ -119,3 +119,26 @@ def test_real_texts_build(tmp_path, capsys):
         assert not [w for w in report["warnings"] if "sequence" in w], (report["id"], report["warnings"])
         levels = [h["level"] for h in report["headings"]]
         assert levels[0] == 2 and all(b - a <= 1 for a, b in zip(levels, levels[1:])), report["id"]
+
+
+def test_a_large_corpus_is_generated_in_its_own_process_with_the_same_result(tmp_path, capsys, monkeypatch,
+                                                                               sample_build):
+    # From cli.OWN_PROCESS_FILES files on, docs/ is generated in a forked process (so MkDocs starts
+    # from a small one); the pages are the same, and what it skipped is still said.
+    from conftest import run_build
+    from reading_room import cli
+    monkeypatch.setattr(cli, "OWN_PROCESS_FILES", 1)
+    forked, real = [], cli.in_own_process
+    monkeypatch.setattr(cli, "in_own_process", lambda *a: forked.append(1) or real(*a))
+    corpus = make_corpus(tmp_path / "corpus", sample_files())
+    (corpus / "empty.txt").write_bytes(b"")
+    build = run_build(tmp_path / "out", corpus, capsys)
+    assert build.exit_code == 0 and forked
+    assert f"{len(sample_files())} reports built" in build.out
+    assert "skipped corpus/empty.txt" in build.err and "empty" in build.err
+    ours = tree_hashes(build.docs)
+    theirs = tree_hashes(sample_build.docs)
+    changed = {path for path in ours.keys() | theirs.keys() if ours.get(path) != theirs.get(path)}
+    # only the pages that list skipped files may differ (the build in-process had none)
+    assert changed <= {"index.md", "cleaning/index.md"}, sorted(changed)
+    assert (build.site / "reports").is_dir()
