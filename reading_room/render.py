@@ -414,9 +414,7 @@ def entry_page(view: EntryView) -> str:
     """One page of an entry: its variants and counts, then its uses in context."""
     kind, number, total, url = view.kind, view.number, view.total, view.url
     title = INDEX_TITLES[kind]
-    variants = "、".join(
-        f"{md_escape(form)}（{count}）" if count else f"{md_escape(form)}（仅无引号）" for form, count in view.variants
-    )
+    variants = _variants(view)
     parts = [
         front_matter({"title": view.display, "hide": ["toc"], **SLIM}),  # one section: no outline
         f"# {md_escape(view.display)}\n",
@@ -434,6 +432,12 @@ def entry_page(view: EntryView) -> str:
         parts.append(f"第 {number} / {total} 页：{nav}\n")
     parts.append(_kwic_list(view, url))
     return "\n".join(parts)
+
+
+def _variants(view: EntryView) -> str:
+    """An entry's written forms with their quoted uses (仅无引号: found bare only)."""
+    return "、".join(f"{md_escape(form)}（{count}）" if count else f"{md_escape(form)}（仅无引号）"
+                    for form, count in view.variants)
 
 
 def _kwic_list(view: EntryView, url: str, ids: str = "u") -> str:
@@ -465,8 +469,7 @@ def once_page(view: OnceView) -> str:
         f"按编号分组列在这样的页面上；本页 {len(view.entries)} 条。\n",
     ]
     for entry in view.entries:
-        variants = "、".join(
-            f"{md_escape(form)}（{count}）" if count else f"{md_escape(form)}（仅无引号）" for form, count in entry.variants)
+        variants = _variants(entry)
         evidence = entry.evidence
         why = (f" · 判定依据：{REASONS.get(evidence.get('reason'), '')}（引号内使用占 {evidence.get('quoted_share', 0):.0%}）"
                if evidence else "")

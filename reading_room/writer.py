@@ -150,4 +150,4 @@ def prune(base: Path, root: Path, keep: set[str]) -> list[str]:
         if not left and folder != str(root):
             os.rmdir(folder)
             emptied.add(folder)
-    return removed
+    return sorted(removed, reverse=True)  # as listed, not as the file system lists them
