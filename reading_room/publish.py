@@ -39,14 +39,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import digest, read_json, versions, write_json
-from .guard import die_with_parent, fault_point, rename_exchange
+from .guard import fault_point, rename_exchange
 from .writer import prune
 
 log = logging.getLogger("reading_room")
 
 STATE_VERSION = "1"  # bump when the way sites are built changes what a dirty build may reuse
 PARALLEL_PAGES = 400  # below this many pages, a second MkDocs process costs more than it saves
-MAX_SHARES = 4  # processes of a parallel full build, at most
+MAX_JOBS = 4  # MkDocs processes of a parallel full build at a time, at most
+SHARE_PAGES = 12_000  # pages per MkDocs process, at most: about 0.4 GB of memory each
 
 
 class PublishError(RuntimeError):
@@ -173,13 +174,17 @@ class _Count:
         return files
 
 
+def _unmodified() -> bool:
+    return False
+
+
 class _Share:
     """A full build split across processes: this one renders every ``shares``-th page.
 
-    The other pages (and, except in share 0, the static files) get empty
-    placeholder outputs dated after their sources, so MkDocs, run with
-    ``dirty=True`` on an empty folder, skips them. The shares' outputs are
-    then moved into one folder (``_parallel_full_build``)."""
+    Every other page (and, except in share 0, every static file) is marked unmodified,
+    so MkDocs, run with ``dirty=True`` on an empty folder, neither reads nor writes it
+    but still knows it for links. The shares' outputs are then moved into one folder
+    (``_parallel_full_build``)."""
 
     def __init__(self, site_dir: Path, share: int, shares: int):
         self.site_dir, self.share, self.shares = site_dir, share, shares
@@ -194,13 +199,8 @@ class _Share:
         if self.share:
             others += [f for f in files if not f.is_documentation_page()]
         for f in others:
-            if not f.abs_src_path or f.generated_by:
-                continue
-            dest = Path(f.abs_dest_path)
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(b"")
-            later = os.path.getmtime(f.abs_src_path) + 10**6
-            os.utime(dest, (later, later))
+            if f.abs_src_path and not f.generated_by:
+                f.is_modified = _unmodified  # MkDocs 1.6 asks each file this in a dirty build
         return files
 
 
@@ -232,23 +232,32 @@ def _quiet_dirty():
         logger.removeFilter(not_the_warning)
 
 
-def _parallel_full_build(config_file: Path, overrides: dict, staging: Path, strict: bool, shares: int) -> int:
-    """Render the pages in ``shares`` processes, into ``staging``; returns the number of pages."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+def share_count(pages: int, jobs: int) -> int:
+    """How many processes a full build of ``pages`` pages is split into: one per core at
+    least, and more for a large site, so that no process holds more than ``SHARE_PAGES``."""
+    return max(jobs, -(-pages // SHARE_PAGES))
 
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    extra = [Path(tempfile.mkdtemp(prefix=f"{staging.name}-share{k}-", dir=staging.parent)) for k in range(1, shares)]
+
+def _parallel_full_build(config_file: Path, overrides: dict, staging: Path, strict: bool, shares: int,
+                         jobs: int) -> int:
+    """Render the pages in ``shares`` forked processes, ``jobs`` at a time, into ``staging``;
+    returns the number of pages. MkDocs reads every page of its share before it writes one,
+    so a process's memory grows with its share; each share's process ends with it."""
+    from .workers import in_background
+
+    folders = [staging] + [Path(tempfile.mkdtemp(prefix=f"{staging.name}-share{k}-", dir=staging.parent))
+                           for k in range(1, shares)]
     try:
-        with ProcessPoolExecutor(max_workers=shares - 1, mp_context=multiprocessing.get_context(method),
-                                 initializer=die_with_parent) as pool:
-            futures = [pool.submit(_build_share, str(config_file), overrides, str(folder), strict, k, shares)
-                       for k, folder in enumerate(extra, start=1)]
-            first = _build_share(str(config_file), overrides, str(staging), strict, 0, shares)
-            parts = [f.result()[0] for f in futures]
-        mine, every = first
-        done = set(mine)
-        for folder, part in zip(extra, parts):
+        running, parts = [], []
+        for share, folder in enumerate(folders):
+            if len(running) >= jobs:
+                parts.append(running.pop(0)())
+            running.append(in_background(_build_share, str(config_file), overrides, str(folder), strict,
+                                         share, shares, jobs=jobs))
+        parts += [wait() for wait in running]
+        every = parts[0][1]
+        done = set(parts[0][0])
+        for folder, (part, _) in zip(folders[1:], parts[1:]):
             for relative in part:
                 target = staging / relative
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -258,7 +267,7 @@ def _parallel_full_build(config_file: Path, overrides: dict, staging: Path, stri
             raise PublishError(f"parallel build: {len(set(every) - done)} pages were not rendered")
         return len(every)
     finally:
-        for folder in extra:
+        for folder in folders[1:]:
             shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -301,11 +310,13 @@ def build_site(config_file: Path, site: Path, strict: bool = False, docs: Path |
         fingerprint = site_fingerprint(config, config_file)
         dirty = (not full and site.is_dir()
                  and read_state(site).get("fingerprint") == fingerprint)
-        shares = min(jobs or os.cpu_count() or 1, MAX_SHARES)
+        workers = min(jobs or os.cpu_count() or 1, MAX_JOBS)
+        count = 0 if dirty or workers < 2 else _count_pages(config)
         pages = rebuilt = removed = 0
         try:
-            if not dirty and shares > 1 and _count_pages(config) >= PARALLEL_PAGES:
-                pages = rebuilt = _parallel_full_build(config_file, overrides, staging, strict, shares)
+            if count >= PARALLEL_PAGES:
+                pages = rebuilt = _parallel_full_build(config_file, overrides, staging, strict,
+                                                       share_count(count, workers), workers)
             else:
                 if dirty:
                     link_tree(site, staging)

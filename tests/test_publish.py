@@ -153,11 +153,15 @@ def test_swap_in_replaces_the_site_whole(tmp_path):
     assert not staging.exists() and not (tmp_path / ".site.old").exists()
 
 
-def test_parallel_full_build_gives_the_same_site(built, monkeypatch):
+@pytest.mark.parametrize("shares", [2, 3])
+def test_parallel_full_build_gives_the_same_site(built, monkeypatch, shares):
+    """Two processes, or, for a large site, more shares than processes (two at a time)."""
     root, corpus, docs, config, site = built
     serial = publish.build_site(config, site, full=True, jobs=1)
     before = {k: v for k, v in tree_hashes(site).items() if not k.startswith("sitemap")}
     monkeypatch.setattr(publish, "PARALLEL_PAGES", 1)
+    monkeypatch.setattr(publish, "SHARE_PAGES", -(-serial.pages // shares))
+    assert publish.share_count(serial.pages, 2) == shares
     parallel = publish.build_site(config, site, full=True, jobs=2)
     assert parallel.pages == serial.pages and parallel.rebuilt == parallel.pages
     after = {k: v for k, v in tree_hashes(site).items() if not k.startswith("sitemap")}
