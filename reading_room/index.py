@@ -75,6 +75,9 @@ class IndexSettings:
     head_tags: frozenset[str] = frozenset({"n", "vn", "ng", "an", "nz", "l", "i", "j"})
     verb_tags: frozenset[str] = frozenset({"v", "vd", "vg"})
     name_heads: tuple[str, ...] = ()
+    surnames: frozenset[str] = frozenset()
+    given_name_max_frequency: int = 10
+    plain_starts: frozenset[str] = frozenset()
     min_quoted_share: float = 0.1
     min_quoted_reports: int = 3
     dictionary_quoted_share: float = 0.5
@@ -109,7 +112,7 @@ class IndexSettings:
         values["stop"] = frozenset(normalise(s) for s in data.get("stop", []) or [])
         values["merges"] = tuple((normalise(k), normalise(v)) for k, v in (data.get("merges") or {}).items())
         values["allow"] = frozenset(normalise(s) for s in data.get("allow", []) or [])
-        for name in ("name_tags", "function_tags", "head_tags", "verb_tags"):
+        for name in ("name_tags", "function_tags", "head_tags", "verb_tags", "surnames", "plain_starts"):
             if name in data:
                 values[name] = frozenset(data[name] or [])
         for name in ("stop_patterns", "name_heads", "shapes"):
@@ -583,6 +586,8 @@ def candidate_features(key: str, settings: IndexSettings) -> dict:
         reject = "name"
     elif any(key.endswith(head) and key != head for head in settings.name_heads):
         reject = "name"
+    elif _person_name(key, words, frequency, settings):
+        reject = "name"
     shape = any(re.fullmatch(pattern, key) for pattern in _shape_patterns(settings))
     # read as one phrase: two or more words, none a function word or numeral, not starting
     # with a person's name, no post or body followed by more (法国总统马克龙, 国务院决策部署)
@@ -597,9 +602,19 @@ def candidate_features(key: str, settings: IndexSettings) -> dict:
         phrase and len(key) <= settings.bare_max_length
         and tags[-1] in settings.head_tags and tags[0] not in settings.verb_tags
         and not any(flag in PERSON_TAGS | {"ns"} and len(word) > 1 for word, flag in words[-1:])
+        # 好朋友, 热烈掌声, 诚挚问候, 上述活动: what a phrase with such a first word describes is
+        # said in plain words, not a formulation, unless writers quote it (the quoted route)
+        and words[0][0] not in settings.plain_starts
     )
     return {"reject": reject, "dictionary": frequency > 0, "shape": shape, "bare": bare, "phrase": phrase,
             "words": [word for word, _ in words]}
+
+
+def _person_name(key: str, words, frequency: int, settings: IndexSettings) -> bool:
+    """A name jieba does not know: a surname and a two-character given name that is no common
+    word (郑|建邦, 武|维华); 全|覆盖 is a surname's character and a word."""
+    return (len(key) == 3 and frequency == 0 and len(words) == 2 and words[0][0] in settings.surnames
+            and segment.frequency(words[1][0]) <= settings.given_name_max_frequency)
 
 
 def _splits(words: list[str]) -> list[tuple[str, str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin
@@ -435,6 +435,35 @@ def test_a_post_before_the_last_word_makes_a_name():
     # a body or a place by its head word (slogans.yml name_heads): news uses them bare in many items
     for name in ("中央有关部门", "中东部地区"):
         assert candidate_features(name, settings)["reject"] == "name", name
+
+
+def test_a_surname_and_a_rare_word_is_a_person_s_name():
+    """Names jieba does not know, as news prints them after a post (副委员长郑建邦): a surname
+    and a two-character word no dictionary has. 全覆盖 starts with a surname's
+    character too, but goes on with a common word."""
+    from reading_room.index import candidate_features
+    from reading_room.settings import load_settings
+
+    settings = load_settings(ROOT / "corpus").index
+    for name in ("郑建邦", "武维华"):
+        assert candidate_features(name, settings)["reject"] == "name", name
+    for phrase in ("全覆盖", "新时代"):
+        assert candidate_features(phrase, settings)["reject"] == "", phrase
+
+
+def test_an_everyday_description_used_bare_is_not_a_formulation_a_quoted_one_may_be():
+    """好朋友 and 热烈掌声 are used bare in many political reports, as 生态文明建设 is; only the
+    formulation is kept. 好干部, quoted, is judged as any quotation."""
+    from reading_room.settings import load_settings
+
+    curated = replace(SETTINGS, plain_starts=load_settings(ROOT / "corpus").index.plain_starts)
+    reports = [source(f"r{i}", f"{'东西南北'[i % 4]}{i}县落实“两个维护”，{('推进', '加强', '抓好', '推动')[i % 4]}生态文明建设，"
+                      f"{('会见', '看望', '欢迎', '送别', '宴请')[i % 5]}好朋友，{('赢得', '响起', '报以')[i % 3]}热烈掌声。",
+                      f"争当“好干部”。" if i % 2 else "今天晴。")
+               for i in range(25)]
+    idx = build_index(reports + _filler(75), "slogans", curated)
+    assert entry(idx, "生态文明建设") is not None and entry(idx, "好干部") is not None
+    assert entry(idx, "好朋友") is None and entry(idx, "热烈掌声") is None
 
 
 @pytest.mark.skipif(not XWLB.is_dir(), reason="needs ../shared/corpora/xwlb-sample")
