@@ -29,11 +29,13 @@ UNUSED_THEME_FILES = ("assets/javascripts/lunr/", "assets/javascripts/workers/")
 
 
 def on_files(files, config):
-    for file in list(files):
-        uri = file.src_uri
-        if not file.is_documentation_page() and file.abs_src_path and not file.abs_src_path.startswith(
-                str(Path(config["docs_dir"]).resolve())) and (uri.startswith(UNUSED_THEME_FILES) or uri.endswith(".map")):
-            files.remove(file)
+    docs = str(Path(config["docs_dir"]).resolve())  # once: 260,000 files at 74,545 reports
+    unused = [file for file in files
+              if (file.src_uri.startswith(UNUSED_THEME_FILES) or file.src_uri.endswith(".map"))
+              and not file.is_documentation_page() and file.abs_src_path
+              and not file.abs_src_path.startswith(docs)]
+    for file in unused:
+        files.remove(file)
     return files
 
 
