@@ -32,6 +32,7 @@ import ahocorasick
 
 from . import segment
 from .cache import code_version, digest, libraries_version
+from .memo import Memo
 from .patterns import HAN_CHAR, SENTENCE_SPLIT
 from .slugs import RESERVED_SLUGS, load_pypinyin, slugify
 
@@ -224,21 +225,19 @@ def _accept(form: str, kind: IndexKind, settings: IndexSettings) -> bool:
 
 
 def build_index(sources: list[Source], kind: IndexKind, settings: IndexSettings,
-                memo: dict | None = None, memo_out: dict | None = None,
-                fingerprints: list[str] | None = None) -> Index:
+                memo: Memo | None = None, fingerprints: list[str] | None = None) -> Index:
     """The index of one kind (formulations or cited documents) over every report.
 
-    ``memo`` holds each report's uses from an earlier build, keyed by the report's
-    text and the settings (and, for unquoted uses, the set of known formulations),
+    ``memo`` (memo.py, on disk) holds each report's uses from an earlier build, keyed by the
+    report's text and the settings (and, for unquoted uses, the set of known formulations),
     and the word-boundary decisions of each report's last scan (so an edited report,
-    or a new formulation, sends jieba only the sentences it has not seen);
-    ``memo_out`` receives the entries this build used, to be kept for the next one.
-    So a rebuild with one report changed scans only that report. ``fingerprints``,
+    or a new formulation, sends jieba only the sentences it has not seen); what this build
+    computes goes into it for the next one. So a rebuild with one report changed scans only
+    that report. ``fingerprints``,
     one per source, stand for the reports' text in those keys (by default a digest
     of it; the pipeline passes its conversion cache keys, which it has already).
     """
-    memo = memo if memo is not None else {}
-    memo_out = memo_out if memo_out is not None else {}
+    memo = memo if memo is not None else Memo()
     tag = _settings_tag(kind, settings)
     if fingerprints is not None and len(fingerprints) != len(sources):
         raise ValueError(f"{len(fingerprints)} fingerprints for {len(sources)} sources")
@@ -253,20 +252,16 @@ def build_index(sources: list[Source], kind: IndexKind, settings: IndexSettings,
             entry.variants[form] += 1 if quoted else 0  # quoted forms decide the display
             entry.uses.append(Use(report, anchor, start, end, quoted, form, position))
 
-    memo = _trusted(memo, sources, prints, tag)
-    quoted_lists = []
-    for source, fp in zip(sources, prints):
-        name = f"q:{tag}:{fp}"
-        uses = memo[name] if name in memo else _quoted_uses(source, kind, settings)
-        memo_out[name] = uses
-        quoted_lists.append(uses)
+    quoted_lists = [memo.recall(f"q:{tag}:{fp}", lambda source=source: _quoted_uses(source, kind, settings),
+                                _uses_in(source))
+                    for source, fp in zip(sources, prints)]
 
     verdicts: dict[str, dict] = {}
     if kind == IndexKind.CITED:  # every quoted title is a cited document
         for source, uses in zip(sources, quoted_lists):
             add(uses, source.id)
     else:
-        verdicts = _select(sources, prints, quoted_lists, settings, tag, memo, memo_out)
+        verdicts = _select(sources, prints, quoted_lists, settings, tag, memo)
         for source, uses in zip(sources, quoted_lists):
             add([use for use in uses if use[0] in verdicts], source.id)
         keys = sorted(k for k in verdicts if len(k) >= settings.unquoted_min_length)
@@ -275,15 +270,16 @@ def build_index(sources: list[Source], kind: IndexKind, settings: IndexSettings,
         for source, fp in zip(sources, prints):
             name = f"u:{tag}:{keyset}:{fp}"
             decisions = f"w:{tag}:{source.id}"  # this report's word-boundary decisions
-            if name not in memo:
+            uses = memo.get(name, _uses_in(source))
+            if uses is None:
                 automaton = automaton or _automaton(keys)
                 decided: dict[str, int] = {}
-                memo[name] = _unquoted_uses(source, automaton, memo.get(decisions, {}), decided) if automaton else []
-                memo[decisions] = decided
-            memo_out[name] = memo[name]
-            if decisions in memo:
-                memo_out[decisions] = memo[decisions]
-            add(memo[name], source.id)
+                uses = _unquoted_uses(source, automaton, memo.get(decisions, _decisions) or {}, decided) if automaton else []
+                memo.put(name, uses)
+                memo.put(decisions, decided)
+            else:
+                memo.keep(decisions)
+            add(uses, source.id)
         # a phrase found bare must be whole words where it is used: in most of the reports
         # that hold the string, jieba cuts at both its ends (not so 中两国国歌, of 中X两国国歌)
         for key in [k for k, e in entries.items() if verdicts[k]["reason"] == "bare"]:
@@ -310,13 +306,13 @@ def build_index(sources: list[Source], kind: IndexKind, settings: IndexSettings,
             if share > settings.bare_max_counting:
                 del entries[key]
 
+    slugs = {}
     for entry in entries.values():
         entry.uses.sort(key=lambda u: (u.report, u.position, u.start))
         entry.display = min(entry.variants, key=lambda f: (-entry.variants[f], f))
-        name = f"k:{entry.key}"
-        memo_out[name] = memo[name] if name in memo else [group_of(entry.key), slugify(entry.key)]
-        entry.group = memo_out[name][0]
-    _assign_slugs(entries.values(), {key: memo_out[f"k:{key}"][1] for key in entries})
+        entry.group, slugs[entry.key] = memo.recall(
+            f"k:{entry.key}", lambda key=entry.key: [group_of(key), slugify(key)], _group_and_slug)
+    _assign_slugs(entries.values(), slugs)
     if kind == IndexKind.SLOGANS:
         bodies = {source.id: source.organization for source in sources}
         for entry in entries.values():
@@ -332,39 +328,33 @@ def build_index(sources: list[Source], kind: IndexKind, settings: IndexSettings,
     return Index(kind, ordered)
 
 
-def _trusted(memo: dict, sources: list[Source], prints: list[str], tag: str) -> dict:
-    """The memo's entries that are what this code writes and fit the reports they are for;
-    anything else (a damaged or foreign cache that is still valid JSON) is dropped, and
-    what it stood for is computed again."""
-    if not isinstance(memo, dict):
-        return {}
-    lengths = {fp: {b.anchor: len(b.text) for b in source.blocks} for source, fp in zip(sources, prints)}
-    reports = {source.id for source in sources}
-    trusted = {}
-    mine = ("k:", f"q:{tag}:", f"u:{tag}:", f"w:{tag}:", f"c:{tag}:", f"r:{tag}:", f"s:{tag}:", f"m:{tag}:")
-    for name, value in memo.items():
-        if not (isinstance(name, str) and name.startswith(mine)):
-            continue  # the other index's entries, or not ours at all
-        kind, _, rest = name.partition(":") if isinstance(name, str) else ("", "", "")
-        if kind in ("q", "u"):
-            blocks = lengths.get(rest.rsplit(":", 1)[-1])
-            ok = blocks is not None and isinstance(value, list) and all(_is_use(u, blocks) for u in value)
-        elif kind == "w":
-            ok = rest.rsplit(":", 1)[-1] in reports and isinstance(value, dict) and all(
-                isinstance(v, int) for v in value.values())
-        elif kind == "k":
-            ok = isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) and v for v in value)
-        elif kind == "c":  # a candidate's features
-            ok = isinstance(value, dict)
-        elif kind in ("r", "m"):  # a report's raw counts of the keys; mined phrases with their reports
-            ok = isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, int) for k, v in value.items())
-        elif kind == "s":  # the keys a report holds
-            ok = isinstance(value, list) and all(isinstance(k, str) for k in value)
-        else:
-            ok = False
-        if ok:
-            trusted[name] = value
-    return trusted
+# What the memo may hand back: anything else (from a damaged or foreign cache) is computed again.
+def _uses_in(source: Source):
+    """[[key, anchor, start, end, quoted, form, position], …] inside ``source``'s blocks."""
+    def valid(value) -> bool:
+        blocks = {b.anchor: len(b.text) for b in source.blocks}
+        return isinstance(value, list) and all(_is_use(use, blocks) for use in value)
+    return valid
+
+
+def _decisions(value) -> bool:  # a report's word-boundary decisions
+    return isinstance(value, dict) and all(isinstance(v, int) for v in value.values())
+
+
+def _group_and_slug(value) -> bool:
+    return isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) and v for v in value)
+
+
+def _counts(value) -> bool:  # a report's raw counts of the keys; mined phrases with their reports
+    return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, int) for k, v in value.items())
+
+
+def _strings(value) -> bool:  # the shape keys a report holds
+    return isinstance(value, list) and all(isinstance(k, str) for k in value)
+
+
+def _features(value) -> bool:  # a candidate's features
+    return isinstance(value, dict)
 
 
 def _is_use(use, blocks: dict[str, int]) -> bool:
@@ -424,7 +414,7 @@ def bodies_told_apart(bodies: list[str]) -> bool:
 
 
 def _select(sources: list[Source], prints: list[str], quoted_lists: list[list], settings: IndexSettings,
-            tag: str, memo: dict, memo_out: dict) -> dict[str, dict]:
+            tag: str, memo: Memo) -> dict[str, dict]:
     """The formulations of the corpus: key -> {"reason", evidence …} (see ``judge``)."""
     quoted_uses: Counter = Counter()
     quoted_reports: dict[str, set] = defaultdict(set)
@@ -432,19 +422,17 @@ def _select(sources: list[Source], prints: list[str], quoted_lists: list[list], 
         for use in uses:
             quoted_uses[use[0]] += 1
             quoted_reports[use[0]].add(source.id)
-    shapes = _shape_counts(sources, prints, settings, tag, memo, memo_out)
+    shapes = _shape_counts(sources, prints, settings, tag, memo)
     numbered = {key for key, n in shapes.items() if n >= settings.numbered_min_reports}
     numbered = _closed({key: shapes[key] for key in numbered}, settings.bare_closed_ratio)
     features = {}
 
     def features_of(key: str) -> dict:
         if key not in features:
-            name = f"c:{tag}:{key}"
-            features[key] = memo[name] if name in memo else candidate_features(key, settings)
-            memo_out[name] = features[key]
+            features[key] = memo.recall(f"c:{tag}:{key}", lambda: candidate_features(key, settings), _features)
         return features[key]
 
-    frequent = _mined(sources, prints, settings, tag, memo, memo_out)
+    frequent = _mined(sources, prints, settings, tag, memo)
     mined = _bare_phrases(frequent, settings)
     candidates = set(quoted_uses) | set(numbered) | set(mined) | settings.allow
     for key in sorted(candidates):
@@ -469,12 +457,12 @@ def _select(sources: list[Source], prints: list[str], quoted_lists: list[list], 
     raw_reports: dict[str, set] = defaultdict(set)
     raw_uses: Counter = Counter()
     for source, fp in zip(sources, prints):
-        name = f"r:{tag}:{keyset}:{fp}"
-        if name not in memo:
+        counts = memo.get(f"r:{tag}:{keyset}:{fp}", _counts)
+        if counts is None:
             automaton = automaton or _automaton(counted)
-            memo[name] = _raw_counts(source, automaton) if automaton else {}
-        memo_out[name] = memo[name]
-        for key, n in memo[name].items():
+            counts = _raw_counts(source, automaton) if automaton else {}
+            memo.put(f"r:{tag}:{keyset}:{fp}", counts)
+        for key, n in counts.items():
             raw_reports[key].add(source.id)
             raw_uses[key] += n
     body_of = {source.id: source.organization for source in sources}
@@ -626,26 +614,24 @@ def _shape_patterns(settings: IndexSettings) -> tuple[str, ...]:
     return settings.shapes
 
 
-def _shape_counts(sources, prints, settings, tag, memo, memo_out) -> Counter:
+def _shape_counts(sources, prints, settings, tag, memo: Memo) -> Counter:
     """Reports per numbered-shape string (两个维护, 三严三实, 八项规定 …) over the whole corpus."""
     counts: Counter = Counter()
     if not settings.shapes:
         return counts
     pattern = re.compile("|".join(f"(?=({p}))" for p in settings.shapes))
     for source, fp in zip(sources, prints):
-        name = f"s:{tag}:{fp}"
-        if name not in memo:
+        def shapes_in(source=source) -> list[str]:
             found = set()
             for block in source.blocks:
                 for match in pattern.finditer(fold_text(block.text)):
                     found.update(g for g in match.groups() if g)
-            memo[name] = sorted(found)
-        memo_out[name] = memo[name]
-        counts.update(memo[name])
+            return sorted(found)
+        counts.update(memo.recall(f"s:{tag}:{fp}", shapes_in, _strings))
     return counts
 
 
-def _mined(sources, prints, settings, tag, memo, memo_out) -> dict[str, int]:
+def _mined(sources, prints, settings, tag, memo: Memo) -> dict[str, int]:
     """Strings used by many reports (``mine_phrases``), with their number of reports, in a
     sample of the corpus (every report when it is small; else those whose id's hash
     falls in the sample, so adding a report rarely changes it)."""
@@ -655,13 +641,10 @@ def _mined(sources, prints, settings, tag, memo, memo_out) -> dict[str, int]:
               if step == 1 or int(hashlib.blake2b(source.id.encode(), digest_size=4).hexdigest(), 16) % step == 0]
     threshold = max(settings.bare_min_reports, math.ceil(settings.bare_min_share * len(sources)))
     min_df = max(2, int(threshold / step * 0.6)) if step > 1 else threshold
-    name = f"m:{tag}:{digest(min_df, *(fp for _, fp in chosen))}"
-    if name not in memo:
-        # longer than a bare formulation may be, so that pieces of long phrases are seen as pieces
-        memo[name] = mine_phrases([[b.text for b in source.blocks] for source, _ in chosen], min_df,
-                                  settings.bare_max_length + 4)
-    memo_out[name] = memo[name]
-    return memo[name]
+    # longer than a bare formulation may be, so that pieces of long phrases are seen as pieces
+    return memo.recall(f"m:{tag}:{digest(min_df, *(fp for _, fp in chosen))}",
+                       lambda: mine_phrases([[b.text for b in source.blocks] for source, _ in chosen], min_df,
+                                            settings.bare_max_length + 4), _counts)
 
 
 def _bare_phrases(found: dict[str, int], settings: IndexSettings) -> list[str]:

@@ -13,13 +13,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import reuse as reuse_module, reuse_store, search, slugs
+from . import memo as memo_module, reuse as reuse_module, reuse_store, search, slugs
 from .cache import code_version, digest, libraries_version, read_cache_json, write_cache_json
 from .conversion import convert_corpus
 from .index import Index, IndexKind, build_index
+from .memo import Memo
 from .outputs import generated_files
 from .report import Report
-from .workers import in_background
+from .workers import Feed
+
+FEED_BATCH = 2_000  # search views per message to the search index's process
 from .writer import RenderMemo, write_tree
 
 
@@ -56,21 +59,29 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
     built whole and every page rendered again. ``cluster``: the address of a Dask
     scheduler (or "local") that runs the per-report stages (workers.py). ``config``:
     the MkDocs configuration, for the site-wide licence of the data files."""
-    slugs.load_pinyin(cache_dir)
-    conversion = convert_corpus(corpus, cache_dir, progress, jobs, cluster)
+    previous_index = None if full or cache_dir is None else docs / search.INDEX_DIR
+    # the search index is built in a process of its own while this one builds the other indexes
+    # and renders the pages; forked now, before this one holds the corpus, it is sent what it needs
+    with Feed(search.index_files_of, previous_index, jobs=jobs) as search_index:
+        slugs.load_pinyin(cache_dir)
+        conversion = convert_corpus(corpus, cache_dir, progress, jobs, cluster)
+        if progress:
+            progress.stage("search index (alongside the next stages)")
+        for start in range(0, len(conversion.reports), FEED_BATCH):
+            search_index.send([search.search_view(r) for r in conversion.reports[start:start + FEED_BATCH]])
+        search_files = search_index.close()
+    return _generate(conversion, docs, cache_dir, progress, full, config, search_files)
+
+
+def _generate(conversion, docs: Path, cache_dir: Path | None, progress, full: bool, config: Path | None,
+              search_files) -> Generated:
     settings, reports = conversion.settings, conversion.reports
     if progress:
-        progress.stage("search index (alongside the next stages)")
-    previous_index = None if full or cache_dir is None else docs / search.INDEX_DIR
-    # built in a forked process while this one builds the indexes and renders the pages
-    search_files = in_background(search.index_files, reports, previous_index, jobs=jobs)
-    if progress:
         progress.stage("index")
-    memo, memo_out = read_cache_json(cache_dir, "index-memo.json"), {}
     keys = [conversion.keys[r.id] for r in reports]
-    slogans = build_index(reports, IndexKind.SLOGANS, settings.index, memo, memo_out, keys)
-    cited = build_index(reports, IndexKind.CITED, settings.index, memo, memo_out, keys)
-    write_cache_json(cache_dir, "index-memo.json", memo_out)
+    with Memo.open(cache_dir / memo_module.FILE if cache_dir else None, code_version()) as memo:
+        slogans = build_index(reports, IndexKind.SLOGANS, settings.index, memo, keys)
+        cited = build_index(reports, IndexKind.CITED, settings.index, memo, keys)
     if progress:
         progress.stage("shared passages")
     shared, shared_inputs = _shared_passages(reports, conversion.keys, cache_dir, settings.reuse_min_distinct)

@@ -73,6 +73,7 @@ import logging
 import re
 import time
 from functools import lru_cache
+from typing import Iterable
 from pathlib import Path
 
 from .index import fold_text
@@ -526,8 +527,13 @@ def _dump(obj) -> str:
 def index_files(reports, previous: Path | None = None) -> dict[str, bytes]:
     """The files of the search index, by path under docs/; updated from the index of
     the previous build in ``previous`` (docs/search) where that is possible."""
+    return index_files_of(map(search_view, reports), previous)
+
+
+def index_files_of(views: Iterable[SearchView], previous: Path | None = None) -> dict[str, bytes]:
+    """``index_files`` of the reports' search views (what the search index's process is sent)."""
     started = time.perf_counter()
-    pages = order([search_view(r) for r in reports])
+    pages = order(list(views))
     meta, shards, texts, rows = (previous and update_index(pages, previous)) or build_index(pages)
     files = {}
     shard_texts = [_dump(shards[number]) for number in range(meta["shards"])]

@@ -7,6 +7,8 @@ ran: a build on a cluster is byte for byte the local one.
 * :class:`LocalWorkers`: a process pool on this machine's cores, started on first
   need and only when there are enough jobs to pay for the processes.
 * :func:`in_background`: one whole-corpus job in a forked process, alongside the build.
+* :class:`Feed`: the same, forked before the corpus is read (so that the process does not
+  carry a copy of it) and fed what it needs in batches.
 * :class:`ClusterWorkers`: a Dask distributed scheduler (``--cluster ADDRESS``, or
   ``--cluster local`` for a cluster of this machine's cores). Its workers must run
   the same code: they import ``reading_room`` (start them from a checkout of the
@@ -164,6 +166,70 @@ def in_background(function, *args, jobs: int | None = None):
         result = function(*args)
         return lambda: result
     return _forked(function, args, daemon=True)
+
+
+class Feed:
+    """``function(items, *args)`` in a process forked now, while this one is still small, fed
+    ``items`` later in batches (``send``). A process forked from a build holding 74,545
+    reports carries all of them (0.6 GB more, counted in both); this one gets only what it is
+    sent. ``close()`` returns a function that waits for the result. On one core, or where fork
+    is missing, the items are kept here and the function runs at ``close()``."""
+
+    def __init__(self, function, *args, jobs: int | None = None):
+        self.function, self.args, self.sender, self.kept = function, args, None, None
+        if (jobs or os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            self.kept = []
+            return
+        receiver, self.sender = multiprocessing.get_context("fork").Pipe(duplex=False)
+        self.wait = _forked(_fed, (receiver, self.sender, function, args), daemon=True)
+        receiver.close()
+
+    def send(self, items: list) -> None:
+        if self.kept is not None:
+            self.kept.extend(items)
+            return
+        try:
+            self.sender.send(items)
+        except OSError:  # the process ended early: waiting for it tells why
+            pass
+
+    def close(self):
+        if self.kept is not None:
+            result = self.function(iter(self.kept), *self.args)
+            self.kept = None
+            return lambda: result
+        self._hang_up(None)
+        return self.wait
+
+    def _hang_up(self, last) -> None:
+        if self.sender is not None:
+            try:
+                self.sender.send(last)
+            except OSError:
+                pass
+            self.sender.close()
+            self.sender = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._hang_up(_ABANDONED)  # the build failed before close(): the process ends
+
+
+_ABANDONED = "abandoned"
+
+
+def _fed(receiver, sender, function, args):
+    """In the fed process: ``function`` over the items as they come."""
+    sender.close()  # the parent's end
+
+    def items():
+        while (batch := receiver.recv()) is not None:
+            if batch == _ABANDONED:
+                raise WorkersError("the build ended before sending every item")
+            yield from batch
+    return function(items(), *args)
 
 
 def in_own_process(function, *args):

@@ -47,3 +47,38 @@ def test_a_background_process_that_dies_is_a_clear_error_not_a_hang():
 def test_on_one_core_the_job_runs_at_once_in_this_process():
     pid = in_background(os.getpid, jobs=1)()
     assert pid == os.getpid()
+
+
+def _count(items, offset):
+    return sum(1 for _ in items) + offset
+
+
+def test_a_fed_process_is_forked_first_and_gets_its_items_later():
+    from reading_room.workers import Feed
+
+    with Feed(_count, 100, jobs=2) as feed:
+        assert len(multiprocessing.active_children()) == 1
+        for start in range(0, 10, 3):
+            feed.send(list(range(start, min(start + 3, 10))))
+        wait = feed.close()
+    assert wait() == 110
+    assert _no_children_within(10)
+
+
+def test_a_fed_process_ends_when_the_build_fails_before_sending_everything():
+    from reading_room.workers import Feed
+
+    with pytest.raises(RuntimeError, match="conversion failed"):
+        with Feed(_count, 0, jobs=2) as feed:
+            feed.send([1, 2])
+            raise RuntimeError("conversion failed")
+    assert _no_children_within(10)
+
+
+def test_on_one_core_a_fed_job_runs_here_at_close():
+    from reading_room.workers import Feed
+
+    with Feed(_count, 1, jobs=1) as feed:
+        assert not multiprocessing.active_children()
+        feed.send(["a", "b"])
+        assert feed.close()() == 3
