@@ -245,7 +245,7 @@ def find_reuse(reports: list[Report], store: Path | None = None, keys: dict[str,
     def units_of(rid: str) -> list[tuple[str, list[str]]]:
         found = []
         for block in paragraph_blocks[rid]:
-            text = paragraph((rid, block.anchor))
+            text = normalize(block.text)  # not kept: only the paragraphs of a group are read again
             if len(text) >= MIN_CHARS:
                 found.append((block.anchor, list(dict.fromkeys(units(text)))))
         return found
