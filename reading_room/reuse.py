@@ -6,7 +6,7 @@
         near-identical (reuse_store.py: kept on disk, found by sorting each band's keys)
     a unit group with a key held by a large share of the corpus is a template (banal): kept as
         one cluster, never expanded into pairs
-    every other group: each paragraph aligned with the group's first (difflib), kept when the
+    every other group: each paragraph aligned with the group's first (rapidfuzz), kept when the
         alignment holds a passage of MIN_CHARS+ matched characters at least MIN_DENSITY of its
         span, MIN_DISTINCT+ of them outside template units (a frame a few reports fill with
         other words holds fewer)
@@ -28,8 +28,9 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from difflib import SequenceMatcher
 from pathlib import Path
+
+from rapidfuzz.distance import Indel
 
 from .cache import code_version, digest
 from .cite import iso_date
@@ -148,7 +149,7 @@ def align(a: str, b: str) -> tuple[int, int, int, int, int]:
 def passage(a: str, b: str) -> tuple[int, ...]:
     """``align`` followed by the matched stretches of the passage, three numbers each (start in
     a, start in b, length)."""
-    blocks = [blk for blk in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks() if blk.size]
+    blocks = [blk for blk in Indel.opcodes(a, b).as_matching_blocks() if blk.size]
     runs: list[list] = []  # the matched stretches (a, b, size) of each run, in order
     for blk in blocks:
         if runs:
