@@ -411,21 +411,25 @@ class Summary:
 def summaries(reuse: Reuse, reports: list[Report]) -> dict[str, Summary]:
     """report id -> Summary, for every report that shares a passage."""
     by_id = {r.id: r for r in reports}
-    chars = {(r.id, b.anchor): len(normalize(b.text)) for r in reports for b in r.blocks if b.kind == BlockKind.PARAGRAPH}
     found: dict[str, dict[str, float]] = defaultdict(dict)  # report -> anchor -> similarity
     partners: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
     for cluster in reuse.clusters:
         if cluster.banal:
             continue
+        held: dict[str, set] = defaultdict(set)  # report -> its paragraphs in the cluster
         for m in cluster.members:
             found[m.report][m.paragraph] = max(found[m.report].get(m.paragraph, 0.0), m.similarity)
-            for other in cluster.members:
-                if other.report != m.report:
-                    partners[m.report][other.report].add(m.paragraph)
+            held[m.report].add(m.paragraph)
+        for rid, paragraphs in held.items():  # pairs of reports, not of members: a cluster can hold hundreds
+            mine = partners[rid]
+            for other in held:
+                if other != rid:
+                    mine[other].update(paragraphs)
     result = {}
     for rid, anchors in found.items():
-        total = sum(len(normalize(b.text)) for b in by_id[rid].blocks) or 1
-        shared = sum(sim * chars[(rid, a)] for a, sim in anchors.items())
+        lengths = {b.anchor: len(normalize(b.text)) for b in by_id[rid].blocks}
+        total = sum(lengths.values()) or 1
+        shared = sum(sim * lengths[a] for a, sim in anchors.items())
         ranked = sorted(((o, len(p)) for o, p in partners[rid].items()), key=lambda x: (-x[1], x[0]))
         dated = sorted((iso_date(by_id[o]), o) for o in partners[rid] if iso_date(by_id[o]))
         result[rid] = Summary(round(min(1.0, shared / total), 3), tuple(ranked[:3]), dated[0] if dated else ("", ""))
