@@ -70,11 +70,11 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
         for start in range(0, len(conversion.reports), FEED_BATCH):
             search_index.send([search.search_view(r) for r in conversion.reports[start:start + FEED_BATCH]])
         search_files = search_index.close()
-    return _generate(conversion, docs, cache_dir, progress, full, config, search_files)
+    return _generate(conversion, docs, cache_dir, progress, full, config, search_files, jobs)
 
 
 def _generate(conversion, docs: Path, cache_dir: Path | None, progress, full: bool, config: Path | None,
-              search_files) -> Generated:
+              search_files, jobs: int | None) -> Generated:
     settings, reports = conversion.settings, conversion.reports
     if progress:
         progress.stage("index")
@@ -84,7 +84,7 @@ def _generate(conversion, docs: Path, cache_dir: Path | None, progress, full: bo
         cited = build_index(reports, IndexKind.CITED, settings.index, memo, keys)
     if progress:
         progress.stage("shared passages")
-    shared, shared_inputs = _shared_passages(reports, conversion.keys, cache_dir, settings.reuse_min_distinct)
+    shared, shared_inputs = _shared_passages(reports, conversion.keys, cache_dir, settings.reuse_min_distinct, jobs)
 
     if progress:
         progress.stage("render")
@@ -100,7 +100,8 @@ def _generate(conversion, docs: Path, cache_dir: Path | None, progress, full: bo
 
 
 def _shared_passages(reports: list[Report], keys: dict[str, str], cache_dir: Path | None,
-                     min_distinct: int = reuse_module.MIN_DISTINCT) -> tuple[reuse_module.Reuse, str]:
+                     min_distinct: int = reuse_module.MIN_DISTINCT, jobs: int | None = None
+                     ) -> tuple[reuse_module.Reuse, str]:
     """The shared passages and the digest of what they are found from (every report's cache
     key and the code): from the cache when no report changed (finding them again costs most
     of a rebuild otherwise); anything unreadable there is found again."""
@@ -111,6 +112,7 @@ def _shared_passages(reports: list[Report], keys: dict[str, str], cache_dir: Pat
             return reuse_module.Reuse.from_cache(cached["clusters"]), key
         except (KeyError, TypeError, ValueError, IndexError):
             pass
-    shared = reuse_module.find_reuse(reports, cache_dir / reuse_store.FILE if cache_dir else None, keys, min_distinct)
+    shared = reuse_module.find_reuse(reports, cache_dir / reuse_store.FILE if cache_dir else None, keys, min_distinct,
+                                     jobs)
     write_cache_json(cache_dir, "reuse.json", {"key": key, "clusters": shared.to_cache()})
     return shared, key

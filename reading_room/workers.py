@@ -39,8 +39,12 @@ class LocalWorkers:
     """Runs jobs on every core when there are enough of them to pay for the processes
     (started once, on first need, for all the stages that use them)."""
 
-    def __init__(self, jobs: int | None = None):
+    def __init__(self, jobs: int | None = None, fresh: bool = False):
+        """``fresh``: the workers start from a small server process (forkserver), not as forks of
+        this one: forked from a build that holds the corpus, each would carry a copy of it."""
         self.workers = jobs or os.cpu_count() or 1
+        self.context = (multiprocessing.get_context("forkserver")
+                        if fresh and "forkserver" in multiprocessing.get_all_start_methods() else None)
         self.pool: ProcessPoolExecutor | None = None
 
     def map(self, function, jobs: list, progress=None, stage: str = ""):
@@ -48,7 +52,8 @@ class LocalWorkers:
         if len(jobs) >= PARALLEL_THRESHOLD and self.workers > 1:
             if self.pool is None:
                 # a worker dies with the build that started it (no orphans after a kill)
-                self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=die_with_parent)
+                self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=die_with_parent,
+                                                mp_context=self.context)
             results = self.pool.map(function, jobs, chunksize=8)
         else:
             results = map(function, jobs)

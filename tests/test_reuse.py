@@ -190,7 +190,7 @@ def test_a_rebuild_with_no_report_changed_does_not_search_again(tmp_path, monkey
     before = tree_hashes(docs)
     assert gzip.decompress((docs / "data" / "reuse.json.gz").read_bytes()) != b"[]\n"
 
-    def not_again(reports, store=None, keys=None, min_distinct=None):
+    def not_again(reports, store=None, keys=None, min_distinct=None, jobs=None):
         raise AssertionError("shared passages searched again with nothing changed")
 
     monkeypatch.setattr(reuse, "find_reuse", not_again)
