@@ -43,8 +43,12 @@ class LocalWorkers:
         """``fresh``: the workers start from a small server process (forkserver), not as forks of
         this one: forked from a build that holds the corpus, each would carry a copy of it."""
         self.workers = jobs or os.cpu_count() or 1
-        self.context = (multiprocessing.get_context("forkserver")
-                        if fresh and "forkserver" in multiprocessing.get_all_start_methods() else None)
+        self.context = None
+        if fresh and "forkserver" in multiprocessing.get_all_start_methods():
+            self.context = multiprocessing.get_context("forkserver")
+            # the server imports nothing of the program that started it (by default it runs its
+            # __main__ again): jobs are module-level functions of reading_room, found by name
+            self.context.set_forkserver_preload([])
         self.pool: ProcessPoolExecutor | None = None
 
     def map(self, function, jobs: list, progress=None, stage: str = ""):

@@ -342,3 +342,17 @@ def test_a_templates_page_shows_it_in_each_members_context(sample_reports):
         assert len(member.text) <= end - at + 2 * TEMPLATE_CONTEXT + 2 < len(many[0].blocks[0].text)
     page = bucket_page(next(v for v in views.values() if passage in v.passages))
     assert page.count("<mark>") == len(passage.members)
+
+
+def test_units_hashed_on_every_core_get_the_band_keys_hashed_here():
+    import numpy as np
+
+    from reading_room import reuse
+    from reading_room.reuse_groups import band_keys
+    from reading_room.workers import LocalWorkers, PARALLEL_THRESHOLD
+
+    texts = [f"第{n}条 坚持和加强党的全面领导，推进第{n % 97}项改革任务" for n in range(reuse.SIGN_PART * PARALLEL_THRESHOLD + 7)]
+    with LocalWorkers(2, fresh=True) as workers:
+        parallel = reuse._band_keys_on(workers, texts)
+        assert workers.pool is not None  # it did run on the workers
+    assert np.array_equal(parallel, band_keys(texts))
