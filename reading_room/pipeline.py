@@ -10,6 +10,8 @@
 """
 from __future__ import annotations
 
+import ctypes
+import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,9 +84,11 @@ def _generate(conversion, docs: Path, cache_dir: Path | None, progress, full: bo
     with Memo.open(cache_dir / memo_module.FILE if cache_dir else None, code_version()) as memo:
         slogans = build_index(reports, IndexKind.SLOGANS, settings.index, memo, keys)
         cited = build_index(reports, IndexKind.CITED, settings.index, memo, keys)
+    give_back_memory()
     if progress:
         progress.stage("shared passages")
     shared, shared_inputs = _shared_passages(reports, conversion.keys, cache_dir, settings.reuse_min_distinct, jobs)
+    give_back_memory()
 
     if progress:
         progress.stage("render")
@@ -97,6 +101,17 @@ def _generate(conversion, docs: Path, cache_dir: Path | None, progress, full: bo
     slugs.save_pinyin(cache_dir)
     return Generated(reports, conversion.skipped, slogans, cited, conversion.converted, changed,
                      warnings=conversion.warnings)
+
+
+def give_back_memory() -> None:
+    """Return to the system what a stage freed: glibc keeps freed memory for the process
+    (0.26 GB after the formulation index at 74,545 news items), so the next stage's peak
+    would sit on top of it."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to ask
+        pass
 
 
 def _shared_passages(reports: list[Report], keys: dict[str, str], cache_dir: Path | None,
