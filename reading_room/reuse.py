@@ -284,8 +284,9 @@ def find_reuse(reports: list[Report], store: Path | None = None, keys: dict[str,
             return result[:5]
         return ()
 
-    with UnitStore.open(store, _store_version()) as db, LocalWorkers(jobs, fresh=True) as workers:
-        db.update(keys_of, units_of, lambda texts: _band_keys_on(workers, texts))
+    with UnitStore.open(store, _store_version()) as db:
+        with LocalWorkers(jobs, fresh=True) as workers:  # ended before the grouping's peak
+            db.update(keys_of, units_of, lambda texts: _band_keys_on(workers, texts))
         groups, template_units = unit_groups(db, banal_reports)
         for group_units, keys, banal in groups:
             if banal:
