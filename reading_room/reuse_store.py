@@ -61,7 +61,9 @@ class UnitStore:
     def update(self, keys_of: dict[str, str], units_of, signatures) -> int:
         """Bring the rows up to date. ``keys_of``: report id -> digest of its paragraphs;
         ``units_of(report id) -> [(anchor, units)]``, asked only of reports new or changed;
-        ``signatures(texts) -> int64 array (len(texts), bands)``, only of units never seen.
+        ``signatures(texts) -> a function that returns the int64 array (len(texts), bands)``, only
+        of units never seen: started at once, waited for after the next round's units are made,
+        so that the two overlap when the signatures are made by other processes.
         Returns the number of reports read again."""
         db = self.db
         known = dict(db.execute("SELECT id, key FROM reports"))
@@ -74,6 +76,7 @@ class UnitStore:
         fresh = sorted(rid for rid, key in keys_of.items() if known.get(rid) != key)
         # a round of reports at a time: the units of a whole corpus (2.5 million at 74,545 news
         # items) are never in memory together
+        pending = None  # the previous round's units being signed: (keys, a function that waits)
         for start in range(0, len(fresh), _REPORTS_PER_ROUND):
             new_units: dict[int, str] = {}
             rows = []
@@ -85,14 +88,21 @@ class UnitStore:
                         rows.append((rid, anchor, key))
             db.executemany("INSERT INTO occ VALUES (?, ?, ?)", rows)
             missing = sorted(set(new_units) - self._signed(sorted(new_units)))
-            for first in range(0, len(missing), _BATCH):
-                chunk = missing[first:first + _BATCH]
-                bands = signatures([new_units[key] for key in chunk])
-                db.executemany("INSERT INTO sig VALUES (?, ?)", [(key, row.tobytes()) for key, row in zip(chunk, bands)])
+            started = (missing, signatures([new_units[key] for key in missing])) if missing else None
+            self._keep_signatures(pending)
+            pending = started
+        self._keep_signatures(pending)
         db.executemany("INSERT INTO reports VALUES (?, ?)", [(rid, keys_of[rid]) for rid in fresh])
         if stale:
             db.execute("DELETE FROM sig WHERE unit NOT IN (SELECT unit FROM occ)")
         return len(fresh)
+
+    def _keep_signatures(self, pending) -> None:
+        if pending is not None:
+            keys, wait = pending
+            # OR IGNORE: a unit of this round may be one the previous round was still signing
+            self.db.executemany("INSERT OR IGNORE INTO sig VALUES (?, ?)",
+                                [(key, row.tobytes()) for key, row in zip(keys, wait())])
 
     def _signed(self, keys: list[int]) -> set[int]:
         """Those of ``keys`` whose band keys are stored."""

@@ -54,11 +54,7 @@ class LocalWorkers:
     def map(self, function, jobs: list, progress=None, stage: str = ""):
         """``function`` over ``jobs``, results in order; ticks ``progress`` as they come."""
         if len(jobs) >= PARALLEL_THRESHOLD and self.workers > 1:
-            if self.pool is None:
-                # a worker dies with the build that started it (no orphans after a kill)
-                self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=die_with_parent,
-                                                mp_context=self.context)
-            results = self.pool.map(function, jobs, chunksize=8)
+            results = self._pool().map(function, jobs, chunksize=8)
         else:
             results = map(function, jobs)
         for result in results:
@@ -66,6 +62,21 @@ class LocalWorkers:
                 progress.advance(stage)
             fault_point("workers-running" if self.pool is not None else "")
             yield result
+
+    def started(self, function, jobs: list):
+        """``function`` over ``jobs`` started now (on the workers when there are enough jobs);
+        returns a function that waits for the results, in order."""
+        if len(jobs) >= PARALLEL_THRESHOLD and self.workers > 1:
+            results = self._pool().map(function, jobs)  # submitted at once: Executor.map is not lazy
+            return lambda: list(results)
+        return lambda: [function(job) for job in jobs]
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self.pool is None:
+            # a worker dies with the build that started it (no orphans after a kill)
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=die_with_parent,
+                                            mp_context=self.context)
+        return self.pool
 
     def __enter__(self):
         return self

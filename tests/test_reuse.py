@@ -353,6 +353,6 @@ def test_units_hashed_on_every_core_get_the_band_keys_hashed_here():
 
     texts = [f"第{n}条 坚持和加强党的全面领导，推进第{n % 97}项改革任务" for n in range(reuse.SIGN_PART * PARALLEL_THRESHOLD + 7)]
     with LocalWorkers(2, fresh=True) as workers:
-        parallel = reuse._band_keys_on(workers, texts)
+        parallel = reuse._band_keys_on(workers, texts)()
         assert workers.pool is not None  # it did run on the workers
     assert np.array_equal(parallel, band_keys(texts))
