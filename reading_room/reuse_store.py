@@ -33,6 +33,8 @@ def unit_key(text: str) -> int:
 class UnitStore:
     def __init__(self, connection: sqlite3.Connection):
         self.db = connection
+        # a store with no alignment yet (a first or full build) is not asked for each pair
+        self.any_aligned = connection.execute("SELECT 1 FROM aligned LIMIT 1").fetchone() is not None
 
     @classmethod
     @contextmanager
@@ -143,6 +145,8 @@ class UnitStore:
         return units, bands if bands is not None else np.empty((0, 0), dtype=np.int64)
 
     def aligned(self, a: int, b: int):
+        if not self.any_aligned:
+            return None
         row = self.db.execute("SELECT result FROM aligned WHERE a = ? AND b = ?", (a, b)).fetchone()
         return tuple(int(x) for x in row[0].split(",")) if row else None
 
