@@ -1,8 +1,8 @@
 """The whole path from corpus/ to docs/: the stages in order.
 
     decode -> clean -> metadata -> outline   (per report, cached, in parallel: conversion.py)
-    search index                             (in a forked process, alongside what follows)
-    formulation and cited-document indexes   (across the corpus, memoised: index.py)
+    search index                             (in a process forked first, fed the reports, alongside what follows)
+    formulation and cited-document indexes   (across the corpus, memoised on disk: index.py, memo.py)
     shared passages                          (across the corpus, on disk: reuse.py)
     pages and data files                     (each from its view, only when it changed: outputs.py)
 
@@ -17,15 +17,15 @@ from pathlib import Path
 
 from . import memo as memo_module, reuse as reuse_module, reuse_store, search, slugs
 from .cache import code_version, digest, libraries_version, read_cache_json, write_cache_json
-from .conversion import convert_corpus
+from .conversion import Conversion, convert_corpus
 from .index import Index, IndexKind, build_index
 from .memo import Memo
 from .outputs import generated_files
 from .report import Report
 from .workers import Feed
+from .writer import RenderMemo, write_tree
 
 FEED_BATCH = 2_000  # search views per message to the search index's process
-from .writer import RenderMemo, write_tree
 
 
 @dataclass
@@ -75,7 +75,7 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
     return _generate(conversion, docs, cache_dir, progress, full, config, search_files, jobs)
 
 
-def _generate(conversion, docs: Path, cache_dir: Path | None, progress, full: bool, config: Path | None,
+def _generate(conversion: Conversion, docs: Path, cache_dir: Path | None, progress, full: bool, config: Path | None,
               search_files, jobs: int | None) -> Generated:
     settings, reports = conversion.settings, conversion.reports
     if progress:
