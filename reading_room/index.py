@@ -252,7 +252,7 @@ def build_index(sources: list[Source], kind: IndexKind, settings: IndexSettings,
             entry.variants[form] += 1 if quoted else 0  # quoted forms decide the display
             entry.uses.append(Use(report, anchor, start, end, quoted, form, position))
 
-    quoted_lists = [memo.recall(f"q:{tag}:{fp}", lambda source=source: _quoted_uses(source, kind, settings),
+    quoted_lists = [_recalled(memo, f"q:{tag}:{fp}", lambda source=source: _quoted_uses(source, kind, settings),
                                 _uses_in(source))
                     for source, fp in zip(sources, prints)]
 
@@ -270,11 +270,12 @@ def build_index(sources: list[Source], kind: IndexKind, settings: IndexSettings,
         for source, fp in zip(sources, prints):
             name = f"u:{tag}:{keyset}:{fp}"
             decisions = f"w:{tag}:{source.id}"  # this report's word-boundary decisions
-            uses = memo.get(name, _uses_in(source))
+            uses = _checked(memo.get(name), _uses_in(source))
             if uses is None:
                 automaton = automaton or _automaton(keys)
                 decided: dict[str, int] = {}
-                uses = _unquoted_uses(source, automaton, memo.get(decisions, _decisions) or {}, decided) if automaton else []
+                known = _checked(memo.get(decisions), _decisions) or {}
+                uses = _unquoted_uses(source, automaton, known, decided) if automaton else []
                 memo.put(name, uses)
                 memo.put(decisions, decided)
             else:
@@ -310,8 +311,8 @@ def build_index(sources: list[Source], kind: IndexKind, settings: IndexSettings,
     for entry in entries.values():
         entry.uses.sort(key=lambda u: (u.report, u.position, u.start))
         entry.display = min(entry.variants, key=lambda f: (-entry.variants[f], f))
-        entry.group, slugs[entry.key] = memo.recall(
-            f"k:{entry.key}", lambda key=entry.key: [group_of(key), slugify(key)], _group_and_slug)
+        entry.group, slugs[entry.key] = _recalled(
+            memo, f"k:{entry.key}", lambda key=entry.key: [group_of(key), slugify(key)], _group_and_slug)
     _assign_slugs(entries.values(), slugs)
     if kind == IndexKind.SLOGANS:
         bodies = {source.id: source.organization for source in sources}
@@ -326,6 +327,20 @@ def build_index(sources: list[Source], kind: IndexKind, settings: IndexSettings,
     # ranked by the number of reports that use it (then by uses)
     ordered = sorted(entries.values(), key=lambda e: (-e.report_count, -len(e.uses), e.key))
     return Index(kind, ordered)
+
+
+def _recalled(memo: Memo, name: str, make, valid):
+    """The memo's value under ``name`` if ``valid`` accepts it, else ``make()``, kept for the next build."""
+    value = _checked(memo.get(name), valid)
+    if value is None:
+        value = make()
+        memo.put(name, value)
+    return value
+
+
+def _checked(value, valid):
+    """``value`` if it is there and ``valid`` accepts it, else None."""
+    return value if value is not None and valid(value) else None
 
 
 # What the memo may hand back: anything else (from a damaged or foreign cache) is computed again.
@@ -429,7 +444,7 @@ def _select(sources: list[Source], prints: list[str], quoted_lists: list[list], 
 
     def features_of(key: str) -> dict:
         if key not in features:
-            features[key] = memo.recall(f"c:{tag}:{key}", lambda: candidate_features(key, settings), _features)
+            features[key] = _recalled(memo, f"c:{tag}:{key}", lambda: candidate_features(key, settings), _features)
         return features[key]
 
     frequent = _mined(sources, prints, settings, tag, memo)
@@ -457,7 +472,7 @@ def _select(sources: list[Source], prints: list[str], quoted_lists: list[list], 
     raw_reports: dict[str, set] = defaultdict(set)
     raw_uses: Counter = Counter()
     for source, fp in zip(sources, prints):
-        counts = memo.get(f"r:{tag}:{keyset}:{fp}", _counts)
+        counts = _checked(memo.get(f"r:{tag}:{keyset}:{fp}"), _counts)
         if counts is None:
             automaton = automaton or _automaton(counted)
             counts = _raw_counts(source, automaton) if automaton else {}
@@ -627,7 +642,7 @@ def _shape_counts(sources, prints, settings, tag, memo: Memo) -> Counter:
                 for match in pattern.finditer(fold_text(block.text)):
                     found.update(g for g in match.groups() if g)
             return sorted(found)
-        counts.update(memo.recall(f"s:{tag}:{fp}", shapes_in, _strings))
+        counts.update(_recalled(memo, f"s:{tag}:{fp}", shapes_in, _strings))
     return counts
 
 
@@ -642,7 +657,7 @@ def _mined(sources, prints, settings, tag, memo: Memo) -> dict[str, int]:
     threshold = max(settings.bare_min_reports, math.ceil(settings.bare_min_share * len(sources)))
     min_df = max(2, int(threshold / step * 0.6)) if step > 1 else threshold
     # longer than a bare formulation may be, so that pieces of long phrases are seen as pieces
-    return memo.recall(f"m:{tag}:{digest(min_df, *(fp for _, fp in chosen))}",
+    return _recalled(memo, f"m:{tag}:{digest(min_df, *(fp for _, fp in chosen))}",
                        lambda: mine_phrases([[b.text for b in source.blocks] for source, _ in chosen], min_df,
                                             settings.bare_max_length + 4), _counts)
 

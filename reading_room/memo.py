@@ -8,8 +8,8 @@ reports that changed.
 A build reads a value when it needs it and writes what it computes at once: the memo is
 never a dictionary in memory (at 74,545 news items it is 1 GB of Python objects). What a
 build neither read nor wrote is dropped when it ends, so the file holds the corpus as it is.
-Every value read is checked by the caller (``get(name, valid)``): a damaged or foreign value
-is computed again, never trusted.
+Every value read is checked by the caller: a damaged or foreign value is computed again, never
+trusted.
 """
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ import json
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
 
 FILE = "index-memo.sqlite"
 LEGACY_FILE = "index-memo.json"  # the memo of earlier code, a dictionary read whole: removed
@@ -63,8 +62,9 @@ class Memo:
         finally:
             db.close()
 
-    def get(self, name: str, valid: Callable[[object], bool]):
-        """The value kept under ``name`` when ``valid`` accepts it (marked as used), else None."""
+    def get(self, name: str):
+        """The value kept under ``name`` (marked as used), or None. The caller checks it: a value
+        it does not accept is computed again and put back."""
         if self.db is None:
             return None
         row = self.db.execute("SELECT value FROM memo WHERE name = ?", (name,)).fetchone()
@@ -73,8 +73,6 @@ class Memo:
         try:
             value = json.loads(row[0])
         except ValueError:
-            return None
-        if not valid(value):
             return None
         self.keep(name)
         return value
@@ -87,14 +85,6 @@ class Memo:
         """Keep ``name``'s value for the next build without reading it."""
         if self.db is not None:
             self.db.execute("UPDATE memo SET build = ? WHERE name = ?", (self.build, name))
-
-    def recall(self, name: str, make: Callable[[], object], valid: Callable[[object], bool]):
-        """The value kept under ``name`` if valid, else ``make()`` (kept for the next build)."""
-        value = self.get(name, valid)
-        if value is None:
-            value = make()
-            self.put(name, value)
-        return value
 
 
 def _connect(path: Path) -> sqlite3.Connection:
