@@ -10,8 +10,6 @@
 """
 from __future__ import annotations
 
-import ctypes
-import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +20,7 @@ from .index import Index, IndexKind, build_index
 from .memo import Memo
 from .outputs import generated_files
 from .report import Report
-from .workers import Feed
+from .workers import Feed, give_back_memory
 from .writer import RenderMemo, write_tree
 
 FEED_BATCH = 2_000  # search views per message to the search index's process
@@ -101,17 +99,6 @@ def _generate(conversion: Conversion, docs: Path, cache_dir: Path | None, progre
     slugs.save_pinyin(cache_dir)
     return Generated(reports, conversion.skipped, slogans, cited, conversion.converted, changed,
                      warnings=conversion.warnings)
-
-
-def give_back_memory() -> None:
-    """Return to the system what a stage freed: glibc keeps freed memory for the process
-    (0.26 GB after the formulation index at 74,545 news items), so the next stage's peak
-    would sit on top of it."""
-    gc.collect()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: nothing to ask
-        pass
 
 
 def _shared_passages(reports: list[Report], keys: dict[str, str], cache_dir: Path | None,

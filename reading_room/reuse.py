@@ -343,8 +343,6 @@ def _band_keys_on(workers: LocalWorkers, texts: list[str]):
     search: 125 s of one core at 74,545 news items): started now, returns a function that waits
     for the array."""
     parts = [texts[start:start + SIGN_PART] for start in range(0, len(texts), SIGN_PART)]
-    if len(parts) < 2:
-        return lambda: band_keys(texts)
     results = workers.started(band_keys, parts)
     return lambda: np.vstack(results())
 

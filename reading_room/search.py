@@ -73,8 +73,8 @@ import logging
 import re
 import time
 from functools import lru_cache
-from typing import Iterable
 from pathlib import Path
+from typing import Iterable
 
 from .index import fold_text
 from .site import fnv1a

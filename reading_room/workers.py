@@ -17,6 +17,8 @@ ran: a build on a cluster is byte for byte the local one.
 """
 from __future__ import annotations
 
+import ctypes
+import gc
 import multiprocessing
 import os
 import threading
@@ -53,7 +55,7 @@ class LocalWorkers:
 
     def map(self, function, jobs: list, progress=None, stage: str = ""):
         """``function`` over ``jobs``, results in order; ticks ``progress`` as they come."""
-        if len(jobs) >= PARALLEL_THRESHOLD and self.workers > 1:
+        if self._parallel(jobs):
             results = self._pool().map(function, jobs, chunksize=8)
         else:
             results = map(function, jobs)
@@ -66,10 +68,13 @@ class LocalWorkers:
     def started(self, function, jobs: list):
         """``function`` over ``jobs`` started now (on the workers when there are enough jobs);
         returns a function that waits for the results, in order."""
-        if len(jobs) >= PARALLEL_THRESHOLD and self.workers > 1:
+        if self._parallel(jobs):
             results = self._pool().map(function, jobs)  # submitted at once: Executor.map is not lazy
             return lambda: list(results)
         return lambda: [function(job) for job in jobs]
+
+    def _parallel(self, jobs: list) -> bool:
+        return len(jobs) >= PARALLEL_THRESHOLD and self.workers > 1
 
     def _pool(self) -> ProcessPoolExecutor:
         if self.pool is None:
@@ -250,6 +255,17 @@ def _fed(receiver, sender, function, args):
                 raise WorkersError("the build ended before sending every item")
             yield from batch
     return function(items(), *args)
+
+
+def give_back_memory() -> None:
+    """Return to the system what this process freed: glibc keeps freed memory for the process
+    (0.26 GB after the formulation index at 74,545 news items), so the next stage's peak
+    would sit on top of it."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to ask
+        pass
 
 
 def in_own_process(function, *args):
