@@ -8,7 +8,7 @@ of MB at thousands of reports) is never held in memory at once.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from . import cite, data, data_page, render, reuse as reuse_module, reuse_pages, views
 from .cache import digest
@@ -24,11 +24,12 @@ Files = Iterator[tuple[str, "bytes | Deferred"]]
 
 def generated_files(reports: list[Report], keys: dict[str, str], paths: dict[str, Path],
                     skipped: list[tuple[str, str]], settings: Settings, indexes: tuple[Index, Index],
-                    shared: reuse_module.Reuse, shared_inputs: str, search_files: Callable[[], dict[str, bytes]],
+                    shared: reuse_module.Reuse, shared_inputs: str, search_files: Callable[[], Iterable[tuple[str, bytes]]],
                     default_license: str, docs: Path) -> Files:
     """Every generated file. ``keys``: each report's conversion key (what it is made from);
     ``paths``: the file each report was read from; ``shared_inputs``: the digest of what the
-    shared passages were found from; ``search_files`` waits for the search index."""
+    shared passages were found from; ``search_files`` waits for the search index and gives
+    its files one at a time."""
     by_id = {r.id: r for r in reports}
     slogans, cited = indexes
     yield "index.md", _utf8(render.home_page(reports, skipped, slogans, cited))
@@ -44,7 +45,7 @@ def generated_files(reports: list[Report], keys: dict[str, str], paths: dict[str
         yield from _utf8_pages(render.index_pages(idx, by_id))
         yield from _entry_files(idx, by_id, settings.index)
     yield from _report_data(reports, keys, settings, default_license)
-    yield from search_files().items()
+    yield from search_files()
     for report in reports:
         source = SourceFile(paths[report.id], report.source_file, report.id)
         yield raw_url(report.id), Deferred(keys[report.id], lambda source=source: gzipped(read_source(source, None)))

@@ -10,6 +10,8 @@
 """
 from __future__ import annotations
 
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from .workers import Feed, give_back_memory
 from .writer import RenderMemo, write_tree
 
 FEED_BATCH = 2_000  # search views per message to the search index's process
+SPOOL_PREFIX = "search-spool-"  # the search index's files, on their way to docs/ (in the cache folder)
 
 
 @dataclass
@@ -60,17 +63,24 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
     scheduler (or "local") that runs the per-report stages (workers.py). ``config``:
     the MkDocs configuration, for the site-wide licence of the data files."""
     previous_index = None if full or cache_dir is None else docs / search.INDEX_DIR
+    if cache_dir is not None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        for stale in cache_dir.glob(SPOOL_PREFIX + "*"):  # left by a build that was killed (builds hold a lock)
+            shutil.rmtree(stale, ignore_errors=True)
     # the search index is built in a process of its own while this one builds the other indexes
-    # and renders the pages; forked now, before this one holds the corpus, it is sent what it needs
-    with Feed(search.index_files_of, previous_index, jobs=jobs) as search_index:
-        slugs.load_pinyin(cache_dir)
-        conversion = convert_corpus(corpus, cache_dir, progress, jobs, cluster)
-        if progress:
-            progress.stage("search index (alongside the next stages)")
-        for start in range(0, len(conversion.reports), FEED_BATCH):
-            search_index.send([search.search_view(r) for r in conversion.reports[start:start + FEED_BATCH]])
-        search_files = search_index.close()
-    return _generate(conversion, docs, cache_dir, progress, full, config, search_files, jobs)
+    # and renders the pages; forked now, before this one holds the corpus, it is sent what it needs,
+    # and it leaves its files in a spool folder on disk (beside the cache, not in a tmpfs /tmp)
+    with tempfile.TemporaryDirectory(prefix=SPOOL_PREFIX, dir=cache_dir) as spool:
+        with Feed(search.spool_index_files, previous_index, Path(spool), jobs=jobs) as search_index:
+            slugs.load_pinyin(cache_dir)
+            conversion = convert_corpus(corpus, cache_dir, progress, jobs, cluster)
+            if progress:
+                progress.stage("search index (alongside the next stages)")
+            for start in range(0, len(conversion.reports), FEED_BATCH):
+                search_index.send([search.search_view(r) for r in conversion.reports[start:start + FEED_BATCH]])
+            search_paths = search_index.close()
+        return _generate(conversion, docs, cache_dir, progress, full, config,
+                         lambda: search.spooled(search_paths(), Path(spool)), jobs)
 
 
 def _generate(conversion: Conversion, docs: Path, cache_dir: Path | None, progress, full: bool, config: Path | None,

@@ -74,6 +74,20 @@ def test_no_op_rebuild_converts_nothing_and_writes_nothing(project):
     assert project.mtimes(project.docs) == before
 
 
+def test_search_index_spool_is_gone_after_a_build_and_a_killed_builds_is_cleared(project):
+    # the search index's process leaves its files in a spool folder in the cache; the build
+    # reads them into docs/ and removes it, and a spool a killed build left is removed too
+    stale = project.cache / (pipeline.SPOOL_PREFIX + "killed")
+    (stale / "search").mkdir(parents=True)
+    (stale / "search" / "meta.json").write_text("{}", encoding="utf-8")
+    project.generate()
+    assert not list(project.cache.glob(pipeline.SPOOL_PREFIX + "*"))
+    meta = json.loads((project.docs / "search" / "meta.json").read_text(encoding="utf-8"))
+    assert meta["docs"] == len(sample_files())
+    for number in range(meta["shards"]):
+        assert (project.docs / "search" / "k" / f"{number}.json.gz").is_file()
+
+
 def test_no_op_rebuild_decodes_nothing(project, monkeypatch):
     project.generate()
     calls = []
