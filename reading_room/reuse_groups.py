@@ -69,23 +69,41 @@ def unit_groups(store: UnitStore, banal_reports: int) -> tuple[list[tuple[list[i
     candidate = np.bincount(labels)[labels] > 1
     candidate |= np.isin(units, store.shared_units())
     picked = np.flatnonzero(candidate)
-    # millions of occurrences at 74,545 news items: numbers in arrays, and one tuple per paragraph
-    held_rows, held_reports, reports, paragraphs, members = array("q"), array("q"), {}, {}, {}
+    # millions of occurrences at 74,545 news items: numbers in arrays (one entry per occurrence),
+    # and one tuple per paragraph; each group's sets are made only as the group is written out
+    held_rows, held_reports, held_paragraphs = array("q"), array("q"), array("q")
+    reports: dict[str, int] = {}
+    paragraphs: dict[tuple[str, str], int] = {}
     for row, report, paragraph in store.holders(units[picked], picked):
         held_rows.append(row)
         held_reports.append(reports.setdefault(report, len(reports)))
-        group = members.setdefault(int(labels[row]), (set(), set()))
-        group[0].add(int(units[row]))
-        key = (report, paragraph)
-        group[1].add(paragraphs.setdefault(key, key))
+        held_paragraphs.append(paragraphs.setdefault((report, paragraph), len(paragraphs)))
+    paragraph_keys = list(paragraphs)  # number -> (report, paragraph)
     del paragraphs
-    large = {label for label, (_, keys) in members.items() if len({rid for rid, _ in keys}) >= banal_reports}
-    held = np.stack([np.frombuffer(held_rows, dtype=np.int64), np.frombuffer(held_reports, dtype=np.int64)], axis=1)
-    del held_rows, held_reports
+    rows = np.frombuffer(held_rows, dtype=np.int64)
+    report_numbers = np.frombuffer(held_reports, dtype=np.int64)
+    paragraph_numbers = np.frombuffer(held_paragraphs, dtype=np.int64)
+    group_of = labels[rows].astype(np.int64)
+    # the reports that hold each group: distinct (group, report) pairs counted per group
+    pairs = np.unique(group_of * max(1, len(reports)) + report_numbers)
+    report_counts = np.bincount(pairs // max(1, len(reports)), minlength=int(labels.max()) + 1)
+    large = set(np.flatnonzero(report_counts >= banal_reports).tolist())
+    held = np.stack([rows, report_numbers], axis=1)
     banal, common = _banal_labels(held, bands, labels, banal_reports, large)
-    result = [(sorted(group_units), sorted(keys), label in banal)
-              for label, (group_units, keys) in members.items()
-              if len({rid for rid, _ in keys}) >= 2]
+    del held
+    # the groups in the order their first occurrence came, their occurrences together
+    order = np.argsort(group_of, kind="stable")
+    grouped = group_of[order]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]]) if len(order) else np.empty(0, dtype=np.int64)
+    ends = np.r_[starts[1:], len(order)].astype(np.int64)
+    result = []
+    for at in np.argsort(order[starts], kind="stable").tolist():
+        label = int(grouped[starts[at]])
+        if report_counts[label] < 2:
+            continue
+        here = order[starts[at]:ends[at]]
+        keys = sorted({paragraph_keys[n] for n in paragraph_numbers[here].tolist()})
+        result.append((sorted(set(units[rows[here]].tolist())), keys, label in banal))
     result.sort(key=lambda group: group[1])
     return result, set(units[common].tolist())
 
