@@ -23,7 +23,7 @@ from .index import Entry, Index, IndexKind
 from .report import Report
 from .reuse import Reuse
 from .site import entry_url, raw_url
-from .writer import gzipped
+from .writer import gzipped, gzipped_parts
 from .views import kwic
 
 
@@ -135,15 +135,12 @@ def texts_jsonl(reports: list[Report], licenses: dict[str, str]) -> bytes:
     docs/assets/reading-room.js); programs read gzip as they read the plain file —
     pandas.read_json(…, lines=True), `zcat … | jq`. Compressed with no name or time in the
     header, so the bytes depend on the texts only."""
-    lines = []
-    for r in reports:
-        lines.append(json.dumps({
-            "id": r.id, "title": r.title, "year": r.year, "organization": r.organization, "genre": r.genre,
-            "date": r.date, "source": r.source, "license": licenses.get(r.id, ""), "url": r.url,
-            "text": cleaned_text(r),
-        }, ensure_ascii=False, separators=(",", ":")))
-    plain = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
-    return gzipped(plain)
+    lines = (json.dumps({
+        "id": r.id, "title": r.title, "year": r.year, "organization": r.organization, "genre": r.genre,
+        "date": r.date, "source": r.source, "license": licenses.get(r.id, ""), "url": r.url,
+        "text": cleaned_text(r),
+    }, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n" for r in reports)
+    return gzipped_parts(lines)
 
 
 def index_json(idx: Index, reports: dict[str, Report]) -> list[dict]:

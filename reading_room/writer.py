@@ -20,6 +20,7 @@ bytes differ.
 from __future__ import annotations
 
 import gzip
+import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,17 @@ def gzipped(plain: bytes) -> bytes:
     """A file gzip-compressed, with no name or time in its header: the same content, the
     same bytes (data downloads, source files, the search index's parts)."""
     return gzip.compress(plain, compresslevel=9, mtime=0)
+
+
+def gzipped_parts(parts: Iterable[bytes]) -> bytes:
+    """``gzipped`` of the parts joined, compressed as they come: the same bytes, without the
+    whole plain file in memory (data/texts.jsonl.gz is the corpus' text: 0.3 GB at 74,545 items)."""
+    out = io.BytesIO()
+    with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=9, mtime=0) as stream:
+        for part in parts:
+            stream.write(part)
+    # the same header as gzipped's: GzipFile and gzip.compress differ in the OS byte alone
+    return gzipped(b"")[:10] + out.getvalue()[10:]
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,10 @@ import json
 import re
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from conftest import CORPUS, data_csv, data_json, data_uses, make_corpus, run_build, sample_files
-from reading_room import data, pipeline
+from reading_room import data, pipeline, writer
 from reading_room.outline import Block
 from reading_room.report import Report
 
@@ -186,3 +187,14 @@ def test_data_page_documents_every_download_and_field(sample_build):
     assert set(read_csv(folder / "slogans.csv.gz")[0]) <= documented
     assert set(data_json(sample_build.site, "slogans.json")[0]) <= documented
     assert "OWASP" in page and "'" in page
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.binary(max_size=3000), max_size=12))
+def test_compressing_a_file_part_by_part_gives_the_bytes_of_compressing_it_whole(parts):
+    # data/texts.jsonl.gz is compressed report by report (the corpus' text is never one string
+    # in memory); the file must be the one gzip.compress makes of the whole, byte for byte
+    whole = b"".join(parts)
+    streamed = writer.gzipped_parts(iter(parts))
+    assert streamed == writer.gzipped(whole)
+    assert gzip.decompress(streamed) == whole
