@@ -16,6 +16,7 @@ import csv
 import io
 import json
 import re
+from typing import Iterable, Iterator
 
 from . import timeline
 from .cache import digest
@@ -27,11 +28,19 @@ from .writer import gzipped, gzipped_parts
 from .views import kwic
 
 
-def _json(rows: list) -> bytes:
-    """A JSON list with one object per line: easy to read and to diff, and it keeps
-    the json module on its fast C encoder (``indent`` would not)."""
-    lines = ",\n".join(json.dumps(row, ensure_ascii=False, separators=(",", ":")) for row in rows)
-    return ("[\n" + lines + "\n]\n").encode("utf-8")
+def _json_gz(rows: Iterable) -> bytes:
+    """A JSON list with one object per line, compressed: easy to read and to diff, and it keeps
+    the json module on its fast C encoder (``indent`` would not). The rows are encoded and
+    compressed one at a time: the list of a large corpus' reports or formulations is never
+    one string in memory."""
+    return gzipped_parts(_json_parts(rows))
+
+
+def _json_parts(rows: Iterable) -> Iterator[bytes]:
+    yield b"[\n"
+    for number, row in enumerate(rows):
+        yield (b",\n" if number else b"") + json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    yield b"\n]\n"
 
 
 # A CSV cell that a spreadsheet would read as a formula (OWASP, CSV injection).
@@ -72,8 +81,13 @@ def license_of(report: Report, catalog: dict, default: str) -> str:
 
 
 def reports_json(reports: list[Report], licenses: dict[str, str] | None = None) -> list[dict]:
+    return list(report_rows(reports, licenses))
+
+
+def report_rows(reports: Iterable[Report], licenses: dict[str, str] | None = None) -> Iterator[dict]:
+    """The object of each report in reports.json (and, its lists counted, its row of reports.csv)."""
     licenses = licenses or {}
-    return [
+    return (
         {
             "id": r.id,
             "title": r.title,
@@ -101,7 +115,7 @@ def reports_json(reports: list[Report], licenses: dict[str, str] | None = None) 
             "warnings": r.warnings,
         }
         for r in reports
-    ]
+    )
 
 
 # reports.csv: one row per report (the lists of reports.json as counts)
@@ -111,7 +125,7 @@ REPORT_COLUMNS = ["id", "title", "year", "organization", "organizations", "genre
 _JOINED = {"organizations"}  # lists a CSV cell holds joined by ；(the others as counts)
 
 
-def reports_csv(rows: list[dict]) -> bytes:
+def reports_csv(rows: Iterable[dict]) -> bytes:
     def cell(row: dict, column: str):
         value = row[column]
         if isinstance(value, list):
@@ -143,10 +157,10 @@ def texts_jsonl(reports: list[Report], licenses: dict[str, str]) -> bytes:
     return gzipped_parts(lines)
 
 
-def index_json(idx: Index, reports: dict[str, Report]) -> list[dict]:
+def index_json(idx: Index, reports: dict[str, Report]) -> Iterator[dict]:
     """One object per formulation (or cited document): its forms, counts, evidence and life
     over time. Its uses are the rows of <kind>.csv.gz with the same ``key`` (one copy of them)."""
-    return [
+    return (
         {
             "slogan": entry.display,
             "key": entry.key,
@@ -157,7 +171,7 @@ def index_json(idx: Index, reports: dict[str, Report]) -> list[dict]:
             **(_slogan_fields(entry, reports) if idx.kind == IndexKind.SLOGANS else {}),
         }
         for entry in idx.entries
-    ]
+    )
 
 
 def index_columns(name_field: str = "slogan") -> list[str]:
@@ -257,8 +271,7 @@ def _csv_rows(rows) -> bytes:
 
 def reports_files(reports: list[Report], licenses: dict[str, str]) -> dict[str, bytes]:
     """data/reports.json.gz and data/reports.csv, made from the same rows."""
-    rows = reports_json(reports, licenses)
-    return {REPORTS_JSON: gzipped(_json(rows)), REPORTS_CSV: reports_csv(rows)}
+    return {REPORTS_JSON: _json_gz(report_rows(reports, licenses)), REPORTS_CSV: reports_csv(report_rows(reports, licenses))}
 
 
 NAME_FIELDS = {IndexKind.SLOGANS: "slogan", IndexKind.CITED: "document"}
@@ -268,7 +281,7 @@ def index_files(idx: Index, reports: dict[str, Report], width: int) -> dict[str,
     """data/<kind>.json.gz (the entries) and data/<kind>.csv.gz (their uses), and for the
     formulations the map of where each one's uses are in the CSV (``index_csv``)."""
     packed, where = index_csv(idx, reports, width, NAME_FIELDS[idx.kind])
-    files = {index_json_path(idx.kind): gzipped(_json(index_json(idx, reports))), index_csv_path(idx.kind): packed}
+    files = {index_json_path(idx.kind): _json_gz(index_json(idx, reports)), index_csv_path(idx.kind): packed}
     if idx.kind == IndexKind.SLOGANS:
         files[USES_MAP] = (json.dumps(where, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
     return files

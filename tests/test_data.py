@@ -198,3 +198,18 @@ def test_compressing_a_file_part_by_part_gives_the_bytes_of_compressing_it_whole
     streamed = writer.gzipped_parts(iter(parts))
     assert streamed == writer.gzipped(whole)
     assert gzip.decompress(streamed) == whole
+
+
+_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+                       lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+                       max_leaves=10)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.dictionaries(st.text(max_size=8), _VALUES, max_size=5), max_size=8))
+def test_a_json_data_file_made_row_by_row_is_the_list_one_object_a_line(rows):
+    plain = gzip.decompress(data._json_gz(iter(rows))).decode("utf-8")
+    assert json.loads(plain) == rows
+    lines = plain.split("\n")
+    assert lines[0] == "[" and lines[-2:] == ["]", ""]
+    assert [json.loads(line.rstrip(",")) for line in lines[1:-2] if line] == rows
