@@ -5,7 +5,8 @@
   The kernel drops the lock when its holder dies, however it dies.
 - ``die_with_parent``: the initializer of every worker process; a worker is killed
   when the build that started it dies (Linux ``PR_SET_PDEATHSIG``), so a killed
-  build leaves no orphan workers behind.
+  build leaves no orphan workers behind; ``die_with(build)`` for a worker started by a
+  fork server (not the build's child): it ends when the build ends.
 - ``fault_point``: named points where a test makes the build kill itself with
   SIGKILL (``READING_ROOM_KILL_AT=<name>``), to check what a kill at that moment
   leaves. Nothing else sets that variable.
@@ -16,9 +17,11 @@ import ctypes
 import ctypes.util
 import errno
 import os
+import select
 import signal
 import socket
 import sys
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -53,6 +56,38 @@ def die_with_parent() -> None:
     lib.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:  # the parent died before the request was made
         os._exit(1)
+
+
+def die_with(build: int) -> None:
+    """The initializer of a worker started by a fork server: killed with the server (its parent),
+    and ended when process ``build`` ends. Such a worker is not the build's child, so the kernel
+    cannot be asked to kill it with the build; and the server outlives a killed build while its
+    workers live (each holds the pipe whose closing tells the server to exit)."""
+    die_with_parent()
+
+    def watch() -> None:
+        try:
+            handle = os.pidfd_open(build)  # readable when the build has ended (Linux 5.3)
+        except (AttributeError, OSError):
+            handle = None
+        if handle is not None:
+            select.select([handle], [], [])
+        else:
+            while _alive(build):
+                time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="die-with-build", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
 
 
 def rename_exchange(a: Path, b: Path) -> bool:

@@ -25,7 +25,7 @@ import threading
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 
-from .guard import die_with_parent, fault_point
+from .guard import die_with, die_with_parent, fault_point
 
 PARALLEL_THRESHOLD = 24  # below this many jobs a process pool costs more than it saves
 BATCH = 8  # jobs per cluster task: a task costs the scheduler about a millisecond
@@ -78,8 +78,10 @@ class LocalWorkers:
 
     def _pool(self) -> ProcessPoolExecutor:
         if self.pool is None:
-            # a worker dies with the build that started it (no orphans after a kill)
-            self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=die_with_parent,
+            # a worker dies with the build that started it (no orphans after a kill); one started
+            # by the fork server is not the build's child and watches the build itself
+            start, args = (die_with_parent, ()) if self.context is None else (die_with, (os.getpid(),))
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=start, initargs=args,
                                             mp_context=self.context)
         return self.pool
 
@@ -163,8 +165,10 @@ class ClusterWorkers:
 
 
 def workers_for(cluster: str | None, jobs: int | None):
-    """The workers a build runs its per-report stages on."""
-    return ClusterWorkers(cluster, jobs) if cluster else LocalWorkers(jobs)
+    """The workers a build runs its per-report stages on: started from a small server, not forked
+    from the build, which by then holds every source file's bytes (a forked worker's memory
+    grows toward its parent's as the two run)."""
+    return ClusterWorkers(cluster, jobs) if cluster else LocalWorkers(jobs, fresh=True)
 
 
 def _background_job(sender, function, args) -> None:
