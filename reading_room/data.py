@@ -80,10 +80,6 @@ def license_of(report: Report, catalog: dict, default: str) -> str:
     return str(value) if value not in (None, "") else default
 
 
-def reports_json(reports: list[Report], licenses: dict[str, str] | None = None) -> list[dict]:
-    return list(report_rows(reports, licenses))
-
-
 def report_rows(reports: Iterable[Report], licenses: dict[str, str] | None = None) -> Iterator[dict]:
     """The object of each report in reports.json (and, its lists counted, its row of reports.csv)."""
     licenses = licenses or {}

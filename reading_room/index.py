@@ -26,7 +26,7 @@ from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Iterable, NamedTuple, Protocol, Sequence
 
 import ahocorasick
@@ -472,7 +472,7 @@ def _select(sources: list[Source], prints: list[str], quoted_lists: list[list], 
     automaton = None
     # key -> the numbers of the reports that hold it, in compact arrays (sets of report ids were
     # 0.6 GB at 74,545 news items)
-    raw_reports: dict[str, array] = {}
+    raw_reports: dict[str, array] = defaultdict(partial(array, "I"))
     raw_uses: Counter = Counter()
     for number, (source, fp) in enumerate(zip(sources, prints)):
         counts = _checked(memo.get(f"r:{tag}:{keyset}:{fp}"), _counts)
@@ -481,10 +481,7 @@ def _select(sources: list[Source], prints: list[str], quoted_lists: list[list], 
             counts = _raw_counts(source, automaton) if automaton else {}
             memo.put(f"r:{tag}:{keyset}:{fp}", counts)
         for key, n in counts.items():
-            members = raw_reports.get(key)
-            if members is None:
-                raw_reports[key] = members = array("I")
-            members.append(number)
+            raw_reports[key].append(number)
             raw_uses[key] += n
     body_of = [source.organization for source in sources]
     bodies_known = bodies_told_apart(body_of)

@@ -70,8 +70,9 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
     # the search index is built in a process of its own while this one builds the other indexes
     # and renders the pages; forked now, before this one holds the corpus, it is sent what it needs,
     # and it leaves its files in a spool folder on disk (beside the cache, not in a tmpfs /tmp)
-    with tempfile.TemporaryDirectory(prefix=SPOOL_PREFIX, dir=cache_dir) as spool:
-        with Feed(search.spool_index_files, previous_index, Path(spool), jobs=jobs) as search_index:
+    with tempfile.TemporaryDirectory(prefix=SPOOL_PREFIX, dir=cache_dir) as spool_dir:
+        spool = Path(spool_dir)
+        with Feed(search.spool_index_files, previous_index, spool, jobs=jobs) as search_index:
             slugs.load_pinyin(cache_dir)
             conversion = convert_corpus(corpus, cache_dir, progress, jobs, cluster)
             if progress:
@@ -80,7 +81,7 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
                 search_index.send([search.search_view(r) for r in conversion.reports[start:start + FEED_BATCH]])
             search_paths = search_index.close()
         return _generate(conversion, docs, cache_dir, progress, full, config,
-                         lambda: search.spooled(search_paths(), Path(spool)), jobs)
+                         lambda: search.spooled(search_paths(), spool), jobs)
 
 
 def _generate(conversion: Conversion, docs: Path, cache_dir: Path | None, progress, full: bool, config: Path | None,

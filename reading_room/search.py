@@ -73,7 +73,8 @@ import logging
 import math
 import re
 import time
-from functools import lru_cache
+from collections import defaultdict
+from functools import lru_cache, partial
 from itertools import chain
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
@@ -268,14 +269,11 @@ def gram_sets(texts: list[str]) -> dict[str, str]:
     # numbers in compact arrays: the postings of all of them at once were most of the search
     # index's memory (0.7 GB at 74,545 news items)
     for part in range(FIRST_PARTS):
-        postings: dict[str, array] = {}
+        postings: dict[str, array] = defaultdict(partial(array, "I"))
         for number, text in enumerate(texts):
             for key in keys_of(text):
                 if ord(key[0]) % FIRST_PARTS == part and "\n" not in key:
-                    members = postings.get(key)
-                    if members is None:
-                        postings[key] = members = array("I")
-                    members.append(number)
+                    postings[key].append(number)
         common.update(key for key, members in postings.items() if len(key) == 2 and len(members) > threshold)
         encoded.update((key, encode_set(members, total)) for key, members in postings.items())
         del postings
@@ -283,16 +281,13 @@ def gram_sets(texts: list[str]) -> dict[str, str]:
     for n in range(3, GRAM_MAX + 1):
         if not common:
             break
-        level: dict[str, array] = {}
+        level: dict[str, array] = defaultdict(partial(array, "I"))
         found = []
         for number, text in enumerate(texts):
             keys, here = longer_keys(text, n, common, range(len(text) - n + 1) if starts is None else starts[number])
             found.append(here)
             for key in keys:
-                members = level.get(key)
-                if members is None:
-                    level[key] = members = array("I")
-                members.append(number)
+                level[key].append(number)
         common = {key for key, members in level.items() if len(members) > threshold}
         encoded.update((key, encode_set(members, total)) for key, members in level.items())
         del level

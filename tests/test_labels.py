@@ -127,4 +127,4 @@ def test_where_a_date_came_from_is_shown_beside_it_when_recorded():
     page = render.report_page(ReportView(report, "", labels=labels))
     assert "2020-05-06（据网页署名）</span>" in page
     from reading_room import data
-    assert data.reports_json([report])[0]["date_source"] == "byline"
+    assert next(data.report_rows([report]))["date_source"] == "byline"
