@@ -23,7 +23,7 @@ from .memo import Memo
 from .outputs import generated_files
 from .report import Report
 from .workers import Feed, give_back_memory
-from .writer import RenderMemo, write_tree
+from .writer import RenderMemo, spooled, write_tree
 
 FEED_BATCH = 2_000  # search views per message to the search index's process
 SPOOL_PREFIX = "search-spool-"  # the search index's files, on their way to docs/ (in the cache folder)
@@ -81,7 +81,7 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
                 search_index.send([search.search_view(r) for r in conversion.reports[start:start + FEED_BATCH]])
             search_paths = search_index.close()
         return _generate(conversion, docs, cache_dir, progress, full, config,
-                         lambda: search.spooled(search_paths(), spool), jobs)
+                         lambda: spooled(search_paths(), spool), jobs)
 
 
 def _generate(conversion: Conversion, docs: Path, cache_dir: Path | None, progress, full: bool, config: Path | None,

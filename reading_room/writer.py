@@ -23,7 +23,7 @@ import os
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from .cache import read_json, write_json
 from .site import GENERATED_DIRS
@@ -43,6 +43,22 @@ def gzipped_parts(parts: Iterable[bytes]) -> bytes:
     the gzip member itself (wbits 31): no name, time 0 — the bytes of gzip.compress(…, mtime=0)."""
     stream = zlib.compressobj(9, zlib.DEFLATED, 31)
     return b"".join([*(stream.compress(part) for part in parts), stream.flush()])
+
+
+def spool_files(files: dict[str, bytes], folder: Path) -> list[str]:
+    """``files`` (path -> bytes) written under ``folder``, to be read back one at a time by
+    ``spooled`` (in another process, or later); their paths, in order."""
+    for path, data in files.items():
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return list(files)
+
+
+def spooled(paths: Iterable[str], folder: Path) -> Iterator[tuple[str, bytes]]:
+    """The files ``spool_files`` left under ``folder``, read back one at a time, in order."""
+    for path in paths:
+        yield path, (folder / path).read_bytes()
 
 
 @dataclass(frozen=True)
