@@ -22,11 +22,13 @@ from .index import Index, IndexKind, build_index
 from .memo import Memo
 from .outputs import generated_files
 from .report import Report
+from .shell import Shells
 from .workers import Feed, give_back_memory
 from .writer import RenderMemo, spooled, write_tree
 
 FEED_BATCH = 2_000  # search views per message to the search index's process
-SPOOL_PREFIX = "search-spool-"  # the search index's files, on their way to docs/ (in the cache folder)
+SPOOL_PREFIX = "search-spool-"
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "mkdocs.yml"  # the theme's pages, when none is given  # the search index's files, on their way to docs/ (in the cache folder)
 
 
 @dataclass
@@ -101,10 +103,11 @@ def _generate(conversion: Conversion, docs: Path, cache_dir: Path | None, progre
 
     if progress:
         progress.stage("render")
-    scope = digest(code_version(), libraries_version(), settings.fingerprint, str(docs.resolve()))
+    shells = Shells(config or DEFAULT_CONFIG)
+    scope = digest(code_version(), libraries_version(), settings.fingerprint, str(docs.resolve()), shells.fingerprint)
     render_memo = RenderMemo.load(None if full else cache_dir, scope)
     files = generated_files(reports, conversion.keys, conversion.paths, conversion.skipped, settings,
-                            (slogans, cited), shared, shared_inputs, search_files, site_license(config), docs)
+                            (slogans, cited), shared, shared_inputs, search_files, site_license(config), docs, shells)
     changed = write_tree(docs, files, render_memo)
     render_memo.save(cache_dir)
     slugs.save_pinyin(cache_dir)

@@ -38,8 +38,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import digest, read_json, versions, write_json
+from .cache import digest, read_json, write_json
 from .guard import fault_point, rename_exchange
+from .shell import engine_fingerprint
 from .writer import prune
 
 log = logging.getLogger("reading_room")
@@ -100,24 +101,7 @@ def state_path(site: Path) -> Path:
 
 def site_fingerprint(config, config_file: Path) -> str:
     """What the HTML of an unchanged page depends on besides its Markdown."""
-    parts: list[str | bytes] = [STATE_VERSION, str(Path(config["docs_dir"]).resolve())]
-    parts += versions("mkdocs", "mkdocs-material", "properdocs", "Markdown", "pymdown-extensions")
-    parts.append(Path(config_file).read_bytes())
-    roots = [Path(p) for p in config.get("hooks") or []]
-    custom_dir = config["theme"].custom_dir if config.get("theme") is not None else None
-    if custom_dir:
-        roots.append(Path(custom_dir))
-    for root in roots:
-        paths = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
-        for path in paths:
-            if "__pycache__" in path.parts:
-                continue
-            parts.append(path.as_posix())
-            try:
-                parts.append(path.read_bytes())
-            except OSError:
-                parts.append("missing")
-    return digest(*parts)
+    return digest(STATE_VERSION, engine_fingerprint(config, config_file))
 
 
 def read_state(site: Path) -> dict:
@@ -152,11 +136,10 @@ class _Reuse:
     def on_files(self, files, config):
         keep = set()
         for file in files:
-            if file.is_documentation_page():
-                self.pages += 1
+            page = _is_page(file)
+            self.pages += page
             if file.is_modified():
-                if file.is_documentation_page():
-                    self.rebuilt += 1
+                self.rebuilt += page
             else:
                 keep.add(Path(os.path.normpath(file.dest_path)).as_posix())
         self.removed = len(prune(self.site_dir, self.site_dir, keep))
@@ -170,8 +153,13 @@ class _Count:
         self.pages = self.rebuilt = self.removed = 0
 
     def on_files(self, files, config):
-        self.pages = self.rebuilt = sum(1 for f in files if f.is_documentation_page())
+        self.pages = self.rebuilt = sum(map(_is_page, files))
         return files
+
+
+def _is_page(file) -> bool:
+    """A page of the site: Markdown MkDocs renders, or a page the build wrote as HTML."""
+    return file.is_documentation_page() or file.src_uri.endswith("index.html")
 
 
 def _unmodified() -> bool:
@@ -190,8 +178,10 @@ class _Share:
         self.site_dir, self.share, self.shares = site_dir, share, shares
         self.mine: list[str] = []
         self.all: list[str] = []
+        self.count = 0  # every page, those written as HTML too
 
     def on_files(self, files, config):
+        self.count = sum(map(_is_page, files))
         pages = sorted((f for f in files if f.is_documentation_page()), key=lambda f: f.src_uri)
         self.all = [f.dest_path for f in pages]
         others = [f for i, f in enumerate(pages) if i % self.shares != self.share]
@@ -205,8 +195,9 @@ class _Share:
 
 
 def _build_share(config_file: str, overrides: dict, site_dir: str, strict: bool, share: int,
-                 shares: int) -> tuple[list[str], list[str]]:
-    """One process's part of a parallel full build: (the pages it rendered, every page)."""
+                 shares: int) -> tuple[list[str], list[str], int]:
+    """One process's part of a parallel full build: (the pages it rendered, every page MkDocs
+    renders, the number of pages with those written as HTML)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -215,7 +206,7 @@ def _build_share(config_file: str, overrides: dict, site_dir: str, strict: bool,
     _register(config, "reading-room-publish", watcher)
     with _quiet_dirty():
         build(config, dirty=True)
-    return watcher.mine, watcher.all
+    return watcher.mine, watcher.all, watcher.count
 
 
 @contextmanager
@@ -257,7 +248,7 @@ def _parallel_full_build(config_file: Path, overrides: dict, staging: Path, stri
         parts += [wait() for wait in running]
         every = parts[0][1]
         done = set(parts[0][0])
-        for folder, (part, _) in zip(folders[1:], parts[1:]):
+        for folder, (part, _, _) in zip(folders[1:], parts[1:]):
             for relative in part:
                 target = staging / relative
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -265,7 +256,7 @@ def _parallel_full_build(config_file: Path, overrides: dict, staging: Path, stri
                 done.add(relative)
         if done != set(every):
             raise PublishError(f"parallel build: {len(set(every) - done)} pages were not rendered")
-        return len(every)
+        return parts[0][2]
     finally:
         for folder in folders[1:]:
             shutil.rmtree(folder, ignore_errors=True)

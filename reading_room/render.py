@@ -1,8 +1,11 @@
-"""Stage 6: reports and indexes -> Markdown pages (path under docs/ -> text).
+"""Stage 6: reports and indexes -> pages (path under docs/ -> page).
 
-Report text is always escaped: paragraphs are written as HTML blocks with
-HTML-escaped text (Python-Markdown passes them through untouched), headings as
-Markdown with every special character backslash-escaped. So `**个`, `<script>`,
+Most pages (a report's, an entry's, a year's or a body's, the lists' later pages) are
+``HtmlPage``s: their article as HTML, which shell.py puts into the theme's page, so the site
+engine only copies them. The pages in the navigation are Markdown that MkDocs renders.
+
+Report text is always escaped: HTML-escaped in HTML, and in Markdown written as HTML
+blocks or with every special character backslash-escaped. So `**个`, `<script>`,
 `[x](javascript:…)` and `{{ … }}` are shown exactly as the report has them.
 """
 from __future__ import annotations
@@ -16,12 +19,15 @@ import yaml
 
 from . import cite, timeline
 from .escape import shown, visible_controls
+from .html_page import Heading, HtmlPage, heading_html, title_html
 from .index import Entry, Index, IndexKind, group_order
 from .slugs import slugify
 from .labels import Labels
 from .outline import BlockKind
-from .site import (CLEANING_ANCHOR, raw_url, UNKNOWN_BODY, body_url, facets, cleaning_url, entry_url, list_url, md_rel, rel,
+from .site import (CLEANING_ANCHOR, raw_url, UNKNOWN_BODY, body_url, facets, cleaning_url, entry_url, list_url, rel,
                    source_of, uses_csv_url, year_url)
+
+Pages = dict[str, "str | HtmlPage"]  # path under docs/ -> Markdown, or a page written as HTML
 from .report import Report
 from .views import EntryView, OnceView, ReportView
 
@@ -41,9 +47,6 @@ def md_escape(text: str) -> str:
 # The site's search is its own index (reading_room/search.py, report text only). An engine
 # that brings a search of its own (Zensical always does) is told to leave every page out.
 ENGINE_SEARCH_OFF = {"search": {"exclude": True}}
-# The pages made per report and per index entry (most of the site's pages) use the slim page
-# (overrides/slim.html): Material's page without the navigation sidebar and footer repeated on each.
-SLIM = {"template": "slim.html"}
 
 
 def front_matter(data: dict) -> str:
@@ -70,42 +73,20 @@ def _linked_html(text: str, links: list[tuple[int, int, str]], page_url: str) ->
     return "".join(out)
 
 
-def _linked_md(text: str, links: list[tuple[int, int, str]], page_url: str) -> str:
-    out, last = [], 0
-    for start, end, url in links:
-        if start < last:
-            continue
-        out.append(md_escape(text[last:start]))
-        out.append(f"[{md_escape(text[start:end])}]({md_rel(page_url, url)})")
-        last = end
-    out.append(md_escape(text[last:]))
-    return "".join(out)
-
-
 # where a report's date was read (Report.date_source), as the page says it
 DATE_SOURCES = {"text": "正文", "byline": "网页署名", "header": "文件头", "file name": "文件名", "posting time": "发布时间",
                 "catalog": "目录文件", "signature": "落款"}
 YEAR_SOURCES = {"title": "标题", "doc_number": "文号", "text": "正文开头", "catalog": "目录文件"}  # "date": the date shown beside it
 
 
-def report_page(view: ReportView) -> str:
-    """The Markdown page of one report: its facts, its text with the formulation links and the
-    shared-passage marks of its view, and its cleaning record."""
+def report_page(view: ReportView) -> HtmlPage:
+    """The page of one report: its facts, its text with the formulation links and the
+    shared-passage marks of its view, and its cleaning record. Its citation makes it a report
+    page: the <head>'s citation_* tags, the ¶ menu, and data-pagefind-body around the article
+    (the search benchmark's ground truth and its Pagefind comparison read it)."""
     report, labels, shared = view.report, view.labels, view.shared
     url = report.url
-    meta = {
-        "title": report.title,
-        "report_id": report.id,
-        "year": report.year,
-        "organization": report.organization,
-        "genre": report.genre,
-        # marks report pages as the searchable ones (overrides/main.html wraps them in
-        # data-pagefind-body): the search benchmark's ground truth and its Pagefind comparison read it
-        "pagefind": True,
-        "citation": cite.page_meta(report),  # the <head>'s citation_* tags (overrides/main.html)
-        **SLIM,
-    }
-    lines = [front_matter(meta), f"# {md_escape(report.title)}\n"]
+    lines = [title_html(report.title)]
     facts = [
         f'<span class="fact" data-pagefind-filter="{name}">{html.escape(value)}</span>'
         for name, value in facets(report).items()
@@ -132,21 +113,23 @@ def report_page(view: ReportView) -> str:
         f' · <a href="{rel(url, body_url(report.organization))}">同机关报告</a>'
     )
     lines.append(
-        f'<div class="report-meta" data-pagefind-ignore>{" ".join(facts)}<br>{links_html}</div>\n'
+        f'<div class="report-meta" data-pagefind-ignore>{" ".join(facts)}<br>{links_html}</div>'
     )
+    outline = []
     for block in report.blocks:
         block_links = view.links_of(block.anchor)
         if block.kind == BlockKind.HEADING:
-            lines.append(f"{'#' * block.level} {_linked_md(block.text, block_links, url)} {{#{block.anchor}}}\n")
+            lines.append(heading_html(block.level, block.anchor, _linked_html(block.text, block_links, url)))
+            outline.append(Heading(block.level, block.anchor, visible_controls(block.text)))
         else:
             # the ¶n link to the paragraph's anchor (its number is its place among the report's
             # paragraphs) is added by docs/assets/reading-room.js: 100 bytes a paragraph, on every page
             lines.append(
                 f'<p id="{block.anchor}" class="para">'
-                f"{_linked_html(block.text, block_links, url)}{_reuse_mark(view.mark_of(block.anchor), url)}</p>\n"
+                f"{_linked_html(block.text, block_links, url)}{_reuse_mark(view.mark_of(block.anchor), url)}</p>"
             )
     lines.append(cleaning_section(report, labels))
-    return "\n".join(lines)
+    return HtmlPage(url, report.title, "\n".join(lines), tuple(outline), cite.page_meta(report))
 
 
 def _raw_link(report: Report, page_url: str) -> str:
@@ -166,14 +149,31 @@ def _reuse_mark(mark: tuple[str, int] | None, page_url: str) -> str:
     return f'<a class="reuse-mark" href="{rel(page_url, target)}" data-reports="{others}"></a>'
 
 
+def _table(head: list[str], rows: Iterable[list[str]], numbers: int = 1) -> str:
+    """An HTML table (a block Markdown leaves alone); cells are HTML already, and the last
+    ``numbers`` columns are right-aligned."""
+    def row(cells: list[str], tag: str) -> str:
+        first = len(cells) - numbers
+        return "<tr>" + "".join(f'<{tag} class="num">{c}</{tag}>' if i >= first else f"<{tag}>{c}</{tag}>"
+                                for i, c in enumerate(cells)) + "</tr>"
+    body = "".join(row(cells, "td") for cells in rows)
+    return f"<table><thead>{row(head, 'th')}</thead><tbody>{body}</tbody></table>\n"
+
+
+def _link(page_url: str, url: str, text: str) -> str:
+    return f'<a href="{rel(page_url, url)}">{shown(text)}</a>'
+
+
+def _md_link(page_url: str, url: str, text: str) -> str:
+    """A link on a Markdown page to a page written as HTML: an <a> MkDocs leaves as it is (it
+    knows only its Markdown pages), its text still read as Markdown, so escaped for it."""
+    return f'<a href="{rel(page_url, url)}">{md_escape(text)}</a>'
+
+
 def _report_table(reports: Iterable[Report], page_url: str) -> str:
-    rows = ["| 标题 | 年份 | 机关 | 体裁 | 字数 |", "| --- | --- | --- | --- | ---: |"]
-    for r in reports:
-        rows.append(
-            f"| [{md_escape(r.title)}]({md_rel(page_url, r.url)}) | {r.year or ''} | "
-            f"{md_escape(r.organization)} | {md_escape(r.genre)} | {r.characters:,} |"
-        )
-    return "\n".join(rows) + "\n"
+    return _table(["标题", "年份", "机关", "体裁", "字数"],
+                  ([_link(page_url, r.url, r.title), str(r.year or ""), shown(r.organization), shown(r.genre),
+                    f"{r.characters:,}"] for r in reports))
 
 
 def sort_reports(reports: Iterable[Report]) -> list[Report]:
@@ -190,9 +190,9 @@ def _pager(urls: list[str], number: int, from_url: str) -> str:
     for n in shown:
         if n > last + 1:
             parts.append("…")
-        parts.append(f"**{n}**" if n == number else f"[{n}]({md_rel(from_url, urls[n - 1])})")
+        parts.append(f"<strong>{n}</strong>" if n == number else f'<a href="{rel(from_url, urls[n - 1])}">{n}</a>')
         last = n
-    return f"第 {number} / {total} 页：" + " ".join(parts) + "\n"
+    return f'<p class="pager">第 {number} / {total} 页：' + " ".join(parts) + "</p>\n"
 
 
 def _pages_of(items: list, per_page: int) -> list[list]:
@@ -214,37 +214,40 @@ def home_page(reports: list[Report], skipped: list[tuple[str, str]], slogans: In
         f"索引 **{len(slogans.entries)}** 条提法、**{len(cited.entries)}** 份引用文件。"
         "每篇报告保留原文字句，标题层级按公文序号自动识别，段落可单独引用。"
         "按 / 或 s 键搜索全文：空格分开的词须同时出现，-词 排除，引号内为整句。\n",
-        f"[全部报告]({md_rel('', list_url(1))}) · [按年份](years/index.md) · [按机关](bodies/index.md) · "
+        f"{_md_link('', list_url(1), '全部报告')} · [按年份](years/index.md) · [按机关](bodies/index.md) · "
         "[提法索引](slogans/index.md) · [引用文件](cited/index.md) · [清洗日志](cleaning/index.md) · "
         "[数据下载](data/index.md)\n",
         "按年份：" + " · ".join(
-            f"[{y or '年份未知'}]({md_rel('', year_url(y))})（{by_year[y]}）"
+            f"{_md_link('', year_url(y), str(y or '年份未知'))}（{by_year[y]}）"
             for y in sorted(by_year, key=lambda y: -(y or 0))) + "\n",
         "## 最新报告\n",
         _report_table(ordered[:RECENT], ""),
     ]
     if len(ordered) > RECENT:
-        parts.append(f"[全部 {len(ordered)} 篇报告 →]({md_rel('', list_url(1))})\n")
+        parts.append(_md_link('', list_url(1), f"全部 {len(ordered)} 篇报告 →") + "\n")
     if skipped:
         parts.append("## 未能收录的文件\n")
         parts.append(skipped_list(skipped))
     return "\n".join(parts)
 
 
-def report_list_pages(reports: list[Report]) -> dict[str, str]:
+def _html_page(url: str, title: str, *parts: str) -> HtmlPage:
+    """A page without an outline: its title, then ``parts`` (HTML)."""
+    return HtmlPage(url, title, "\n".join([title_html(title), *parts]))
+
+
+def report_list_pages(reports: list[Report]) -> Pages:
     """The full list of reports, newest first, LIST_PAGE a page: all/, all/2/, …"""
     chunks = _pages_of(sort_reports(reports), LIST_PAGE)
     urls = [list_url(n) for n in range(1, len(chunks) + 1)]
-    pages = {}
+    pages: Pages = {}
     for number, chunk in enumerate(chunks, start=1):
         url = urls[number - 1]
         title = "全部报告" + (f"（第 {number} 页）" if number > 1 else "")
         pager = _pager(urls, number, url)
-        pages[source_of(url)] = "\n".join([
-            front_matter({"title": title, **SLIM}), f"# {title}\n",
-            f"共 {len(reports)} 篇，按年份从新到旧，每页 {LIST_PAGE} 篇。\n", pager,
-            _report_table(chunk, url), pager,
-        ])
+        page = _html_page(url, title, f"<p>共 {len(reports)} 篇，按年份从新到旧，每页 {LIST_PAGE} 篇。</p>", pager,
+                          _report_table(chunk, url), pager)
+        pages[page.path] = page
     return pages
 
 
@@ -255,9 +258,9 @@ def skipped_list(skipped: list[tuple[str, str]]) -> str:
     return f'<ul class="skipped">\n{items}\n</ul>\n'
 
 
-def listing_pages(reports: list[Report]) -> dict[str, str]:
+def listing_pages(reports: list[Report]) -> Pages:
     """Browse pages by year and by issuing body (the navigation does not list every report)."""
-    pages: dict[str, str] = {}
+    pages: Pages = {}
     by_year: dict[int | None, list[Report]] = defaultdict(list)
     by_body: dict[str, list[Report]] = defaultdict(list)
     for r in reports:
@@ -269,20 +272,17 @@ def listing_pages(reports: list[Report]) -> dict[str, str]:
     for year in years:
         url = year_url(year)
         label = f"{year} 年" if year else "年份未知"
-        overview.append(f"- [{label}]({md_rel('years/', url)})（{len(by_year[year])} 篇）")
-        pages[url.rstrip("/") + ".md"] = (
-            front_matter({"title": label, **SLIM}) + f"# {label}\n\n" + _report_table(sort_reports(by_year[year]), url)
-        )
+        overview.append(f"- {_md_link('years/', url, label)}（{len(by_year[year])} 篇）")
+        page = _html_page(url, label, _report_table(sort_reports(by_year[year]), url))
+        pages[page.path] = page
     pages["years/index.md"] = "\n".join(overview) + "\n"
 
     overview = [front_matter({"title": "按机关"}), "# 按机关浏览\n"]
     for body in sorted(by_body, key=lambda b: (-len(by_body[b]), b)):
         url = body_url("" if body == UNKNOWN_BODY else body)
-        overview.append(f"- [{md_escape(body)}]({md_rel('bodies/', url)})（{len(by_body[body])} 篇）")
-        pages[url.rstrip("/") + ".md"] = (
-            front_matter({"title": body, **SLIM}) + f"# {md_escape(body)}\n\n"
-            + _report_table(sort_reports(by_body[body]), url)
-        )
+        overview.append(f"- {_md_link('bodies/', url, body)}（{len(by_body[body])} 篇）")
+        page = _html_page(url, body, _report_table(sort_reports(by_body[body]), url))
+        pages[page.path] = page
     pages["bodies/index.md"] = "\n".join(overview) + "\n"
     return pages
 
@@ -328,7 +328,7 @@ def cleaning_section(r: Report, labels: Labels = Labels()) -> str:
     return "\n".join(parts) + "\n"
 
 
-def cleaning_index(reports: list[Report], labels: Labels = Labels()) -> dict[str, str]:
+def cleaning_index(reports: list[Report], labels: Labels = Labels()) -> Pages:
     """The cleaning log: removals per rule across the corpus, then the reports, LIST_PAGE a
     page (cleaning/, cleaning/page/2/, …), so no page of it grows with the corpus."""
     totals: dict[str, int] = defaultdict(int)
@@ -337,46 +337,46 @@ def cleaning_index(reports: list[Report], labels: Labels = Labels()) -> dict[str
             totals[item.rule] += 1
     chunks = _pages_of(sort_reports(reports), LIST_PAGE)
     urls = [cleaning_url(n) for n in range(1, len(chunks) + 1)]
-    pages = {}
+    pages: Pages = {}
     for number, chunk in enumerate(chunks, start=1):
         url = urls[number - 1]
-        rows = ["| 报告 | 编码 | 删除 | 修复 | 提示 |", "| --- | --- | ---: | ---: | --- |"]
-        for r in chunk:
-            warnings = "；".join(labels.warning(w) for w in r.warnings)
-            rows.append(f"| [{md_escape(r.title)}]({md_rel(url, f'{r.url}#{CLEANING_ANCHOR}')}) | {r.encoding} | "
-                        f"{removed_count(r)} | {len(r.removed) - removed_count(r)} | {md_escape(warnings)} |")
+        rows = _table(["报告", "编码", "删除", "修复", "提示"], (
+            [_link(url, f"{r.url}#{CLEANING_ANCHOR}", r.title), shown(r.encoding), str(removed_count(r)),
+             str(len(r.removed) - removed_count(r)), shown("；".join(labels.warning(w) for w in r.warnings))]
+            for r in chunk), numbers=0)
         pager = _pager(urls, number, url)
         title = "清洗日志" + (f"（第 {number} 页）" if number > 1 else "")
-        # the pages after the first are not in the navigation: slim like the report pages
-        parts = [front_matter({"title": title, **({} if number == 1 else SLIM)}), f"# {title}\n"]
-        if number == 1:
-            rules = ["| 规则 | 行数 |", "| --- | ---: |"] + [
-                f"| {md_escape(labels.rule(k))} | {v} |" for k, v in sorted(totals.items())]
-            parts += [
-                "清洗规则见 `corpus/boilerplate.yml`（规则的中文名见 `corpus/labels.yml`）；"
-                "每篇报告删除或修复的内容逐行列在报告页末的清洗记录里，原文可下载核对。\n",
-                "## 按规则\n", "\n".join(rules) + "\n", "## 按报告\n",
-            ]
-        else:
-            parts.append(f"[← 清洗日志]({md_rel(url, 'cleaning/')})\n")
-        parts += [pager, "\n".join(rows) + "\n", pager]
-        pages[source_of(url)] = "\n".join(parts)
+        if number > 1:  # not in the navigation: written as HTML, like the report pages
+            page = _html_page(url, title, f'<p><a href="{rel(url, "cleaning/")}">← 清洗日志</a></p>', pager, rows,
+                              pager)
+            pages[page.path] = page
+            continue
+        rules = _table(["规则", "行数"], ([shown(labels.rule(k)), str(v)] for k, v in sorted(totals.items())))
+        pages[source_of(url)] = "\n".join([
+            front_matter({"title": title}), f"# {title}\n",
+            "清洗规则见 `corpus/boilerplate.yml`（规则的中文名见 `corpus/labels.yml`）；"
+            "每篇报告删除或修复的内容逐行列在报告页末的清洗记录里，原文可下载核对。\n",
+            "## 按规则\n", rules, "## 按报告\n", pager, rows, pager])
     return pages
 
 
-def index_pages(idx: Index, reports: dict[str, Report] | None = None) -> dict[str, str]:
+def index_pages(idx: Index, reports: dict[str, Report] | None = None) -> Pages:
     """The overview and group pages of an index; the entry pages are ``entry_pages``.
     With the reports, the slogan index also gets its 时间线, 比较 and 系列 pages."""
     kind, title = idx.kind, INDEX_TITLES[idx.kind]
-    pages: dict[str, str] = {}
+    pages: Pages = {}
     groups: dict[str, list[Entry]] = defaultdict(list)
     for entry in idx.entries:
         groups[entry.group].append(entry)
     order = sorted(groups, key=group_order)
 
     def entry_line(entry: Entry, from_url: str) -> str:
-        return (f"- [{md_escape(entry.display)}]({md_rel(from_url, entry_url(kind, entry))}) "
+        return (f"- {_md_link(from_url, entry_url(kind, entry), entry.display)} "
                 f"<small>{entry.report_count} 篇 · {len(entry.uses)} 处</small>")
+
+    def entry_item(entry: Entry, from_url: str) -> str:
+        return (f"<li>{_link(from_url, entry_url(kind, entry), entry.display)} "
+                f"<small>{entry.report_count} 篇 · {len(entry.uses)} 处</small></li>")
 
     overview = [front_matter({"title": title}), f"# {title}\n"]
     overview.append(
@@ -395,13 +395,11 @@ def index_pages(idx: Index, reports: dict[str, Report] | None = None) -> dict[st
         overview.append(f"## {md_escape(g)} {{#{_group_anchor(g)}}}\n")
         overview.extend(entry_line(e, f"{kind}/") for e in groups[g][:12])
         if len(groups[g]) > 12:
-            overview.append(f"\n[全部 {len(groups[g])} 条 →]({md_rel(kind + '/', group_url)})")
+            overview.append("\n" + _md_link(kind + "/", group_url, f"全部 {len(groups[g])} 条 →"))
         overview.append("")
-        pages[group_url.rstrip("/") + ".md"] = "\n".join(
-            [front_matter({"title": f"{title}：{g}", **SLIM}), f"# {title}：{md_escape(g)}\n",
-             f"[← {title}]({md_rel(group_url, kind + '/')})\n"]
-            + [entry_line(e, group_url) for e in groups[g]]
-        ) + "\n"
+        page = _html_page(group_url, f"{title}：{g}", f'<p><a href="{rel(group_url, kind + "/")}">← {title}</a></p>',
+                          "<ul>" + "".join(entry_item(e, group_url) for e in groups[g]) + "</ul>")
+        pages[page.path] = page
     pages[f"{kind}/index.md"] = "\n".join(overview) + "\n"
     return pages
 
@@ -410,33 +408,32 @@ def _group_anchor(group: str) -> str:
     return "g-" + (slugify(group) if group not in "#" else "other")
 
 
-def entry_page(view: EntryView) -> str:
-    """One page of an entry: its variants and counts, then its uses in context."""
+def entry_page(view: EntryView) -> HtmlPage:
+    """One page of an entry: its variants and counts, then its uses in context (one section:
+    no outline)."""
     kind, number, total, url = view.kind, view.number, view.total, view.url
     title = INDEX_TITLES[kind]
     variants = _variants(view)
     parts = [
-        front_matter({"title": view.display, "hide": ["toc"], **SLIM}),  # one section: no outline
-        f"# {md_escape(view.display)}\n",
-        f"[← {title}]({md_rel(url, kind + '/')}) · {view.report_count} 篇报告 · {view.use_count} 处使用"
-        f"（引号内 {view.quoted_count} 处，无引号 {view.use_count - view.quoted_count} 处）\n",
-        f"写法：{variants}\n",
+        f'<p><a href="{rel(url, kind + "/")}">← {title}</a> · {view.report_count} 篇报告 · {view.use_count} 处使用'
+        f"（引号内 {view.quoted_count} 处，无引号 {view.use_count - view.quoted_count} 处）</p>",
+        f"<p>写法：{variants}</p>",
     ]
     if view.time is not None:
         parts.extend(_entry_time(view, url))
     if total > 1:
         nav = " ".join(
-            f"**{n}**" if n == number else f"[{n}]({md_rel(url, entry_url(kind, view, n))})"
+            f"<strong>{n}</strong>" if n == number else f'<a href="{rel(url, entry_url(kind, view, n))}">{n}</a>'
             for n in range(1, total + 1)
         )
-        parts.append(f"第 {number} / {total} 页：{nav}\n")
+        parts.append(f"<p>第 {number} / {total} 页：{nav}</p>")
     parts.append(_kwic_list(view, url))
-    return "\n".join(parts)
+    return _html_page(url, view.display, *parts)
 
 
 def _variants(view: EntryView) -> str:
     """An entry's written forms with their quoted uses (仅无引号: found bare only)."""
-    return "、".join(f"{md_escape(form)}（{count}）" if count else f"{md_escape(form)}（仅无引号）"
+    return "、".join(f"{shown(form)}（{count}）" if count else f"{shown(form)}（仅无引号）"
                     for form, count in view.variants)
 
 
@@ -458,26 +455,26 @@ def _kwic_list(view: EntryView, url: str, ids: str = "u") -> str:
     return "\n".join(parts)
 
 
-def once_page(view: OnceView) -> str:
+def once_page(view: OnceView) -> HtmlPage:
     """The entries found in one report only whose slugs fall in one group: each under a heading
-    whose id is its slug (where entry_url points), with its forms, counts and every use."""
+    whose id is its slug (where entry_url points), with its forms, counts and every use (a
+    heading per entry: no outline)."""
     kind, url, title = view.kind, view.url, INDEX_TITLES[view.kind]
     parts = [
-        front_matter({"title": f"{title}：只见于一篇报告的条目（{view.group}）", "hide": ["toc"], **SLIM}),
-        f"# {title}：只见于一篇报告的条目\n",
-        f"[← {title}]({md_rel(url, kind + '/')}) · 只在一篇报告中出现的条目不各占一页，"
-        f"按编号分组列在这样的页面上；本页 {len(view.entries)} 条。\n",
+        title_html(f"{title}：只见于一篇报告的条目"),
+        f'<p><a href="{rel(url, kind + "/")}">← {title}</a> · 只在一篇报告中出现的条目不各占一页，'
+        f"按编号分组列在这样的页面上；本页 {len(view.entries)} 条。</p>",
     ]
     for entry in view.entries:
         variants = _variants(entry)
         evidence = entry.evidence
         why = (f" · 判定依据：{REASONS.get(evidence.get('reason'), '')}（引号内使用占 {evidence.get('quoted_share', 0):.0%}）"
                if evidence else "")
-        csv = f" · [下载全部使用（CSV）]({md_rel(url, uses_csv_url(entry))})" if kind == IndexKind.SLOGANS else ""
-        parts += [f"## {md_escape(entry.display)} {{#{entry.slug}}}\n",
-                  f"{entry.use_count} 处使用（引号内 {entry.quoted_count} 处） · 写法：{variants}{why}{csv}\n",
+        csv = f' · <a href="{rel(url, uses_csv_url(entry))}">下载全部使用（CSV）</a>' if kind == IndexKind.SLOGANS else ""
+        parts += [heading_html(2, entry.slug, shown(entry.display)),
+                  f"<p>{entry.use_count} 处使用（引号内 {entry.quoted_count} 处） · 写法：{variants}{why}{csv}</p>",
                   _kwic_list(entry, url, ids=entry.slug + "-u")]
-    return "\n".join(parts)
+    return HtmlPage(url, f"{title}：只见于一篇报告的条目（{view.group}）", "\n".join(parts))
 
 
 def _time_pages(idx: Index, reports: dict[str, Report]) -> dict[str, str]:
@@ -488,7 +485,7 @@ def _time_pages(idx: Index, reports: dict[str, Report]) -> dict[str, str]:
     url = "slogans/timeline/"
 
     def link(entry: Entry) -> str:
-        return f"[{md_escape(entry.display)}]({md_rel(url, entry_url('slogans', entry))})"
+        return _md_link(url, entry_url('slogans', entry), entry.display)
 
     page = [front_matter({"title": "提法时间线"}), "# 提法时间线\n",
             f"语料覆盖 {cover['first'] or '?'} 至 {cover['last'] or '?'}，共 {cover['reports']} 篇报告。"
@@ -522,12 +519,12 @@ def _time_pages(idx: Index, reports: dict[str, Report]) -> dict[str, str]:
         lines.append("本语料中没有同一机关、同一体裁的两篇以上有日期的报告。\n")
     for item in series:
         lines.append(f"## {md_escape(item['body'])} · {md_escape(item['genre'] or '其他')}\n")
-        lines.append(f"- 起点：[{md_escape(item['first'].title)}]({md_rel(url, item['first'].url)})")
+        lines.append(f"- 起点：{_md_link(url, item['first'].url, item['first'].title)}")
         for step in item["steps"]:
             r = step["report"]
             new = "、".join(md_escape(k) for k in step["new"][:60]) or "无"
             dropped = "、".join(md_escape(k) for k in step["dropped"][:60]) or "无"
-            lines.append(f"- [{md_escape(r.title)}]({md_rel(url, r.url)})（{timeline.report_day(r)}）："
+            lines.append(f"- {_md_link(url, r.url, r.title)}（{timeline.report_day(r)}）："
                          f"新增 {len(step['new'])} 条：{new}；不再使用 {len(step['dropped'])} 条：{dropped}")
         lines.append("")
     pages["slogans/series.md"] = "\n".join(lines) + "\n"
@@ -545,33 +542,33 @@ def _entry_time(view: EntryView, url: str) -> list[str]:
     parts = []
     if evidence:
         bodies = f"，{evidence['bodies']} 个机关" if evidence.get("bodies") else ""
-        parts.append(f"判定依据：{REASONS.get(evidence.get('reason'), '')}（引号内使用占 "
-                     f"{evidence.get('quoted_share', 0):.0%}，{evidence.get('reports', 0)} 篇报告{bodies}）\n")
+        parts.append(f"<p>判定依据：{REASONS.get(evidence.get('reason'), '')}（引号内使用占 "
+                     f"{evidence.get('quoted_share', 0):.0%}，{evidence.get('reports', 0)} 篇报告{bodies}）</p>")
+    csv = f'<a href="{rel(url, uses_csv_url(entry))}">下载全部使用（CSV）</a>'
     if time.get("first_seen"):
         since = f"（本语料始于 {cover['first']}，更早的使用看不到）" if cover.get("first") else ""
-        parts.append(f"语料中首见：**{time['first_seen']}**{since}；最近一次：**{time['last_seen']}** · "
-                     f"[下载全部使用（CSV）]({md_rel(url, uses_csv_url(entry))}) · "
-                     f'<a href="{rel(url, "slogans/compare/")}?f={entry.slug}">与其他提法比较</a>\n')
+        parts.append(f"<p>语料中首见：<strong>{time['first_seen']}</strong>{since}；最近一次："
+                     f"<strong>{time['last_seen']}</strong> · {csv} · "
+                     f'<a href="{rel(url, "slogans/compare/")}?f={entry.slug}">与其他提法比较</a></p>')
     else:
-        parts.append(f"[下载全部使用（CSV）]({md_rel(url, uses_csv_url(entry))})\n")
+        parts.append(f"<p>{csv}</p>")
     svg = timeline.chart(entry.display, time, cover) if time and cover else ""
     if svg:
-        parts.append(svg + "\n")
+        parts.append(svg)
     bodies = time.get("by_body") or {}
     if bodies:
-        parts.append("## 使用机关\n")
-        parts.append("各机关首次使用的语境见链接；全部使用（含机关、日期）见上方 CSV。\n")
-        parts.append("| 机关 | 报告 | 首见 |\n| --- | ---: | --- |")
+        parts.append("<h2>使用机关</h2>")
+        parts.append("<p>各机关首次使用的语境见链接；全部使用（含机关、日期）见上方 CSV。</p>")
         first_use = {body: (number, n) for body, number, n in view.body_links}
-        for body, row in list(bodies.items())[:100]:
+
+        def row(body: str, counts: dict) -> list[str]:
             number, n = first_use.get(body, (1, 0))
-            count = (f"[{row['reports']}]({md_rel(url, entry_url('slogans', entry, number, use=n))})"
-                     if n else str(row["reports"]))
-            parts.append(f"| [{md_escape(body)}]({md_rel(url, body_url(body))}) | {count} | "
-                         f"{row['first_seen'] or ''} |")
+            count = (f'<a href="{rel(url, entry_url("slogans", entry, number, use=n))}">{counts["reports"]}</a>'
+                     if n else str(counts["reports"]))
+            return [_link(url, body_url(body), body), count, str(counts["first_seen"] or "")]
+        parts.append(_table(["机关", "报告", "首见"], (row(b, c) for b, c in list(bodies.items())[:100]), numbers=0))
         if len(bodies) > 100:
-            parts.append(f"\n（另有 {len(bodies) - 100} 个机关，见 CSV）")
-        parts.append("")
+            parts.append(f"<p>（另有 {len(bodies) - 100} 个机关，见 CSV）</p>")
     return parts
 
 

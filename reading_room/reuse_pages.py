@@ -11,11 +11,12 @@ from .cite import iso_date
 from .escape import shown as escaped
 from .fingerprint import normalize
 from .index import context
+from .html_page import HtmlPage, title_html
 from .render import front_matter
 from .outline import BlockKind
 from .report import Report
 from .reuse import BANAL_MIN, BANAL_SHARE, MIN_CHARS, Cluster, Reuse, Summary
-from .site import cluster_url, rel, reuse_bucket
+from .site import cluster_url, html_file, rel, reuse_bucket
 
 TOP = 100  # passages on the overview page
 SHOWN_MEMBERS = 50  # members shown per passage on its page (all are in data/reuse.json.gz)
@@ -160,14 +161,14 @@ def bucket_views(reuse: Reuse, reports: dict[str, Report]) -> dict[str, BucketVi
             passages.append(PassageView(cluster.passage, cluster.banal, cluster.reports, cluster.chars,
                                         _earliest(cluster, reports), cluster.text, texts.get(cluster.first, ""),
                                         members, max(0, len(cluster.members) - SHOWN_MEMBERS)))
-        views[f"reuse/{bucket}.md"] = BucketView(bucket, tuple(passages))
+        views[html_file(url)] = BucketView(bucket, tuple(passages))
     return views
 
 
-def bucket_page(view: BucketView) -> str:
+def bucket_page(view: BucketView) -> HtmlPage:
     """One page of passages, each with its members' paragraphs beside the first member's."""
-    parts = [front_matter({"title": f"共用段落 {view.bucket}"}), f"# 共用段落 {view.bucket}\n",
-             f'<a href="{rel(f"reuse/{view.bucket}/", "reuse/")}">← 共用段落</a>\n']
+    url, title = f"reuse/{view.bucket}/", f"共用段落 {view.bucket}"
+    parts = [title_html(title), f'<p><a href="{rel(url, "reuse/")}">← 共用段落</a></p>']
     for passage in view.passages:
         kind = "套话模板" if passage.banal else "共用段落"
         parts.append(
@@ -188,5 +189,5 @@ def bucket_page(view: BucketView) -> str:
                 f' <span class="reuse-sim">{member.similarity:.0%}</span>{shown}</li>')
         if passage.more:
             parts.append(f"<li>……另有 {passage.more} 处，见 reuse.json.gz</li>")
-        parts.append("</ol></section>\n")
-    return "\n".join(parts)
+        parts.append("</ol></section>")
+    return HtmlPage(url, title, "\n".join(parts))

@@ -50,6 +50,12 @@ def source_of(url: str) -> str:
     return url[:-1] + ".md" if url.endswith("/") else url
 
 
+def html_file(url: str) -> str:
+    """The HTML file under docs/ of a page written without the engine ("reports/x/" ->
+    "reports/x/index.html"): copied into the site as it is, at the same URL."""
+    return url + "index.html"
+
+
 def md_rel(from_url: str, to_url: str) -> str:
     """A Markdown link target: relative between source files, so MkDocs checks and rewrites it."""
     to_path, _, fragment = to_url.partition("#")

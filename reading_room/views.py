@@ -5,11 +5,11 @@ views give equal pages: a page's memo key is its view's digest (``digest_of``), 
 page is made again exactly when what it shows changed. There is no hand-kept list of a
 renderer's inputs to forget a field in.
 
-    ReportView  reports/<id>.md       the report, the formulation links in its text, its
+    ReportView  reports/<id>/         the report, the formulation links in its text, its
                                       shared-passage marks and line
-    EntryView   slogans/<slug>[/n].md one page of a formulation's (or cited document's) uses,
+    EntryView   slogans/<slug>[/n]/   one page of a formulation's (or cited document's) uses,
                                       each a KwicLine
-    OnceView    slogans/once/<xx>.md  the entries found in one report only whose slugs hash to
+    OnceView    slogans/once/<xx>/    the entries found in one report only whose slugs hash to
                                       xx, each an EntryView with all its uses
     KwicLine    one use in context: what an entry page and the data rows show of it
     SearchView  search/t/<id>.json.gz what the search index holds of a report (its row,
@@ -31,7 +31,7 @@ from .cache import digest
 from .index import Entry, Index, IndexKind, IndexSettings, Use, context
 from .labels import Labels
 from .report import Report
-from .site import entry_url, facets, grouped, once_group, once_url
+from .site import entry_url, facets, grouped, html_file, once_group, once_url
 
 
 def digest_of(view) -> str:
@@ -41,12 +41,12 @@ def digest_of(view) -> str:
 
 
 class PageView:
-    """A view of one page at ``url``: its Markdown file under docs/ and its digest."""
+    """A view of one page at ``url``: its file under docs/ and its digest."""
     url: str
 
     @property
     def path(self) -> str:
-        return self.url.rstrip("/") + ".md"
+        return html_file(self.url)
 
     @cached_property
     def digest(self) -> str:
@@ -186,6 +186,10 @@ class ReportView:
     shared: str = ""  # the shared-passage line (reuse_pages.summary_html)
     # the curation data, which the render memo's scope covers: left out of each page's digest
     labels: Labels = field(default=Labels(), repr=False)
+
+    @property
+    def path(self) -> str:
+        return html_file(self.report.url)
 
     @cached_property
     def digest(self) -> str:

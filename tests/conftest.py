@@ -109,7 +109,7 @@ class Build:
         return next(r for r in self.reports if r["source_file"] == source_file)
 
     def page(self, report_id: str) -> str:
-        return (self.docs / "reports" / f"{report_id}.md").read_text(encoding="utf-8")
+        return (self.docs / "reports" / report_id / "index.html").read_text(encoding="utf-8")
 
     def html(self, report_id: str) -> str:
         return (self.site / "reports" / report_id / "index.html").read_text(encoding="utf-8")

@@ -101,13 +101,13 @@ def test_one_report_changed_converts_only_that_report(project):
     first = project.generate()
     target = sorted(project.corpus.glob("*.txt"))[0]
     report_id = next(r.id for r in first.reports if r.source_file == target.name)
-    others = [f"reports/{r.id}.md" for r in first.reports if r.id != report_id]
+    others = [f"reports/{r.id}/index.html" for r in first.reports if r.id != report_id]
     _append(target, ADDED)
     again = project.generate()
     assert again.converted == 1
-    assert f"reports/{report_id}.md" in again.changed_files
+    assert f"reports/{report_id}/index.html" in again.changed_files
     assert not set(others) & set(again.changed_files)  # the other reports' pages are not rewritten
-    assert "增量构建试金石" in (project.docs / "reports" / f"{report_id}.md").read_text(encoding="utf-8")
+    assert "增量构建试金石" in (project.docs / "reports" / report_id / "index.html").read_text(encoding="utf-8")
     # what is rewritten is the report's own files and pages that list or index it
     allowed = ("reports/", "cleaning/", "raw/", "data/", "years/", "bodies/", "slogans/", "cited/", "search/", "all/",
                "index.md")
@@ -172,14 +172,15 @@ def test_removed_report_loses_its_page_and_index_entries(project):
     # (with five reports, removing one can change which lines count as furniture, and so
     # reconvert the reports that have them; never more than the reports left)
     assert again.converted <= len(sample_files()) - 1
-    for path in (f"reports/{report_id}.md", f"raw/{report_id}.txt.gz"):
+    for path in (f"reports/{report_id}/index.html", f"raw/{report_id}.txt.gz"):
         assert not (project.docs / path).exists(), path
         assert path in again.changed_files
     assert report_id not in {r["id"] for r in project.reports()}
     for kind in ("slogans", "cited"):
         assert all(u["report"] != report_id for rows in data_uses(project.docs, kind).values() for u in rows)
-    for page in project.docs.rglob("*.md"):
-        assert f"{report_id}.md" not in page.read_text(encoding="utf-8"), page
+    assert not (project.docs / "reports" / report_id).exists()  # nor its folder
+    for page in [*project.docs.rglob("*.md"), *project.docs.rglob("*.html")]:
+        assert f"reports/{report_id}/" not in page.read_text(encoding="utf-8"), page
     assert (project.docs / "about.md").exists()  # hand-written pages stay
 
 
@@ -390,8 +391,8 @@ def test_one_report_changed_renders_only_its_own_pages(project, monkeypatch):
 
 def test_generated_page_edited_or_deleted_by_hand_is_made_again(project):
     first = project.generate()
-    page = project.docs / "reports" / f"{first.reports[0].id}.md"
-    other = project.docs / "reports" / f"{first.reports[1].id}.md"
+    page = project.docs / "reports" / first.reports[0].id / "index.html"
+    other = project.docs / "reports" / first.reports[1].id / "index.html"
     expected = page.read_bytes(), other.read_bytes()
     page.write_text("edited by hand", encoding="utf-8")
     other.unlink()
@@ -406,11 +407,11 @@ def test_same_size_edit_within_one_clock_tick_is_still_caught(project):
     memo get the same date, and then the page is edited within that tick, keeping its
     size. Its stamp cannot be trusted, so it is made again."""
     first = project.generate()
-    page = project.docs / "reports" / f"{first.reports[0].id}.md"
+    page = project.docs / "reports" / first.reports[0].id / "index.html"
     memo = project.cache / "render-memo.json"
     tick = memo.stat().st_mtime_ns // 10**9 * 10**9
     good = page.read_bytes()
-    bad = good.replace(b"title:", b"TITLE:", 1)
+    bad = good.replace(b"<title>", b"<TITLE>", 1)
     assert bad != good and len(bad) == len(good)
     page.write_bytes(bad)
     for path in (page, memo):

@@ -77,7 +77,7 @@ def test_no_english_in_the_interface(sample_build):
              site / "slogans" / "index.html", site / "data" / "index.html", site / "all" / "index.html",
              *(site / "reports" / r["id"] / "index.html" for r in sample_build.reports)]
     ids = {r["id"] for r in sample_build.reports}
-    report_text = " ".join((sample_build.docs / "reports" / f"{i}.md").read_text(encoding="utf-8") for i in ids)
+    report_text = " ".join(sample_build.page(i) for i in ids)
     for page in pages:
         words = visible_words(page.read_text(encoding="utf-8")) - ALLOWED
         # what the reports themselves say (an "XXX" placeholder, a file name) is theirs, not the interface's
@@ -96,24 +96,26 @@ def test_home_and_cleaning_log_stay_small_as_the_corpus_grows():
     empty = Index("slogans", [])
     small, large = [fake(n) for n in range(300)], [fake(n) for n in range(3000)]
     home_small, home_large = (render.home_page(r, [], empty, empty) for r in (small, large))
-    assert home_large.count("](reports/") == render.RECENT
+    assert home_large.count('href="reports/') == render.RECENT
     assert len(home_large.encode()) < len(home_small.encode()) + 200
     log_small, log_large = render.cleaning_index(small), render.cleaning_index(large)
-    assert len(log_large["cleaning/index.md"]) < len(log_small["cleaning/index.md"]) + 200
+    # only the pager differs: it names at most eight pages
+    assert len(log_large["cleaning/index.md"]) < len(log_small["cleaning/index.md"]) + 400
     for pages in (render.report_list_pages(large), log_large):
         assert len(pages) == 30
-        listed = re.findall(r"\]\([^)]*?(r\d{5})\.md(?:#cleaning)?\)", "".join(pages.values()))
+        texts = [getattr(page, "article", page) for page in pages.values()]  # an HtmlPage's, or Markdown
+        listed = re.findall(r'href="[^"]*?reports/(r\d{5})/(?:#cleaning)?"', "".join(texts))
         assert sorted(listed) == sorted(r.id for r in large)
-        assert max(len(p.encode()) for p in pages.values()) < 30_000
+        assert max(len(text.encode()) for text in texts) < 30_000
 
 
 def test_pager_links_every_page_it_names():
     pages = render.report_list_pages([fake(n) for n in range(1000)])
-    page5 = pages["all/5.md"]
-    assert "第 5 / 10 页" in page5 and "**5**" in page5
+    page5 = pages["all/5/index.html"].article
+    assert "第 5 / 10 页" in page5 and "<strong>5</strong>" in page5
     for n in (1, 2, 3, 4, 6, 7, 8, 10):
-        target = "index.md" if n == 1 else f"{n}.md"
-        assert f"[{n}]({target})" in page5, n
+        target = "../" if n == 1 else f"../{n}/"  # all/5/ -> all/, all/2/, …
+        assert f'<a href="{target}">{n}</a>' in page5, n
 
 
 def test_where_a_date_came_from_is_shown_beside_it_when_recorded():
@@ -122,9 +124,9 @@ def test_where_a_date_came_from_is_shown_beside_it_when_recorded():
     labels = load_settings(CORPUS).labels
     report = fake(1)
     report.date = "2020-05-06"
-    assert "（" not in render.report_page(ReportView(report, "", labels=labels)).split("2020-05-06", 1)[1].split("</span>", 1)[0]
+    assert "（" not in render.report_page(ReportView(report, "", labels=labels)).article.split("2020-05-06", 1)[1].split("</span>", 1)[0]
     report.date_source = "byline"
-    page = render.report_page(ReportView(report, "", labels=labels))
+    page = render.report_page(ReportView(report, "", labels=labels)).article
     assert "2020-05-06（据网页署名）</span>" in page
     from reading_room import data
     assert next(data.report_rows([report]))["date_source"] == "byline"

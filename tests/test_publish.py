@@ -101,8 +101,9 @@ def test_dirty_build_never_writes_into_the_published_site(built):
     keep = root / "kept-link.html"
     os.link(target, keep)  # a second name of the published file's inode
     digest = hashlib.sha256(keep.read_bytes()).hexdigest()
-    page = docs / "reports" / f"{reports[0].name}.md"
-    page.write_text(page.read_text(encoding="utf-8") + "\n追加的一段文字。\n", encoding="utf-8")
+    page = docs / "reports" / reports[0].name / "index.html"  # written as HTML, copied into the site
+    page.write_text(page.read_text(encoding="utf-8").replace("</article>", "<p>追加的一段文字。</p></article>"),
+                    encoding="utf-8")
     again = publish.build_site(config, site)
     assert again.dirty and again.rebuilt >= 1
     assert "追加的一段文字" in target.read_text(encoding="utf-8")
@@ -112,7 +113,7 @@ def test_dirty_build_never_writes_into_the_published_site(built):
 def test_dirty_build_drops_pages_whose_source_is_gone(built):
     root, corpus, docs, config, site = built
     victim = sample_files()[2].name
-    report_id = next(p.stem for p in (docs / "reports").glob("*.md") if p.stem.startswith(victim[:12]))
+    report_id = next(p.name for p in (docs / "reports").iterdir() if p.name.startswith(victim[:12]))
     (corpus / victim).unlink()
     pipeline.generate(corpus, docs, root / "cache")
     again = publish.build_site(config, site)

@@ -81,7 +81,7 @@ def test_reports_per_year_and_first_use_match_the_texts(news):
 def test_entry_pages_show_a_chart_with_its_table(news):
     docs, items, generated = news
     top = generated.slogans.entries[0]
-    page = (docs / "slogans" / f"{top.slug}.md").read_text(encoding="utf-8")
+    page = (docs / "slogans" / top.slug / "index.html").read_text(encoding="utf-8")
     svg = re.search(r"<svg class=\"rr-chart\".*?</svg>", page, re.S).group(0)
     years = timeline.years_span(timeline.coverage({r.id: r for r in generated.reports}.values()))
     time = timeline.entry_time(top, {r.id: r for r in generated.reports})

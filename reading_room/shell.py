@@ -1,0 +1,194 @@
+"""The theme's page around a generated page (``html_page.HtmlPage``).
+
+The site engine (MkDocs, Material, overrides/slim.html) renders one page per *shape* — the
+depth of the URL, a report page or not, an outline or not — with placeholders for the title,
+the article, the outline and the citation tags; every generated page is then that page with
+its own parts put in. Rendering each of 70,000 pages through MkDocs (Python-Markdown parsing
+every page's HTML blocks, Jinja rendering the theme around it) was the largest stage of a large
+build, and a rebuild re-read every page. The engine is asked for a shape once per build.
+
+Should the engine change (Material reaches its end in May 2027), this module changes with it.
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown.extensions.toc import nest_toc_tokens
+
+from .cache import digest, versions
+from .html_page import Heading, HtmlPage
+
+_TITLE = "rrTITLErr"
+_ARTICLE = "<h1>rrARTICLErr</h1>"
+_PAGE = "rrpage"
+# a two-level placeholder outline: the theme's markup for an item, with and without children
+_PARENT = ("rraidrr", "rranamerr")
+_LEAF = ("rrbidrr", "rrbnamerr")
+_CHILDREN = "\x00children\x00"
+_CITATION = {"title": "rrctitlerr", "authors": "rrcauthorrr", "date": "rrcdaterr", "institution": "rrcinstrr",
+             "number": "rrcnumberrr", "language": "rrclanguagerr"}
+
+
+def engine_fingerprint(config, config_file: Path) -> str:
+    """What the HTML of an unchanged page depends on besides its content: the engine's and
+    the theme's versions, the configuration, the hooks and the theme's overrides."""
+    parts: list[str | bytes] = [str(Path(config["docs_dir"]).resolve())]
+    parts += versions("mkdocs", "mkdocs-material", "properdocs", "Markdown", "pymdown-extensions")
+    parts.append(Path(config_file).read_bytes())
+    roots = [Path(p) for p in config.get("hooks") or []]
+    custom_dir = config["theme"].custom_dir if config.get("theme") is not None else None
+    if custom_dir:
+        roots.append(Path(custom_dir))
+    for root in roots:
+        paths = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        for path in paths:
+            if "__pycache__" in path.parts:
+                continue
+            parts.append(path.as_posix())
+            try:
+                parts.append(path.read_bytes())
+            except OSError:
+                parts.append("missing")
+    return digest(*parts)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """One rendered shape: the page around the article, and the theme's outline items."""
+    page: str
+    shell_url: str  # the placeholder page's URL (in the canonical address, when site_url is set)
+    outlines: tuple[tuple[str, str], ...]  # per outline on the page: (item with children, leaf item)
+
+
+@dataclass
+class Shells:
+    """The shapes of one configuration, each rendered when first needed."""
+    config_file: Path
+    _engine: tuple = field(default=(), repr=False)
+    _shapes: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def fingerprint(self) -> str:
+        config = self._loaded()[0]
+        return engine_fingerprint(config, self.config_file)
+
+    def page(self, page: HtmlPage) -> bytes:
+        """The whole HTML page."""
+        depth = page.url.count("/")
+        key = (depth, page.citation is not None, bool(page.outline))
+        shape = self._shapes.get(key)
+        if shape is None:
+            shape = self._shapes[key] = self._render(*key)
+        return _filled(shape, page).encode("utf-8", errors="xmlcharrefreplace")
+
+    def _loaded(self):
+        if not self._engine:
+            from mkdocs.config import load_config
+
+            config = load_config(config_file=str(self.config_file))
+            self._engine = (config, config.theme.get_env())
+        return self._engine
+
+    def _render(self, depth: int, report: bool, outline: bool) -> _Shape:
+        from mkdocs.commands.build import get_context
+        from mkdocs.structure.files import File, Files
+        from mkdocs.structure.nav import get_navigation
+        from mkdocs.structure.pages import Page
+        from mkdocs.structure.toc import get_toc
+
+        config, env = self._loaded()
+        docs, site, directory_urls = config["docs_dir"], config["site_dir"], config["use_directory_urls"]
+        shell = File("/".join(["rrdir"] * (depth - 1) + [_PAGE + ".md"]), docs, site, directory_urls)
+        files = Files([File(path, docs, site, directory_urls) for path in _nav_paths(config.get("nav") or [])]
+                      + [shell])
+        if files.get_file_from_path("index.md") is None:
+            files.append(File("index.md", docs, site, directory_urls))
+        nav = get_navigation(files, config)
+        page = Page(_TITLE, shell, config)
+        page.meta = {"title": _TITLE, "template": "slim.html"}
+        if report:
+            page.meta.update(report_id=_PAGE, pagefind=True, citation={
+                key: [token] if key == "authors" else token for key, token in _CITATION.items()})
+        page.content = _ARTICLE
+        page.toc = get_toc([{"level": 2, "id": _PARENT[0], "name": _PARENT[1], "html": _PARENT[1], "children": [
+            {"level": 3, "id": _LEAF[0], "name": _LEAF[1], "html": _LEAF[1], "children": []}]}] if outline else [])
+        page.active = True
+        text = env.get_template("slim.html").render(get_context(nav, files, config, page))
+        text, outlines = _outline_items(text)
+        return _Shape(text, shell.url, outlines)
+
+
+def _nav_paths(items) -> list[str]:
+    paths: list[str] = []
+    for item in items:
+        if isinstance(item, dict):
+            for value in item.values():
+                paths += _nav_paths(value) if isinstance(value, list) else [value] if isinstance(value, str) else []
+        elif isinstance(item, str):
+            paths.append(item)
+    return [p for p in paths if p.endswith(".md") and "://" not in p]
+
+
+def _outline_items(text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The rendered placeholder outlines replaced by slots ``\\x00outline<n>\\x00``, and for each
+    the theme's markup of an item with children (its children at ``_CHILDREN``) and of a leaf."""
+    outlines = []
+    pos = 0
+    while (at := text.find(_LEAF[0], pos)) != -1:
+        leaf_start = text.rfind("<li", 0, at)
+        leaf_end = text.find("</li>", at) + len("</li>")
+        item_start = text.rfind("<li", 0, leaf_start)
+        item_end = text.find("</li>", leaf_end) + len("</li>")
+        outlines.append((text[item_start:leaf_start] + _CHILDREN + text[leaf_end:item_end], text[leaf_start:leaf_end]))
+        slot = f"\x00outline{len(outlines) - 1}\x00"
+        text = text[:item_start] + slot + text[item_end:]
+        pos = item_start + len(slot)
+    return text, tuple(outlines)
+
+
+def _items(nodes: list[dict], parent: str, leaf: str) -> str:
+    out = []
+    for node in nodes:
+        name = html.escape(node["name"])
+        if node["children"]:
+            item = parent.replace(_PARENT[0], node["id"]).replace(_PARENT[1], name)
+            out.append(item.replace(_CHILDREN, _items(node["children"], parent, leaf)))
+        else:
+            out.append(leaf.replace(_LEAF[0], node["id"]).replace(_LEAF[1], name))
+    return " ".join(out)
+
+
+def _nested(outline: tuple[Heading, ...]) -> list[dict]:
+    return nest_toc_tokens([{"level": h.level, "id": h.anchor, "name": h.text} for h in outline])
+
+
+def _repeat_tag(text: str, token: str, values: list[str]) -> str:
+    """The tag holding ``token`` once per value (none: the tag is dropped)."""
+    at = text.find(token)
+    if at == -1:
+        return text
+    start, end = text.rfind("<", 0, at), text.find(">", at) + 1
+    if text[end:end + 1] == " ":
+        end += 1
+    tag = text[start:end]
+    return text[:start] + "".join(tag.replace(token, html.escape(v)) for v in values) + text[end:]
+
+
+def _filled(shape: _Shape, page: HtmlPage) -> str:
+    text = shape.page.replace(_TITLE, html.escape(page.title)).replace(shape.shell_url, page.url)
+    if page.outline:
+        nested = _nested(page.outline)
+        for n, (parent, leaf) in enumerate(shape.outlines):
+            text = text.replace(f"\x00outline{n}\x00", _items(nested, parent, leaf))
+        text = text.replace(_PARENT[0], page.outline[0].anchor)  # the "skip to content" link
+    if page.citation is not None:
+        for key, token in _CITATION.items():
+            value = page.citation.get(key)
+            values = [str(v) for v in value] if isinstance(value, list) else [str(value)] if value else []
+            if key == "language" and not values:
+                values = ["zh"]
+            text = _repeat_tag(text, token, values)
+    before, _, after = text.partition(_ARTICLE)
+    return before + page.article + after
