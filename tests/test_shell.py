@@ -1,0 +1,109 @@
+"""The theme's shell around pages written as HTML (reading_room/shell.py): every part of a page
+reaches it, escaped, the outline nests as the headings do, and no placeholder is left."""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import ROOT
+from reading_room.html_page import Heading, HtmlPage, heading_html, title_html
+from reading_room.shell import Shells
+
+SHELLS = Shells(ROOT / "mkdocs.yml")  # one engine for every example: loading MkDocs takes a second
+PLACEHOLDER = re.compile(r"rr[a-zA-Z]+rr|\x00")
+
+
+class _Outlines(HTMLParser):
+    """The page's two outlines (the sidebar's list and the phone's 目录) as (depth, href) in
+    document order, and the page's <title>."""
+
+    def __init__(self):
+        super().__init__()
+        self.lists = {"sidebar": [], "phone": []}
+        self.where: list[tuple[str, int]] = []  # (which outline, depth of its list tags) while inside one
+        self.depth = 0
+        self.title, self.in_title = "", False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "title":
+            self.in_title = True
+        if tag == "ul" and attrs.get("data-md-component") == "toc":
+            self.where.append(("sidebar", self.depth))
+        if tag == "nav" and attrs.get("aria-label") == "本文目录":
+            self.where.append(("phone", self.depth))
+        if tag in ("ul", "ol"):
+            self.depth += 1
+        if tag == "a" and self.where:
+            name, start = self.where[-1]
+            self.lists[name].append((self.depth - start, attrs.get("href")))
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self.in_title = False
+        if tag in ("ul", "ol"):
+            self.depth -= 1
+        if self.where and tag in ("ul", "nav") and self.depth == self.where[-1][1]:
+            self.where.pop()
+
+    def handle_data(self, data):
+        if self.in_title:
+            self.title += data
+
+
+def _expected_depths(levels: list[int]) -> list[int]:
+    """How deep each heading sits in the outline: below the nearest earlier heading of a lower
+    level (Python-Markdown's toc nesting, as the theme shows it)."""
+    depths, stack = [], []
+    for level in levels:
+        while stack and stack[-1] >= level:
+            stack.pop()
+        stack.append(level)
+        depths.append(len(stack))
+    return depths
+
+
+TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(levels=st.lists(st.integers(2, 5), max_size=8), title=TEXT, words=st.lists(TEXT, min_size=8, max_size=8),
+       report=st.booleans(), depth=st.integers(1, 3))
+def test_every_part_of_a_page_reaches_its_shell_escaped_and_nested(levels, title, words, report, depth):
+    # a first heading deeper than the next is as Markdown's toc nests it; start at level 2 as reports do
+    levels = [2, *levels] if levels else []
+    outline = tuple(Heading(level, f"h-{n:016x}", words[n % len(words)]) for n, level in enumerate(levels))
+    article = title_html(title) + "".join(heading_html(h.level, h.anchor, h.text.replace("<", "&lt;")) for h in outline)
+    url = "/".join(["d"] * (depth - 1) + ["page"]) + "/"
+    citation = {"title": title, "authors": ["国务院", "<b>机关</b>"], "date": "2020/05/06", "language": "zh"} if report else None
+    page = SHELLS.page(HtmlPage(url, title, article, outline, citation)).decode("utf-8")
+
+    assert not PLACEHOLDER.search(page)
+    assert page.count(article) == 1
+    parsed = _Outlines()
+    parsed.feed(page)
+    assert parsed.title.startswith(title)  # the text as given: escaped on the page, read back the same
+    anchors = [f"#{h.anchor}" for h in outline]
+    depths = _expected_depths(levels)
+    assert [href for _, href in parsed.lists["sidebar"]] == anchors
+    assert [d for d, _ in parsed.lists["sidebar"]] == depths
+    if report:
+        assert [(d, href) for d, href in parsed.lists["phone"]] == list(zip(depths, anchors))
+        assert page.count('name="citation_author"') == 2 and "&lt;b&gt;机关&lt;/b&gt;" in page
+        assert 'name="citation_technical_report_number"' not in page  # no number given: no tag
+        assert "data-pagefind-body" in page and "cite.js" in page
+    else:
+        assert "citation_" not in page and "cite.js" not in page and not parsed.lists["phone"]
+    assets = re.findall(r'href="((?:\.\./)*)assets/stylesheets/', page)
+    assert assets and set(assets) == {"../" * depth}  # the theme's files, relative to this page
+
+
+def test_a_hostile_title_and_heading_stay_text():
+    hostile = '<script>alert(1)</script>"onload='
+    outline = (Heading(2, "h-0000000000000001", hostile),)
+    page = SHELLS.page(HtmlPage("reports/x/", hostile, title_html(hostile), outline, {"title": hostile})).decode()
+    assert "<script>alert(1)" not in page
+    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 4  # <title>, the h1, both outlines
