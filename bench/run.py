@@ -50,6 +50,7 @@ included) is measured.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import platform
@@ -234,20 +235,27 @@ def _our_markdown_extensions() -> list:
 
 
 def plain_project(project: Path, target: Path) -> Path:
-    """MkDocs + Material + search (zh, jieba) over the same report pages, every page in the nav."""
+    """MkDocs + Material + search (zh, jieba) over the same reports, every page in the nav: each
+    report's cleaned text (data/texts.jsonl.gz) as a Markdown page, its title and its headings
+    (reports.json.gz) as Markdown headings — what a plain MkDocs site of these texts would be."""
     if target.exists():
         shutil.rmtree(target)
     (target / "docs" / "reports").mkdir(parents=True)
-    pages = sorted((project / "docs" / "reports").glob("*.md"))
-    for page in pages:
-        # our pages tell engines to leave them out of their own search and ask for our slim
-        # template; the baseline indexes them with Material's own page
-        text = page.read_text(encoding="utf-8").replace("search:\n  exclude: true\n", "", 1)
-        text = text.replace("template: slim.html\n", "", 1)
-        (target / "docs" / "reports" / page.name).write_text(text, encoding="utf-8")
+    data = project / "docs" / "data"
+    reports = {r["id"]: r for r in json.loads(gzip.decompress((data / "reports.json.gz").read_bytes()))}
+    names = []
+    for line in gzip.decompress((data / "texts.jsonl.gz").read_bytes()).decode("utf-8").splitlines():
+        item = json.loads(line)
+        report = reports[item["id"]]
+        levels = {h["text"]: h["level"] for h in report.get("headings", [])}
+        title, *blocks = item["text"].split("\n\n")
+        page = [f"# {title}"] + [f"{'#' * levels[b]} {b}" if b in levels else b for b in blocks]
+        (target / "docs" / "reports" / f"{item['id']}.md").write_text("\n\n".join(page) + "\n", encoding="utf-8")
+        names.append(f"{item['id']}.md")
+    names.sort()
     (target / "docs" / "index.md").write_text("# 报告\n\n" + "".join(
-        f"- [{p.stem}](reports/{p.name})\n" for p in pages), encoding="utf-8")
-    nav = "".join(f"      - 'reports/{p.name}'\n" for p in pages)
+        f"- [{name[:-3]}](reports/{name})\n" for name in names), encoding="utf-8")
+    nav = "".join(f"      - 'reports/{name}'\n" for name in names)
     (target / "mkdocs.yml").write_text(
         "site_name: plain\n"
         "theme:\n  name: material\n  language: zh\n"
@@ -431,7 +439,7 @@ def bench(n: int, args) -> dict:
     row["removed"] = run([py, "build.py"], project, log).seconds
     victim_id = victim.stem
     row["removed_ok"] = not (project / "site" / "reports" / victim_id).exists() and not (
-        project / "docs" / "reports" / f"{victim_id}.md").exists()
+        project / "docs" / "reports" / victim_id / "index.html").exists()
     if args.properdocs:
         print(f"[{n}] ProperDocs", file=sys.stderr, flush=True)
         engine_build(row, "properdocs", [args.properdocs, "build", "--site-dir", str(out / "site-properdocs")],
