@@ -27,8 +27,8 @@ from .workers import Feed, give_back_memory
 from .writer import RenderMemo, spooled, write_tree
 
 FEED_BATCH = 2_000  # search views per message to the search index's process
-SPOOL_PREFIX = "search-spool-"
-DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "mkdocs.yml"  # the theme's pages, when none is given  # the search index's files, on their way to docs/ (in the cache folder)
+SPOOL_PREFIX = "search-spool-"  # the search index's files, on their way to docs/ (in the cache folder)
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "mkdocs.yml"  # the theme's shell, when none is given
 
 
 @dataclass

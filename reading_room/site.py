@@ -56,13 +56,6 @@ def html_file(url: str) -> str:
     return url + "index.html"
 
 
-def md_rel(from_url: str, to_url: str) -> str:
-    """A Markdown link target: relative between source files, so MkDocs checks and rewrites it."""
-    to_path, _, fragment = to_url.partition("#")
-    target = _relative(source_of(to_path), posixpath.dirname(source_of(from_url)))
-    return target + ("#" + fragment if fragment else "")
-
-
 def facets(report: Report) -> dict[str, str]:
     """The values a reader filters search results by (shown on the page, used by the search index)."""
     return {
