@@ -16,6 +16,7 @@ import yaml
 from conftest import data_json, data_uses
 from reading_room import pipeline, timeline
 from reading_room.index import normalise
+from reading_room.render import md_escape
 
 ROOT = Path(__file__).resolve().parent.parent
 XWLB = ROOT.parent / "shared" / "corpora" / "xwlb-sample"
@@ -98,7 +99,8 @@ def test_timeline_page_lists_first_appearances(news):
     for entry in generated.slogans.entries[:20]:
         year = times[entry.key]["first_seen"][:4]
         section = page.split(f"## {year} 年")[1].split("\n## ")[0]
-        assert f"[{entry.display}]" in section, (entry.display, year)
+        # a link whose text is the entry's name (an <a>: the entry pages are written as HTML)
+        assert f">{md_escape(entry.display)}</a>" in section, (entry.display, year)
 
 
 def test_uses_csv_has_every_use_with_body_and_date(news):
