@@ -1,5 +1,5 @@
 """Data downloads for researchers, gzip-compressed (README, "Data files": why) but for
-reports.csv, the table a spreadsheet opens first: reports.json.gz, texts.jsonl.gz (every
+reports.csv.gz, the table a spreadsheet opens first: reports.json.gz, texts.jsonl.gz (every
 report's cleaned text), slogans.json.gz / cited.json.gz (one object per formulation or cited
 document), slogans.csv.gz / cited.csv.gz (one row per use) and reuse.json.gz / reuse.csv.gz;
 trends.json and corpus.json, small and read by the pages, stay plain.
@@ -25,7 +25,7 @@ from .report import Report
 from .reuse import Reuse
 from .site import entry_url, raw_url
 from .writer import gzipped, gzipped_parts
-from .views import kwic
+from .views import kwic, use_order
 
 
 def _json_gz(rows: Iterable) -> bytes:
@@ -133,7 +133,9 @@ def reports_csv(rows: Iterable[dict]) -> bytes:
 
 TEXTS_JSONL = "data/texts.jsonl.gz"
 REPORTS_JSON = "data/reports.json.gz"
-REPORTS_CSV = "data/reports.csv"  # plain: the table readers open in a spreadsheet (0.3x the text at 10,649 news items; 0.07x gzipped)
+# gzip like every bulk download (0.3x the text at 10,649 news items plain, 0.07x gzipped): the 数据
+# page's link saves it unpacked, the table a spreadsheet opens
+REPORTS_CSV = "data/reports.csv.gz"
 REUSE_JSON = "data/reuse.json.gz"
 REUSE_CSV = "data/reuse.csv.gz"
 
@@ -172,7 +174,7 @@ def index_json(idx: Index, reports: dict[str, Report]) -> Iterator[dict]:
 
 def index_columns(name_field: str = "slogan") -> list[str]:
     return [name_field, "key", "reports", "report", "title", "year", "organization", "date", "url", "quoted",
-            "left", "match", "right"]
+            "left", "match", "right", "section"]
 
 
 def _slogan_fields(entry: Entry, reports: dict[str, Report]) -> dict:
@@ -201,17 +203,17 @@ def trends_file(idx: Index, reports: dict[str, Report], limit: int = 2000) -> by
 
 
 def use_rows(entry: Entry, reports: dict[str, Report], width: int) -> list[list]:
-    """Every use of one entry as a keyword-in-context row with the report's facts, oldest first
-    (the rows of <kind>.csv.gz, in ``index_columns`` order)."""
-    uses = sorted(entry.uses, key=lambda u: (timeline.report_day(reports[u.report]) or "9999", u.report,
-                                             u.position, u.start))
+    """Every use of one entry as a keyword-in-context row with the report's facts, in the order
+    of its page's lines (oldest first; the rows of <kind>.csv.gz, in ``index_columns`` order;
+    ``section``: the headings above the paragraph, joined by " › ")."""
+    uses = sorted(entry.uses, key=use_order(reports))
     rows = []
     for use in uses:
         report = reports[use.report]
         line = kwic(use, report, width)  # the same line an entry page shows
         rows.append([entry.display, entry.key, entry.report_count, report.id, line.title, report.year,
                      report.organization, timeline.report_day(report), line.url,
-                     "true" if line.quoted else "false", line.left, line.match, line.right])
+                     "true" if line.quoted else "false", line.left, line.match, line.right, " › ".join(line.path)])
     return rows
 
 
@@ -266,8 +268,9 @@ def _csv_rows(rows) -> bytes:
 
 
 def reports_files(reports: list[Report], licenses: dict[str, str]) -> dict[str, bytes]:
-    """data/reports.json.gz and data/reports.csv, made from the same rows."""
-    return {REPORTS_JSON: _json_gz(report_rows(reports, licenses)), REPORTS_CSV: reports_csv(report_rows(reports, licenses))}
+    """data/reports.json.gz and data/reports.csv.gz, made from the same rows."""
+    return {REPORTS_JSON: _json_gz(report_rows(reports, licenses)),
+            REPORTS_CSV: gzipped(reports_csv(report_rows(reports, licenses)))}
 
 
 NAME_FIELDS = {IndexKind.SLOGANS: "slogan", IndexKind.CITED: "document"}
@@ -277,15 +280,13 @@ def index_files(idx: Index, reports: dict[str, Report], width: int) -> dict[str,
     """data/<kind>.json.gz (the entries) and data/<kind>.csv.gz (their uses), and for the
     formulations the map of where each one's uses are in the CSV (``index_csv``)."""
     packed, where = index_csv(idx, reports, width, NAME_FIELDS[idx.kind])
-    files = {index_json_path(idx.kind): _json_gz(index_json(idx, reports)), index_csv_path(idx.kind): packed}
-    if idx.kind == IndexKind.SLOGANS:
-        files[USES_MAP] = (json.dumps(where, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
-    return files
+    return {index_json_path(idx.kind): _json_gz(index_json(idx, reports)), index_csv_path(idx.kind): packed,
+            uses_map_path(idx.kind): (json.dumps(where, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")}
 
 
 def index_paths(kind: IndexKind) -> tuple[str, ...]:
     """The files ``index_files`` makes for an index of this kind."""
-    return (index_json_path(kind), index_csv_path(kind)) + ((USES_MAP,) if kind == IndexKind.SLOGANS else ())
+    return (index_json_path(kind), index_csv_path(kind), uses_map_path(kind))
 
 
 def index_json_path(kind: IndexKind) -> str:
@@ -296,7 +297,9 @@ def index_csv_path(kind: IndexKind) -> str:
     return f"data/{kind}.csv.gz"
 
 
-USES_MAP = "data/slogans.uses.json"  # where each formulation's rows are in slogans.csv.gz
+def uses_map_path(kind: IndexKind) -> str:
+    """Where each entry's rows are in <kind>.csv.gz (an entry page's "显示其余" and its CSV link)."""
+    return f"data/{kind}.uses.json"
 
 
 def reuse_json(reuse: Reuse) -> bytes:

@@ -54,6 +54,7 @@ INDEX_FIELDS = [
     ("url", "出现处：报告页面加段落锚点"),
     ("quoted", "是否在引号内（`false` 为无引号的使用）"),
     ("left, match, right", "出现处前约 20 字、出现的原文写法、后约 20 字（三者相连即上下文）"),
+    ("section", "出现处所在的各级标题，由外到内，以 › 相隔（无标题则为空）"),
 ]
 TEXT_FIELDS = [
     ("id, title, year, organization, genre, date, source, license, url", "同 reports.json.gz"),
@@ -95,7 +96,8 @@ def data_page(report_count: int, default_license: str) -> str:
         "点击下面标明“解压保存”的链接，浏览器即解压后保存为原文件（CSV、BibTeX、CSL-JSON）。\n",
         "## 报告\n",
         "- [reports.json.gz](reports.json.gz)：每篇一个对象，字段如下；"
-        "[reports.csv](reports.csv)（不压缩，电子表格直接打开）：每篇一行，同样的字段（列表字段为个数）。\n",
+        '<a href="reports.csv.gz" data-gunzip="reports.csv">reports.csv</a>（解压保存；存放为 [reports.csv.gz](reports.csv.gz)）：'
+        "每篇一行，同样的字段（列表字段为个数）。\n",
         _field_table(REPORT_FIELDS),
         "## 全文 {#texts}\n",
         "- [texts.jsonl.gz](texts.jsonl.gz)：全部全文，gzip 压缩的 JSONL（解压即 texts.jsonl），每行一篇 JSON 对象，"
@@ -113,9 +115,11 @@ def data_page(report_count: int, default_license: str) -> str:
         '- <a href="slogans.csv.gz" data-gunzip="slogans.csv">slogans.csv</a>、'
         '<a href="cited.csv.gz" data-gunzip="cited.csv">cited.csv</a>（解压保存；存放为 '
         "[slogans.csv.gz](slogans.csv.gz)、[cited.csv.gz](cited.csv.gz)）：全部使用，"
-        "每处使用一行，按条目排列、条目内按日期先后。条目页上的“下载全部使用（CSV）”即其中该条目的各行"
-        "（浏览器只取 slogans.csv.gz 中含这些行的一段：[slogans.uses.json](slogans.uses.json) 记着每条提法在哪一段——"
-        "文件由若干个 gzip 段首尾相接而成，`members` 是各段的字节范围，`entries` 是每条提法的段号与 `key`）：\n",
+        "每处使用一行，按条目排列、条目内按日期先后（与条目页上的编号一致）。条目页先列出前几处使用，"
+        "“显示其余”与“下载全部使用（CSV）”即取其中该条目的各行"
+        "（浏览器只取 CSV 中含这些行的一段：[slogans.uses.json](slogans.uses.json)、[cited.uses.json](cited.uses.json) "
+        "记着每个条目在哪一段——文件由若干个 gzip 段首尾相接而成，`members` 是各段的字节范围，"
+        "`entries` 是每个条目的段号与 `key`）：\n",
         _field_table(INDEX_FIELDS),
         "## 引用与共用段落\n",
         '- <a href="reports.bib.gz" data-gunzip="reports.bib">reports.bib</a>（BibTeX）、'

@@ -101,7 +101,7 @@ class IndexSettings:
     shapes: tuple[str, ...] = ()
     cited_min_length: int = 2
     cited_max_length: int = 60
-    uses_per_page: int = 200
+    uses_per_page: int = 20  # uses on an entry's page as it opens (the rest load from the CSV)
     context: int = 20
 
     @classmethod

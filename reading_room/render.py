@@ -409,9 +409,9 @@ def _group_anchor(group: str) -> str:
 
 
 def entry_page(view: EntryView) -> HtmlPage:
-    """One page of an entry: its variants and counts, then its uses in context (one section:
-    no outline)."""
-    kind, number, total, url = view.kind, view.number, view.total, view.url
+    """An entry's page: its variants and counts, then its first uses in context and, when it has
+    more, the link that shows the rest (one section: no outline)."""
+    kind, url = view.kind, view.url
     title = INDEX_TITLES[kind]
     variants = _variants(view)
     parts = [
@@ -421,13 +421,13 @@ def entry_page(view: EntryView) -> HtmlPage:
     ]
     if view.time is not None:
         parts.extend(_entry_time(view, url))
-    if total > 1:
-        nav = " ".join(
-            f"<strong>{n}</strong>" if n == number else f'<a href="{rel(url, entry_url(kind, view, n))}">{n}</a>'
-            for n in range(1, total + 1)
-        )
-        parts.append(f"<p>第 {number} / {total} 页：{nav}</p>")
     parts.append(_kwic_list(view, url))
+    more = view.use_count - len(view.lines)
+    if more > 0:
+        # docs/assets/reading-room.js shows them here from the entry's rows of the CSV (the
+        # member holding them, as the download does); without a script the link downloads it
+        parts.append(f'<p class="kwic-more"><a href="{rel(url, uses_csv_url(view))}" data-more="{len(view.lines)}">'
+                     f"显示其余 {more:,} 处使用</a>（共 {view.use_count:,} 处，按日期排列；也可下载 CSV）</p>")
     return _html_page(url, view.display, *parts)
 
 
@@ -438,9 +438,10 @@ def _variants(view: EntryView) -> str:
 
 
 def _kwic_list(view: EntryView, url: str, ids: str = "u") -> str:
-    """An entry's uses on a page, numbered from ``view.first``: item ids ``<ids><n>``."""
-    parts = [f'<ol class="kwic" start="{view.first}">']
-    for n, line in enumerate(view.lines, start=view.first):
+    """An entry's uses on a page, numbered from 1: item ids ``<ids><n>`` (reading-room.js makes
+    the lines it adds from the CSV the same way)."""
+    parts = ['<ol class="kwic">']
+    for n, line in enumerate(view.lines, start=1):
         path_text = " › ".join(_short(p) for p in line.path)
         # markup kept short: a page holds up to 200 of these lines (无引号 comes from the CSS)
         bare = "" if line.quoted else ' class="bare"'
@@ -559,12 +560,11 @@ def _entry_time(view: EntryView, url: str) -> list[str]:
     if bodies:
         parts.append("<h2>使用机关</h2>")
         parts.append("<p>各机关首次使用的语境见链接；全部使用（含机关、日期）见上方 CSV。</p>")
-        first_use = {body: (number, n) for body, number, n in view.body_links}
+        first_use = dict(view.body_links)
 
         def row(body: str, counts: dict) -> list[str]:
-            number, n = first_use.get(body, (1, 0))
-            count = (f'<a href="{rel(url, entry_url("slogans", entry, number, use=n))}">{counts["reports"]}</a>'
-                     if n else str(counts["reports"]))
+            n = first_use.get(body, 0)
+            count = f'<a href="#u{n}">{counts["reports"]}</a>' if n else str(counts["reports"])
             return [_link(url, body_url(body), body), count, str(counts["first_seen"] or "")]
         parts.append(_table(["机关", "报告", "首见"], (row(b, c) for b, c in list(bodies.items())[:100]), numbers=0))
         if len(bodies) > 100:

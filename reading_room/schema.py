@@ -142,7 +142,7 @@ SLOGANS = {
                    "description": "variant: canonical form"},
         "cited_min_length": _count("shortest cited title, in characters", 1),
         "cited_max_length": _count("longest cited title, in characters", 1),
-        "uses_per_page": _count("uses shown per page of an entry", 1),
+        "uses_per_page": _count("uses shown on an entry's page as it opens", 1),
         "context": _count("characters of context either side of a use", 0),
         # what is a formulation (issue 13; reading_room/index.py, judge)
         "allow": dict(_STRINGS, description="always formulations when used"),

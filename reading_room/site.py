@@ -130,18 +130,19 @@ def once_url(kind: str, group: str) -> str:
     return f"{kind}/{ONCE}/{group}/"
 
 
-def entry_url(kind: str, entry: Entry, page: int = 1, use: int = 0) -> str:
-    """Where an entry is shown: page ``page`` of its own pages (at use number ``use``), or its
-    place on its group's page."""
+def entry_url(kind: str, entry: Entry) -> str:
+    """Where an entry is shown: its own page, or its place on its group's page. (Its pages
+    ``<slug>/2/``, ``3/`` … of 200 uses each are gone: overrides/404.html sends them here.)"""
     if grouped(entry):
         return once_url(kind, once_group(entry.slug)) + "#" + entry.slug
-    return f"{kind}/{entry.slug}/" + (f"{page}/" if page > 1 else "") + (f"#u{use}" if use else "")
+    return f"{kind}/{entry.slug}/"
 
 
-def uses_csv_url(entry: Entry) -> str:
-    """Where an entry page's "下载全部使用（CSV）" points: the formulation's rows are in the one
-    slogans.csv.gz; docs/assets/reading-room.js fetches their part alone (data.index_csv)."""
-    return f"data/slogans.csv.gz#{entry.slug}"
+def uses_csv_url(entry) -> str:
+    """Where an entry page's "下载全部使用（CSV）" and "显示其余" point: the entry's rows are in
+    the one data/<kind>.csv.gz; docs/assets/reading-room.js fetches their part alone
+    (data.index_csv, its map data/<kind>.uses.json)."""
+    return f"data/{entry.kind}.csv.gz#{entry.slug}"
 
 
 def reuse_bucket(passage: str, clusters: int) -> str:

@@ -7,8 +7,8 @@ renderer's inputs to forget a field in.
 
     ReportView  reports/<id>/         the report, the formulation links in its text, its
                                       shared-passage marks and line
-    EntryView   slogans/<slug>[/n]/   one page of a formulation's (or cited document's) uses,
-                                      each a KwicLine
+    EntryView   slogans/<slug>/       a formulation's (or cited document's) page: its first
+                                      uses, each a KwicLine (the rest load from its CSV rows)
     OnceView    slogans/once/<xx>/    the entries found in one report only whose slugs hash to
                                       xx, each an EntryView with all its uses
     KwicLine    one use in context: what an entry page and the data rows show of it
@@ -73,15 +73,18 @@ def kwic(use: Use, report: Report, width: int) -> KwicLine:
 
 
 def use_order(reports: dict[str, Report]):
-    """Oldest reports first (readers follow how a formulation spread), then by title and
-    in reading order."""
-    return lambda u: (reports[u.report].year or 0, reports[u.report].title, u.report, u.position, u.start)
+    """Oldest reports first (readers follow how a formulation spread; undated last), then in
+    reading order: the order of an entry page's lines and of its rows in <kind>.csv.gz, so the
+    page's first lines are its first rows and the rest continue them (use numbers agree)."""
+    return lambda u: (timeline.report_day(reports[u.report]) or "9999", u.report, u.position, u.start)
 
 
 @dataclass(frozen=True)
 class EntryView(PageView):
-    """One page of an entry: its forms and counts, then its uses on this page in context;
-    the first page of a formulation also shows its evidence, its life over time and who uses it."""
+    """An entry's page: its forms and counts, then its first uses in context (the page loads the
+    rest from the entry's rows of data/<kind>.csv.gz when asked: at 10,000 reports the lines of
+    the most used entries were most of the site); a formulation's page also shows its evidence,
+    its life over time and who uses it."""
     kind: IndexKind
     display: str
     slug: str
@@ -89,18 +92,16 @@ class EntryView(PageView):
     use_count: int
     quoted_count: int
     variants: tuple[tuple[str, int], ...]  # (form, quoted uses), most used first
-    number: int
-    total: int
-    first: int  # the number of the page's first use among all the entry's uses
-    lines: tuple[KwicLine, ...]
+    lines: tuple[KwicLine, ...]  # the first uses, the rest being in the CSV
+    rest: str = ""  # the digest of the lines not shown: the data files are keyed by the views' digests
     evidence: dict = field(default_factory=dict)  # why it is a formulation (index.judge)
     time: dict | None = None  # timeline.entry_time, on a formulation's first page
     cover: dict | None = None  # timeline.coverage of the corpus, on a formulation's first page
-    body_links: tuple[tuple[str, int, int], ...] = ()  # each body's first use: (body, page, use number)
+    body_links: tuple[tuple[str, int], ...] = ()  # each body's first use: (body, use number)
 
     @property
     def url(self) -> str:
-        return entry_url(self.kind, self, self.number)
+        return entry_url(self.kind, self)
 
 
 @dataclass(frozen=True)
@@ -117,25 +118,22 @@ class OnceView(PageView):
 
 
 def entry_views(idx: Index, reports: dict[str, Report], settings: IndexSettings) -> Iterator[EntryView]:
-    """Every page of every entry of an index that has pages of its own, paginated, one view at
-    a time."""
+    """The page of every entry of an index that has a page of its own, one view at a time."""
     cover = timeline.coverage(reports.values()) if idx.kind == IndexKind.SLOGANS else None
-    per_page, width, order = settings.uses_per_page, settings.context, use_order(reports)
+    shown, width, order = settings.uses_per_page, settings.context, use_order(reports)
     for entry in idx.entries:
         if grouped(entry):
             continue
         uses = sorted(entry.uses, key=order)
-        chunks = [uses[i:i + per_page] for i in range(0, len(uses), per_page)] or [[]]
-        common = _entry_facts(idx.kind, entry, len(chunks))
-        for number, chunk in enumerate(chunks, start=1):
-            first = number == 1 and cover is not None
-            yield EntryView(
-                **common, number=number, first=(number - 1) * per_page + 1,
-                lines=tuple(kwic(u, reports[u.report], width) for u in chunk),
-                evidence=entry.evidence if first else {},
-                time=timeline.entry_time(entry, reports) if first else None,
-                cover=cover if first else None,
-                body_links=_body_links(uses, reports, per_page) if first else ())
+        lines = [kwic(u, reports[u.report], width) for u in uses]
+        formulation = cover is not None
+        yield EntryView(
+            **_entry_facts(idx.kind, entry), lines=tuple(lines[:shown]),
+            rest=digest(repr(lines[shown:])) if len(lines) > shown else "",
+            evidence=entry.evidence if formulation else {},
+            time=timeline.entry_time(entry, reports) if formulation else None,
+            cover=cover,
+            body_links=_body_links(uses, reports) if formulation else ())
 
 
 def once_views(idx: Index, reports: dict[str, Report], settings: IndexSettings) -> Iterator[OnceView]:
@@ -148,24 +146,24 @@ def once_views(idx: Index, reports: dict[str, Report], settings: IndexSettings) 
     width, order = settings.context, use_order(reports)
     for group in sorted(groups):
         yield OnceView(idx.kind, group, tuple(
-            EntryView(**_entry_facts(idx.kind, entry, 1), number=1, first=1,
+            EntryView(**_entry_facts(idx.kind, entry),
                       lines=tuple(kwic(u, reports[u.report], width) for u in sorted(entry.uses, key=order)),
                       evidence=entry.evidence if idx.kind == IndexKind.SLOGANS else {})
             for entry in sorted(groups[group], key=lambda e: e.slug)))
 
 
-def _entry_facts(kind: str, entry: Entry, total: int) -> dict:
+def _entry_facts(kind: str, entry: Entry) -> dict:
     return dict(kind=kind, display=entry.display, slug=entry.slug, report_count=entry.report_count,
                 use_count=len(entry.uses), quoted_count=sum(1 for u in entry.uses if u.quoted),
-                variants=tuple(sorted(entry.variants.items(), key=lambda kv: (-kv[1], kv[0]))), total=total)
+                variants=tuple(sorted(entry.variants.items(), key=lambda kv: (-kv[1], kv[0]))))
 
 
-def _body_links(uses: list[Use], reports: dict[str, Report], per_page: int) -> tuple[tuple[str, int, int], ...]:
-    links: dict[str, tuple[str, int, int]] = {}
+def _body_links(uses: list[Use], reports: dict[str, Report]) -> tuple[tuple[str, int], ...]:
+    links: dict[str, tuple[str, int]] = {}
     for n, use in enumerate(uses):
         body = reports[use.report].organization
         if body and body not in links:
-            links[body] = (body, n // per_page + 1, n + 1)
+            links[body] = (body, n + 1)
     return tuple(links.values())
 
 

@@ -11,12 +11,13 @@ import csv
 import gzip
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from browsing import CHROMIUM, QuietHandler, RangeHandler, serve
-from conftest import data_json
+from conftest import captured_build, data_json, data_uses, make_corpus, sample_files
 
 if not CHROMIUM.exists():
     pytest.skip("Debian's chromium is not installed (/usr/bin/chromium): .ci/run installs it",
@@ -216,13 +217,14 @@ def test_data_page_and_its_downloads_are_reached_from_the_site(browser, served):
         pg.click(".md-tabs a:text-is('数据')")
         pg.wait_for_url("**/data/")
         assert pg.locator("h1").text_content().startswith("数据下载")
-        for name in ("reports.csv", "reports.json.gz", "texts.jsonl.gz", "slogans.csv.gz", "slogans.json.gz"):
+        for name in ("reports.csv.gz", "reports.json.gz", "texts.jsonl.gz", "slogans.csv.gz", "slogans.json.gz"):
             href = pg.locator(f"a[href='{name}']").first.evaluate("a => a.href")
             assert pg.request.get(href).status == 200, name
         packed = pg.request.get(served + "data/slogans.csv.gz").body()
         header = gzip.decompress(packed).decode("utf-8-sig").splitlines()[0].split(",")
         assert {"title", "year", "organization"} <= set(header)
-        assert pg.request.get(served + "data/reports.csv").text().lstrip("\ufeff").startswith("id,title,year,")
+        table = gzip.decompress(pg.request.get(served + "data/reports.csv.gz").body())
+        assert table.decode("utf-8").lstrip("\ufeff").startswith("id,title,year,")
         # slogans.csv, kept compressed, is saved unpacked: the file a spreadsheet opens
         with pg.expect_download() as saved:
             pg.click("a[data-gunzip='slogans.csv']")
@@ -294,6 +296,64 @@ def test_an_entrys_uses_download_is_its_rows_of_slogans_csv(browser, sample_buil
         finally:
             pg.close()
     assert bool(RangeHandler.ranges) == (handler is RangeHandler)
+
+
+@pytest.fixture(scope="module")
+def few_uses_build(tmp_path_factory):
+    """The sample corpus with a curator's ``uses_per_page: 3`` (corpus/slogans.yml): entries with
+    more uses than their page shows as it opens."""
+    root = tmp_path_factory.mktemp("few-uses")
+    corpus = make_corpus(root / "corpus", sample_files())
+    settings = corpus / "slogans.yml"
+    text = settings.read_text(encoding="utf-8")
+    assert "\nuses_per_page:" in text
+    settings.write_text(re.sub(r"\nuses_per_page: *\d+", "\nuses_per_page: 3", text), encoding="utf-8")
+    build = captured_build(root, corpus)
+    assert build.exit_code == 0, build.err
+    return build
+
+
+def test_an_entry_page_shows_its_first_uses_then_the_rest_from_its_csv_rows(browser, few_uses_build):
+    """An entry page carries its first uses; 显示其余 adds every other one, numbered on, in the
+    order of its CSV rows, each with its context and a link to its paragraph; an address naming a
+    use beyond the first (#u5) shows it; an old address of a page 2 of uses lands there too."""
+    site = few_uses_build.site
+    rows = {row["key"]: row for row in data_json(site, "slogans.json")}
+    uses = data_uses(site)
+    key = max((k for k in rows if rows[k]["reports"] > 1), key=lambda k: len(uses[k]))
+    mine, url = uses[key], rows[key]["url"]
+    assert len(mine) >= 6, key
+    html = (site / url / "index.html").read_text(encoding="utf-8")
+    assert len(re.findall(r'<li id="u\d+"', html)) == 3
+    with serve_under_sub_path(site) as base:
+        pg = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors = []
+        pg.on("pageerror", lambda e: errors.append(str(e)))
+        try:
+            pg.goto(base + url)
+            pg.click(f"a:text('显示其余 {len(mine) - 3} 处使用')")
+            pg.wait_for_function("n => document.querySelectorAll('ol.kwic li').length === n", arg=len(mine))
+            lines = pg.eval_on_selector_all("ol.kwic li", """els => els.map(li => ({
+                id: li.id, bare: li.classList.contains('bare'), text: li.childNodes.length && [...li.childNodes]
+                  .filter(n => n.nodeName !== 'A' && n.nodeName !== 'SMALL' && n.nodeName !== 'BR')
+                  .map(n => n.textContent).join(''), href: li.querySelector('a').href }))""")
+            assert [line["id"] for line in lines] == [f"u{n}" for n in range(1, len(mine) + 1)]
+            for line, use in zip(lines, mine):
+                assert line["text"].rstrip(" ") == f"…{use['left']}{use['match']}{use['right']}…"
+                assert line["bare"] == (not use["quoted"])
+                assert line["href"] == base + use["url"]
+            target = mine[4]["url"].split("#")  # the paragraph a line links to is on its report's page
+            pg.goto(base + target[0])
+            assert pg.locator(f"[id='{target[1]}']").count() == 1
+            for address in (url + "#u5", url + "2/#u5"):  # the second is an old page 2 of uses
+                pg.goto(base + address)
+                pg.wait_for_url(base + url + "#u5")
+                pg.wait_for_selector("#u5")
+                box = pg.locator("#u5").bounding_box()
+                assert 0 <= box["y"] < 900, address
+        finally:
+            pg.close()
+    assert not errors, errors
 
 
 def test_on_a_phone_the_search_opens_from_the_keyboard_and_esc_returns_to_the_magnifier(phone, served):

@@ -72,8 +72,8 @@
     return out.join("\n\n") + "\n";
   }
 
-  // One formulation's uses (render's "下载全部使用（CSV）", a link to data/slogans.csv.gz#<slug>):
-  // data/slogans.uses.json says which gzip member of slogans.csv.gz holds them; that member is
+  // One entry's uses (render's "下载全部使用（CSV）", a link to data/<kind>.csv.gz#<slug>):
+  // data/<kind>.uses.json says which gzip member of <kind>.csv.gz holds them; that member is
   // asked for alone (a Range request; a host that ignores it sends the whole file, and the
   // member is cut out of it here), unpacked, and its rows of this formulation kept.
   function csvRecords(text) {
@@ -96,10 +96,13 @@
     if (start < text.length) { cells.push(cell); out.push([text.slice(start), cells]); }
     return out;
   }
-  function entryUses(link) {
-    var url = new URL(link.href), slug = decodeURIComponent(url.hash.slice(1));
+  // The rows of one entry (a link to data/<kind>.csv.gz#<slug>): [raw record, its cells] each,
+  // and the CSV's columns.
+  function entryRows(href) {
+    var url = new URL(href), slug = decodeURIComponent(url.hash.slice(1));
     url.hash = "";
-    return fetch(new URL("slogans.uses.json", url)).then(function (r) { return r.json(); }).then(function (map) {
+    var mapUrl = new URL(url.pathname.split("/").pop().replace(/\.csv\.gz$/, ".uses.json"), url);
+    return fetch(mapUrl).then(function (r) { return r.json(); }).then(function (map) {
       var place = map.entries[slug], range = map.members[place[0]];
       return fetch(url, { headers: { Range: "bytes=" + range[0] + "-" + (range[1] - 1) } }).then(function (r) {
         if (!r.ok) throw new Error(r.status);
@@ -108,12 +111,69 @@
         var text = new TextDecoder("utf-8").decode(buffer).replace(/^\ufeff/, "");
         var records = csvRecords(text), keyAt = map.columns.indexOf("key");
         if (place[0] === 0) records.shift();  // the header, at the head of the first member
-        var header = map.columns.join(",") + "\n";
-        var rows = records.filter(function (rec) { return rec[1][keyAt] === place[1]; });
-        save(["\ufeff" + header].concat(rows.map(function (rec) { return rec[0]; })), slug + ".csv",
-             "text/csv;charset=utf-8");
+        return { slug: slug, columns: map.columns,
+                 rows: records.filter(function (rec) { return rec[1][keyAt] === place[1]; }) };
       });
     });
+  }
+  function entryUses(link) {
+    return entryRows(link.href).then(function (got) {
+      save(["\ufeff" + got.columns.join(",") + "\n"].concat(got.rows.map(function (rec) { return rec[0]; })),
+           got.slug + ".csv", "text/csv;charset=utf-8");
+    });
+  }
+
+  // An entry page shows its first uses (render.entry_page); 显示其余 adds the rest, made from the
+  // entry's CSV rows (the same order, so use n is row n) as render._kwic_list makes a line.
+  var more = document.querySelector(".kwic-more a[data-more]"), moreLoad = null;
+  function short(text) { return text.length <= 18 ? text : text.slice(0, 18) + "…"; }
+  function showRest() {
+    if (moreLoad) return moreLoad;
+    var list = document.querySelector("ol.kwic"), shown = +more.getAttribute("data-more");
+    more.textContent = "正在载入其余使用…";
+    var root = new URL("../", new URL(".", more.href));  // data/ is one folder below the site's root
+    moreLoad = entryRows(more.href).then(function (got) {
+      var at = {};
+      got.columns.forEach(function (c, i) { at[c] = i; });
+      var frag = document.createDocumentFragment();
+      got.rows.slice(shown).forEach(function (rec, i) {
+        var cells = rec[1], li = document.createElement("li");
+        li.id = "u" + (shown + i + 1);
+        if (cells[at.quoted] !== "true") li.className = "bare";
+        var mark = document.createElement("mark");
+        mark.textContent = cells[at.match];
+        li.append("…" + cells[at.left], mark, cells[at.right] + "…", document.createElement("br"));
+        var a = document.createElement("a");
+        a.href = new URL(cells[at.url], root).href;
+        a.textContent = cells[at.title];
+        li.append(a);
+        if (cells[at.section]) {
+          var small = document.createElement("small");
+          small.textContent = cells[at.section].split(" › ").map(short).join(" › ");
+          li.append(" ", small);
+        }
+        frag.append(li);
+      });
+      list.append(frag);
+      more.parentNode.remove();
+    }).catch(function () {
+      moreLoad = null;
+      more.textContent = "载入失败，点此重试（或下载 CSV）";
+    });
+    return moreLoad;
+  }
+  // an address or link naming a use not on the page (#u450) shows the rest, then goes to it
+  function toUse() {
+    var m = /^#u(\d+)$/.exec(location.hash);
+    if (!m || document.getElementById(m[0].slice(1)) || !more) return;
+    showRest().then(function () {
+      var target = document.getElementById(m[0].slice(1));
+      if (target) target.scrollIntoView();
+    });
+  }
+  if (more) {
+    toUse();
+    window.addEventListener("hashchange", toUse);
   }
 
   document.addEventListener("click", function (e) {
@@ -129,7 +189,10 @@
       fetch(link.href).then(function (r) { return r.arrayBuffer(); }).then(gunzip).then(function (b) {
         save([b], link.getAttribute("data-gunzip"), "application/octet-stream");
       }).catch(function () { location.href = link.href; });
-    } else if (/\/data\/slogans\.csv\.gz#./.test(link.href)) {
+    } else if (link === more) {
+      e.preventDefault();
+      showRest();
+    } else if (/\/data\/(slogans|cited)\.csv\.gz#./.test(link.href)) {
       e.preventDefault();
       entryUses(link).catch(function () { location.href = link.href; });
     }
