@@ -96,8 +96,7 @@ def data_page(report_count: int, default_license: str) -> str:
         "点击下面标明“解压保存”的链接，浏览器即解压后保存为原文件（CSV、BibTeX、CSL-JSON）。\n",
         "## 报告\n",
         "- [reports.json.gz](reports.json.gz)：每篇一个对象，字段如下；"
-        '<a href="reports.csv.gz" data-gunzip="reports.csv">reports.csv</a>（解压保存；存放为 [reports.csv.gz](reports.csv.gz)）：'
-        "每篇一行，同样的字段（列表字段为个数）。\n",
+        "[reports.csv](reports.csv)（不压缩，电子表格直接打开）：每篇一行，同样的字段（列表字段为个数）。\n",
         _field_table(REPORT_FIELDS),
         "## 全文 {#texts}\n",
         "- [texts.jsonl.gz](texts.jsonl.gz)：全部全文，gzip 压缩的 JSONL（解压即 texts.jsonl），每行一篇 JSON 对象，"

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 
 from .site import html_file
 
-# mkdocs.yml's toc settings (permalink "#", permalink_title), as Python-Markdown writes them
-PERMALINK, PERMALINK_TITLE = "#", "本节链接"
 
 
 @dataclass(frozen=True)
@@ -43,7 +41,6 @@ def title_html(text: str) -> str:
 
 
 def heading_html(level: int, anchor: str, inner: str) -> str:
-    """A heading with its id and its permalink, as Python-Markdown's toc extension writes one;
-    ``inner`` is HTML already."""
-    return (f'<h{level} id="{anchor}">{inner}<a class="headerlink" href="#{anchor}" '
-            f'title="{PERMALINK_TITLE}">{PERMALINK}</a></h{level}>')
+    """A heading with its id; ``inner`` is HTML already. Its permalink (the "#" Python-Markdown's
+    toc extension writes, 75 bytes a heading) is added by docs/assets/reading-room.js."""
+    return f'<h{level} id="{anchor}">{inner}</h{level}>'

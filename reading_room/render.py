@@ -67,7 +67,8 @@ def _linked_html(text: str, links: list[tuple[int, int, str]], page_url: str) ->
         if start < last:
             continue  # overlapping quotations: the first one wins
         out.append(html.escape(text[last:start]))
-        out.append(f'<a class="slogan" href="{rel(page_url, url)}">{html.escape(text[start:end])}</a>')
+        # styled by where it points (reading-room.css): a class was 15 bytes a link
+        out.append(f'<a href="{rel(page_url, url)}">{html.escape(text[start:end])}</a>')
         last = end
     out.append(html.escape(text[last:]))
     return "".join(out)
@@ -88,8 +89,7 @@ def report_page(view: ReportView) -> HtmlPage:
     url = report.url
     lines = [title_html(report.title)]
     facts = [
-        f'<span class="fact" data-pagefind-filter="{name}">{html.escape(value)}</span>'
-        for name, value in facets(report).items()
+        f'<span class="fact">{html.escape(value)}</span>' for value in facets(report).values()
     ]
     if report.year and report.year_source in YEAR_SOURCES:  # else the date beside it gave the year
         facts.insert(1, f'<span class="fact">年份据{YEAR_SOURCES[report.year_source]}</span>')
@@ -125,7 +125,7 @@ def report_page(view: ReportView) -> HtmlPage:
             # the ¶n link to the paragraph's anchor (its number is its place among the report's
             # paragraphs) is added by docs/assets/reading-room.js: 100 bytes a paragraph, on every page
             lines.append(
-                f'<p id="{block.anchor}" class="para">'
+                f'<p id="{block.anchor}">'
                 f"{_linked_html(block.text, block_links, url)}{_reuse_mark(view.mark_of(block.anchor), url)}</p>"
             )
     lines.append(cleaning_section(report, labels))

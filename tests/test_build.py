@@ -41,7 +41,7 @@ def test_reports_json_values_describe_the_raw_file(sample_build):
         assert report["url"] == f"reports/{report['id']}/"
         page = sample_build.page(report["id"])
         # characters counts the body text shown on the page, white space excluded
-        body = [b for b in re.findall(r'class="para">(.*?)</p>', page)]
+        body = [b for b in re.findall(r'<p id="p-[^"]*">(.*?)</p>', page)]
         assert report["characters"] >= len(han("".join(body)))
         assert report["characters"] > 1000
 

@@ -157,7 +157,7 @@ def test_paragraph_menu_copies_gbt_and_chicago_citations(browser, sample_build):
         try:
             url = pg.eval_on_selector('meta[name="citation_public_url"]', "m => m.content")
             assert url == base + report["url"]  # no site_url: filled in from the page's address
-            para = pg.locator("p.para").nth(3)
+            para = pg.locator("p[id^='p-']").nth(3)
             anchor = para.get_attribute("id")
             para.hover()
             para.locator("a.pn").click()
@@ -185,7 +185,7 @@ def test_paragraph_menu_copies_gbt_and_chicago_citations(browser, sample_build):
 def _paragraph_anchors(build, report_id) -> dict[str, str]:
     html = build.html(report_id)
     return {m.group(1): re.sub(r"<[^>]+>", "", m.group(2))
-            for m in re.finditer(r'<p id="(p-[0-9a-f]{16}(?:-\d+)?)" class="para">(.*?)</p>', html, re.S)}
+            for m in re.finditer(r'<p id="(p-[0-9a-f]{16}(?:-\d+)?)">(.*?)</p>', html, re.S)}
 
 
 def test_an_old_link_to_an_edited_paragraph_opens_the_nearest_one(browser, tmp_path):

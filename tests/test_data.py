@@ -23,7 +23,7 @@ read_csv = data_csv
 
 def test_reports_csv_has_a_row_per_report_with_its_facts(sample_build):
     reports = sample_build.reports
-    rows = read_csv(sample_build.site / "data" / "reports.csv.gz")
+    rows = read_csv(sample_build.site / "data" / "reports.csv")
     assert [r["id"] for r in rows] == [r["id"] for r in reports]
     for row, report in zip(rows, reports):
         assert row["title"] == report["title"] and row["year"] == str(report["year"])
@@ -55,7 +55,7 @@ def test_cleaned_texts_all_in_one_jsonl_and_on_each_page(sample_build):
         page = sample_build.page(report["id"])
         for heading in report["headings"]:
             assert heading["text"] in text
-        assert text.count("\n\n") == page.count('class="para"') + len(report["headings"])
+        assert text.count("\n\n") == page.count('<p id="p-') + len(report["headings"])
         # the page's 纯文本 link (made in the browser from the page: test_reader_browser.py)
         assert f'data-plain-text="{report["id"]}"' in page
     # one file holds the texts: none per report
@@ -71,7 +71,7 @@ def test_the_compressed_rows_are_the_reports_and_the_uses_of_the_index(tmp_path)
     generated = pipeline.generate(corpus, docs, tmp_path / "cache")
     ids = [r.id for r in generated.reports]
     assert [r["id"] for r in data_json(docs, "reports.json")] == ids
-    assert [r["id"] for r in read_csv(docs / "data" / "reports.csv.gz")] == ids
+    assert [r["id"] for r in read_csv(docs / "data" / "reports.csv")] == ids
     assert sorted(i["id"] for i in data_json(docs, "reports.csl.json")) == sorted(ids)
     for idx in (generated.slogans, generated.cited):
         entries = data_json(docs, f"{idx.kind}.json")
@@ -146,7 +146,7 @@ def test_formula_rule_holds_in_the_written_files():
     blocks = [Block("paragraph", "=HYPERLINK(\"http://x\")", anchor="p-1", ordinal=1)]
     report = Report(id="x", source_file="x.txt", encoding="utf-8", sha256="0" * 64, size=1, title="=cmd|' /C calc'!A0",
                     year=2020, organization="@机关", genre="总结", date="", source="-来源", blocks=blocks, removed=[])
-    rows = read_csv_bytes(gzip.decompress(data.reports_files([report], {"x": "+x"})["data/reports.csv.gz"]))
+    rows = read_csv_bytes(data.reports_files([report], {"x": "+x"})["data/reports.csv"])
     assert rows[0]["title"] == "'=cmd|' /C calc'!A0" and rows[0]["organization"] == "'@机关"
     assert rows[0]["source"] == "'-来源" and rows[0]["license"] == "'+x"
 

@@ -3,8 +3,8 @@
   "use strict";
   // Each paragraph of a report (render.report_page) gets its number, ¶n, as a link to its own
   // stable anchor, which opens the citation menu (cite.js). The page itself carries only the
-  // anchor (p.para's id): the link was 100 bytes a paragraph, on every report page.
-  var paras = document.querySelectorAll(".md-typeset p.para[id]");
+  // anchor (the id of its <p>, p-…): the link was 100 bytes a paragraph, on every report page.
+  var paras = document.querySelectorAll(".md-typeset p[id^='p-']");
   for (var i = 0; i < paras.length; i++) {
     var pn = document.createElement("a"), n = String(i + 1);
     pn.className = "pn";
@@ -12,6 +12,18 @@
     pn.setAttribute("data-n", n);
     pn.setAttribute("aria-label", "¶" + n);
     paras[i].insertBefore(pn, paras[i].firstChild);
+  }
+  // A generated page's headings carry their id only (html_page.heading_html); each gets the
+  // permalink a Markdown page's heading has (mkdocs.yml: toc permalink "#", 本节链接).
+  var heads = document.querySelectorAll(".md-typeset :is(h2, h3, h4, h5, h6)[id]");
+  for (var h = 0; h < heads.length; h++) {
+    if (heads[h].querySelector(".headerlink")) continue;
+    var link = document.createElement("a");
+    link.className = "headerlink";
+    link.href = "#" + heads[h].id;
+    link.title = "本节链接";
+    link.textContent = "#";
+    heads[h].append(link);
   }
   // A page of entries found in one report only (slogans/once/xx/, render.once_page): an entry the
   // address names that is not here has since been found in more reports, and has its own page.
@@ -60,7 +72,7 @@
   // blank line between them (as in data/texts.jsonl.gz), taken from the page itself.
   function pageText() {
     var body = document.querySelector("[data-pagefind-body]") || document.querySelector(".md-content .md-typeset");
-    var blocks = body.querySelectorAll("h1, h2, h3, h4, h5, h6, p.para");
+    var blocks = body.querySelectorAll("h1, h2, h3, h4, h5, h6, p[id^='p-']");
     var out = [];
     for (var i = 0; i < blocks.length; i++) {
       if (blocks[i].closest(".cleaning, .report-meta")) continue;
