@@ -90,12 +90,28 @@ def test_a_phone_reaches_every_section_of_a_report_from_its_outline(phone, serve
         assert not phone.evaluate("document.querySelector('.rr-outline').open")
 
 
-def test_the_outline_control_is_a_phone_thing(browser, served):
+def test_the_outline_control_is_a_phone_thing(browser, served, sample_build):
+    """On a desktop the 目录 control is hidden and the theme's sidebar shows the outline, made in
+    the browser from the page's one copy of it: every heading, nested as the headings are, and
+    followed by the theme as the reader scrolls (its current section marked)."""
     pg = browser.new_page(viewport={"width": 1280, "height": 900})
     try:
         pg.goto(served + REPORT)
         assert not pg.locator(".rr-outline").is_visible()
-        assert pg.locator(".md-sidebar--secondary .md-nav__link").count() > 5  # the theme's outline
+        headings = sample_build.report(REPORT.split("/")[1] + ".txt")["headings"]
+        links = pg.locator(".md-sidebar--secondary .md-nav__link")
+        assert [a.get_attribute("href") for a in links.all()] == [f"#{h['anchor']}" for h in headings]
+        assert links.first.is_visible()
+        depths = pg.eval_on_selector_all(".md-sidebar--secondary .md-nav__link",
+                                         "as => as.map(a => { let d = 0; for (let e = a; e; e = e.parentElement) "
+                                         "if (e.tagName === 'UL') d++; return d; })")
+        phone = pg.eval_on_selector_all(".rr-outline nav a",
+                                        "as => as.map(a => { let d = 0; for (let e = a; e; e = e.parentElement) "
+                                        "if (e.tagName === 'OL') d++; return d; })")
+        assert depths == phone and max(depths) > 1
+        last = headings[-1]["anchor"]
+        pg.locator(f"[id='{last}']").scroll_into_view_if_needed()
+        pg.wait_for_selector(f".md-sidebar--secondary .md-nav__link--active[href='#{last}']")
     finally:
         pg.close()
 

@@ -1,6 +1,47 @@
 /* The reading room's small page behaviours (the search box is search.js). */
 (function () {
   "use strict";
+  // A report page carries its outline once, as the phone's 目录 (overrides/main.html); the
+  // sidebar's outline is made from it here, in the theme's markup (Material 9's partials/toc.html
+  // and toc-item.html), before the theme's script starts at DOMContentLoaded and finds it.
+  var sidebarToc = document.querySelector("[data-rr-toc]"), pageToc = document.querySelector(".rr-outline nav > ol");
+  if (sidebarToc && pageToc) {
+    var tocList = function (ol, top) {
+      var ul = document.createElement("ul");
+      ul.className = "md-nav__list";
+      if (top) { ul.setAttribute("data-md-component", "toc"); ul.setAttribute("data-md-scrollfix", ""); }
+      [].forEach.call(ol.children, function (li) {
+        var from = li.querySelector(":scope > a"), item = document.createElement("li");
+        item.className = "md-nav__item";
+        var a = document.createElement("a"), span = document.createElement("span");
+        a.href = from.getAttribute("href");
+        a.className = "md-nav__link";
+        span.className = "md-ellipsis";
+        span.textContent = from.textContent;
+        a.append(span);
+        item.append(a);
+        var sub = li.querySelector(":scope > ol");
+        if (sub) {
+          var nav = document.createElement("nav");
+          nav.className = "md-nav";
+          nav.setAttribute("aria-label", from.textContent);
+          nav.append(tocList(sub, false));
+          item.append(nav);
+        }
+        ul.append(item);
+      });
+      return ul;
+    };
+    var tocNav = document.createElement("nav"), tocTitle = document.createElement("label");
+    tocNav.className = "md-nav md-nav--secondary";
+    tocNav.setAttribute("aria-label", "目录");
+    tocTitle.className = "md-nav__title";
+    tocTitle.htmlFor = "__toc";
+    tocTitle.innerHTML = '<span class="md-nav__icon md-icon"></span>';
+    tocTitle.append("目录");
+    tocNav.append(tocTitle, tocList(pageToc, true));
+    sidebarToc.append(tocNav);
+  }
   // Each paragraph of a report (render.report_page) gets its number, ¶n, as a link to its own
   // stable anchor, which opens the citation menu (cite.js). The page itself carries only the
   // anchor (the id of its <p>, p-…): the link was 100 bytes a paragraph, on every report page.
