@@ -91,6 +91,7 @@ class IndexSettings:
     bare_max_length: int = 12
     bare_boundary_share: float = 0.6
     bare_max_counting: float = 0.2
+    bare_max_continuation: float = 0.65
     bare_min_context: float = 0.4
     bare_context_lift: float = 1.4
     context_quoted_share: float = 0.3
@@ -306,6 +307,15 @@ def build_index(sources: list[Source], kind: IndexKind, settings: IndexSettings,
             share = counting_share(entries[key].uses, texts)
             verdicts[key]["counting"] = round(share, 3)
             if share > settings.bare_max_counting:
+                del entries[key]
+        # and not the start of a longer phrase that is cut off: most of its uses followed by the
+        # same word (坚定不移走中国特色|社会主义…, 人民群众生命|财产安全); a formulation is followed
+        # by all sorts of words, or by the end of its clause
+        for key in [k for k, e in entries.items() if verdicts[k]["reason"] == "bare"]:
+            texts = texts if texts is not None else {(s.id, b.anchor): b.text for s in sources for b in s.blocks}
+            share = continuation_share(entries[key].uses, texts, settings.function_tags)
+            verdicts[key]["continuation"] = round(share, 3)
+            if share >= settings.bare_max_continuation:
                 del entries[key]
 
     slugs = {}
@@ -806,6 +816,19 @@ def counting_share(uses: list[Use], texts: dict[tuple[str, str], str]) -> float:
         if _QUANTITY.search(text[left:use.start].rstrip(_DIGITS) + " " + text[use.end:right]):
             counting += 1
     return counting / max(1, len(bare))
+
+
+def continuation_share(uses: list[Use], texts: dict[tuple[str, str], str], function_tags: frozenset[str]) -> float:
+    """The share of the uses followed by the one Chinese character that follows most of them,
+    a function word (的, 和, 等: a dictionary tag in ``function_tags``) not counted: a clause
+    may go on after a formulation with 的 as often as it likes."""
+    following: Counter = Counter()
+    for use in uses:
+        text = texts.get((use.report, use.anchor), "")
+        after = unicodedata.normalize("NFKC", text[use.end:use.end + 1])
+        if _HAN.fullmatch(after or "") and segment.dictionary_tag(after) not in function_tags:
+            following[after] += 1
+    return max(following.values(), default=0) / max(1, len(uses))
 
 
 def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:

@@ -486,6 +486,35 @@ def test_an_everyday_description_used_bare_is_not_a_formulation_a_quoted_one_may
     assert entry(idx, "好朋友") is None and entry(idx, "热烈掌声") is None
 
 
+def test_the_cut_off_start_of_a_longer_phrase_is_not_a_formulation():
+    """Two phrases used bare in the same political reports: one is followed by the same words
+    in most of its uses (人民群众生命|财产安全, now and then |安全和身体健康), the start of longer
+    phrases; 生态文明建设 is followed by all sorts of words, and by 的 as often as not, and is kept."""
+    after = ("取得成效", "的成果", "迈上新台阶", "。", "的经验", "有力推进", "，")
+    reports = [source(f"r{i}", f"{'东西南北'[i % 4]}{i}县落实“两个维护”，{('推进', '加强', '抓好', '推动')[i % 4]}"
+                               f"生态文明建设{after[i % len(after)]}，{('保障', '保护', '守护')[i % 3]}人民群众生命"
+                               f"{'财产安全' if i % 10 < 7 else '安全和身体健康'}。")
+               for i in range(25)]
+    idx = build_index(reports + _filler(75), "slogans", SETTINGS)
+    kept = entry(idx, "生态文明建设")
+    assert kept is not None and kept.evidence["reason"] == "bare"
+    assert entry(idx, "人民群众生命") is None
+    lenient = IndexSettings(min_length=2, max_length=20, bare_max_continuation=1.01)
+    assert entry(build_index(reports + _filler(75), "slogans", lenient), "人民群众生命") is not None
+
+
+def test_continuation_share_counts_the_commonest_next_character_but_not_function_words():
+    from reading_room.index import Use, continuation_share
+
+    texts = {("a", "p"): "坚定不移走中国特色社会主义道路，", ("b", "p"): "坚定不移走中国特色社会主义的路",
+             ("c", "p"): "坚定不移走中国特色的道路", ("d", "p"): "坚定不移走中国特色"}
+    uses = [Use(r, "p", 0, 9, False, "坚定不移走中国特色") for r in "abcd"]
+    function_tags = IndexSettings().function_tags
+    assert continuation_share(uses, texts, function_tags) == 0.5  # 社 twice of four; 的 and the end not counted
+    assert continuation_share(uses[:2], texts, function_tags) == 1.0
+    assert continuation_share(uses[2:], texts, function_tags) == 0.0
+
+
 @pytest.mark.skipif(not XWLB.is_dir(), reason="needs ../shared/corpora/xwlb-sample")
 def test_statistics_vocabulary_is_used_where_news_counts_a_formulation_is_not():
     """On real news text: 国内生产总值, 设计时速 and 实际使用外资 are stated beside a quantity
