@@ -255,5 +255,8 @@ def test_slim_pages_take_the_header_icons_from_the_sprite_the_theme_draws(sample
         theme = (icons / f"{name}.svg").read_text(encoding="utf-8")
         assert inner in theme, name
     page = sample_build.html(sample_build.reports[0]["id"])
-    assert page.count('<use href="../../assets/icons.svg#arrow-up"/>') == 1  # the header's are in rr-chrome.js
+    # the header's icons and the back-to-top button's are in rr-chrome.js, not on the page
+    assert "icons.svg#arrow-up" not in page and 'data-md-component="top"' not in page
+    chrome = (sample_build.site / "assets" / "rr-chrome.js").read_text(encoding="utf-8")
+    assert 'icons.svg#arrow-up' in chrome and 'data-md-component=\\"top\\"' in chrome
     assert symbols["arrow-up"] not in page and "<path" not in page.replace(_article(page), "")

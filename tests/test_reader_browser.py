@@ -112,6 +112,12 @@ def test_the_outline_control_is_a_phone_thing(browser, served, sample_build):
         last = headings[-1]["anchor"]
         pg.locator(f"[id='{last}']").scroll_into_view_if_needed()
         pg.wait_for_selector(f".md-sidebar--secondary .md-nav__link--active[href='#{last}']")
+        # the back-to-top button (from rr-chrome.js) shows once the reader scrolls back up, and works
+        assert pg.locator("main.md-main > .md-top").count() == 1
+        pg.mouse.wheel(0, -200)
+        pg.wait_for_selector(".md-top", state="visible")
+        pg.click(".md-top")
+        pg.wait_for_function("scrollY === 0")
     finally:
         pg.close()
 

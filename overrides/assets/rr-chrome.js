@@ -22,6 +22,15 @@
   {%- endif %}
   <div class="md-dialog" data-md-component="dialog"><div class="md-dialog__inner md-typeset"></div></div>
 {%- endset -%}
+{#- the back-to-top button, as base.html writes it, its icon the cached sprite's (slim.html takes it off the page) -#}
+{%- set top -%}
+  {%- if "navigation.top" in features -%}
+    <button type="button" class="md-top md-icon" data-md-component="top" hidden>
+      <svg viewBox="0 0 24 24"><use href="icons.svg#arrow-up"/></svg>
+      {{ lang.t("top") }}
+    </button>
+  {%- endif -%}
+{%- endset -%}
 /* The slim pages' shared chrome (generated from overrides/assets/rr-chrome.js). */
 (function () {
   "use strict";
@@ -31,7 +40,7 @@
   window.__md_hash = function (e) { return [].reduce.call(e, function (h, c) { return (h << 5) - h + c.charCodeAt(0); }, 0); };
   window.__md_get = function (e, s, t) { s = s || localStorage; t = t || __md_scope; return JSON.parse(s.getItem(t.pathname + "." + e)); };
   window.__md_set = function (e, v, s, t) { s = s || localStorage; t = t || __md_scope; try { s.setItem(t.pathname + "." + e, JSON.stringify(v)); } catch (x) {} };
-  var html = {{ chrome.split() | join(" ") | tojson }};
+  var html = {{ chrome.split() | join(" ") | tojson }}, top = {{ top.split() | join(" ") | tojson }};
   var site = {{ config.site_name | tojson }};
   var features = {{ features | tojson }};
   window.rrChrome = function () {
@@ -53,5 +62,17 @@
                                          annotate: null, tags: null, version: null});
     part.appendChild(config);
     here.parentNode.insertBefore(part, here);
+    // the back-to-top button goes where base.html puts it, at the end of <main>, once the page
+    // is read: this listener comes before the theme's (its script is at the end of the page)
+    if (top) document.addEventListener("DOMContentLoaded", function () {
+      var main = document.querySelector("main.md-main");
+      if (!main || main.querySelector('[data-md-component="top"]')) return;
+      var box = document.createElement("template");
+      box.innerHTML = top;
+      box.content.querySelectorAll("[href]").forEach(function (a) {
+        a.setAttribute("href", new URL(a.getAttribute("href"), src).href);
+      });
+      main.appendChild(box.content);
+    }, { once: true });
   };
 })();
