@@ -19,14 +19,13 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .cache import digest
+from .patterns import split_bodies
 from .report import Report
 from .writer import Deferred, gzipped
 
 SITE_NAME = "公文阅览室"
 LANGUAGE = "zh"
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})")
-# issuing bodies of a joint document: 中共中央、国务院 / 中共中央 国务院
-_BODY_SPLIT = re.compile(r"\s*[、，,；;]\s*|\s+")
 _SITE_URL = re.compile(r"^site_url:[ \t]*(.*?)[ \t]*(?:#.*)?$", re.M)
 
 
@@ -36,11 +35,7 @@ def authors(report: Report) -> list[str]:
     listed = [o for o in getattr(report, "organizations", None) or [] if o]
     if listed:
         return list(dict.fromkeys(listed))
-    parts = [p for p in _BODY_SPLIT.split(report.organization or "") if p]
-    # a split that leaves a one-character piece was not a list of bodies
-    if len(parts) > 1 and min(map(len, parts)) < 2:
-        return [report.organization.strip()]
-    return parts
+    return split_bodies(report.organization or "")
 
 
 def iso_date(report: Report) -> str:

@@ -92,6 +92,7 @@ class IndexSettings:
     bare_boundary_share: float = 0.6
     bare_max_counting: float = 0.2
     bare_max_continuation: float = 0.65
+    bare_inside_ratio: float = 0.65
     bare_min_context: float = 0.4
     bare_context_lift: float = 1.4
     context_quoted_share: float = 0.3
@@ -288,7 +289,8 @@ def build_index(sources: list[Source], kind: IndexKind, settings: IndexSettings,
         for key in [k for k, e in entries.items() if verdicts[k]["reason"] == "bare"]:
             if entries[key].report_count < settings.bare_boundary_share * verdicts[key]["reports"]:
                 del entries[key]
-        # and not merely part of a longer entry: 国情怀 where every use is in 家国情怀
+        # and not merely part of a longer entry: 国情怀 where every use is in 家国情怀, 发展理念
+        # where most are in 新发展理念
         for key in [k for k, e in entries.items() if verdicts[k]["reason"] == "bare"]:
             spans = {(u.report, u.anchor, u.start, u.end) for u in entries[key].uses}
             inside: Counter = Counter()
@@ -297,7 +299,7 @@ def build_index(sources: list[Source], kind: IndexKind, settings: IndexSettings,
                     offset = fold_text(u.form).find(key)
                     if offset >= 0 and (u.report, u.anchor, u.start + offset, u.start + offset + len(key)) in spans:
                         inside[longer] += 1
-            if inside and max(inside.values()) >= settings.bare_closed_ratio * len(spans):
+            if inside and max(inside.values()) >= settings.bare_inside_ratio * len(spans):
                 del entries[key]
         # and not the vocabulary of statistics: a phrase that writers use bare where they count
         # (国内生产总值增长5.2%, 森林覆盖率达到25%, 设计时速350公里) is what is counted, not a formulation

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .patterns import HAN, HAN_CHAR, HAN_NUMERALS, HEADING_START, SENTENCE_END, without_site_name
+from .patterns import HAN, HAN_CHAR, HAN_NUMERALS, HEADING_START, SENTENCE_END, split_bodies, without_site_name
 
 TITLE_ZONE = 12  # the title is among the first lines left after cleaning
 FIELDS = ("title", "year", "organization", "genre", "date", "source", "doc_number", "speaker", "occasion")
@@ -329,8 +329,8 @@ def read_metadata(lines: list[str], byline: dict[str, str], rules: MetadataRules
     for key, value in override.items():
         setattr(meta, key, int(value) if key == "year" else str(value))
         meta.overridden.append(key)
-        if key == "organization":
-            meta.organizations = [str(value)]
+        if key == "organization":  # a joint issuer as the curator wrote it: 中共中央、国务院, each a body
+            meta.organizations = split_bodies(str(value))
         if key == "title":
             meta.title_composed = False
         if key == "date":

@@ -15,7 +15,7 @@ from enum import StrEnum
 from .fingerprint import fingerprint
 from .patterns import CAPITAL_NUMERALS, HAN_NUMERALS, SENTENCE_SPLIT
 
-MAX_HEADING = 60  # characters; a longer first sentence is cut at its first clause
+MAX_HEADING = 60  # characters; a longer first sentence makes the line a numbered paragraph (or is cut at a colon)
 MAX_ITEM_LEAD = 60
 
 _N = f"[{HAN_NUMERALS}]+"
@@ -54,6 +54,21 @@ def _approximate(number: int, body: str) -> bool:
     return 1 <= number <= 8 and len(body) >= 2 and body[0] == _DIGITS[number] and body[1] in "十百千万"
 _SENTENCE_SPLIT = SENTENCE_SPLIT
 _CLAUSE_SPLIT = re.compile(r"[，,；;：:]")
+_LEAD_COLON = re.compile(r"[：:]")
+# a heading is a phrase or a sentence: text that stops at a comma or a semicolon goes on, so the
+# line is a numbered paragraph or list item (三、如果当时的法律不认为是犯罪，…； （五）规定选举日期；)
+_CLAUSE_END = ("，", ",", "；", ";", "、")
+# nor does a heading hold a semicolon, or three clauses in more than this many characters: such a
+# line is a provision or a list item (六、本市支持“一业一证”改革，将…整合为…，通过…集成办理。), while a
+# report's heading of three clauses is short (一是奋力推进产业振兴，巩固壮大…，建设…体系。: 37)
+MAX_CLAUSED_HEADING = 45
+
+
+def _is_heading_text(heading: str) -> bool:
+    text = heading.strip()
+    if not text or text.endswith(_CLAUSE_END) or re.search("[；;]", text):
+        return False
+    return len(re.findall("[，,]", text)) < 2 or len(text.rstrip("。！？!?")) <= MAX_CLAUSED_HEADING
 _ITEM_LEAD_SPLIT = re.compile(r"[。！？!?；;：:]")
 
 
@@ -132,12 +147,16 @@ def classify(line: str) -> _Candidate | None:
             label += " "  # "第一部分 工作回顾": the space is part of the heading as written
         if style == "han" and (_NUMERAL_LIST.match(body) or _approximate(number, body)):
             return None
-        heading, rest = _split_lead(body, MAX_HEADING, _SENTENCE_SPLIT)
+        heading, rest = _split_lead(body, MAX_HEADING, _SENTENCE_SPLIT, _LEAD_COLON)
+        if not _is_heading_text(heading):
+            return None  # a numbered paragraph or list item: the whole line is text
         return _Candidate(style, number, label + heading, rest)
     m = _DECIMAL_LIKE.match(unicodedata.normalize("NFKC", line[:8]) + line[8:])
     if m and int(m.group(2)) >= 2:
         label_len = len(m.group(1))
-        heading, rest = _split_lead(line[label_len:], MAX_HEADING, _SENTENCE_SPLIT)
+        heading, rest = _split_lead(line[label_len:], MAX_HEADING, _SENTENCE_SPLIT, _LEAD_COLON)
+        if not _is_heading_text(heading):
+            return None
         return _Candidate("arabic", int(m.group(2)), line[:label_len] + heading, rest, ambiguous=True)
     m = _NUMERAL_ALONE.match(line)
     if m and han_number(m.group(1)):
@@ -159,18 +178,21 @@ def classify(line: str) -> _Candidate | None:
     return None
 
 
-def _split_lead(body: str, limit: int, splitter: re.Pattern) -> tuple[str, str]:
+def _split_lead(body: str, limit: int, splitter: re.Pattern, fallback: re.Pattern = _CLAUSE_SPLIT
+                ) -> tuple[str, str]:
     """Heading text is the first sentence; the rest of the line is a paragraph.
 
     The punctuation mark that ends the lead sentence ends the heading and stays in it
     (`## 一是思想理论武装取得新进步。`, then the paragraph `深入学习…`): every character
-    of the line reaches the page. The text after it is kept whole.
+    of the line reaches the page. The text after it is kept whole. A first sentence longer
+    than ``limit`` is cut at the first ``fallback`` mark within it (二、工作要求：…), else
+    there is no heading ("", body).
     """
     m = splitter.search(body)
     lead, rest = (body[:m.end()], body[m.end():]) if m else (body, "")
     if len(lead) - (1 if m else 0) <= limit:
         return lead, rest.strip()
-    clause = _CLAUSE_SPLIT.search(body)
+    clause = fallback.search(body)
     if clause and clause.start() <= limit:
         return body[:clause.end()], body[clause.end():].strip()
     return "", body

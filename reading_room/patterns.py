@@ -15,6 +15,19 @@ SENTENCE_SPLIT = re.compile("[" + "".join(SENTENCE_END) + "]")
 _SITE_SUFFIX = re.compile(rf"\s*(?:[|｜_]|\s[-—–]\s)\s*[{HAN}A-Za-z0-9.·]{{2,20}}(政府|网|网站|门户|官网|频道|首页|平台|在线|新闻)$")
 
 
+# the issuing bodies of a joint document: 中共中央、国务院 / 中共中央 国务院
+_BODY_SPLIT = re.compile(r"\s*[、，,；;]\s*|\s+")
+
+
+def split_bodies(text: str) -> list[str]:
+    """The bodies a joint issuer names, one each (metadata's catalog override, the citation's
+    authors); a split that leaves a one-character piece was not a list of bodies."""
+    parts = [p for p in _BODY_SPLIT.split(text or "") if p]
+    if len(parts) > 1 and min(map(len, parts)) < 2:
+        return [text.strip()]
+    return parts
+
+
 def without_site_name(title: str) -> str:
     """A page title without the name of the site it was on (extraction and metadata both read one)."""
     stripped = _SITE_SUFFIX.sub("", title)

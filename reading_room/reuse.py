@@ -419,7 +419,9 @@ class Summary:
     """What a report shares with the rest of the corpus (templates left out)."""
     share: float  # characters of its paragraphs found elsewhere / its characters
     partners: tuple[tuple[str, int], ...]  # (report id, paragraphs shared with it), most first, at most 3
-    earliest: tuple[str, str] = ("", "")  # (date, report id) of the earliest dated report it shares with
+    # (date, report id) of the earliest dated report among those holding its shared passages, itself
+    # included: the report may be where the passage first appears
+    earliest: tuple[str, str] = ("", "")
 
 
 def summaries(reuse: Reuse, reports: list[Report]) -> dict[str, Summary]:
@@ -445,6 +447,6 @@ def summaries(reuse: Reuse, reports: list[Report]) -> dict[str, Summary]:
         total = sum(lengths.values()) or 1
         shared = sum(sim * lengths[a] for a, sim in anchors.items())
         ranked = sorted(((o, len(p)) for o, p in partners[rid].items()), key=lambda x: (-x[1], x[0]))
-        dated = sorted((iso_date(by_id[o]), o) for o in partners[rid] if iso_date(by_id[o]))
+        dated = sorted((iso_date(by_id[o]), o) for o in [rid, *partners[rid]] if iso_date(by_id[o]))
         result[rid] = Summary(round(min(1.0, shared / total), 3), tuple(ranked[:3]), dated[0] if dated else ("", ""))
     return result

@@ -24,7 +24,8 @@ TEMPLATE_CONTEXT = 30  # characters shown either side of a template in each memb
 
 
 def summary_html(summary: Summary | None, reports: dict[str, Report], page_url: str) -> str:
-    """The report page's line about what it shares: its share and the reports it shares most with."""
+    """The report page's line about what it shares: its share, the reports it shares most with, and
+    the earliest dated report holding its shared passages (本篇 when it is the first)."""
     if summary is None:
         return ""
     names = "、".join(f'<a href="{rel(page_url, reports[o].url)}">{escaped(reports[o].title)}</a>（{n} 段）'
@@ -32,7 +33,8 @@ def summary_html(summary: Summary | None, reports: dict[str, Report], page_url: 
     earliest = ""
     if summary.earliest[1]:
         date, rid = summary.earliest
-        earliest = f'；最早：<a href="{rel(page_url, reports[rid].url)}">{escaped(reports[rid].title)}</a>（{date}）'
+        earliest = (f"；最早：本篇（{date}）" if reports[rid].url == page_url else
+                    f'；最早：<a href="{rel(page_url, reports[rid].url)}">{escaped(reports[rid].title)}</a>（{date}）')
     return f'<span class="fact reuse-share">与其他报告共用 {summary.share:.0%}：{names}{earliest}</span>'
 
 

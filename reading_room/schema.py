@@ -166,6 +166,7 @@ SLOGANS = {
         "bare_max_share": _share("a phrase in more reports than this share is furniture"),
         "bare_min_bodies": _count("issuing bodies using a phrase bare", 1),
         "bare_max_length": _count("longest phrase used bare, in characters", 3),
+        "bare_inside_ratio": _share("a phrase is part of a longer entry in this share of its uses"),
         "bare_max_continuation": _share("a phrase followed by the same character in this share of its uses is cut off"),
         "bare_min_cohesion": _share("reports of the phrase over those of the rarer side of its best cut"),
         "bare_closed_ratio": _share("a phrase is a piece of a longer one in this share of its reports"),

@@ -216,6 +216,10 @@ def test_an_old_link_to_an_edited_paragraph_opens_the_nearest_one(browser, tmp_p
             assert pg.eval_on_selector(".rr-resolved", "p => p.dataset.resolvedFrom") == cited
             top = pg.eval_on_selector(".rr-resolved", "p => p.getBoundingClientRect().top")
             assert 0 <= top <= pg.viewport_size["height"]
+            # the notice is in view with it, right above it (it was under the title, out of sight)
+            box = pg.eval_on_selector(".rr-moved", "b => [b.getBoundingClientRect().top, b.getBoundingClientRect().bottom]")
+            assert 0 <= box[0] and box[1] <= pg.viewport_size["height"]
+            assert pg.eval_on_selector(".rr-moved", "b => b.nextElementSibling.classList.contains('rr-resolved')")
             # a link to a paragraph that exists opens it without a notice
             pg.goto(base + report["url"] + "#" + new_anchor)
             pg.reload()

@@ -503,6 +503,21 @@ def test_the_cut_off_start_of_a_longer_phrase_is_not_a_formulation():
     assert entry(build_index(reports + _filler(75), "slogans", lenient), "人民群众生命") is not None
 
 
+@pytest.mark.parametrize("inside, kept", [(7, False), (5, True)])
+def test_a_phrase_mostly_inside_a_longer_entry_is_not_one_of_its_own(inside, kept):
+    """低碳发展 written inside 绿色低碳发展 in 7 of 10 uses is that entry's piece; in 5 of 10 it is
+    also a phrase of its own (坚持|低碳发展, 实现|低碳发展) and stays beside it."""
+    verbs = ("坚持", "实现", "推动", "加快", "促进")
+    reports = [source(f"r{i}", f"{'东西南北'[i % 4]}{i}县落实“两个维护”，"
+                               f"{verbs[i % 5]}{'绿色' if i % 10 < inside else ''}低碳发展，{('成效明显', '取得进展', '稳步推进')[i % 3]}。")
+               for i in range(40)]
+    idx = build_index(reports + _filler(110), "slogans", SETTINGS)
+    assert entry(idx, "绿色低碳发展") is not None
+    assert (entry(idx, "低碳发展") is not None) == kept
+    lenient = IndexSettings(min_length=2, max_length=20, bare_inside_ratio=1.01)
+    assert entry(build_index(reports + _filler(110), "slogans", lenient), "低碳发展") is not None
+
+
 def test_continuation_share_counts_the_commonest_next_character_but_not_function_words():
     from reading_room.index import Use, continuation_share
 

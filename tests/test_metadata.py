@@ -423,3 +423,16 @@ def test_what_the_lines_under_a_title_and_the_title_itself_say(settings, text, t
     report = convert("x", "x.txt", text.encode("utf-8"), settings, frozenset())
     assert report.title == title
     assert getattr(report, field) == value
+
+
+def test_a_joint_issuer_set_in_the_catalog_is_each_body_and_each_author(settings):
+    """catalog.yml's organization: 中共中央、国务院 names two bodies: two organizations, two
+    corporate authors of the citation (one citation_author each, BibTeX and CSL-JSON too)."""
+    from reading_room import cite
+
+    raw = "关于加强新时代某项工作的意见\n\n一、总体要求\n认真贯彻落实。\n".encode("utf-8")
+    report = _convert(settings, "joint.txt", raw, catalog={"joint.txt": {"organization": "中共中央、国务院"}})
+    assert report.organizations == ["中共中央", "国务院"]
+    assert cite.authors(report) == ["中共中央", "国务院"]
+    one = _convert(settings, "one.txt", raw, catalog={"one.txt": {"organization": "国务院办公厅"}})
+    assert one.organizations == ["国务院办公厅"] and one.organization == "国务院办公厅"

@@ -9,7 +9,7 @@ from hypothesis import given, settings as hsettings, strategies as st
 from conftest import CORPUS, han
 from reading_room.clean import clean
 from reading_room.decode import decode_bytes
-from reading_room.outline import classify, han_number, outline
+from reading_room.outline import BlockKind, classify, han_number, outline
 
 PROVINCIAL = CORPUS / "2020-provincial-police-unit-party-branch-summary.txt"
 COUNTY = CORPUS / "2019-county-police-bureau-party-building-summary.txt"
@@ -95,11 +95,45 @@ def test_invented_heading_with_body():
     assert result.blocks[1].text == "牢牢扭住支部建设这个核心，持续打基础。"
 
 
-def test_long_first_sentence_is_cut_at_its_first_clause():
+def test_a_report_heading_of_three_short_clauses_stays_a_heading():
+    """A provincial government work report's twelve tasks (real, 2026): 一是…，…，…。 of 31–42 characters."""
+    line = "一是奋力推进产业振兴，巩固壮大实体经济根基，建设更具竞争力的现代化产业体系。"
+    result = outline(["一、主要任务", line, "正文。"])
+    assert heads(result)[-1][1] == line
+
+
+def test_a_numbered_line_whose_first_sentence_is_long_is_a_paragraph():
+    """A first sentence too long for a heading is a numbered paragraph, whole: cutting it at its
+    first comma made a heading of half a clause and a paragraph of the rest (the provisions of a
+    people's congress, a procuratorate's notice, a 规定's items: 一、…，…。)."""
     line = "（一）" + "坚持以习近平新时代中国特色社会主义思想为指导" * 2 + "，全面贯彻党的二十大精神" * 3 + "。其后正文。"
     result = outline([line])
-    assert result.blocks[0].text == "（一）" + "坚持以习近平新时代中国特色社会主义思想为指导" * 2 + "，"
-    assert han("".join(b.text for b in result.blocks)) == han(line)
+    assert heads(result) == [] and [b.text for b in result.blocks] == [line]
+    # cut at a colon within the limit: the heading and what it introduces
+    line = "二、工作要求：" + "各单位要高度重视，" * 8 + "确保落实。"
+    result = outline([line])
+    assert heads(result) == [(2, "二、工作要求：")] and result.blocks[1].text == "各单位要高度重视，" * 8 + "确保落实。"
+
+
+@pytest.mark.parametrize("line", [
+    # real numbered paragraphs and list items (a 1997 notice of the Supreme People's Procuratorate,
+    # a 1983 NPC Standing Committee provision, a provincial procuratorate decision, a 2026 work report)
+    "三、如果当时的法律不认为是犯罪，修订刑法认为是犯罪的，适用当时的法律；如果当时的法律认为是犯罪，依照修订前刑法的规定处理。",
+    "四、因反革命案或者其他严重刑事犯罪案被羁押，正在受侦查、起诉、审判的人，经人民检察院或者人民法院决定，在被羁押期间停止行使选举权利。",
+    "（一）主持本级人民代表大会代表的选举；",
+    "（五）规定选举日期；",
+    "七、全省各级执法、司法机关应当主动接受检察机关的法律监督，积极配合、支持检察机关查阅案卷材料、调查核实等工作，"
+    "认真办理检察机关提出的监督事项，共同健全政府信息平台与司法网络互联互通、案件线索双向移送、处理结果反馈等工作机制。"
+    "对检察机关提出的监督意见，应当按照监督意见办理并书面回复。",
+    "六、本市支持“一业一证”改革，将一个行业准入涉及的多张许可证整合为一张行业综合许可证，通过“一网通办”平台集成办理。",
+    "2.实现城镇新增就业18万人以上，",
+])
+def test_a_numbered_clause_that_goes_on_is_text_not_a_heading(line):
+    """A numbered line that stops at a comma or semicolon, holds a semicolon, or runs to three long
+    clauses is a provision or a list item: one paragraph, number and all."""
+    result = outline(["一、总体要求", "正文。", line])
+    assert [b.text for b in result.blocks if b.kind == BlockKind.PARAGRAPH][-1] == line
+    assert all(not b.text.endswith(("，", "；")) for b in result.blocks if b.kind == BlockKind.HEADING)
 
 
 # --- levels -------------------------------------------------------------------------------

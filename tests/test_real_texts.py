@@ -128,8 +128,17 @@ def test_real_reports_title_body_year_date_speaker(settings):
             assert report.date_source == "text" and report.date.startswith(f"{year}-0")
             assert body in report.occasion and "人民代表大会" in report.occasion
             assert report.speaker and any(report.speaker in line for line in raw_lines[:40])
-        # every numbered part is a heading
-        assert len(report.headings) >= 3
+        # every numbered line starts a block: a heading, or — a provision of a decision (一、本市…，…。)
+        # or a list item (（五）规定选举日期；) — a paragraph that holds the whole line, number and all
+        numbered = [line for line in raw_lines if re.match(r"^(第[一二三四五六七八九十]{1,3}(部分|章)|[一二三四五六七八九十]{1,3}[、是])", line)]
+        starts = [b.text for b in report.blocks]
+        assert numbered, report.source_file
+        assert all(any(start and (line.startswith(start) or start.startswith(line[:12])) for start in starts)
+                   for line in numbered), report.source_file
+        heads = [b.text for b in report.blocks if b.kind == "heading"]
+        assert not [h for h in heads if h.endswith(("，", "；", ",", ";"))], report.source_file
+        if genre == "政府工作报告":
+            assert len(heads) >= 3, report.source_file
 
 
 @needs_real_texts

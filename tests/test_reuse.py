@@ -150,6 +150,11 @@ def test_report_page_marks_a_shared_paragraph_and_links_its_source(tmp_path):
     assert mark and mark.group(2) == "1"
     share = re.search(r'与其他报告共用 (\d+)%：<a href="([^"]+)">', html)
     assert share and 20 <= int(share.group(1)) <= 90 and share.group(2).endswith(f"/{source.stem}/")
+    # the earliest dated report holding the passage: the source (2019) on both pages, "本篇" on its own
+    source_year = next(r["year"] for r in build.reports if r["id"] == source.stem)
+    assert source_year and source_year < copy["year"]
+    assert re.search(rf'最早：<a href="[^"]*/{source.stem}/">[^<]+</a>（{source_year}', html)
+    assert f"最早：本篇（{source_year}" in build.html(source.stem)
     view = (build.site / "reports" / copy["id"] / mark.group(1).split("#")[0] / "index.html").resolve()
     page = view.read_text(encoding="utf-8")
     assert f'id="{cluster["passage"]}"' in page and f"/{source.stem}/#" in page
@@ -356,3 +361,28 @@ def test_units_hashed_on_every_core_get_the_band_keys_hashed_here():
         parallel = reuse._band_keys_on(workers, texts)()
         assert workers.pool is not None  # it did run on the workers
     assert np.array_equal(parallel, band_keys(texts))
+
+
+@pytest.mark.parametrize("width, columns", [(1280, 2), (390, 1)])
+def test_a_passage_page_sets_the_versions_side_by_side_with_the_changes_marked(browser, tmp_path, width, columns):
+    """In the browser, a passage's page shows each member beside the first (two columns; one on a
+    phone), with what only one side has marked by colour: the page loads the style that does it
+    (it was left to report pages, so the versions stood one under the other, unmarked)."""
+    from browsing import serve
+
+    build = captured_build(tmp_path / "out", _sample_with_a_copy(tmp_path / "corpus"))
+    assert build.exit_code == 0, build.err
+    page = next(p for p in sorted((build.site / "reuse").rglob("index.html"))
+                if 'class="reuse-pair"' in p.read_text(encoding="utf-8"))
+    with serve(build.site) as base:
+        pg = browser.new_page(viewport={"width": width, "height": 900})
+        try:
+            pg.goto(base + page.parent.relative_to(build.site).as_posix() + "/")
+            tracks = pg.eval_on_selector(".reuse-pair", "e => getComputedStyle(e).gridTemplateColumns.split(' ').length")
+            assert pg.eval_on_selector(".reuse-pair", "e => getComputedStyle(e).display") == "grid"
+            assert tracks == columns
+            colours = pg.eval_on_selector_all(".reuse-members del, .reuse-members ins",
+                                              "els => els.map(e => getComputedStyle(e).backgroundColor)")
+            assert colours and all(c not in ("rgba(0, 0, 0, 0)", "transparent") for c in colours)
+        finally:
+            pg.close()

@@ -140,7 +140,9 @@
       bits((parseInt(a.slice(8), 16) ^ parseInt(b.slice(8), 16)) >>> 0);
   }
 
-  function notice(text, target) {
+  // the notice goes under the title, or right above the paragraph a link was sent to (``at``), so
+  // that it is in view with it
+  function notice(text, target, at) {
     var old = document.querySelector(".rr-moved");
     if (old) old.remove();
     var box = document.createElement("div");
@@ -154,7 +156,8 @@
       box.appendChild(go);
     }
     var content = document.querySelector(".md-content__inner h1");
-    if (content) content.parentNode.insertBefore(box, content.nextSibling);
+    if (at) at.parentNode.insertBefore(box, at);
+    else if (content) content.parentNode.insertBefore(box, content.nextSibling);
     return box;
   }
 
@@ -172,11 +175,12 @@
     if (!best) return;
     var what = m[1] === "p" ? "段落" : "标题";
     if (bestDistance <= NEAR) {
-      notice("链接所指的" + what + "文字已修改，已转到最接近的" + what +
-        (best.querySelector("a.pn") ? "（¶" + best.querySelector("a.pn").getAttribute("data-n") + "）" : "") + "。");
+      var box = notice("链接所指的" + what + "文字已修改，已转到最接近的" + what +
+        (best.querySelector("a.pn") ? "（¶" + best.querySelector("a.pn").getAttribute("data-n") + "）" : "") + "。",
+        null, best);
       best.classList.add("rr-resolved");
       best.setAttribute("data-resolved-from", id);
-      best.scrollIntoView({ block: "center" });
+      box.scrollIntoView({ block: "center" });
     } else {
       notice("链接所指的" + what + "已不在本页；最接近的" + what + "差别较大", best);
     }
