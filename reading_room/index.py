@@ -478,6 +478,8 @@ def _select(sources: list[Source], prints: list[str], quoted_lists: list[list], 
             parts.update(part for cut in _splits(features[key]["words"]) for part in cut)
             if len(features[key]["words"][-1]) == 1:
                 parts.add(key[:-1])  # for its ``tail``
+            if len(features[key]["words"][0]) == 1:
+                parts.add(key[1:])  # for its ``head``
     plausible_set = set(plausible)
     counted = sorted(plausible_set | parts)
     keyset = digest(*counted)
@@ -521,6 +523,10 @@ def _select(sources: list[Source], prints: list[str], quoted_lists: list[list], 
             "frequent": key in frequent,
             "tail": (reports(key) / max(1, reports(key[:-1]))
                      if len(features[key]["words"][-1]) == 1 else 1.0),
+            # starting with a one-character word, how much of the use of the rest it is: 新|发展格局
+            # most of it, 方|维护国家 (of 双方维护国家…) a little
+            "head": (reports(key) / max(1, reports(key[1:]))
+                     if len(features[key]["words"][0]) == 1 else 1.0),
         }
         reason = judge(key, features[key], evidence, settings, len(sources))
         if reason == "bare":
@@ -584,6 +590,7 @@ def judge(key: str, features: dict, evidence: dict, settings: IndexSettings, tot
             and evidence["reports"] <= settings.bare_max_share * total_reports
             and evidence["cohesion"] >= settings.bare_min_cohesion
             and evidence.get("tail", 1.0) >= settings.bare_min_cohesion
+            and evidence.get("head", 1.0) >= settings.bare_min_cohesion
             and (evidence["bodies"] is None or evidence["bodies"] >= settings.bare_min_bodies)):
         return "bare"
     return ""

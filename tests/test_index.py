@@ -518,6 +518,21 @@ def test_a_phrase_mostly_inside_a_longer_entry_is_not_one_of_its_own(inside, kep
     assert entry(build_index(reports + _filler(110), "slogans", lenient), "低碳发展") is not None
 
 
+def test_a_phrase_that_starts_inside_a_word_is_not_a_formulation():
+    """方维护国家 (of 支持斯方维护国家主权…, where jieba knows no 斯方 and cuts 斯|方) starts with the last
+    character of a word: it is a small part of the uses of 维护国家 (its ``head``; 新发展格局 is
+    most uses of 发展格局)."""
+    objects = ("主权", "利益", "安全", "统一")
+    reports = [source(f"r{i}", f"{'东西南北'[i % 4]}{i}县落实“两个维护”，支持{'斯塔摩刚尼'[i % 5]}方维护国家{objects[i % 4]}。")
+               for i in range(30)]
+    reports += [source(f"s{i}", f"{'东西南北'[i % 4]}{i}县落实“两个维护”，坚决维护国家{objects[i % 4]}。")
+                for i in range(90)]
+    idx = build_index(reports + _filler(300), "slogans", SETTINGS)
+    assert entry(idx, "方维护国家") is None
+    lenient = replace(SETTINGS, bare_min_cohesion=0.1)
+    assert entry(build_index(reports + _filler(300), "slogans", lenient), "方维护国家") is not None
+
+
 def test_continuation_share_counts_the_commonest_next_character_but_not_function_words():
     from reading_room.index import Use, continuation_share
 
