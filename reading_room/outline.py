@@ -22,9 +22,10 @@ _N = f"[{HAN_NUMERALS}]+"
 _NC = f"[{HAN_NUMERALS}{CAPITAL_NUMERALS}]+"  # 壹、貳、 number a report's parts too
 STYLE_RANK = {"part": 0, "chapter": 1, "section": 2, "han": 3, "paren_han": 4, "arabic": 5, "paren_arabic": 6}
 _STYLES = (
-    ("part", re.compile(rf"^(第({_N})(?:部分|篇|编))[\s、：:，,．.]*(.*)$")),
+    # traditional forms too (a Taiwan or Hong Kong law: 第一編, 第二節, 第三條)
+    ("part", re.compile(rf"^(第({_N})(?:部分|篇|编|編))[\s、：:，,．.]*(.*)$")),
     ("chapter", re.compile(rf"^(第({_N})章)[\s、：:，,．.]*(.*)$")),
-    ("section", re.compile(rf"^(第({_N})节)[\s、：:，,．.]*(.*)$")),
+    ("section", re.compile(rf"^(第({_N})[节節])[\s、：:，,．.]*(.*)$")),
     # the probe is NFKC-normalised, so a full-width 一． arrives as 一.
     ("han", re.compile(rf"^(({_NC})[、．.])\s*(.*)$")),
     ("paren_han", re.compile(rf"^([（(]({_N})[)）])\s*(.*)$")),
@@ -32,7 +33,7 @@ _STYLES = (
     ("paren_arabic", re.compile(r"^([（(]([0-9]{1,2})[)）])\s*(.*)$")),
 )
 # "第十二条 ……": a law's article, a paragraph with a citable anchor (art-12)
-_ARTICLE = re.compile(rf"^第({_N})条(?=[\s\u3000：:，,]|[^\s，。、；]|$)")
+_ARTICLE = re.compile(rf"^第({_N})[条條](?=[\s\u3000：:，,]|[^\s，。、；]|$)")
 LAW_HEADINGS = ("part", "chapter", "section", "annex")
 # "一" alone on its line (old national reports): a heading numeral without text
 _NUMERAL_ALONE = re.compile(rf"^({_NC})$")

@@ -436,3 +436,15 @@ def test_a_joint_issuer_set_in_the_catalog_is_each_body_and_each_author(settings
     assert cite.authors(report) == ["中共中央", "国务院"]
     one = _convert(settings, "one.txt", raw, catalog={"one.txt": {"organization": "国务院办公厅"}})
     assert one.organizations == ["国务院办公厅"] and one.organization == "国务院办公厅"
+
+
+@pytest.mark.parametrize("title, genre", [
+    ("国务院办公厅关于同意建立某某部际联席会议制度的函", "函"), ("关于某某问题的复函", "函"),
+    ("关于对十三届全国人大五次会议第1234号建议的答复", "答复"), ("某省人民政府关于某某事项的请示", "请示"),
+    ("国务院关于某某总体规划的批复", "批复"), ("某某工作会议纪要", "纪要"), ("关于提请审议某某法草案的议案", "议案"),
+    ("關於某某問題的復函", "函"), ("行政院關於某某案的批覆", "批复"),
+    ("关于印发某某方案的通知", "通知"),  # the genre of the notice, not of what it prints
+])
+def test_every_statutory_kind_of_document_has_its_genre(settings, title, genre):
+    """The fifteen kinds of 公文 (党政机关公文处理工作条例, art. 8) and replies to proposals."""
+    assert genre_of(title, settings.metadata) == genre

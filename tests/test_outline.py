@@ -385,3 +385,15 @@ def test_markdown_headings_only_in_a_markdown_text():
     plain = outline(lines)
     assert [b.text for b in plain.blocks if b.kind == "paragraph"][:2] == ["## 总则", "为了规范工作，制定本办法。"]
     assert not [h for h in plain.headings if "#" in h.text]
+
+
+def test_a_traditional_chinese_law_is_read_as_a_law():
+    """A Taiwan law (決算法, traditional characters): 第X章 are its headings, 第X條 its citable
+    articles (art-N), and the 一、 items inside an article stay the article's text."""
+    lines = ["第一章 總則", "第一條 本法所稱決算，依下列規定：", "一、總決算。", "二、單位決算。",
+             "第二條 決算應由各機關編造。", "第三條 決算之程序如下：", "一、歲入、歲出是否與預算相符。",
+             "第二章 附則", "第一節 通則", "第四條 本法自公布日施行。"]
+    result = outline(lines)
+    assert heads(result) == [(2, "第一章 總則"), (2, "第二章 附則"), (3, "第一節 通則")]
+    assert [b.anchor for b in result.blocks if b.anchor.startswith("art-")] == ["art-1", "art-2", "art-3", "art-4"]
+    assert [b.text for b in result.blocks] == lines[:7] + ["第二章 附則", "第一節 通則", "第四條 本法自公布日施行。"]
