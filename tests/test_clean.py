@@ -191,6 +191,9 @@ def test_invented_page_frame_is_removed(settings):
     ("【打印】", "page-furniture"),
     ("【", "page-furniture"),
     ("第 2 页 / 共 3 页", "page-counter"),
+    ("============", "decoration-line"),
+    ("-----------------", "decoration-line"),
+    ("——————————", "decoration-line"),
 ])
 def test_invented_line_rules(settings, line, rule):
     cleaned = clean(_page(BODY[0], line, *BODY[1:]), settings.cleaning)
@@ -209,6 +212,29 @@ def test_invented_tail_widgets(settings, tail):
     cleaned = clean("\n".join(BODY + tail), settings.cleaning)
     assert cleaned.lines == BODY
     assert len(cleaned.removed) == len(tail)
+
+
+def test_a_markdown_law_with_setext_headings_keeps_its_words_not_its_underlines(settings):
+    """A Taiwan law as stored in a Markdown corpus (real excerpt, 決算法): each chapter and article
+    caption underlined with = or -. The underlines go (recorded); every word stays, and the
+    chapter is a heading, the articles articles."""
+    from reading_room.outline import outline
+
+    text = ("第一章  總則\n============\n第一條 (適用範圍)\n-----------------\n"
+            "　　中華民國中央政府決算之編造、審核及公告，依本法之規定。  \n\n\n"
+            "第二條 (決算之辦理時期)\n-----------------------\n"
+            "　　政府之決算，每一會計年度辦理一次，年度終了後二個月，為該會計年度之結束期間。  \n"
+            "第三條 (決算之分類)\n-------------------\n　　政府之決算，應按其預算分左列各種：  \n"
+            "　　一、總決算。  \n　　二、單位決算。  \n")
+    cleaned = clean(text, settings.cleaning)
+    assert not any(re.fullmatch(r"[=\-]+", line) for line in cleaned.lines)
+    assert sorted(r.rule for r in cleaned.removed if r.rule == "decoration-line") == ["decoration-line"] * 4
+    assert "".join(cleaned.lines).replace(" ", "") == "".join(
+        line.strip() for line in text.split("\n") if line.strip() and not re.fullmatch(r"[=\-]+", line.strip())
+    ).replace(" ", "")
+    result = outline(cleaned.lines)
+    assert [b.text.replace(" ", "") for b in result.blocks if b.kind == "heading"] == ["第一章總則"]
+    assert [b.anchor for b in result.blocks if b.anchor.startswith("art-")] == ["art-1", "art-2", "art-3"]
 
 
 def test_tail_rules_do_not_touch_the_head(settings):
