@@ -192,6 +192,7 @@ def test_invented_page_frame_is_removed(settings):
     ("【", "page-furniture"),
     ("第 2 页 / 共 3 页", "page-counter"),
     ("============", "decoration-line"),
+    ("![GitHub](https://example.org/images/banner.png)", "markdown-image"),
     ("-----------------", "decoration-line"),
     ("——————————", "decoration-line"),
 ])
