@@ -14,6 +14,9 @@ from .patterns import HAN, HAN_CHAR, HAN_NUMERALS, HEADING_START, SENTENCE_END, 
 TITLE_ZONE = 12  # the title is among the first lines left after cleaning
 FIELDS = ("title", "year", "organization", "genre", "date", "source", "doc_number", "speaker", "occasion")
 _YEAR = re.compile(r"(19[4-9]\d|20\d\d)\s*年")
+# a year in a text's first lines, but not one of a biography's three facts (任志强，男，1951年3月出生，
+# 1974年9月加入中国共产党，…参加工作: an official's, not the text's)
+_TEXT_YEAR = re.compile(r"(?<!生于)(19[4-9]\d|20\d\d)\s*年(?![\d\s月日]*(出生|生人|生，|生。|加入中国共产党|入党|参加工作))")
 _LEADING = re.compile(r"^(#+\s*|(19|20)\d\d年度?|在|关于)+")
 # where the topic starts: "某某同志在市委全会上的讲话" names a person, then the meeting
 _TOPIC_START = re.compile(r"(19|20)\d\d年|关于|上半年|下半年|年度|(?<![正现存实所自])在(?!于)")
@@ -523,7 +526,7 @@ def _year_of(title: str, date: str, date_source: str, lines: list[str], genre: s
     if m:
         return int(m.group(1)), "doc_number"
     for line in lines[:TITLE_ZONE]:
-        m = _YEAR.search(line)
+        m = _TEXT_YEAR.search(line)
         if m:
             return int(m.group(1)), "text"
     return None, ""

@@ -448,3 +448,13 @@ def test_a_joint_issuer_set_in_the_catalog_is_each_body_and_each_author(settings
 def test_every_statutory_kind_of_document_has_its_genre(settings, title, genre):
     """The fifteen kinds of 公文 (党政机关公文处理工作条例, art. 8) and replies to proposals."""
     assert genre_of(title, settings.metadata) == genre
+
+
+def test_a_birth_date_in_the_first_lines_is_not_the_texts_year(settings):
+    """A disciplinary notice opens with the official's biography (real shape, 2020): his birth year
+    is not the notice's; the year the notice states is."""
+    text = ("北京市华远集团原党委副书记、董事长任志强严重违纪违法被开除党籍\n"
+            "任志强，男，1951年3月出生，1974年9月加入中国共产党。\n"
+            "2020年7月，北京市西城区纪委区监委对任志强严重违纪违法问题进行了纪律审查和监察调查。\n")
+    report = _convert(settings, "notice.txt", text.encode("utf-8"), catalog={})
+    assert report.year == 2020 and report.year_source == "text"
