@@ -143,9 +143,16 @@ def find_title_line(lines: list[str], rules: MetadataRules) -> int | None:
         if plausible_title(line) and genre_of(_strip_marks(line), rules):
             return i
     for i, line in enumerate(head):
+        if _is_running_text(line):
+            break  # a title without a genre word comes before the text: after it, a short line is its 落款
         if plausible_title(line) and len(line) <= 60:
             return i
     return None
+
+
+def _is_running_text(line: str) -> bool:
+    """A line of the text itself: long, with a sentence's end in it."""
+    return len(line) >= 40 and any(mark in line for mark in SENTENCE_END)
 
 
 def _title_span(lines: list[str], index: int, rules: MetadataRules) -> tuple[int, ...]:

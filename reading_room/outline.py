@@ -8,6 +8,7 @@ Paragraph-initial 一是 / 二是 items become one level below the current headi
 from __future__ import annotations
 
 import re
+from collections import Counter
 import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -63,6 +64,19 @@ _CLAUSE_END = ("，", ",", "；", ";", "、")
 # line is a provision or a list item (六、本市支持“一业一证”改革，将…整合为…，通过…集成办理。), while a
 # report's heading of three clauses is short (一是奋力推进产业振兴，巩固壮大…，建设…体系。: 37)
 MAX_CLAUSED_HEADING = 45
+
+
+def _lead(body: str) -> tuple[str, str] | None:
+    """The heading text at the start of a numbered line's body and the rest, or None when the line
+    is a provision or list item: its first sentence, or else a term before a colon (24.VEP核算：…,
+    二、工作要求：…; no comma or bracket before it, so not 实现…，…（牵头单位：)."""
+    heading, rest = _split_lead(body, MAX_HEADING, _SENTENCE_SPLIT, _LEAD_COLON)
+    if _is_heading_text(heading):
+        return heading, rest
+    colon = _LEAD_COLON.search(body)
+    if colon and colon.start() <= MAX_HEADING and not re.search(r"[，,（(\[【]", body[:colon.start()]):
+        return body[:colon.end()], body[colon.end():].strip()
+    return None
 
 
 def _is_heading_text(heading: str) -> bool:
@@ -130,6 +144,7 @@ class _Candidate:
     heading: str  # number + lead text
     rest: str  # text that follows on the same line, becomes a paragraph
     ambiguous: bool = False  # "20.2026年…": a heading only where the numbering expects 20
+    provision: bool = False  # numbered, but a provision or list item (``_lead``): a paragraph
 
 
 def classify(line: str) -> _Candidate | None:
@@ -148,17 +163,17 @@ def classify(line: str) -> _Candidate | None:
             label += " "  # "第一部分 工作回顾": the space is part of the heading as written
         if style == "han" and (_NUMERAL_LIST.match(body) or _approximate(number, body)):
             return None
-        heading, rest = _split_lead(body, MAX_HEADING, _SENTENCE_SPLIT, _LEAD_COLON)
-        if not _is_heading_text(heading):
-            return None  # a numbered paragraph or list item: the whole line is text
-        return _Candidate(style, number, label + heading, rest)
+        lead = _lead(body)
+        if lead is None:  # a numbered paragraph or list item: the whole line is text
+            return _Candidate(style, number, "", line, provision=True)
+        return _Candidate(style, number, label + lead[0], lead[1])
     m = _DECIMAL_LIKE.match(unicodedata.normalize("NFKC", line[:8]) + line[8:])
     if m and int(m.group(2)) >= 2:
         label_len = len(m.group(1))
-        heading, rest = _split_lead(line[label_len:], MAX_HEADING, _SENTENCE_SPLIT, _LEAD_COLON)
-        if not _is_heading_text(heading):
-            return None
-        return _Candidate("arabic", int(m.group(2)), line[:label_len] + heading, rest, ambiguous=True)
+        lead = _lead(line[label_len:])
+        if lead is None:
+            return _Candidate("arabic", int(m.group(2)), "", line, ambiguous=True, provision=True)
+        return _Candidate("arabic", int(m.group(2)), line[:label_len] + lead[0], lead[1], ambiguous=True)
     m = _NUMERAL_ALONE.match(line)
     if m and han_number(m.group(1)):
         return _Candidate("han", han_number(m.group(1)), line, "")
@@ -235,6 +250,12 @@ def outline(lines: list[str], markdown: bool = False) -> Outline:
             if heading:
                 marked[i], lines[i] = heading
     candidates = [classify(line) for line in lines]
+    # a numbering style most of whose lines are provisions or list items numbers paragraphs, all of
+    # them (a decision's 二、…是…的重要职责。 is as much a provision as its longer siblings)
+    provisions = Counter(c.style for c in candidates if c and c.provision)
+    headings = Counter(c.style for c in candidates if c and not c.provision)
+    candidates = [None if c is None or c.provision or provisions[c.style] >= headings[c.style] else c
+                  for c in candidates]
     if sum(1 for line in lines if _ARTICLE.match(line)) >= 3:
         # a law: its headings are 编/章/节; (一) and 1. inside an article are the article's items
         candidates = [c if c is None or c.style in LAW_HEADINGS else None for c in candidates]

@@ -112,12 +112,16 @@ def test_real_texts_build(tmp_path, capsys):
         assert report["genre"] in ("政府工作报告", "决议", "决定"), report["title"]
         assert not re.search(r"当前位置|首页|[>›]|来源|字[体号]", report["title"])
         assert report["year"] and 2000 <= report["year"] <= 2026
-        assert len(report["headings"]) >= 3, report["id"]
+        # a work report's parts are headings; a decision's numbered provisions (一、全省各级检察机关要…，…。)
+        # are paragraphs, number and all, and no heading is half a clause
+        if report["genre"] == "政府工作报告":
+            assert len(report["headings"]) >= 3, report["id"]
+        assert not [h for h in report["headings"] if h["text"].endswith(("，", "；"))], report["id"]
         assert not any("title" in w for w in report["warnings"])
         # no numbering warnings: every heading sequence in these documents is regular
         assert not [w for w in report["warnings"] if "sequence" in w], (report["id"], report["warnings"])
         levels = [h["level"] for h in report["headings"]]
-        assert levels[0] == 2 and all(b - a <= 1 for a, b in zip(levels, levels[1:])), report["id"]
+        assert not levels or levels[0] == 2 and all(b - a <= 1 for a, b in zip(levels, levels[1:])), report["id"]
 
 
 def test_a_large_corpus_is_generated_in_its_own_process_with_the_same_result(tmp_path, capsys, monkeypatch,

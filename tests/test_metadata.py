@@ -458,3 +458,15 @@ def test_a_birth_date_in_the_first_lines_is_not_the_texts_year(settings):
             "2020年7月，北京市西城区纪委区监委对任志强严重违纪违法问题进行了纪律审查和监察调查。\n")
     report = _convert(settings, "notice.txt", text.encode("utf-8"), catalog={})
     assert report.year == 2020 and report.year_source == "text"
+
+
+def test_a_text_without_a_title_does_not_take_its_signature_for_one(settings):
+    """A notice saved without its title (real shape, 2020): its text, then the issuing office and
+    the date. The office is the 落款, not the title: it stays where it is, and the title is made
+    from the text."""
+    text = ("境外媒体将于北京时间4月19日在线直播音乐会。根据网络视频管理节目的有关规定，各平台无论是以转播"
+            "或录播的方式播放该节目，都必须经省级以上广播电视管理部门批准和履行内容申报程序。\n\n"
+            "国家广播电视总局网络视听节目管理司\n\n2020年4月16日\n")
+    report = _convert(settings, "notice.txt", text.encode("utf-8"), catalog={})
+    assert report.title != "国家广播电视总局网络视听节目管理司"
+    assert "国家广播电视总局网络视听节目管理司" in [b.text for b in report.blocks]

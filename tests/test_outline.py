@@ -6,7 +6,7 @@ import re
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
-from conftest import CORPUS, han
+from conftest import CORPUS, REAL_TEXTS, han
 from reading_room.clean import clean
 from reading_room.decode import decode_bytes
 from reading_room.outline import BlockKind, classify, han_number, outline
@@ -397,3 +397,17 @@ def test_a_traditional_chinese_law_is_read_as_a_law():
     assert heads(result) == [(2, "第一章 總則"), (2, "第二章 附則"), (3, "第一節 通則")]
     assert [b.anchor for b in result.blocks if b.anchor.startswith("art-")] == ["art-1", "art-2", "art-3", "art-4"]
     assert [b.text for b in result.blocks] == lines[:7] + ["第二章 附則", "第一節 通則", "第四條 本法自公布日施行。"]
+
+
+def test_a_numbering_whose_lines_are_mostly_provisions_numbers_paragraphs_only():
+    """A provincial congress's decision (real, 031): most of its 一、 lines are provisions; the few
+    short enough to pass for headings are provisions too, so the numbering stays in the text and
+    no sequence breaks (二、 a heading between paragraphs 一、 and 三、 said "out of sequence")."""
+    lines = [line.strip() for line in (REAL_TEXTS / "031.txt").read_text(encoding="utf-8").splitlines()
+             if re.match(r"^[一二三四五六七八九十]+、", line.strip())] if (REAL_TEXTS / "031.txt").exists() else []
+    if not lines:
+        pytest.skip("../shared/real-texts is not present")
+    assert len(lines) >= 8
+    result = outline(lines)
+    assert heads(result) == [] and not result.warnings
+    assert [b.text for b in result.blocks] == lines
