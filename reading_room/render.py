@@ -89,20 +89,20 @@ def report_page(view: ReportView) -> HtmlPage:
     url = report.url
     lines = [title_html(report.title)]
     facts = [
-        f'<span class="fact">{html.escape(value)}</span>' for value in facets(report).values()
+        f'<span>{html.escape(value)}</span>' for value in facets(report).values()
     ]
     if report.year and report.year_source in YEAR_SOURCES:  # else the date beside it gave the year
-        facts.insert(1, f'<span class="fact">年份据{YEAR_SOURCES[report.year_source]}</span>')
+        facts.insert(1, f'<span>年份据{YEAR_SOURCES[report.year_source]}</span>')
     if report.date:
         # corpus/labels.yml names it; DATE_SOURCES where it does not
         where = labels.date_sources.get(report.date_source) or DATE_SOURCES.get(report.date_source, report.date_source)
-        facts.append(f'<span class="fact" title="日期出处：{html.escape(where)}">{html.escape(report.date)}'
+        facts.append(f'<span title="日期出处：{html.escape(where)}">{html.escape(report.date)}'
                      f'{"（据" + html.escape(where) + "）" if where else ""}</span>')
     if report.speaker:
-        facts.append(f'<span class="fact">{html.escape(report.speaker)}</span>')
+        facts.append(f'<span>{html.escape(report.speaker)}</span>')
     if report.source:
-        facts.append(f'<span class="fact">来源：{html.escape(report.source)}</span>')
-    facts.append(f'<span class="fact">{report.characters:,} 字</span>')
+        facts.append(f'<span>来源：{html.escape(report.source)}</span>')
+    facts.append(f'<span>{report.characters:,} 字</span>')
     if shared:
         facts.append(shared)
     links_html = (
@@ -309,8 +309,7 @@ def cleaning_section(r: Report, labels: Labels = Labels()) -> str:
         f'<details class="cleaning" id="{CLEANING_ANCHOR}" data-pagefind-ignore>'
         f"<summary>清洗记录：删除 {removed_count(r)} 处，修复 {repaired} 处（行号 · 规则 · 处理 · 内容）</summary>",
         f'<div>源文件 <span class="mono">{shown(r.source_file)}</span> · 编码 {shown(r.encoding)} · '
-        f'SHA-256 <span class="mono">{r.sha256[:16]}…</span> · '
-        f"{_raw_link(r, url)}下载原文</a></div>",
+        f'SHA-256 <span class="mono">{r.sha256[:16]}…</span>（下载原文见页首）</div>',
     ]
     if r.overridden:
         parts.append("<div>目录文件（catalog.yml）设定的字段：" + "、".join(shown(labels.field(f)) for f in r.overridden) + "</div>")

@@ -35,7 +35,7 @@ def summary_html(summary: Summary | None, reports: dict[str, Report], page_url: 
         date, rid = summary.earliest
         earliest = (f"；最早：本篇（{date}）" if reports[rid].url == page_url else
                     f'；最早：<a href="{rel(page_url, reports[rid].url)}">{escaped(reports[rid].title)}</a>（{date}）')
-    return f'<span class="fact reuse-share">与其他报告共用 {summary.share:.0%}：{names}{earliest}</span>'
+    return f'<span class="reuse-share">与其他报告共用 {summary.share:.0%}：{names}{earliest}</span>'
 
 
 def _side_by_side(base: str, text: str) -> str:
