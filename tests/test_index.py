@@ -499,7 +499,10 @@ def test_the_cut_off_start_of_a_longer_phrase_is_not_a_formulation():
     kept = entry(idx, "生态文明建设")
     assert kept is not None and kept.evidence["reason"] == "bare"
     assert entry(idx, "人民群众生命") is None
-    lenient = IndexSettings(min_length=2, max_length=20, bare_max_continuation=1.01)
+    # this rule alone (人民群众生命财产安全 is an entry too, and holds 70 % of its uses: bare_inside_ratio)
+    inside_allowed = IndexSettings(min_length=2, max_length=20, bare_inside_ratio=1.01)
+    assert entry(build_index(reports + _filler(75), "slogans", inside_allowed), "人民群众生命") is None
+    lenient = replace(inside_allowed, bare_max_continuation=1.01)
     assert entry(build_index(reports + _filler(75), "slogans", lenient), "人民群众生命") is not None
 
 
