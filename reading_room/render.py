@@ -96,7 +96,7 @@ def report_page(view: ReportView) -> HtmlPage:
     if report.date:
         # corpus/labels.yml names it; DATE_SOURCES where it does not
         where = labels.date_sources.get(report.date_source) or DATE_SOURCES.get(report.date_source, report.date_source)
-        facts.append(f'<span title="日期出处：{html.escape(where)}">{html.escape(report.date)}'
+        facts.append(f'<span>{html.escape(report.date)}'
                      f'{"（据" + html.escape(where) + "）" if where else ""}</span>')
     if report.speaker:
         facts.append(f'<span>{html.escape(report.speaker)}</span>')
@@ -309,7 +309,7 @@ def cleaning_section(r: Report, labels: Labels = Labels()) -> str:
         f'<details class="cleaning" id="{CLEANING_ANCHOR}" data-pagefind-ignore>'
         f"<summary>清洗记录：删除 {removed_count(r)} 处，修复 {repaired} 处（行号 · 规则 · 处理 · 内容）</summary>",
         f'<div>源文件 <span class="mono">{shown(r.source_file)}</span> · 编码 {shown(r.encoding)} · '
-        f'SHA-256 <span class="mono">{r.sha256[:16]}…</span>（下载原文见页首）</div>',
+        f'SHA-256 <span class="mono">{r.sha256[:16]}…</span></div>',
     ]
     if r.overridden:
         parts.append("<div>目录文件（catalog.yml）设定的字段：" + "、".join(shown(labels.field(f)) for f in r.overridden) + "</div>")

@@ -188,6 +188,11 @@
 
   function fillPublicUrl() {
     var tag = document.querySelector('meta[name="citation_public_url"]');
+    if (!tag && document.querySelector('meta[name="citation_title"]')) {  // no site_url: the page's own address
+      tag = document.createElement("meta");
+      tag.name = "citation_public_url";
+      document.head.appendChild(tag);
+    }
     if (tag && !tag.content) tag.content = location.href.replace(/#.*$/, "");
   }
 
