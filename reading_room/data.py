@@ -205,11 +205,12 @@ def use_rows(entry: Entry, reports: dict[str, Report], width: int) -> list[list]
     of its page's lines (oldest first; the rows of <kind>.csv.gz, in ``index_columns`` order;
     ``section``: the headings above the paragraph, joined by " › ")."""
     uses = sorted(entry.uses, key=use_order(reports))
+    report_count = entry.report_count  # counted once: per row it made an entry of n uses cost n²
     rows = []
     for use in uses:
         report = reports[use.report]
         line = kwic(use, report, width)  # the same line an entry page shows
-        rows.append([entry.display, entry.key, entry.report_count, report.id, line.title, report.year,
+        rows.append([entry.display, entry.key, report_count, report.id, line.title, report.year,
                      report.organization, timeline.report_day(report), line.url,
                      "true" if line.quoted else "false", line.left, line.match, line.right, " › ".join(line.path)])
     return rows
