@@ -6,9 +6,11 @@ The report page's front matter gets a ``citation`` mapping (``page_meta``);
 ``overrides/main.html`` writes it into the page's ``<head>`` as ``citation_*`` meta
 tags (escaped), which Zotero reads as a report and ``docs/assets/cite.js`` reads to
 build the GB/T 7714-2015 and Chicago citations each paragraph's ¶ menu copies.
-The corpus version (``data/version.json``) is derived from the corpus alone: the
-newest report date and a digest of every report's raw bytes, so a rebuild of the
-same corpus names the same version, and any change to a text names a new one.
+The corpus version (``data/version.json``) is derived from the corpus alone: the day
+its texts last changed (the last commit touching a text when corpus/ is in git, else the
+texts' modification days: ``sources.last_change``) and a digest of every report's raw
+bytes, so a rebuild of the same corpus names the same version, and any change to a text
+names a new one.
 """
 from __future__ import annotations
 
@@ -76,17 +78,18 @@ def site_url(docs: Path) -> str:
     return value if not value else value.rstrip("/") + "/"
 
 
-def corpus_version(reports: Iterable[Report]) -> dict:
-    """The corpus version: its newest report date and a digest of every text."""
+def corpus_version(reports: Iterable[Report], changed: str = "") -> dict:
+    """The corpus version: the day its texts last changed (``sources.last_change``; the
+    newest report date when that is unknown) and a digest of every text."""
     reports = list(reports)
-    dates = [iso_date(r) for r in reports]
     h = hashlib.sha256()
     for r in sorted(reports, key=lambda r: r.id):
         h.update(f"{r.id}\0{r.sha256}\n".encode())
-    newest = max((d for d in dates if d), key=lambda d: (d[:4], d), default="")
+    newest = max((d for d in map(iso_date, reports) if d), key=lambda d: (d[:4], d), default="")
+    day = changed or newest
     digest = h.hexdigest()[:8]
-    return {"version": f"{newest} ({digest})" if newest else digest, "date": newest,
-            "digest": digest, "reports": len(reports), "site": SITE_NAME}
+    return {"version": f"{day} ({digest})" if day else digest, "date": day, "changed": changed,
+            "newest_report": newest, "digest": digest, "reports": len(reports), "site": SITE_NAME}
 
 
 def _absolute(base: str, url: str) -> str:
@@ -147,10 +150,11 @@ BIB, CSL = "data/reports.bib.gz", "data/reports.csl.json.gz"
 
 
 
-def data_files(reports: list[Report], base: str) -> dict[str, bytes]:
+def data_files(reports: list[Report], base: str, changed: str = "") -> dict[str, bytes]:
     """data/version.json (the version, plain: cite.js reads it), data/reports.bib.gz and
-    data/reports.csl.json.gz (gzip, no name or time in the header)."""
-    version = corpus_version(reports)
+    data/reports.csl.json.gz (gzip, no name or time in the header). ``changed``: the day
+    the texts last changed."""
+    version = corpus_version(reports, changed)
     ordered = sorted(reports, key=lambda r: r.id)
     items = [csl_item(r, base, version["version"]) for r in ordered]
     return {
@@ -160,15 +164,17 @@ def data_files(reports: list[Report], base: str) -> dict[str, bytes]:
     }
 
 
-def deferred_files(reports: list[Report], keys: dict[str, str], docs: Path) -> Iterator[tuple[str, Deferred]]:
-    """``data_files`` for the pipeline: made again only when a report (or site_url) changed."""
+def deferred_files(reports: list[Report], keys: dict[str, str], docs: Path, changed: str = ""
+                   ) -> Iterator[tuple[str, Deferred]]:
+    """``data_files`` for the pipeline: made again only when a report, the day of the last
+    text change or site_url changed."""
     base = site_url(docs)
-    inputs = digest("cite", base, *(keys[r.id] for r in reports))
+    inputs = digest("cite", base, changed, *(keys[r.id] for r in reports))
     made: dict[str, bytes] = {}
 
     def make(path: str) -> bytes:
         if not made:
-            made.update(data_files(reports, base))
+            made.update(data_files(reports, base, changed))
         return made[path]
 
     for path in ("data/version.json", BIB, CSL):

@@ -63,7 +63,7 @@ TEXT_FIELDS = [
 SEARCH_FIELDS = [
     ("query", "检索式，按输入原样"),
     ("filters", "导出时的筛选与排序，写法同网址（如 `year=2018-2020&body=国务院&sort=hits`；无则为空）"),
-    ("corpus_version", "语料版本，与 version.json、数据页和引用中的相同（最新报告日期与全部原文的摘要）"),
+    ("corpus_version", "语料版本，与 version.json、数据页和引用中的相同（原文最后改动之日与全部原文的摘要）"),
     ("index_version", "检索索引的版本号（所收文本或筛选项一变即变）"),
     ("exported", "导出时间（UTC，ISO 8601）"),
     ("report, title, year, organization, genre", "报告编号、标题、年份、机关、体裁"),
@@ -124,7 +124,7 @@ def data_page(report_count: int, default_license: str) -> str:
         '- <a href="reports.bib.gz" data-gunzip="reports.bib">reports.bib</a>（BibTeX）、'
         '<a href="reports.csl.json.gz" data-gunzip="reports.csl.json">reports.csl.json</a>（CSL-JSON）（解压保存；'
         "存放为 [reports.bib.gz](reports.bib.gz)、[reports.csl.json.gz](reports.csl.json.gz)）：每篇报告一条，"
-        "发文机关为团体作者；[version.json](version.json)：语料版本（最新报告日期与全部原文的摘要）。\n"
+        "发文机关为团体作者；[version.json](version.json)：语料版本（原文最后改动之日与全部原文的摘要）。\n"
         "- [reuse.json.gz](reuse.json.gz)：共用段落，每组一个对象：`passage`、`chars`、`banal`（套话模板）、"
         "`members`（`report`、`paragraph` 段落锚点、`similarity` 对齐字数占该段字数之比）；"
         '<a href="reuse.csv.gz" data-gunzip="reuse.csv">reuse.csv</a>（解压保存；存放为 [reuse.csv.gz](reuse.csv.gz)）：'

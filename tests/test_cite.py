@@ -2,10 +2,13 @@
 menu's GB/T 7714 and Chicago citations in Chromium, and an old link to an edited paragraph."""
 from __future__ import annotations
 
+import datetime
 import gzip
 import json
 import re
+import os
 import shutil
+import subprocess
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -15,7 +18,7 @@ import yaml
 
 from browsing import serve
 from conftest import CORPUS, captured_build, data_json, make_corpus, sample_files
-from reading_room import cite
+from reading_room import cite, sources
 from reading_room.outline import Block
 from reading_room.report import Report
 
@@ -71,8 +74,56 @@ def test_corpus_version_is_derived_from_the_texts():
     a, b = _report(id="a", sha256="1" * 64, date="2024-03-05"), _report(id="b", sha256="2" * 64, year=2025)
     version = cite.corpus_version([a, b])
     assert version == cite.corpus_version([b, a])  # no dependence on order or on the clock
+    # without the day of the last text change, the newest report date stands in
     assert version["date"] == "2025" and version["version"].startswith("2025 (")
     assert cite.corpus_version([a, _report(id="b", sha256="3" * 64, year=2025)])["digest"] != version["digest"]
+    dated = cite.corpus_version([a, b], "2026-11-30")
+    assert dated["version"] == f"2026-11-30 ({version['digest']})" and dated["newest_report"] == "2025"
+
+
+def _day(stamp: str) -> float:
+    return datetime.datetime.fromisoformat(stamp + "T12:00:00+00:00").timestamp()
+
+
+def test_the_version_day_is_the_last_text_change_not_the_newest_report(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    texts = [corpus / "a.txt", corpus / "b.txt"]
+    for path, stamp in zip(texts, ("2021-05-01", "2022-06-02")):
+        path.write_text("二〇二五年工作报告\n正文。\n", encoding="utf-8")
+        os.utime(path, (_day(stamp), _day(stamp)))
+    # no git: the newest modification day of a text
+    assert sources.last_change(corpus, texts) == "2022-06-02"
+    assert sources.last_change(corpus, []) == ""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    env = {**os.environ, "GIT_AUTHOR_DATE": "2023-07-03T10:00:00+08:00",
+           "GIT_COMMITTER_DATE": "2023-07-03T10:00:00+08:00", "GIT_CONFIG_GLOBAL": os.devnull}
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@e.org"]
+    subprocess.run([*git, "init", "-q"], check=True, env=env)
+    subprocess.run([*git, "add", "-A"], check=True, env=env)
+    subprocess.run([*git, "commit", "-q", "-m", "texts"], check=True, env=env)
+    # committed: the day of the commit, whatever the files' times (a fresh clone's are today)
+    for path in texts:
+        os.utime(path, (_day("2026-01-09"), _day("2026-01-09")))
+    assert sources.last_change(corpus, texts) == "2023-07-03"
+    # a curation file's commit is not a text change
+    (corpus / "limits.yml").write_text("max_text_mb: 5\n", encoding="utf-8")
+    env.update(GIT_AUTHOR_DATE="2024-08-04T10:00:00+08:00", GIT_COMMITTER_DATE="2024-08-04T10:00:00+08:00")
+    subprocess.run([*git, "add", "-A"], check=True, env=env)
+    subprocess.run([*git, "commit", "-q", "-m", "limits"], check=True, env=env)
+    assert sources.last_change(corpus, texts) == "2023-07-03"
+    # a text changed and not committed yet: its modification day
+    texts[1].write_text("改过的正文。\n", encoding="utf-8")
+    os.utime(texts[1], (_day("2025-02-05"), _day("2025-02-05")))
+    assert sources.last_change(corpus, texts) == "2025-02-05"
+
+
+def test_the_built_version_names_the_day_the_texts_last_changed(sample_build):
+    version = json.loads((sample_build.site / "data" / "version.json").read_text(encoding="utf-8"))
+    texts = [p for p in sample_build.corpus.rglob("*") if p.suffix.lower() == ".txt"]
+    assert version["changed"] == sources.last_change(sample_build.corpus, texts) != ""
+    assert version["version"].startswith(version["changed"] + " (")
 
 
 def test_report_pages_carry_highwire_tags(sample_build):
