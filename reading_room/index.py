@@ -80,6 +80,7 @@ class IndexSettings:
     surnames: frozenset[str] = frozenset()
     given_name_max_frequency: int = 10
     plain_starts: frozenset[str] = frozenset()
+    place_ends: frozenset[str] = frozenset()
     min_quoted_share: float = 0.1
     min_quoted_reports: int = 3
     dictionary_quoted_share: float = 0.5
@@ -116,7 +117,8 @@ class IndexSettings:
         values["stop"] = frozenset(normalise(s) for s in data.get("stop", []) or [])
         values["merges"] = tuple((normalise(k), normalise(v)) for k, v in (data.get("merges") or {}).items())
         values["allow"] = frozenset(normalise(s) for s in data.get("allow", []) or [])
-        for name in ("name_tags", "function_tags", "head_tags", "verb_tags", "surnames", "plain_starts"):
+        for name in ("name_tags", "function_tags", "head_tags", "verb_tags", "surnames", "plain_starts",
+                     "place_ends"):
             if name in data:
                 values[name] = frozenset(data[name] or [])
         for name in ("stop_patterns", "name_heads", "shapes"):
@@ -635,6 +637,9 @@ def candidate_features(key: str, settings: IndexSettings) -> dict:
         # 好朋友, 热烈掌声, 诚挚问候, 上述活动: what a phrase with such a first word describes is
         # said in plain words, not a formulation, unless writers quote it (the quoted route)
         and words[0][0] not in settings.plain_starts
+        # 框架内, 合作中, 体系下: a noun with a one-character word of place after it says where
+        # something happens (在…框架内), it names nothing
+        and words[-1][0] not in settings.place_ends
     )
     return {"reject": reject, "dictionary": frequency > 0, "shape": shape, "bare": bare, "phrase": phrase,
             "words": [word for word, _ in words]}

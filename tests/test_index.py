@@ -486,6 +486,21 @@ def test_an_everyday_description_used_bare_is_not_a_formulation_a_quoted_one_may
     assert entry(idx, "好朋友") is None and entry(idx, "热烈掌声") is None
 
 
+def test_a_phrase_of_place_used_bare_is_not_a_formulation():
+    """在…框架内 is used bare in as many political reports as 生态文明建设: the curated words of
+    place (``place_ends``) keep it out, and only them (without the list it would be an entry)."""
+    from reading_room.settings import load_settings
+
+    curated = replace(SETTINGS, place_ends=load_settings(ROOT / "corpus").index.place_ends)
+    reports = [source(f"r{i}", f"{'东西南北'[i % 4]}{i}县落实“两个维护”，{('推进', '加强', '抓好', '推动')[i % 4]}生态文明建设，"
+                      f"在{('上合组织', '二十国集团', '金砖合作', '亚太经合组织', '多边合作')[i % 5]}框架内"
+                      f"{('开展', '深化', '加强')[i % 3]}合作。")
+               for i in range(25)]
+    assert entry(build_index(reports + _filler(75), "slogans", SETTINGS), "框架内") is not None
+    idx = build_index(reports + _filler(75), "slogans", curated)
+    assert entry(idx, "生态文明建设") is not None and entry(idx, "框架内") is None
+
+
 def test_the_cut_off_start_of_a_longer_phrase_is_not_a_formulation():
     """Two phrases used bare in the same political reports: one is followed by the same words
     in most of its uses (人民群众生命|财产安全, now and then |安全和身体健康), the start of longer
