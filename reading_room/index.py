@@ -83,6 +83,7 @@ class IndexSettings:
     place_ends: frozenset[str] = frozenset()
     min_quoted_share: float = 0.1
     min_quoted_reports: int = 3
+    min_reports_share: float = 0.0001
     dictionary_quoted_share: float = 0.5
     numbered_min_reports: int = 3
     numbered_concentration: float = 0.8
@@ -574,6 +575,11 @@ def judge(key: str, features: dict, evidence: dict, settings: IndexSettings, tot
     if key in settings.allow:
         return "curator"
     if features["reject"]:
+        return ""
+    # in a large corpus, a string in one report or two is someone's phrase, not the corpus'
+    # formulation (a headline, a quoted sentence, a programme's title): 4 % of the strings
+    # quoted in one report of 10,650 news items are formulations, 19 % of those in two
+    if evidence["reports"] < math.ceil(settings.min_reports_share * total_reports):
         return ""
     share = evidence["quoted_uses"] / max(evidence["uses"], evidence["quoted_uses"], 1)
     if features["dictionary"]:  # an ordinary word, unless writers mostly quote it

@@ -159,6 +159,7 @@ SLOGANS = {
         "verb_tags": dict(_STRINGS, description="jieba tags a bare formulation may not start with"),
         "min_quoted_share": _share("share of uses quoted that makes a quotation a formulation"),
         "min_quoted_reports": _count("reports quoting it that make a quotation a formulation", 1),
+        "min_reports_share": _share("share of all reports a formulation must be used in (curated ones excepted)"),
         "dictionary_quoted_share": _share("share of uses quoted that makes a dictionary word a formulation"),
         "numbered_min_reports": _count("reports using a numbered shape", 1),
         "numbered_concentration": _share("share of its numeral among all numerals with the same words"),

@@ -486,6 +486,20 @@ def test_an_everyday_description_used_bare_is_not_a_formulation_a_quoted_one_may
     assert entry(idx, "好朋友") is None and entry(idx, "热烈掌声") is None
 
 
+def test_in_a_large_corpus_a_string_of_one_report_is_no_formulation():
+    """One report in ``1 / min_reports_share`` is the least a formulation needs: a headline
+    quoted in one news item of many is no entry, a quotation in two is; a curated one always
+    is; in a corpus smaller than that, one report is enough (the party-building sample)."""
+    settings = replace(SETTINGS, min_reports_share=0.01, allow=frozenset({"三会一课"}))
+    reports = [source("q1", "他说“美国很受伤”。"), source("q2", "落实“两优一先”表彰。"),
+               source("q3", "开展“两优一先”评选。"), source("q4", "坚持“三会一课”制度。")]
+    idx = build_index(reports + _filler(196), "slogans", settings)  # 200 reports: two needed
+    assert entry(idx, "美国很受伤") is None
+    assert entry(idx, "两优一先").report_count == 2 and entry(idx, "三会一课") is not None
+    small = build_index(reports + _filler(46), "slogans", settings)  # 50 reports: one is enough
+    assert entry(small, "美国很受伤") is not None
+
+
 def test_a_phrase_of_place_used_bare_is_not_a_formulation():
     """在…框架内 is used bare in as many political reports as 生态文明建设: the curated words of
     place (``place_ends``) keep it out, and only them (without the list it would be an entry)."""
