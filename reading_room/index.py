@@ -81,6 +81,7 @@ class IndexSettings:
     given_name_max_frequency: int = 10
     plain_starts: frozenset[str] = frozenset()
     place_ends: frozenset[str] = frozenset()
+    people_ends: tuple[str, ...] = ()
     min_quoted_share: float = 0.1
     min_quoted_reports: int = 3
     min_reports_share: float = 0.0001
@@ -122,7 +123,7 @@ class IndexSettings:
                      "place_ends"):
             if name in data:
                 values[name] = frozenset(data[name] or [])
-        for name in ("stop_patterns", "name_heads", "shapes"):
+        for name in ("stop_patterns", "name_heads", "shapes", "people_ends"):
             values[name] = tuple(data.get(name) or ())
         for pattern in values["stop_patterns"] + values["shapes"]:
             re.compile(pattern)  # a bad pattern fails the build with its message
@@ -646,6 +647,8 @@ def candidate_features(key: str, settings: IndexSettings) -> dict:
         # 框架内, 合作中, 体系下: a noun with a one-character word of place after it says where
         # something happens (在…框架内), it names nothing
         and words[-1][0] not in settings.place_ends
+        # 全国各族人民, 广大干部群众, 华侨华人: who is addressed or praised, not what is said
+        and not key.endswith(settings.people_ends)
     )
     return {"reject": reject, "dictionary": frequency > 0, "shape": shape, "bare": bare, "phrase": phrase,
             "words": [word for word, _ in words]}

@@ -153,6 +153,7 @@ SLOGANS = {
         "surnames": dict(_STRINGS, description="surnames: one of these and a rare two-character word is a person's name"),
         "given_name_max_frequency": _count("jieba frequency up to which a two-character word after a surname is a given name", 0),
         "plain_starts": dict(_STRINGS, description="a phrase used bare that starts with one of these words is no formulation"),
+        "people_ends": dict(_STRINGS, description="a phrase used bare that ends with one of these words for people is no formulation"),
         "place_ends": dict(_STRINGS, description="a phrase used bare that ends with one of these one-character words of place is no formulation"),
         "function_tags": dict(_STRINGS, description="jieba tags no bare formulation has"),
         "head_tags": dict(_STRINGS, description="jieba tags a bare formulation may end with"),

@@ -500,6 +500,23 @@ def test_in_a_large_corpus_a_string_of_one_report_is_no_formulation():
     assert entry(small, "美国很受伤") is not None
 
 
+def test_a_group_of_people_used_bare_is_not_a_formulation():
+    """全国各族人民 and 广大干部群众 are used bare in as many political reports as 生态文明建设:
+    the curated words for people (``people_ends``) keep them out, and only them."""
+    from reading_room.settings import load_settings
+
+    curated = replace(SETTINGS, people_ends=load_settings(ROOT / "corpus").index.people_ends)
+    reports = [source(f"r{i}", f"{'东西南北'[i % 4]}{i}县落实“两个维护”，{('推进', '加强', '抓好', '推动')[i % 4]}生态文明建设，"
+                      f"{('团结', '号召', '带领', '依靠', '动员')[i % 5]}全国各族人民，"
+                      f"{('鼓舞', '激励', '感动')[i % 3]}广大干部群众。")
+               for i in range(25)]
+    plain = build_index(reports + _filler(75), "slogans", SETTINGS)
+    assert entry(plain, "全国各族人民") is not None and entry(plain, "广大干部群众") is not None
+    idx = build_index(reports + _filler(75), "slogans", curated)
+    assert entry(idx, "生态文明建设") is not None
+    assert entry(idx, "全国各族人民") is None and entry(idx, "广大干部群众") is None
+
+
 def test_a_phrase_of_place_used_bare_is_not_a_formulation():
     """在…框架内 is used bare in as many political reports as 生态文明建设: the curated words of
     place (``place_ends``) keep it out, and only them (without the list it would be an entry)."""
