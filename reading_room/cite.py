@@ -8,7 +8,7 @@ tags (escaped), which Zotero reads as a report and ``docs/assets/cite.js`` reads
 build the GB/T 7714-2015 and Chicago citations each paragraph's ¶ menu copies.
 The corpus version (``data/version.json``) is derived from the corpus alone: the day
 its texts last changed (the last commit touching a text when corpus/ is in git, else the
-texts' modification days: ``sources.last_change``) and a digest of every report's raw
+texts' modification days: ``text_changes.last_change``) and a digest of every report's raw
 bytes, so a rebuild of the same corpus names the same version, and any change to a text
 names a new one.
 """
@@ -78,17 +78,17 @@ def site_url(docs: Path) -> str:
     return value if not value else value.rstrip("/") + "/"
 
 
-def corpus_version(reports: Iterable[Report], changed: str = "") -> dict:
-    """The corpus version: the day its texts last changed (``sources.last_change``; the
+def corpus_version(reports: Iterable[Report], texts_changed: str = "") -> dict:
+    """The corpus version: the day its texts last changed (``text_changes.last_change``; the
     newest report date when that is unknown) and a digest of every text."""
     reports = list(reports)
     h = hashlib.sha256()
     for r in sorted(reports, key=lambda r: r.id):
         h.update(f"{r.id}\0{r.sha256}\n".encode())
     newest = max((d for d in map(iso_date, reports) if d), key=lambda d: (d[:4], d), default="")
-    day = changed or newest
+    day = texts_changed or newest
     digest = h.hexdigest()[:8]
-    return {"version": f"{day} ({digest})" if day else digest, "date": day, "changed": changed,
+    return {"version": f"{day} ({digest})" if day else digest, "date": day, "changed": texts_changed,
             "newest_report": newest, "digest": digest, "reports": len(reports), "site": SITE_NAME}
 
 
@@ -150,11 +150,11 @@ BIB, CSL = "data/reports.bib.gz", "data/reports.csl.json.gz"
 
 
 
-def data_files(reports: list[Report], base: str, changed: str = "") -> dict[str, bytes]:
+def data_files(reports: list[Report], base: str, texts_changed: str = "") -> dict[str, bytes]:
     """data/version.json (the version, plain: cite.js reads it), data/reports.bib.gz and
-    data/reports.csl.json.gz (gzip, no name or time in the header). ``changed``: the day
-    the texts last changed."""
-    version = corpus_version(reports, changed)
+    data/reports.csl.json.gz (gzip, no name or time in the header). ``texts_changed``: the
+    day the texts last changed."""
+    version = corpus_version(reports, texts_changed)
     ordered = sorted(reports, key=lambda r: r.id)
     items = [csl_item(r, base, version["version"]) for r in ordered]
     return {
@@ -164,17 +164,17 @@ def data_files(reports: list[Report], base: str, changed: str = "") -> dict[str,
     }
 
 
-def deferred_files(reports: list[Report], keys: dict[str, str], docs: Path, changed: str = ""
+def deferred_files(reports: list[Report], keys: dict[str, str], docs: Path, texts_changed: str = ""
                    ) -> Iterator[tuple[str, Deferred]]:
     """``data_files`` for the pipeline: made again only when a report, the day of the last
     text change or site_url changed."""
     base = site_url(docs)
-    inputs = digest("cite", base, changed, *(keys[r.id] for r in reports))
+    inputs = digest("cite", base, texts_changed, *(keys[r.id] for r in reports))
     made: dict[str, bytes] = {}
 
     def make(path: str) -> bytes:
         if not made:
-            made.update(data_files(reports, base, changed))
+            made.update(data_files(reports, base, texts_changed))
         return made[path]
 
     for path in ("data/version.json", BIB, CSL):

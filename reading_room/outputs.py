@@ -30,12 +30,12 @@ Files = Iterator[tuple[str, "bytes | Deferred"]]
 def generated_files(reports: list[Report], keys: dict[str, str], paths: dict[str, Path],
                     skipped: list[tuple[str, str]], settings: Settings, indexes: tuple[Index, Index],
                     shared: reuse_module.Reuse, shared_inputs: str, search_files: Callable[[], Iterable[tuple[str, bytes]]],
-                    default_license: str, docs: Path, shells: Shells, changed: str = "") -> Files:
+                    default_license: str, docs: Path, shells: Shells, texts_changed: str = "") -> Files:
     """Every generated file. ``keys``: each report's conversion key (what it is made from);
     ``paths``: the file each report was read from; ``shared_inputs``: the digest of what the
     shared passages were found from; ``search_files`` waits for the search index and gives
-    its files one at a time; ``shells`` make the HTML pages whole; ``changed``: the day the
-    texts last changed (the corpus version's date)."""
+    its files one at a time; ``shells`` make the HTML pages whole; ``texts_changed``: the day
+    the texts last changed (the corpus version's date)."""
     by_id = {r.id: r for r in reports}
     slogans, cited = indexes
     pages = _Pages(shells)
@@ -56,7 +56,7 @@ def generated_files(reports: list[Report], keys: dict[str, str], paths: dict[str
     for report in reports:
         source = SourceFile(paths[report.id], report.source_file, report.id)
         yield raw_url(report.id), Deferred(keys[report.id], lambda source=source: gzipped(read_source(source, None)))
-    yield from cite.deferred_files(reports, keys, docs, changed)
+    yield from cite.deferred_files(reports, keys, docs, texts_changed)
     yield from _reuse_files(shared, by_id, shared_inputs, pages)
 
 

@@ -23,7 +23,7 @@ from .memo import Memo
 from .outputs import generated_files
 from .report import Report
 from .shell import Shells
-from .sources import last_change
+from .text_changes import last_change
 from .workers import Feed, give_back_memory
 from .writer import RenderMemo, spooled, write_tree
 
@@ -83,13 +83,13 @@ def generate(corpus: Path, docs: Path, cache_dir: Path | None = None, progress=N
             for start in range(0, len(conversion.reports), FEED_BATCH):
                 search_index.send([search.search_view(r) for r in conversion.reports[start:start + FEED_BATCH]])
             search_paths = search_index.close()
-        changed = last_change(corpus, list(conversion.paths.values()))
+        texts_changed = last_change(corpus, list(conversion.paths.values()))
         return _generate(conversion, docs, cache_dir, progress, full, config,
-                         lambda: spooled(search_paths(), spool), jobs, changed)
+                         lambda: spooled(search_paths(), spool), jobs, texts_changed)
 
 
 def _generate(conversion: Conversion, docs: Path, cache_dir: Path | None, progress, full: bool, config: Path | None,
-              search_files, jobs: int | None, changed: str = "") -> Generated:
+              search_files, jobs: int | None, texts_changed: str = "") -> Generated:
     settings, reports = conversion.settings, conversion.reports
     if progress:
         progress.stage("index")
@@ -109,7 +109,7 @@ def _generate(conversion: Conversion, docs: Path, cache_dir: Path | None, progre
     scope = digest(code_version(), libraries_version(), settings.fingerprint, str(docs.resolve()), shells.fingerprint)
     render_memo = RenderMemo.load(None if full else cache_dir, scope)
     files = generated_files(reports, conversion.keys, conversion.paths, conversion.skipped, settings,
-                            (slogans, cited), shared, shared_inputs, search_files, site_license(config), docs, shells, changed)
+                            (slogans, cited), shared, shared_inputs, search_files, site_license(config), docs, shells, texts_changed)
     changed = write_tree(docs, files, render_memo)
     render_memo.save(cache_dir)
     slugs.save_pinyin(cache_dir)

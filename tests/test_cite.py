@@ -18,7 +18,7 @@ import yaml
 
 from browsing import serve
 from conftest import CORPUS, captured_build, data_json, make_corpus, sample_files
-from reading_room import cite, sources
+from reading_room import cite, text_changes
 from reading_room.outline import Block
 from reading_room.report import Report
 
@@ -93,8 +93,8 @@ def test_the_version_day_is_the_last_text_change_not_the_newest_report(tmp_path)
         path.write_text("二〇二五年工作报告\n正文。\n", encoding="utf-8")
         os.utime(path, (_day(stamp), _day(stamp)))
     # no git: the newest modification day of a text
-    assert sources.last_change(corpus, texts) == "2022-06-02"
-    assert sources.last_change(corpus, []) == ""
+    assert text_changes.last_change(corpus, texts) == "2022-06-02"
+    assert text_changes.last_change(corpus, []) == ""
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
     env = {**os.environ, "GIT_AUTHOR_DATE": "2023-07-03T10:00:00+08:00",
@@ -106,23 +106,23 @@ def test_the_version_day_is_the_last_text_change_not_the_newest_report(tmp_path)
     # committed: the day of the commit, whatever the files' times (a fresh clone's are today)
     for path in texts:
         os.utime(path, (_day("2026-01-09"), _day("2026-01-09")))
-    assert sources.last_change(corpus, texts) == "2023-07-03"
+    assert text_changes.last_change(corpus, texts) == "2023-07-03"
     # a curation file's commit is not a text change
     (corpus / "limits.yml").write_text("max_text_mb: 5\n", encoding="utf-8")
     env.update(GIT_AUTHOR_DATE="2024-08-04T10:00:00+08:00", GIT_COMMITTER_DATE="2024-08-04T10:00:00+08:00")
     subprocess.run([*git, "add", "-A"], check=True, env=env)
     subprocess.run([*git, "commit", "-q", "-m", "limits"], check=True, env=env)
-    assert sources.last_change(corpus, texts) == "2023-07-03"
+    assert text_changes.last_change(corpus, texts) == "2023-07-03"
     # a text changed and not committed yet: its modification day
     texts[1].write_text("改过的正文。\n", encoding="utf-8")
     os.utime(texts[1], (_day("2025-02-05"), _day("2025-02-05")))
-    assert sources.last_change(corpus, texts) == "2025-02-05"
+    assert text_changes.last_change(corpus, texts) == "2025-02-05"
 
 
 def test_the_built_version_names_the_day_the_texts_last_changed(sample_build):
     version = json.loads((sample_build.site / "data" / "version.json").read_text(encoding="utf-8"))
     texts = [p for p in sample_build.corpus.rglob("*") if p.suffix.lower() == ".txt"]
-    assert version["changed"] == sources.last_change(sample_build.corpus, texts) != ""
+    assert version["changed"] == text_changes.last_change(sample_build.corpus, texts) != ""
     assert version["version"].startswith(version["changed"] + " (")
 
 
