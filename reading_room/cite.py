@@ -4,7 +4,7 @@ gzip-compressed like every bulk download: the 数据 page's links save them unpa
 
 The report page's front matter gets a ``citation`` mapping (``page_meta``);
 ``overrides/main.html`` writes it into the page's ``<head>`` as ``citation_*`` meta
-tags (escaped), which Zotero reads as a report and ``docs/assets/cite.js`` reads to
+tags (escaped), which Zotero reads as a report and ``docs/assets/reading-room.js`` reads to
 build the GB/T 7714-2015 and Chicago citations each paragraph's ¶ menu copies.
 The corpus version (``data/version.json``) is derived from the corpus alone: the day
 its texts last changed (the last commit touching a text when corpus/ is in git, else the
@@ -151,7 +151,7 @@ BIB, CSL = "data/reports.bib.gz", "data/reports.csl.json.gz"
 
 
 def data_files(reports: list[Report], base: str, texts_changed: str = "") -> dict[str, bytes]:
-    """data/version.json (the version, plain: cite.js reads it), data/reports.bib.gz and
+    """data/version.json (the version, plain: reading-room.js reads it), data/reports.bib.gz and
     data/reports.csl.json.gz (gzip, no name or time in the header). ``texts_changed``: the
     day the texts last changed."""
     version = corpus_version(reports, texts_changed)

@@ -5,7 +5,7 @@ white space left out, NFKC-normalised), written as 16 hex digits. Editing a
 character changes only the few shingles around it, so it flips only a few of the
 64 bits: the edited paragraph keeps an id *near* its old one (in Hamming
 distance), while two unrelated paragraphs differ in about half the bits. A link
-to an id that no longer exists is resolved in the page (docs/assets/cite.js) to
+to an id that no longer exists is resolved in the page (docs/assets/reading-room.js) to
 the paragraph with the nearest fingerprint. The fingerprint is a pure function of
 the text: no build history, the same id on every build.
 

@@ -136,7 +136,7 @@ def test_report_pages_carry_highwire_tags(sample_build):
         assert re.fullmatch(r"\d{4}(/\d\d/\d\d)?", tags["citation_publication_date"])
         assert tags["citation_publication_date"][:4] == str(report["year"])
         assert tags["citation_language"] == "zh"
-        assert "citation_public_url" not in tags  # no site_url: cite.js adds it from the page's address (below)
+        assert "citation_public_url" not in tags  # no site_url: reading-room.js adds it from the page's address (below)
         if report["organization"]:
             assert tags["citation_technical_report_institution"] == report["organization"]
     about = head((sample_build.site / "about" / "index.html").read_text(encoding="utf-8"))

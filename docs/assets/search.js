@@ -422,7 +422,7 @@
   var filterBox = document.getElementById("rr-search-filters");
   if (!toggle || !input || !result) return;
   // Material styles this markup; a theme that draws its own search box (Zensical's) does
-  // not, and then search.css lays the box out itself.
+  // not, and then reading-room.css lays the box out itself.
   var box = input.closest(".rr-search"), output = box && box.querySelector(".md-search__output");
   var inner = box ? box.querySelector(".md-search__inner") : null;
   if (output && getComputedStyle(output).position === "static") box.classList.add("rr-search--standalone");
