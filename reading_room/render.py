@@ -24,8 +24,8 @@ from .index import Entry, Index, IndexKind, group_order
 from .slugs import slugify
 from .labels import Labels
 from .outline import BlockKind
-from .site import (CLEANING_ANCHOR, raw_url, UNKNOWN_BODY, body_url, facets, cleaning_url, entry_url, list_url, rel,
-                   source_of, uses_csv_url, year_url)
+from .site import (CLEANING_ANCHOR, raw_url, UNKNOWN_BODY, body_url, facets, cleaning_url, entry_url, list_url, paged_url,
+                   rel, source_of, uses_csv_url, year_url)
 
 Pages = dict[str, "str | HtmlPage"]  # path under docs/ -> Markdown, or a page written as HTML
 from .report import Report
@@ -88,32 +88,31 @@ def report_page(view: ReportView) -> HtmlPage:
     report, labels, shared = view.report, view.labels, view.shared
     url = report.url
     lines = [title_html(report.title)]
-    facts = [
-        f'<span>{html.escape(value)}</span>' for value in facets(report).values()
-    ]
+    # the facts are text between " · " (a <span> each was 14 bytes); the year and the body are
+    # the links to their lists (the reports of that year, of that body)
+    year, body, genre = facets(report).values()
+    facts = [f'<a href="{rel(url, year_url(report.year))}">{html.escape(year)}</a>',
+             f'<a href="{rel(url, body_url(report.organization))}">{html.escape(body)}</a>', html.escape(genre)]
     if report.year and report.year_source in YEAR_SOURCES:  # else the date beside it gave the year
-        facts.insert(1, f'<span>年份据{YEAR_SOURCES[report.year_source]}</span>')
+        facts.insert(1, f'年份据{YEAR_SOURCES[report.year_source]}')
     if report.date:
         # corpus/labels.yml names it; DATE_SOURCES where it does not
         where = labels.date_sources.get(report.date_source) or DATE_SOURCES.get(report.date_source, report.date_source)
-        facts.append(f'<span>{html.escape(report.date)}'
-                     f'{"（据" + html.escape(where) + "）" if where else ""}</span>')
+        facts.append(f'{html.escape(report.date)}{"（据" + html.escape(where) + "）" if where else ""}')
     if report.speaker:
-        facts.append(f'<span>{html.escape(report.speaker)}</span>')
+        facts.append(html.escape(report.speaker))
     if report.source:
-        facts.append(f'<span>来源：{html.escape(report.source)}</span>')
-    facts.append(f'<span>{report.characters:,} 字</span>')
+        facts.append(f'来源：{html.escape(report.source)}')
+    facts.append(f'{report.characters:,} 字')
     if shared:
         facts.append(shared)
     links_html = (
         f"{_raw_link(report, url)}下载原文（{html.escape(report.encoding)}）</a>"
         f' · <a href="{rel(url, "data/#texts")}" data-plain-text="{html.escape(report.id)}">纯文本</a>'
         f' · <a href="#{CLEANING_ANCHOR}">清洗记录（删除 {removed_count(report)} 处）</a>'
-        f' · <a href="{rel(url, year_url(report.year))}">同年报告</a>'
-        f' · <a href="{rel(url, body_url(report.organization))}">同机关报告</a>'
     )
     lines.append(
-        f'<div class="report-meta" data-pagefind-ignore>{" ".join(facts)}<br>{links_html}</div>'
+        f'<div class="report-meta" data-pagefind-ignore>{" · ".join(facts)}<br>{links_html}</div>'
     )
     outline = []
     for block in report.blocks:
@@ -145,7 +144,7 @@ def _reuse_mark(mark: tuple[str, int] | None, page_url: str) -> str:
     if not mark:
         return ""
     target, others = mark
-    # empty: its words (也见于 N 篇, its accessible name too) come from cite.css
+    # empty: its words (也见于 N 篇, its accessible name too) come from reading-room.css
     return f'<a class="reuse-mark" href="{rel(page_url, target)}" data-reports="{others}"></a>'
 
 
@@ -238,14 +237,20 @@ def _html_page(url: str, title: str, *parts: str) -> HtmlPage:
 
 def report_list_pages(reports: list[Report]) -> Pages:
     """The full list of reports, newest first, LIST_PAGE a page: all/, all/2/, …"""
+    return _paged_reports("all/", "全部报告", reports, f"共 {len(reports)} 篇，按年份从新到旧")
+
+
+def _paged_reports(first_url: str, title: str, reports: list[Report], intro: str) -> Pages:
+    """A list of reports, newest first, LIST_PAGE a page (``first_url``, then ``<first_url>2/`` …),
+    so that no page of it grows with the corpus."""
     chunks = _pages_of(sort_reports(reports), LIST_PAGE)
-    urls = [list_url(n) for n in range(1, len(chunks) + 1)]
+    urls = [paged_url(first_url, n) for n in range(1, len(chunks) + 1)]
     pages: Pages = {}
     for number, chunk in enumerate(chunks, start=1):
         url = urls[number - 1]
-        title = "全部报告" + (f"（第 {number} 页）" if number > 1 else "")
         pager = _pager(urls, number, url)
-        page = _html_page(url, title, f"<p>共 {len(reports)} 篇，按年份从新到旧，每页 {LIST_PAGE} 篇。</p>", pager,
+        every = f"，每页 {LIST_PAGE} 篇" if len(chunks) > 1 else ""
+        page = _html_page(url, title + (f"（第 {number} 页）" if number > 1 else ""), f"<p>{intro}{every}。</p>", pager,
                           _report_table(chunk, url), pager)
         pages[page.path] = page
     return pages
@@ -259,7 +264,9 @@ def skipped_list(skipped: list[tuple[str, str]]) -> str:
 
 
 def listing_pages(reports: list[Report]) -> Pages:
-    """Browse pages by year and by issuing body (the navigation does not list every report)."""
+    """Browse pages by year and by issuing body (the navigation does not list every report),
+    each LIST_PAGE reports a page: a year of a large corpus, or its reports of no named body,
+    are thousands."""
     pages: Pages = {}
     by_year: dict[int | None, list[Report]] = defaultdict(list)
     by_body: dict[str, list[Report]] = defaultdict(list)
@@ -273,16 +280,14 @@ def listing_pages(reports: list[Report]) -> Pages:
         url = year_url(year)
         label = f"{year} 年" if year else "年份未知"
         overview.append(f"- {_md_link('years/', url, label)}（{len(by_year[year])} 篇）")
-        page = _html_page(url, label, _report_table(sort_reports(by_year[year]), url))
-        pages[page.path] = page
+        pages.update(_paged_reports(url, label, by_year[year], f"共 {len(by_year[year])} 篇"))
     pages["years/index.md"] = "\n".join(overview) + "\n"
 
     overview = [front_matter({"title": "按机关"}), "# 按机关浏览\n"]
     for body in sorted(by_body, key=lambda b: (-len(by_body[b]), b)):
         url = body_url("" if body == UNKNOWN_BODY else body)
         overview.append(f"- {_md_link('bodies/', url, body)}（{len(by_body[body])} 篇）")
-        page = _html_page(url, body, _report_table(sort_reports(by_body[body]), url))
-        pages[page.path] = page
+        pages.update(_paged_reports(url, body, by_body[body], f"共 {len(by_body[body])} 篇，按年份从新到旧"))
     pages["bodies/index.md"] = "\n".join(overview) + "\n"
     return pages
 
@@ -307,7 +312,8 @@ def cleaning_section(r: Report, labels: Labels = Labels()) -> str:
     repaired = len(r.removed) - removed_count(r)
     parts = [
         f'<details class="cleaning" id="{CLEANING_ANCHOR}" data-pagefind-ignore>'
-        f"<summary>清洗记录：删除 {removed_count(r)} 处，修复 {repaired} 处（行号 · 规则 · 处理 · 内容）</summary>",
+        f"<summary>清洗记录：删除 {removed_count(r)} 处{f'，修复 {repaired} 处' if repaired else ''}"
+        "（行号 · 规则 · 处理 · 内容）</summary>",
         f'<div>源文件 <span class="mono">{shown(r.source_file)}</span> · 编码 {shown(r.encoding)} · '
         f'SHA-256 <span class="mono">{r.sha256[:16]}…</span></div>',
     ]
@@ -317,8 +323,8 @@ def cleaning_section(r: Report, labels: Labels = Labels()) -> str:
         parts.append("<div>提示：</div><ul>" + "".join(f"<li>{shown(labels.warning(w))}</li>" for w in r.warnings) + "</ul>")
     if r.removed:
         parts.append('<ul class="removed">')  # 行号 · 规则 · 处理 · 内容
-        parts.extend(f'<li><span class="ln">{item.line}</span> <span class="rule">{shown(labels.rule(item.rule))}</span> '
-                      f'<span class="action">{ACTIONS.get(item.action, shown(item.action))}</span> '
+        parts.extend(f'<li><span class="ln">{item.line}</span> {shown(labels.rule(item.rule))} · '
+                      f'{ACTIONS.get(item.action, shown(item.action))} · '
                       f"{shown(item.text)}</li>" for item in r.removed)
         parts.append("</ul>")
     else:

@@ -87,9 +87,15 @@ def raw_url(report_id: str) -> str:
     return f"raw/{report_id}.txt.gz"
 
 
+def paged_url(url: str, number: int) -> str:
+    """Page ``number`` of a list of reports whose first page is ``url`` (all/, all/2/, …;
+    years/2019/, years/2019/2/, …)."""
+    return url if number == 1 else f"{url}{number}/"
+
+
 def list_url(number: int) -> str:
     """Page ``number`` of the full list of reports."""
-    return "all/" if number == 1 else f"all/{number}/"
+    return paged_url("all/", number)
 
 
 def cleaning_url(number: int) -> str:

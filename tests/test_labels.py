@@ -3,6 +3,7 @@ own interface (its visible words and accessible names), overviews that stay smal
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 
 import yaml
@@ -109,6 +110,29 @@ def test_home_and_cleaning_log_stay_small_as_the_corpus_grows():
         assert max(len(text.encode()) for text in texts) < 30_000
 
 
+def test_year_and_body_pages_are_paginated_and_list_every_report_once():
+    # 3,000 reports: 150 a year, 60 a body, and 700 of no named body (a news corpus' usual case)
+    reports = [fake(n) for n in range(3000)]
+    for r in reports[:700]:
+        r.organization = ""
+    pages = render.listing_pages(reports)
+    html_pages = {path: page.article for path, page in pages.items() if not isinstance(page, str)}
+    unnamed = sorted(p for p in html_pages if p.startswith(render.body_url("")))
+    assert len(unnamed) == 7  # 700 reports, LIST_PAGE a page
+    year = sorted(p for p in html_pages if p.startswith("years/2005/"))
+    assert year == ["years/2005/2/index.html", "years/2005/index.html"]
+    for prefix in ("years/", "bodies/"):
+        texts = [t for p, t in html_pages.items() if p.startswith(prefix)]
+        listed = re.findall(r'href="[^"]*?reports/(r\d{5})/"', "".join(texts))
+        assert sorted(listed) == sorted(r.id for r in reports)  # each report once, on one page
+        assert max(len(re.findall(r"<tr>", t)) - 1 for t in texts) == render.LIST_PAGE
+    # the pager of the unnamed body's third page links the pages it names, and they exist
+    third = html_pages[render.body_url("") + "3/index.html"]
+    for target in re.findall(r'<p class="pager">.*?</p>', third)[0].split('href="')[1:]:
+        resolved = posixpath.normpath(posixpath.join(render.body_url("") + "3/", target.split('"')[0]))
+        assert resolved + "/index.html" in html_pages
+
+
 def test_pager_links_every_page_it_names():
     pages = render.report_list_pages([fake(n) for n in range(1000)])
     page5 = pages["all/5/index.html"].article
@@ -124,9 +148,10 @@ def test_where_a_date_came_from_is_shown_beside_it_when_recorded():
     labels = load_settings(CORPUS).labels
     report = fake(1)
     report.date = "2020-05-06"
-    assert "（" not in render.report_page(ReportView(report, "", labels=labels)).article.split("2020-05-06", 1)[1].split("</span>", 1)[0]
+    # the facts are separated by " · "; the date's own words end there
+    assert "（" not in render.report_page(ReportView(report, "", labels=labels)).article.split("2020-05-06", 1)[1].split(" · ", 1)[0]
     report.date_source = "byline"
     page = render.report_page(ReportView(report, "", labels=labels)).article
-    assert "2020-05-06（据网页署名）</span>" in page
+    assert "2020-05-06（据网页署名） · " in page
     from reading_room import data
     assert next(data.report_rows([report]))["date_source"] == "byline"

@@ -49,7 +49,7 @@ def test_where_the_year_came_from_is_recorded_and_shown(sample_build):
         page = sample_build.html(report["id"])
         if str(report["year"]) in report["title"] and not report["date"]:
             assert report["year_source"] == "title"
-            assert "年份据标题</span>" in page
+            assert "年份据标题 · " in page
         elif report["year_source"] == "date":
             assert report["date"].startswith(str(report["year"])) and "年份据" not in page
     assert {r["year_source"] for r in sample_build.reports} >= {"title"}
