@@ -76,6 +76,8 @@ class IndexSettings:
                                                "e", "o", "x", "t", "tg", "f", "q", "m", "mq", "z", "zg"})
     head_tags: frozenset[str] = frozenset({"n", "vn", "ng", "an", "nz", "l", "i", "j"})
     verb_tags: frozenset[str] = frozenset({"v", "vd", "vg"})
+    before_formulation_tags: frozenset[str] = frozenset({"v", "vd", "vg", "vn", "d", "a", "ad"})
+    after_formulation_tags: frozenset[str] = frozenset({"v", "vd", "vg", "vn"})
     name_heads: tuple[str, ...] = ()
     surnames: frozenset[str] = frozenset()
     given_name_max_frequency: int = 10
@@ -119,7 +121,8 @@ class IndexSettings:
         values["stop"] = frozenset(normalise(s) for s in data.get("stop", []) or [])
         values["merges"] = tuple((normalise(k), normalise(v)) for k, v in (data.get("merges") or {}).items())
         values["allow"] = frozenset(normalise(s) for s in data.get("allow", []) or [])
-        for name in ("name_tags", "function_tags", "head_tags", "verb_tags", "surnames", "plain_starts",
+        for name in ("name_tags", "function_tags", "head_tags", "verb_tags", "before_formulation_tags",
+                     "after_formulation_tags", "surnames", "plain_starts",
                      "place_ends"):
             if name in data:
                 values[name] = frozenset(data[name] or [])
@@ -432,6 +435,8 @@ def _quoted_uses(source: Source, kind: IndexKind, settings: IndexSettings) -> li
 _NUMERALS = "零〇一二两三四五六七八九十百千双"
 _NUMERAL = re.compile(f"[{_NUMERALS}]")
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]{3,}")
+_VERB_MAX = 4  # characters of the verbs before a formulation (推动, 全面贯彻, 携手构建)
+_PARTS = re.compile(r"[、，,；;+＋\s]")  # what joins the parts of a slogan
 PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
 _VERB_SHARE = 0.9  # a phrase is another's verb + it in less than this share of its reports
 
@@ -561,7 +566,37 @@ def _select(sources: list[Source], prints: list[str], quoted_lists: list[list], 
             continue  # a verb and a formulation: 构建|新发展格局, 贯彻|新发展理念
         if evidence["context"] >= required:
             verdicts[key] = {"reason": "bare", **evidence}
+    # a formulation with a verb before it or a verb after it is a use of that formulation, not
+    # another one, when the formulation is used at least as widely: 推动|高质量发展,
+    # 全面|贯彻新发展理念, 命运共同体|建设 (新时代|新征程 is two formulations)
+    accepted = dict(verdicts)
+    for key in sorted(accepted):
+        if accepted[key]["reason"] != "curator" and _use_of_another(key, features[key]["words"], accepted, settings):
+            del verdicts[key]
     return verdicts
+
+
+def _use_of_another(key: str, words: list[str], accepted: dict[str, dict], settings: IndexSettings) -> str:
+    """The formulation ``key`` is a use of: its end after a verb or two (words of at most
+    _VERB_MAX characters that start with a verb, adverb or adjective of two characters or more,
+    ``before_formulation_tags``, and are no formulation themselves), or all of it but its last word, a verb (``after_formulation_tags``); the
+    formulation of three characters or more and in as many reports; "" when there is none.
+    A slogan of parts (无禁区、全覆盖、零容忍; 互联网+旅游) is never one: its parts are its words."""
+    reports = accepted[key]["reports"]
+    if len(words) < 2 or _PARTS.search(key):
+        return ""
+
+    def formulation(rest: str) -> bool:
+        return len(rest) >= 3 and rest in accepted and accepted[rest]["reports"] >= reports
+
+    if len(words[0]) >= 2 and segment.dictionary_tag(words[0]) in settings.before_formulation_tags:
+        for before, rest in _splits(words):
+            if len(before) <= _VERB_MAX and formulation(rest) and before not in accepted:
+                return rest
+    rest = key[:len(key) - len(words[-1])]
+    if formulation(rest) and segment.dictionary_tag(words[-1]) in settings.after_formulation_tags:
+        return rest
+    return ""
 
 
 def judge(key: str, features: dict, evidence: dict, settings: IndexSettings, total_reports: int) -> str:

@@ -158,6 +158,10 @@ SLOGANS = {
         "function_tags": dict(_STRINGS, description="jieba tags no bare formulation has"),
         "head_tags": dict(_STRINGS, description="jieba tags a bare formulation may end with"),
         "verb_tags": dict(_STRINGS, description="jieba tags a bare formulation may not start with"),
+        "before_formulation_tags": dict(_STRINGS, description="jieba tags of a first word that makes the phrase a use "
+                                        "of the formulation after it (推动|高质量发展)"),
+        "after_formulation_tags": dict(_STRINGS, description="jieba tags of a last word that makes the phrase a use "
+                                       "of the formulation before it (命运共同体|建设)"),
         "min_quoted_share": _share("share of uses quoted that makes a quotation a formulation"),
         "min_quoted_reports": _count("reports quoting it that make a quotation a formulation", 1),
         "min_reports_share": _share("share of all reports a formulation must be used in (curated ones excepted)"),

@@ -629,3 +629,31 @@ def test_a_phrase_used_bare_where_news_counts_is_not_a_formulation():
     assert entry(idx, "森林覆盖率") is None
     lenient = IndexSettings(min_length=2, max_length=20, bare_max_counting=1.0)
     assert entry(build_index(reports + _filler(75), "slogans", lenient), "森林覆盖率") is not None
+
+
+def test_a_formulation_with_a_verb_on_it_is_a_use_of_that_formulation():
+    """“推动高质量发展” is quoted as often as “高质量发展”, and 命运共同体建设 is used bare as widely as
+    生态文明建设: each is a formulation with a verb on it, counted as a use of the formulation
+    (the curated tags ``before_formulation_tags``/``after_formulation_tags`` say which words are
+    verbs). A slogan of parts whose last part is a formulation (“无禁区、全覆盖、零容忍”) stays an
+    entry of its own."""
+    from reading_room.settings import load_settings
+
+    curated = load_settings(ROOT / "corpus").index
+    rules = replace(SETTINGS, before_formulation_tags=curated.before_formulation_tags,
+                    after_formulation_tags=curated.after_formulation_tags)
+    without = replace(SETTINGS, before_formulation_tags=frozenset(), after_formulation_tags=frozenset())
+    reports = [source(f"r{i}", f"{'东西南北'[i % 4]}{i}县落实“两个维护”，"
+                               f"{'“推动高质量发展”' if i % 2 else '坚持“高质量发展”'}，"
+                               f"{('推进', '加强', '抓好', '推动')[i % 4]}生态文明建设，"
+                               f"{('参与', '促进', '支持')[i % 3]}{'命运共同体建设' if i % 2 else '“命运共同体”'}，"
+                               f"{'坚持“无禁区、全覆盖、零容忍”' if i % 5 == 0 else '反腐败“零容忍”'}。")
+               for i in range(25)]
+    plain = build_index(reports + _filler(75), "slogans", without)
+    assert entry(plain, "推动高质量发展") is not None and entry(plain, "命运共同体建设") is not None
+    idx = build_index(reports + _filler(75), "slogans", rules)
+    assert entry(idx, "推动高质量发展") is None and entry(idx, "命运共同体建设") is None
+    for kept in ("高质量发展", "命运共同体", "生态文明建设", "无禁区、全覆盖、零容忍", "零容忍"):
+        assert entry(idx, kept) is not None, kept
+    # the uses of the formulation count where the longer phrase stood: every report with 推动高质量发展
+    assert entry(idx, "高质量发展").report_count == 25
