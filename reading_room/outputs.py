@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from . import cite, data, data_page, render, reuse as reuse_module, reuse_pages, views
+from . import cite, data, data_page, render, reuse as reuse_module, reuse_pages, search, views
 from .cache import digest
 from .html_page import HtmlPage
 from .index import Index, IndexKind, IndexSettings
@@ -22,6 +22,7 @@ from .settings import Settings
 from .shell import Shells
 from .site import raw_url
 from .sources import SourceFile, read_source
+from .views import search_view
 from .writer import Deferred, gzipped
 
 Files = Iterator[tuple[str, "bytes | Deferred"]]
@@ -53,6 +54,9 @@ def generated_files(reports: list[Report], keys: dict[str, str], paths: dict[str
         yield from _entry_files(idx, by_id, settings.index, pages)
     yield from _report_data(reports, keys, settings, default_license)
     yield from search_files()
+    for report in reports:  # their texts, for the results on screen (search.text_file)
+        yield search.text_path(report.id), Deferred(digest("search text", keys[report.id]),
+                                                    lambda report=report: search.text_file(search_view(report))[1])
     for report in reports:
         source = SourceFile(paths[report.id], report.source_file, report.id)
         yield raw_url(report.id), Deferred(keys[report.id], lambda source=source: gzipped(read_source(source, None)))

@@ -142,9 +142,21 @@ def test_the_parts_are_gzip_and_half_the_bytes_or_less():
 
 
 def test_meta_is_written_after_the_parts_it_vouches_for():
-    paths = list(search.index_files(BEFORE))
+    """The index's process writes the key shards and rows, then meta.json; the texts come
+    from the build, after (search.text_file)."""
+    paths = list(search.index_files_of(search_view(r) for r in BEFORE))
     assert paths[-1] == "search/meta.json"
-    assert all(any(p.startswith(f"search/{part}/") for p in paths) for part in "kdt")
+    assert all(any(p.startswith(f"search/{part}/") for p in paths) for part in "kd")
+    assert not any(p.startswith("search/t/") for p in paths)
+
+
+def test_a_build_killed_before_the_texts_were_written_heals(tmp_path):
+    """meta.json and the keys of the new texts written, the texts still the old ones: the
+    parts disagree, and the next build makes the index whole rather than patch it."""
+    previous = write(tmp_path, search.index_files(BEFORE))
+    write(tmp_path, search.index_files_of((search_view(r) for r in AFTER), previous))
+    assert search.update_index(pages(AFTER), previous) is None
+    assert search.index_files(AFTER, previous) == search.index_files(AFTER)
 
 
 def test_full_build_trusts_no_previous_index(tmp_path):
