@@ -79,6 +79,9 @@ class MetadataRules:
     speaker_offices: tuple[tuple[str, str], ...] = ()
     title_names_no_body: tuple[str, ...] = ()
     issuing_verbs: tuple[str, ...] = ()
+    not_body_words: frozenset[str] = frozenset()
+    headline_words: frozenset[str] = frozenset()
+    founding_words: tuple[str, ...] = ()
     occasion_bodies: tuple[tuple[re.Pattern, str], ...] = ()
     delivered_bodies: tuple[tuple[re.Pattern, str], ...] = ()
 
@@ -97,6 +100,9 @@ class MetadataRules:
             speaker_offices=tuple(sorted((data.get("speaker_offices") or {}).items(), key=lambda kv: -len(kv[0]))),
             title_names_no_body=tuple(data.get("title_names_no_body") or ()),
             issuing_verbs=tuple(data.get("issuing_verbs") or ()),
+            not_body_words=frozenset(data.get("not_body_words") or ()),
+            headline_words=frozenset(data.get("headline_words") or ()),
+            founding_words=tuple(data.get("founding_words") or ()),
             occasion_bodies=tuple((re.compile(r["pattern"]), r["body"]) for r in data.get("occasion_bodies") or ()),
             delivered_bodies=tuple((re.compile(r["pattern"]), r["body"]) for r in data.get("delivered_bodies") or ()),
         )
@@ -206,12 +212,16 @@ def organization_of(title: str, rules: MetadataRules) -> str:
     if headline:
         cuts = [i for i in (text.find(verb) for verb in rules.issuing_verbs) if i > 0]
     cut = min(cuts) if cuts else len(text)
-    best = 0
-    for suffix in rules.organization_suffixes:
+    best, suffix_at_best = 0, ""
+    for suffix in rules.organization_suffixes:  # longest first: at one end, the longest suffix is kept
         # a suffix may run past the cut: 四川省人民政府工作报告 cuts at 政府工作报告
-        start = text.rfind(suffix, 0, cut + len(suffix) - 1)  # starts before the cut
-        if start >= 0:
-            best = max(best, start + len(suffix))
+        start = text.find(suffix)
+        while 0 <= start < cut:  # starts before the cut
+            end = start + len(suffix)
+            if end > best and _ends_a_name(text, start, end, rules):
+                best, suffix_at_best = end, suffix
+            start = text.find(suffix, start + 1)
+    name_end = best
     if best and text[best:best + 1] in ("）", ")"):
         best += 1
     organization = text[:best]
@@ -219,7 +229,60 @@ def organization_of(title: str, rules: MetadataRules) -> str:
         return ""
     if not _NAME.match(organization) or _WHOLE_AREA.match(organization) or _no_name(organization):
         return ""
+    if _fragment(text[:name_end], suffix_at_best, rules) or not _stands_as_issuer(text, best, rules):
+        return ""
     return organization
+
+
+# a body's name that is only a placeholder (某局, X公安厅) or a level of place (县公安局) before its suffix
+_PLACEHOLDER = re.compile(r"^[某XＸ×○□＊*]+$")
+
+
+def _ends_a_name(text: str, start: int, end: int, rules: MetadataRules) -> bool:
+    """A suffix at text[start:end] ends a body's name only where a word ends: not 局 in 局势, 区 in
+    区域, 科 in 科学, 党委 in 朝鲜劳动党/委员长; nor where the word it ends names no body (格局,
+    城市, 片区). A suffix of two characters or more may head a longer word (县委书记, 政府军), and
+    one followed by another suffix ends where the next begins (某省|政府工作报告, 某某局|局长)."""
+    from .segment import boundaries
+
+    cuts = boundaries(text)
+    if end not in cuts and not (end - start >= 2 and start in cuts
+                                and not any(start < c < end for c in cuts)) \
+            and not any(text.startswith(suffix, end) for suffix in rules.organization_suffixes):
+        return False  # (某省|政府工作报告: jieba's 省政府 is a body's word followed by another)
+    word_start = max((c for c in cuts if c < end), default=0)
+    return text[word_start:end] not in rules.not_body_words
+
+
+def _fragment(name: str, suffix: str, rules: MetadataRules) -> bool:
+    """A suffix with one character before it that is no place level and no placeholder ("港区",
+    "中科", "叙政府", "军队"), or a one-character suffix alone ("科"): a fragment of a word or an
+    abbreviation, not a body's name; dropped rather than guessed. A short name jieba's dictionary
+    knows as an organisation's (团市委) is a name."""
+    from .segment import dictionary_tag
+
+    before = name[: len(name) - len(suffix)]
+    if not before:
+        return len(suffix) == 1 and name not in rules.bodies
+    return (len(before) == 1 and before not in _PLACE_WORDS and not _PLACEHOLDER.match(before)
+            and dictionary_tag(name) != "nt")
+
+
+def _stands_as_issuer(text: str, end: int, rules: MetadataRules) -> bool:
+    """The words up to a body's end are a name, not a headline's subject and verb ("栗战书主持召开
+    十三届全国人大常委会", "尤权受中共中央", "香港各界欢迎全国人大常委会", "全国政协召开…表彰会"); the
+    body is not a modifier ("新进中央委员会的委员") nor founded in the news, right after its name
+    ("全国首家知识产权法院在京成立", "中意企业家委员会成立大会"; not 国务院印发关于建立…)."""
+    from .segment import boundaries
+
+    cuts = sorted(c for c in boundaries(text) if c <= end)
+    if any(text[a:b] in rules.headline_words or text[a:b] in rules.issuing_verbs for a, b in zip(cuts, cuts[1:])):
+        return False
+    rest = text[end:]
+    if rest.startswith("的"):
+        return False
+    founded = "|".join(map(re.escape, rules.founding_words))
+    return not (founded and re.match(rf"(在[^\s，,。；;：:！!？?、]{{1,3}})?({founded})", rest))  # 在北京设立
 
 
 _PLACE_WORDS = ("自治区", "街道", "社区", "省", "市", "县", "区", "乡", "镇", "村", "州")

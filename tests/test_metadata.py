@@ -109,6 +109,80 @@ def test_organizations(settings, title, organization):
     assert organization_of(title, settings.metadata) == organization
 
 
+def _news_item(settings, title):
+    """A 新闻联播 item as it is written: title, blank, posting time and source, blank, text."""
+    text = f"{title}\n\n2019-01-01 19:00:00 央视网\n\n央视网消息（新闻联播）：会议在北京举行，审议有关事项。\n"
+    return _convert(settings, "news.txt", text.encode("utf-8"), catalog={})
+
+
+# Real 新闻联播 titles (2012–2025): the bodies read from them before this rule, beside the title.
+@pytest.mark.parametrize("title", [
+    "[视频]栗战书主持召开十三届全国人大常委会第二十次委员长会议 决定十三届全国人大常委会第八次会议1月29日至30日举行",
+    "[视频]赵乐际主持召开十四届全国人大常委会第十六次委员长会议 决定十四届全国人大常委会第七次会议12月25日至29日在京举行",
+    "[视频]尤权受中共中央委托向党外人士通报中共十九届四中全会精神",  # 尤权受中共中央
+    "[视频]受中共中央委托孙春兰向党外人士通报中央统战工作会议和《中国共产党统一战线工作条例（试行）》精神",
+    "[视频]李克强主持召开教科文卫体界人士和基层群众代表座谈会 听取对政府工作报告的意见建议",  # 李克强主持召开教科
+    "[视频]李克强主持召开国务院第七次全体会议 决定任命李家超为香港特别行政区第六任行政长官",
+    "[视频]关注乌克兰局势：俄通过在乌动用军事力量决议",  # 关注乌克兰局: 局 in 局势
+    "[视频]关注叙利亚局势 俄反对可能导致对叙动武决议草案",
+    "[视频]六盘山片区区域发展与扶贫攻坚规划启动实施",  # 六盘山片区区: 区 in 区域
+    "[视频]习近平对近期东北地区防汛抗洪工作作出重要指示 要求把确保人民群众生命安全放在第一位 全力搜救失踪人员 及时组织群众避险 妥善安排受灾群众生活",
+    "[视频]习近平同朝鲜劳动党委员长金正恩在大连举行会晤",  # 党委 in 朝鲜劳动党/委员长
+    "[视频]习主席视察军委联合作战指挥中心在全军和武警部队引起强烈反响",
+    "[视频]国务院正式批准中原经济区规划",
+    "[视频]全国政协召开优秀提案和先进承办单位表彰会 贾庆林出席并讲话",
+    "[视频]新进中央委员会的委员、候补委员学习贯彻党的十八大精神研讨班结业 刘云山出席结业式作总结讲话",
+    "[视频]香港各界欢迎全国人大常委会决定",
+    "[视频]中央民族工作会议暨国务院第六次全国民族团结进步表彰大会在北京举行",
+    "[视频]全国首家知识产权法院在京成立",
+    "[视频]中意企业家委员会成立大会暨中意经贸合作论坛在京举行 李克强与意大利总理共同出席并致辞",
+    "[视频]中科院报告：西藏高原生态总体趋好",  # 中科: 科 in 中科院
+    "[视频]科学规划“十四五” 擘画发展新蓝图",  # 科
+    "[视频]全国城市民族工作会议在京召开",  # 全国城市
+    "[视频]港区代表委员热议“十三五”规划 新发展新蓝图 香港当自强",  # 港区
+    "[视频]美方所谓溯源报告又是闹剧一场",  # 美方所: 所 in 所谓
+    "[视频]李强赴莫斯科举行中俄总理第二十九次定期会晤并对俄罗斯进行正式访问",
+])
+def test_a_news_headline_names_no_body_through_a_person_or_a_word_cut(settings, title):
+    """A person's verb before the suffix (主持召开, 受, 对, 同, 视察, 批准, 欢迎, 关注 …), a suffix
+    inside a word (局势, 区域, 科学, 所谓), a word that names no body (城市), a fragment (港区), a
+    body the news founds or that modifies a noun (…的委员): no body, rather than a guess."""
+    assert organization_of(title, settings.metadata) == ""
+    assert _news_item(settings, title).organizations == []
+
+
+@pytest.mark.parametrize("title, body", [
+    ("[视频]国务院印发关于建立统一的城乡居民基本养老保险制度的意见", "国务院"),
+    ("[视频]中共中央 国务院印发《关于加大改革创新力度加快农业现代化建设的若干意见》", "中共中央"),
+    ("[视频]中共中央办公厅 国务院办公厅印发《关于创新机制扎实推进农村扶贫开发工作的意见》", "中共中央办公厅"),
+    ("[视频]国务院办公厅印发《关于成立联合工作组的通知》", "国务院办公厅"),
+    ("[视频]十三届全国人大常委会第七次会议在京闭幕", "十三届全国人民代表大会常务委员会"),
+    ("[视频]中共中央政治局召开会议 研究部署党风廉政建设和反腐败工作 中共中央总书记习近平主持会议", "中共中央政治局"),
+    ("[视频]中央纪委国家监委公开通报八起违反中央八项规定精神典型问题", "中央纪委国家监委"),
+    ("[视频]国务院新闻办公室发表白皮书《钓鱼岛是中国的固有领土》", "国务院新闻办公室"),
+    ("[视频]全国政协外事委员会就美国国会众议院通过“2019年维吾尔人权政策法案”发表声明", "全国政协外事委员会"),
+    ("[视频]国家航天局发布天问一号拍摄火星侧身影像", "国家航天局"),
+    # a suffix inside 所谓 is passed over for the name before it
+    ("[视频]全国人大外事委员会就美国所谓“2020年维吾尔人权政策法案”签署成法发表声明", "全国人大外事委员会"),
+])
+def test_a_news_headline_keeps_the_body_that_issued_or_held_something(settings, title, body):
+    assert _news_item(settings, title).organization == body
+
+
+@pytest.mark.parametrize("title, organization", [
+    # the sample corpus's party-building summaries
+    ("2019年度县公安局党建工作总结", "县公安局"),  # 县: a level of place before the suffix, a name
+    ("市委办公室党总支2020年党建工作总结", "市委办公室党总支"),
+    ("X公安厅党总支部2020年工作总结", "X公安厅党总支部"),
+    ("X（直属单位）2020年上半年党建工作总结", "X（直属单位）"),
+    ("2026年四川省人民政府工作报告", "四川省人民政府"),
+    ("团市委2022年工作总结", "团市委"),  # one character before the suffix, an organisation jieba knows
+    ("某某局局长2022年述职报告", "某某局"),  # not 某某局局: the second 局 begins 局长
+])
+def test_a_summary_title_keeps_its_body(settings, title, organization):
+    assert organization_of(title, settings.metadata) == organization
+
+
 PAGE = "\n".join([
     "当前位置：首页 > 工作总结 > 述职报告",
     "发布时间：2022-12-30 09:15:00 来源：县委组织部",
