@@ -284,7 +284,7 @@ def news_served(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         # the bodies' names leave meta.json for bodies.json at a lower size than a site's: the
         # headlines name few bodies (test_real_texts), and that file is what the bodies test opens
-        patch.setattr(search_index, "BODIES_INLINE", 200)
+        patch.setattr(search_index, "BODIES_INLINE", 40)
         build = captured_build(root, make_corpus(root / "corpus", sorted(NEWS.glob("*.txt"))))
     assert build.exit_code == 0, build.err
     with serve(build.site) as base:
