@@ -452,23 +452,29 @@ def update_index(pages: list[SearchView], previous: Path):
         if meta.get("format") != FORMAT or meta.get("numbering") != rows_digest(pages) \
                 or meta.get("rows") != ROWS or meta.get("docs") != len(pages):
             return None
+        # each part read once and let go: the digest of the parts is taken as they are read
+        # (holding them all was 0.3 GB at 74,545 news items, beside the build's own process)
         changed = []
-        old_texts = []
-        for number, page in enumerate(pages):
-            old = read(previous, "t", page.id)
-            old_texts.append(old)
-            if old != page.text:
-                changed.append((number, json.loads(old), page.blocks))
-        old_rows = [read(previous, "d", n) for n in range((len(pages) + ROWS - 1) // ROWS)]
         encoded: dict[str, str] = {}
         shard_of: dict[str, int] = {}
-        old_shards = []
-        for shard in range(meta["shards"]):
-            old_shards.append(read(previous, "k", shard))
-            keys = json.loads(old_shards[-1])
-            encoded.update(keys)
-            shard_of.update(dict.fromkeys(keys, shard))
-        if meta.get("check") != parts_digest(old_shards, old_rows, old_texts):
+
+        def old_shards():
+            for shard in range(meta["shards"]):
+                text = read(previous, "k", shard)
+                keys = json.loads(text)
+                encoded.update(keys)
+                shard_of.update(dict.fromkeys(keys, shard))
+                yield text
+
+        def old_texts():
+            for number, page in enumerate(pages):
+                old = read(previous, "t", page.id)
+                if old != page.text:
+                    changed.append((number, json.loads(old), page.blocks))
+                yield old
+
+        old_rows = (read(previous, "d", n) for n in range((len(pages) + ROWS - 1) // ROWS))
+        if meta.get("check") != parts_digest(old_shards(), old_rows, old_texts()):
             # a build killed while writing the index, or a part changed by hand: the keys
             # no longer describe the texts, so they are not patched but made again
             log.warning("search: the previous index's parts disagree with each other; building it whole")
