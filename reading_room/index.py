@@ -577,11 +577,12 @@ def _select(sources: list[Source], prints: list[str], quoted_lists: list[list], 
 
 
 def _use_of_another(key: str, words: list[str], accepted: dict[str, dict], settings: IndexSettings) -> str:
-    """The formulation ``key`` is a use of: its end after a verb or two (words of at most
-    _VERB_MAX characters that start with a verb, adverb or adjective of two characters or more,
-    ``before_formulation_tags``, and are no formulation themselves), or all of it but its last word, a verb (``after_formulation_tags``); the
-    formulation of three characters or more and in as many reports; "" when there is none.
-    A slogan of parts (无禁区、全覆盖、零容忍; 互联网+旅游) is never one: its parts are its words."""
+    """The formulation ``key`` is a use of, "" when there is none: its end after a verb or two
+    (words of at most _VERB_MAX characters that start with a verb, adverb or adjective of two
+    characters or more, ``before_formulation_tags``, and are no formulation themselves), or all
+    of it but its last word, a verb (``after_formulation_tags``); a formulation of three
+    characters or more, in as many reports. A slogan of parts (无禁区、全覆盖、零容忍;
+    互联网+旅游) is never one: its parts are its words."""
     reports = accepted[key]["reports"]
     if len(words) < 2 or _PARTS.search(key):
         return ""

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from .patterns import HAN, HAN_CHAR, HAN_NUMERALS, HEADING_START, SENTENCE_END, split_bodies, without_site_name
+from .segment import boundaries, dictionary_tag
 
 TITLE_ZONE = 12  # the title is among the first lines left after cleaning
 FIELDS = ("title", "year", "organization", "genre", "date", "source", "doc_number", "speaker", "occasion")
@@ -243,8 +244,6 @@ def _ends_a_name(text: str, start: int, end: int, rules: MetadataRules) -> bool:
     区域, 科 in 科学, 党委 in 朝鲜劳动党/委员长; nor where the word it ends names no body (格局,
     城市, 片区). A suffix of two characters or more may head a longer word (县委书记, 政府军), and
     one followed by another suffix ends where the next begins (某省|政府工作报告, 某某局|局长)."""
-    from .segment import boundaries
-
     cuts = boundaries(text)
     if end not in cuts and not (end - start >= 2 and start in cuts
                                 and not any(start < c < end for c in cuts)) \
@@ -259,8 +258,6 @@ def _fragment(name: str, suffix: str, rules: MetadataRules) -> bool:
     "中科", "叙政府", "军队"), or a one-character suffix alone ("科"): a fragment of a word or an
     abbreviation, not a body's name; dropped rather than guessed. A short name jieba's dictionary
     knows as an organisation's (团市委) is a name."""
-    from .segment import dictionary_tag
-
     before = name[: len(name) - len(suffix)]
     if not before:
         return len(suffix) == 1 and name not in rules.bodies
@@ -273,8 +270,6 @@ def _stands_as_issuer(text: str, end: int, rules: MetadataRules) -> bool:
     十三届全国人大常委会", "尤权受中共中央", "香港各界欢迎全国人大常委会", "全国政协召开…表彰会"); the
     body is not a modifier ("新进中央委员会的委员") nor founded in the news, right after its name
     ("全国首家知识产权法院在京成立", "中意企业家委员会成立大会"; not 国务院印发关于建立…)."""
-    from .segment import boundaries
-
     cuts = sorted(c for c in boundaries(text) if c <= end)
     if any(text[a:b] in rules.headline_words or text[a:b] in rules.issuing_verbs for a, b in zip(cuts, cuts[1:])):
         return False

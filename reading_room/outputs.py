@@ -56,7 +56,7 @@ def generated_files(reports: list[Report], keys: dict[str, str], paths: dict[str
     yield from search_files()
     for report in reports:  # their texts, for the results on screen (search.text_file)
         yield search.text_path(report.id), Deferred(digest("search text", keys[report.id]),
-                                                    lambda report=report: search.text_file(search_view(report))[1])
+                                                    lambda report=report: search.text_file(search_view(report)))
     for report in reports:
         source = SourceFile(paths[report.id], report.source_file, report.id)
         yield raw_url(report.id), Deferred(keys[report.id], lambda source=source: gzipped(read_source(source, None)))

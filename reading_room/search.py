@@ -547,15 +547,15 @@ def index_files(reports, previous: Path | None = None) -> dict[str, bytes]:
     """The files of the search index, by path under docs/; updated from the index of
     the previous build in ``previous`` (docs/search) where that is possible."""
     views = [search_view(r) for r in reports]
-    return {**index_files_of(views, previous), **dict(map(text_file, views))}
+    return {**index_files_of(views, previous), **{text_path(v.id): text_file(v) for v in views}}
 
 
-def text_file(view: SearchView) -> tuple[str, bytes]:
-    """One report's ``t/`` file. The build writes it from the report itself (a Deferred keyed by
+def text_file(view: SearchView) -> bytes:
+    """One report's ``t/`` file (at ``text_path``). The build writes it from the report itself (a Deferred keyed by
     the report: outputs.py), not the search index's process, so that a report that did not
     change costs nothing (at 10,650 news items the process packed and spooled 10,650 texts a
     build, which the build read back and compared, to write one)."""
-    return text_path(view.id), pack(view.text)
+    return pack(view.text)
 
 
 def text_path(report_id: str) -> str:
