@@ -1,6 +1,6 @@
-"""The pages of shared passages (reuse/): the most shared passages, each passage with its
-members' paragraphs (each beside the first member's, differences marked), and the line on a report page
-about what it shares. The passages themselves are found by reuse.py."""
+"""The pages of shared passages (reuse/): the most shared passages, each passage with the stretch
+of each member's paragraph that holds it (set beside the first member's, differences marked), and the
+line on a report page about what it shares. The passages themselves are found by reuse.py."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -20,7 +20,9 @@ from .site import cluster_url, html_file, rel, reuse_bucket
 
 TOP = 100  # passages on the overview page
 SHOWN_MEMBERS = 50  # members shown per passage on its page (all are in data/reuse.json.gz)
-TEMPLATE_CONTEXT = 30  # characters shown either side of a template in each member's paragraph
+CONTEXT = 30  # characters shown either side of the shared stretch in each member's paragraph
+ELLIPSIS = "…"  # where an excerpt is cut
+SPAN_BLOCK = 4  # a stretch in common shorter than this is a stray match, not part of the passage
 
 
 def summary_html(summary: Summary | None, reports: dict[str, Report], page_url: str) -> str:
@@ -39,9 +41,11 @@ def summary_html(summary: Summary | None, reports: dict[str, Report], page_url: 
 
 
 def _side_by_side(base: str, text: str) -> str:
-    """The first member's paragraph and another's, side by side: on the left what only the first
-    has (<del>), on the right what only the other has (<ins>); one column on a phone."""
-    left, right = [], []
+    """The first member's excerpt and another's, side by side: on the left what only the first
+    has (<del>), on the right what only the other has (<ins>); one column on a phone. The
+    ellipses that say where an excerpt is cut stay outside the marks."""
+    (base_head, base, base_tail), (head, text, tail) = _cut(base), _cut(text)
+    left, right = [base_head], [head]
     # difflib, not rapidfuzz: its longest-block-first opcodes read better (an LCS matches stray
     # single characters across text that differs, twice as many marks on a page of news items)
     for op, a0, a1, b0, b1 in SequenceMatcher(None, base, text, autojunk=False).get_opcodes():
@@ -53,8 +57,17 @@ def _side_by_side(base: str, text: str) -> str:
             left.append(f"<del>{escaped(base[a0:a1])}</del>")
         if b1 > b0:
             right.append(f"<ins>{escaped(text[b0:b1])}</ins>")
+    left.append(base_tail)
+    right.append(tail)
     return (f'<div class="reuse-pair"><div class="reuse-para">{"".join(left)}</div>'
             f'<div class="reuse-para">{"".join(right)}</div></div>')
+
+
+def _cut(excerpt: str) -> tuple[str, str, str]:
+    """An excerpt as (its leading ellipsis, its text, its trailing ellipsis)."""
+    head = ELLIPSIS if excerpt.startswith(ELLIPSIS) else ""
+    tail = ELLIPSIS if len(excerpt) > len(head) and excerpt.endswith(ELLIPSIS) else ""
+    return head, excerpt[len(head):len(excerpt) - len(tail)], tail
 
 
 def _earliest(cluster: Cluster, reports: dict[str, Report]) -> str:
@@ -67,9 +80,9 @@ class MemberView:
     title: str
     url: str  # of the paragraph, relative to the passage's page
     similarity: float
-    text: str  # the paragraph, or for a template the stretch around it (see ``mark``)
+    text: str  # the stretch of the paragraph that holds the passage, with its context (``_around``)
     first: bool  # the member the others are shown beside
-    mark: tuple[int, int] | None = None  # where in ``text`` a template is (marked on the page)
+    mark: tuple[int, int] | None = None  # where in ``text`` the shared stretch is (None: not found)
 
 
 @dataclass(frozen=True)
@@ -80,7 +93,7 @@ class PassageView:
     chars: int
     earliest: str
     text: str
-    base: str  # the first member's paragraph
+    base: str  # the first member's excerpt (its ``text``), which the others are set beside
     members: tuple[MemberView, ...]
     more: int  # members not shown
 
@@ -118,30 +131,40 @@ def overview(reuse: Reuse, reports: dict[str, Report]) -> str:
     return "\n".join(parts)
 
 
-def _around(paragraph: str, passage: str, width: int = TEMPLATE_CONTEXT) -> tuple[str, tuple[int, int] | None]:
-    """A template in one member's paragraph: the stretch the paragraph shares with it and
-    ``width`` characters either side, and where that stretch is in the excerpt. A template
-    is a line a large share of the corpus repeats: its context says more than the whole
-    paragraph, 50 times over (a page of templates was 0.75 MB)."""
-    # the passage is normalised (NFKC, no spaces): match the paragraph's characters normalised
-    # one by one, and map the match back to where they are in the paragraph
+def _shared_span(paragraph: str, passage: str) -> tuple[int, int] | None:
+    """Where in ``paragraph`` it shares ``passage``: from the first to the last stretch of at least
+    SPAN_BLOCK characters that the two have in common (the passage is normalised: NFKC, no spaces;
+    the paragraph's characters are normalised one by one and the match mapped back to them)."""
     chars = [(i, n) for i, c in enumerate(paragraph) for n in normalize(c)]
     folded = "".join(n for _, n in chars)
-    match = SequenceMatcher(None, folded, passage, autojunk=False).find_longest_match(0, len(folded), 0, len(passage))
-    if match.size == 0:
+    matcher = SequenceMatcher(None, folded, passage, autojunk=False)
+    blocks = [b for b in matcher.get_matching_blocks() if b.size >= SPAN_BLOCK]
+    if not blocks:
+        longest = matcher.find_longest_match(0, len(folded), 0, len(passage))
+        blocks = [longest] if longest.size else []
+    if not blocks:
+        return None
+    return chars[blocks[0].a][0], chars[blocks[-1].a + blocks[-1].size - 1][0] + 1
+
+
+def _around(paragraph: str, passage: str, width: int = CONTEXT) -> tuple[str, tuple[int, int] | None]:
+    """The stretch of one member's paragraph that holds the passage, with ``width`` characters
+    either side, and where the shared stretch is in that excerpt. The passage and its context say
+    more than the whole paragraph: a news item's paragraph runs to hundreds of characters around a
+    shared sentence, and a template's page showed it whole fifty times (0.75 MB)."""
+    span = _shared_span(paragraph, passage)
+    if span is None:
         return paragraph, None
-    first, last = chars[match.a][0], chars[match.a + match.size - 1][0] + 1
+    first, last = span
     left, shared, right = context(paragraph, first, last, width)  # the entry pages' keyword in context
-    head = "…" if len(left) < first else ""
-    tail = "…" if last + len(right) < len(paragraph) else ""
+    head = ELLIPSIS if len(left) < first else ""
+    tail = ELLIPSIS if last + len(right) < len(paragraph) else ""
     return head + left + shared + right + tail, (len(head) + len(left), len(head) + len(left) + len(shared))
 
 
 def _member(cluster: Cluster, member, reports: dict[str, Report], url: str, text: str) -> MemberView:
     first = (member.report, member.paragraph) == cluster.first
-    mark = None
-    if cluster.banal:
-        text, mark = _around(text, cluster.text)
+    text, mark = _around(text, cluster.text)
     return MemberView(reports[member.report].title, rel(url, reports[member.report].url + "#" + member.paragraph),
                       member.similarity, text, first, mark)
 
@@ -160,15 +183,24 @@ def bucket_views(reuse: Reuse, reports: dict[str, Report]) -> dict[str, BucketVi
         for cluster in clusters:
             members = tuple(_member(cluster, m, reports, url, texts.get((m.report, m.paragraph), ""))
                             for m in cluster.members[:SHOWN_MEMBERS])
+            base = _around(texts.get(cluster.first, ""), cluster.text)[0]
             passages.append(PassageView(cluster.passage, cluster.banal, cluster.reports, cluster.chars,
-                                        _earliest(cluster, reports), cluster.text, texts.get(cluster.first, ""),
+                                        _earliest(cluster, reports), cluster.text, base,
                                         members, max(0, len(cluster.members) - SHOWN_MEMBERS)))
         views[html_file(url)] = BucketView(bucket, tuple(passages))
     return views
 
 
+def _marked(member: MemberView) -> str:
+    if not member.mark:
+        return escaped(member.text)
+    at, end = member.mark
+    return f"{escaped(member.text[:at])}<mark>{escaped(member.text[at:end])}</mark>{escaped(member.text[end:])}"
+
+
 def bucket_page(view: BucketView) -> HtmlPage:
-    """One page of passages, each with its members' paragraphs beside the first member's."""
+    """One page of passages: each member's excerpt (the shared stretch and its context), a template's
+    marked in it, another passage's set beside the first member's with the differences marked."""
     url, title = f"reuse/{view.bucket}/", f"共用段落 {view.bucket}"
     parts = [title_html(title), f'<p><a href="{rel(url, "reuse/")}">← 共用段落</a></p>']
     for passage in view.passages:
@@ -178,12 +210,8 @@ def bucket_page(view: BucketView) -> HtmlPage:
             f"<p>{passage.reports} 篇报告 · {passage.chars} 字 · 最早 {passage.earliest or '日期不明'}</p>"
             f'<blockquote class="reuse-text">{escaped(passage.text)}</blockquote><ol class="reuse-members">')
         for member in passage.members:
-            if member.mark:
-                at, end = member.mark
-                shown = (f'<div class="reuse-para">{escaped(member.text[:at])}<mark>{escaped(member.text[at:end])}'
-                         f'</mark>{escaped(member.text[end:])}</div>')
-            elif passage.banal or member.first:
-                shown = f'<div class="reuse-para">{escaped(member.text)}</div>'
+            if passage.banal or member.first or not member.mark:
+                shown = f'<div class="reuse-para">{_marked(member)}</div>'
             else:
                 shown = _side_by_side(passage.base, member.text)
             parts.append(

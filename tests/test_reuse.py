@@ -19,6 +19,7 @@ from reading_room.fingerprint import fingerprint, normalize
 from reading_room.outline import Block
 from reading_room.conversion import convert_corpus
 from reading_room.reuse import MIN_CHARS, align, find_reuse
+from reading_room.reuse_pages import CONTEXT
 
 
 @pytest.fixture(scope="module")
@@ -163,10 +164,12 @@ def test_report_page_marks_a_shared_paragraph_and_links_its_source(tmp_path):
                      page.split(f'id="{cluster["passage"]}"')[1])
     assert pair
     left, right = (html_module.unescape(re.sub(r"<del>.*?</del>|<ins>.*?</ins>|<[^>]+>", "", side)) for side in pair.groups())
-    assert left == right  # what the two share, the same on both sides
+    assert left.strip("…") == right.strip("…")  # what the two share, the same on both sides (the cuts aside)
     full_sides = [html_module.unescape(re.sub(r"<[^>]+>", "", side)) for side in pair.groups()]
-    copy_side, source_side = sorted(full_sides, key=len)
-    assert len(copy_side) < 100 < len(source_side)  # the 80 characters copied beside the whole paragraph
+    source_side = next(side for side in full_sides if "最后一段" not in side)
+    # beside the copy, the stretch of the source's paragraph that holds what was copied, with at most
+    # CONTEXT characters either side (and an ellipsis where it is cut): not the whole paragraph
+    assert len(source_side) <= len(left) + 2 * (CONTEXT + 1) < len(paragraph) and source_side.endswith("…")
     assert len(left) >= 60 and left[:60] in source_side  # the copied stretch, unmarked on both sides
     assert "<del>" in pair.group(1) + pair.group(2) or "<ins>" in pair.group(1) + pair.group(2)
     assert (build.site / "reuse" / "index.html").exists() and (build.site / "data" / "reuse.csv.gz").exists()
@@ -328,7 +331,7 @@ def test_news_clusters_share_a_passage_pairwise_and_no_frame(news_reports):
 def test_a_templates_page_shows_it_in_each_members_context(sample_reports):
     """A template is shown in each member's paragraph as the stretch around it, marked: not the
     whole paragraph fifty times over."""
-    from reading_room.reuse_pages import TEMPLATE_CONTEXT, bucket_page, bucket_views
+    from reading_room.reuse_pages import bucket_page, bucket_views
 
     line = "各位代表，现在我代表本单位向大会报告工作，请予审议，并请各位同志提出意见和建议。"
     long = [b for r in sample_reports for b in r.blocks if b.kind == "paragraph" and len(b.text) > 3 * len(line)]
@@ -344,7 +347,7 @@ def test_a_templates_page_shows_it_in_each_members_context(sample_reports):
     for member in passage.members:
         at, end = member.mark
         assert normalize(member.text[at:end]) in normalize(line) and end - at >= len(template.text) - 2
-        assert len(member.text) <= end - at + 2 * TEMPLATE_CONTEXT + 2 < len(many[0].blocks[0].text)
+        assert len(member.text) <= end - at + 2 * CONTEXT + 2 < len(many[0].blocks[0].text)
     page = bucket_page(next(v for v in views.values() if passage in v.passages))
     assert page.article.count("<mark>") == len(passage.members)
 
