@@ -124,25 +124,27 @@ def chart(label: str, time: dict, cover: dict) -> str:
     step = plot_w / len(years)
     peak = max(counts) or 1
     peak_share = max(shares) or 1.0
+    # inline SVG in HTML needs no xmlns; coordinates are whole units of a 360-unit-wide box (a tenth
+    # of one is not seen); what the marks share (class, text-anchor, fill) is said once by a group
+    # (reading-room.css): the chart is on every entry page, so each attribute it repeats counts
     out = [f'<svg class="rr-chart" viewBox="0 0 {width} {height}" role="img" '
-           f'aria-label="{html.escape(label)}：各年使用的报告数与占当年报告的比例" xmlns="http://www.w3.org/2000/svg">']
+           f'aria-label="{html.escape(label)}：各年使用的报告数与占当年报告的比例">']
     out.append(f'<line class="axis" x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}"/>')
-    # text-anchor comes from the classes (reading-room.css: .tick.end, .tick.mid, .mark-label):
-    # the chart is on every entry page, so each attribute it repeats counts
-    out.append(f'<text class="tick end" x="{left - 3}" y="{top + 4}">{peak}</text>'
-               f'<text class="tick end" x="{left - 3}" y="{top + plot_h}">0</text>'
+    out.append(f'<g class="tick end"><text x="{left - 3}" y="{top + 4}">{peak}</text>'
+               f'<text x="{left - 3}" y="{top + plot_h}">0</text></g>'
                f'<text class="tick share" x="{left + plot_w + 3}" y="{top + 4}">{peak_share:.0%}</text>')
     label_every = max(1, round(len(years) / 6))
-    points = []
+    bars, ticks, points = [], [], []
     for i, (year, count, share) in enumerate(zip(years, counts, shares)):
         x = left + i * step
         h = plot_h * count / peak
         if count:
-            out.append(f'<rect class="bar" x="{x + step * 0.15:.1f}" y="{top + plot_h - h:.1f}" '
-                       f'width="{step * 0.7:.1f}" height="{h:.1f}"><title>{year}：{count} 篇（{share:.1%}）</title></rect>')
-        points.append(f"{x + step / 2:.1f},{top + plot_h - plot_h * share / peak_share:.1f}")
+            bars.append(f'<rect x="{x + step * 0.15:.0f}" y="{top + plot_h - h:.0f}" width="{step * 0.7:.0f}" '
+                        f'height="{h:.0f}"><title>{year}：{count} 篇（{share:.1%}）</title></rect>')
+        points.append(f"{x + step / 2:.0f},{top + plot_h - plot_h * share / peak_share:.0f}")
         if i % label_every == 0 or i == len(years) - 1:
-            out.append(f'<text class="tick mid" x="{x + step / 2:.1f}" y="{height - 8}">{year[2:] if len(years) > 8 else year}</text>')
+            ticks.append(f'<text x="{x + step / 2:.0f}" y="{height - 8}">{year[2:] if len(years) > 8 else year}</text>')
+    out.append(f'<g class="bar">{"".join(bars)}</g><g class="tick mid">{"".join(ticks)}</g>')
     out.append(f'<polyline class="share" points="{" ".join(points)}"/>')
     marks: dict[str, list[str]] = {}  # first and last use in one year: one mark, both names
     for day, name in ((time.get("first_seen"), "首见"), (time.get("last_seen"), "最近")):
@@ -150,8 +152,8 @@ def chart(label: str, time: dict, cover: dict) -> str:
             marks.setdefault(day[:4], []).append(name)
     for year, names in marks.items():
         x = left + years.index(year) * step + step / 2
-        out.append(f'<line class="mark" x1="{x:.1f}" y1="{top - 2}" x2="{x:.1f}" y2="{top + plot_h}"/>'
-                   f'<text class="mark-label" x="{x:.1f}" y="{top - 4}">{"、".join(names)}</text>')
+        out.append(f'<line class="mark" x1="{x:.0f}" y1="{top - 2}" x2="{x:.0f}" y2="{top + plot_h}"/>'
+                   f'<text class="mark-label" x="{x:.0f}" y="{top - 4}">{"、".join(names)}</text>')
     out.append("</svg>")
     # the years with a use; the others are said in one line (the chart's zeros), not a row each
     rows = "".join(
