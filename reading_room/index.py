@@ -51,7 +51,7 @@ _QUOTES = {
     IndexKind.CITED: [("《", "》")],
 }
 _EVERY_QUOTE = [pair for pairs in _QUOTES.values() for pair in pairs]
-INDEX_VERSION = "5"  # bump when extraction changes: it invalidates the memo of earlier builds
+INDEX_VERSION = "6"  # bump when extraction changes: it invalidates the memo of earlier builds
 _HAN = HAN_CHAR
 _SENTENCE = SENTENCE_SPLIT
 # Variants that are one entry: full-width forms, and the separators 、 ， , ； inside.
@@ -918,8 +918,9 @@ def _at_word_boundaries(text: str, start: int, end: int) -> bool:
         # The part after the last cut inside must be a word of two or more characters that the
         # suffix lengthens (攻坚|战), not one character of a longer word (人民群众生|命).
         inside = [c for c in cuts if start - left < c < end - left]
-        if end - start < 4 or not inside or end - left - max(inside) < 2:
-            return False
+        if (end - start < 4 or not inside or end - left - max(inside) < 2
+                or not segment.is_word(sentence[max(inside):end - left])):
+            return False  # 两个毫不动|摇: 毫不动 is no word that 摇 lengthens, but a piece of 毫不动摇
     # A short formulation that starts or ends with a one-character word (“好班子” = 好 + 班子)
     # is not used where that character forms a word with its neighbour (带好班子); a longer
     # one is (构建新发展格局, though 建新 is a word).

@@ -436,11 +436,16 @@ def test_political_company_is_measured_against_the_corpus():
 
 def test_a_bare_use_across_a_word_end_needs_a_whole_last_word():
     """脱贫攻坚|战 is a use of 脱贫攻坚 (攻坚战 lengthens 攻坚); 人民群众生|命 is no use of
-    人民群众生 (生 is one character of 生命)."""
-    curated = IndexSettings(allow=frozenset({"人民群众生", "脱贫攻坚"}))
-    idx = build_index([source("a", "保障人民群众生命财产安全。"), source("b", "打赢脱贫攻坚战。")], "slogans", curated)
+    人民群众生 (生 is one character of 生命), nor 两个毫不动|摇 of 两个毫不动 (毫不动 is no word, but
+    three characters of 毫不动摇: on 10,650 news items it was an entry of 13 reports, every use of it
+    inside “两个毫不动摇”)."""
+    curated = IndexSettings(allow=frozenset({"人民群众生", "脱贫攻坚", "两个毫不动"}))
+    idx = build_index([source("a", "保障人民群众生命财产安全。"), source("b", "打赢脱贫攻坚战。"),
+                       source("c", "要坚持“两个毫不动摇”，支持各类所有制企业发展。"),
+                       source("d", "坚持两个毫不动摇，优化营商环境。")], "slogans", curated)
     assert entry(idx, "人民群众生") is None
     assert [u.report for u in entry(idx, "脱贫攻坚").uses] == ["b"]
+    assert entry(idx, "两个毫不动") is None
 
 
 def test_a_post_before_the_last_word_makes_a_name():
