@@ -331,7 +331,7 @@ def test_news_clusters_share_a_passage_pairwise_and_no_frame(news_reports):
 def test_a_templates_page_shows_it_in_each_members_context(sample_reports):
     """A template is shown in each member's paragraph as the stretch around it, marked: not the
     whole paragraph fifty times over."""
-    from reading_room.reuse_pages import bucket_page, bucket_views
+    from reading_room.reuse_pages import bucket_page, bucket_views, excerpt
 
     line = "各位代表，现在我代表本单位向大会报告工作，请予审议，并请各位同志提出意见和建议。"
     long = [b for r in sample_reports for b in r.blocks if b.kind == "paragraph" and len(b.text) > 3 * len(line)]
@@ -345,9 +345,9 @@ def test_a_templates_page_shows_it_in_each_members_context(sample_reports):
     views = bucket_views(reuse, {r.id: r for r in many})
     [passage] = [p for v in views.values() for p in v.passages if p.passage == template.passage]
     for member in passage.members:
-        at, end = member.mark
-        assert normalize(member.text[at:end]) in normalize(line) and end - at >= len(template.text) - 2
-        assert len(member.text) <= end - at + 2 * CONTEXT + 2 < len(many[0].blocks[0].text)
+        text, (at, end) = excerpt(passage, member)
+        assert normalize(text[at:end]) in normalize(line) and end - at >= len(template.text) - 2
+        assert len(text) <= end - at + 2 * CONTEXT + 2 < len(many[0].blocks[0].text)
     page = bucket_page(next(v for v in views.values() if passage in v.passages))
     assert page.article.count("<mark>") == len(passage.members)
 
