@@ -62,6 +62,7 @@ def generated_files(reports: list[Report], keys: dict[str, str], paths: dict[str
         yield raw_url(report.id), Deferred(keys[report.id], lambda source=source: gzipped(read_source(source, None)))
     yield from cite.deferred_files(reports, keys, docs, texts_changed)
     yield from _reuse_files(shared, by_id, shared_inputs, pages)
+    yield from shells.bundle_files().items()  # the style sheets and scripts the pages link, joined
 
 
 def _utf8(text: str) -> bytes:

@@ -189,6 +189,33 @@ def _article(page: str) -> str:
     return page[page.index("<article"):page.index("</article>")]
 
 
+def test_generated_pages_link_one_style_sheet_and_one_script_that_hold_every_part(sample_build):
+    """A page the engine renders itself (the home page) links the theme's style sheets and
+    scripts and ours one by one; a generated page links their joined copies, which hold every
+    part's text in the same order (reading_room/shell.py), and carries no palette attributes
+    (rr-chrome.js sets them)."""
+    site = sample_build.site
+    home = (site / "index.html").read_text(encoding="utf-8")
+    styles = re.findall(r'<link rel="stylesheet" href="([^"]+)">', home)
+    scripts = re.findall(r'<script src="([^"]+)"></script>', home.partition("</head>")[2])
+    assert len(styles) >= 3 and len(scripts) >= 3
+    for links, joined in ((styles, "rr-page.css"), (scripts, "rr-page.js")):
+        whole = (site / "assets" / joined).read_text(encoding="utf-8")
+        at = 0
+        for href in links:
+            text = (site / href.split("?")[0]).read_text(encoding="utf-8")
+            text = re.sub(r"\n?(//# sourceMappingURL=[^\n]*|/\*# sourceMappingURL=[^*]*\*/)\s*$", "", text)
+            found = whole.find(text, at)
+            assert found >= at, (joined, href)
+            at = found + len(text)
+    for report in sample_build.reports:
+        page = (site / "reports" / report["id"] / "index.html").read_text(encoding="utf-8")
+        assert re.findall(r'<link rel="stylesheet" href="([^"]+)">', page) == ["../../assets/rr-page.css"]
+        assert re.findall(r'<script src="([^"]+)"></script>', page) == ["../../assets/rr-chrome.js",
+                                                                       "../../assets/rr-page.js"]
+        assert "data-md-color" not in page.partition("</head>")[2][:200]
+
+
 def test_generated_pages_are_slim_and_the_report_text_is_untouched(sample_build):
     """Report and entry pages use overrides/slim.html: no navigation sidebar or footer repeated on
     every page, the chrome's white space collapsed, the article exactly as MkDocs rendered it."""

@@ -101,11 +101,12 @@ def test_every_part_of_a_page_reaches_its_shell_escaped_and_nested(levels, title
         assert [href for _, href in parsed.lists["sidebar"]] == anchors
         assert [d for d, _ in parsed.lists["sidebar"]] == depths
         assert "citation_" not in page and "data-pagefind-body" not in page and not parsed.lists["phone"]
-    # one style sheet and one script of the reading room's own on every page (a link each is
+    # one style sheet and one script, the theme's and the reading room's joined (a link each is
     # 50 bytes on every page), the ¶ menu's part of them acting on report pages only
-    assert len(re.findall(r'assets/reading-room\.(?:css|js)"', page)) == 2
-    assets = re.findall(r'href="((?:\.\./)*)assets/stylesheets/', page)
-    assert assets and set(assets) == {"../" * depth}  # the theme's files, relative to this page
+    prefix = "../" * depth  # relative to this page
+    assert re.findall(r'<link rel="stylesheet" href="([^"]+)">', page) == [prefix + "assets/rr-page.css"]
+    assert re.findall(r'<script src="([^"]+)"></script>', page) == [prefix + "assets/rr-chrome.js",
+                                                                   prefix + "assets/rr-page.js"]
 
 
 def test_a_hostile_title_and_heading_stay_text():

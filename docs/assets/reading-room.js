@@ -267,7 +267,8 @@
   var NEAR = 22; // bits of 64: an edit moves an id by a few bits, unrelated paragraphs by about 32
   var ID = /^([hp])-([0-9a-f]{16})(?:-\d+)?$/;
   var script = document.currentScript;
-  var root = script && script.src ? script.src.replace(/assets\/reading-room\.js(?:[?#].*)?$/, "") : "";
+  // this file, or the pages' joined copy of the scripts (assets/rr-page.js: reading_room/shell.py)
+  var root = script && script.src ? script.src.replace(/assets\/[\w.-]+\.js(?:[?#].*)?$/, "") : "";
   var version = null;
 
   function metas(name) {

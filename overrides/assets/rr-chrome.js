@@ -43,8 +43,17 @@
   var html = {{ chrome.split() | join(" ") | tojson }}, top = {{ top.split() | join(" ") | tojson }};
   var site = {{ config.site_name | tojson }};
   var features = {{ features | tojson }};
+  {#- the palette's attributes of <body>, as Material's base.html writes them (the pages do not carry them) -#}
+  {%- set palette = config.theme.palette -%}
+  {%- if palette and palette is not mapping %}{% set palette = palette | first %}{% endif %}
+  var palette = {{ ({"scheme": palette.scheme | d("default", true) | replace(" ", "-"),
+                     "primary": palette.primary | d("indigo", true) | replace(" ", "-"),
+                     "accent": palette.accent | d("indigo", true) | replace(" ", "-")} if palette else {}) | tojson }};
   window.rrChrome = function () {
     var here = document.currentScript, box = document.createElement("template");
+    Object.keys(palette).forEach(function (name) {
+      if (!document.body.hasAttribute("data-md-color-" + name)) document.body.setAttribute("data-md-color-" + name, palette[name]);
+    });
     box.innerHTML = html;
     var part = box.content;
     // links were made relative to this file: make them the same places from the page
