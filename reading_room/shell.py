@@ -115,15 +115,18 @@ class Shells:
 
     def _join(self, text: str, tag: re.Pattern, kind: str, shell_url: str) -> str:
         links = list(tag.finditer(text))
-        if len(links) < 2:
-            return text
+        if len(links) < 2 or any(_elsewhere(m.group(1)) for m in links):
+            return text  # a style sheet from another host (extra_css: a web font) is linked as it is
         folder = shell_url.rstrip("/") if shell_url.endswith("/") else posixpath.dirname(shell_url)
         parts = tuple(posixpath.normpath(posixpath.join(folder, m.group(1))) for m in links)
         path = BUNDLES[kind]
         known = self._bundles.get(path)
         if known is None:
+            contents = [self._asset(part) for part in parts]
+            if any(c is None for c in contents):
+                return text  # a file the page links is missing: MkDocs says so; the page links what it names
             separator = b"\n" if kind == "css" else b"\n;\n"  # a script may end without a semicolon
-            data = separator.join(_SOURCE_MAP.sub(b"", self._asset(part)) for part in parts) + b"\n"
+            data = separator.join(_SOURCE_MAP.sub(b"", c) for c in contents) + b"\n"
             self._bundles[path] = known = (parts, data)
         href = links[0].group(1)
         if known[0] != parts or not href.endswith(parts[0]):
@@ -132,14 +135,14 @@ class Shells:
         joined = f'<link rel="stylesheet" href="{url}"> ' if kind == "css" else f'<script src="{url}"></script> '
         return text[:links[0].start()] + joined + tag.sub("", text[links[0].start():])
 
-    def _asset(self, path: str) -> bytes:
+    def _asset(self, path: str) -> bytes | None:
         """A file the theme or docs/ publishes at ``path`` (docs/ and the theme's overrides first)."""
         config = self._loaded()[0]
         for root in [config["docs_dir"], *config["theme"].dirs]:
             candidate = Path(root) / path
             if candidate.is_file():
                 return candidate.read_bytes()
-        raise FileNotFoundError(f"{path}: linked by the theme's page, found in no theme folder nor docs/")
+        return None
 
     def _loaded(self):
         if not self._engine:
@@ -177,6 +180,11 @@ class Shells:
         text = _PALETTE.sub(r"\1", self._bundled(text, shell.url), count=1)
         text, outlines = _outline_items(text)
         return _Shape(text, shell.url, outlines)
+
+
+def _elsewhere(href: str) -> bool:
+    """A link to another host or from the host's root, not to a file of this site's own."""
+    return "://" in href or href.startswith(("/", "data:"))
 
 
 def _nav_paths(items) -> list[str]:

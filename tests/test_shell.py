@@ -115,3 +115,26 @@ def test_a_hostile_title_and_heading_stay_text():
     page = SHELLS.page(HtmlPage("reports/x/", hostile, title_html(hostile), outline, {"title": hostile})).decode()
     assert "<script>alert(1)" not in page
     assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 4  # <title>, the h1, both outlines
+
+
+def test_a_style_sheet_from_another_host_is_linked_as_it_is(tmp_path):
+    """A curator who adds a web font's style sheet (extra_css: https://…) gets it linked as it is,
+    after the theme's, which are then not joined either; the scripts still are. Nothing fails."""
+    import shutil
+
+    import yaml
+
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "docs" / "assets", project / "docs" / "assets")
+    shutil.copytree(ROOT / "overrides", project / "overrides")
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["extra_css"] = [*config["extra_css"], "https://fonts.example.org/noto-serif-sc.css"]
+    config["hooks"] = []
+    (project / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    shells = Shells(project / "mkdocs.yml")
+    page = shells.page(HtmlPage("reports/x/", "标题", title_html("标题"), (), None)).decode("utf-8")
+    styles = re.findall(r'<link rel="stylesheet" href="([^"]+)">', page)
+    assert styles[-1] == "https://fonts.example.org/noto-serif-sc.css" and len(styles) == 4
+    assert all("rr-page" not in href for href in styles)
+    assert re.findall(r'<script src="([^"]+)"></script>', page)[-1] == "../../assets/rr-page.js"
+    assert set(shells.bundle_files()) == {"assets/rr-page.js"}
