@@ -137,10 +137,10 @@ def chart(label: str, time: dict, cover: dict) -> str:
     bars, ticks, points = [], [], []
     for i, (year, count, share) in enumerate(zip(years, counts, shares)):
         x = left + i * step
-        h = plot_h * count / peak
-        if count:
-            bars.append(f'<rect x="{x + step * 0.15:.0f}" y="{top + plot_h - h:.0f}" width="{step * 0.7:.0f}" '
-                        f'height="{h:.0f}"><title>{year}：{count} 篇（{share:.1%}）</title></rect>')
+        if count:  # at least one unit high: a year with a use keeps a bar (and its tooltip) beside a peak
+            h = max(1, round(plot_h * count / peak))
+            bars.append(f'<rect x="{x + step * 0.15:.0f}" y="{top + plot_h - h}" width="{step * 0.7:.0f}" '
+                        f'height="{h}"><title>{year}：{count} 篇（{share:.1%}）</title></rect>')
         points.append(f"{x + step / 2:.0f},{top + plot_h - plot_h * share / peak_share:.0f}")
         if i % label_every == 0 or i == len(years) - 1:
             ticks.append(f'<text x="{x + step / 2:.0f}" y="{height - 8}">{year[2:] if len(years) > 8 else year}</text>')

@@ -110,3 +110,12 @@ def test_uses_csv_has_every_use_with_body_and_date(news):
     assert len(rows) == len(entry.uses)
     assert all(row["match"] and normalise(row["match"]) == entry.key for row in rows)
     assert [row["date"] for row in rows] == sorted(row["date"] for row in rows)
+
+
+def test_a_year_with_one_use_beside_a_peak_keeps_a_bar():
+    cover = {"by_year": {str(y): 5000 for y in range(2012, 2027)}}
+    time = {"by_year": {"2013": {"reports": 1000, "uses": 1000}, "2020": {"reports": 1, "uses": 1}},
+            "first_seen": "2013-01-01", "last_seen": "2020-05-01"}
+    bars = re.findall(r'<rect x="\d+" y="(\d+)" width="\d+" height="(\d+)"><title>(\d{4})：', timeline.chart("x", time, cover))
+    assert {year: int(height) for _, height, year in bars} == {"2013": 132, "2020": 1}
+    assert all(int(y) + int(height) == 146 for y, height, _ in bars)  # every bar stands on the axis
