@@ -21,6 +21,7 @@ from markdown.extensions.toc import nest_toc_tokens
 
 from .cache import digest, versions
 from .html_page import Heading, HtmlPage
+from .site import BUNDLES
 
 _TITLE = "rrTITLErr"
 _ARTICLE = "<h1>rrARTICLErr</h1>"
@@ -34,10 +35,9 @@ _CITATION = {"title": "rrctitlerr", "authors": "rrcauthorrr", "date": "rrcdaterr
 
 
 # The style sheets and the scripts a shape links (the theme's, then extra_css / extra_javascript)
-# are joined, in their order, into one file each: a shape links those two. Three <link>s and
-# three <script>s were 450 bytes on every page (6 MB at 10,650 news items) and five requests
-# on a first visit. The pages the engine renders itself (home, about, data) link the parts.
-BUNDLES = {"css": "assets/rr-page.css", "js": "assets/rr-page.js"}
+# are joined, in their order, into one file each (site.BUNDLES): a shape links those two. Three
+# <link>s and three <script>s were 450 bytes on every page (6 MB at 10,650 news items) and five
+# requests on a first visit. The pages the engine renders itself (home, about, data) link the parts.
 _STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"]+)"> ?')
 _SCRIPT = re.compile(r'<script src="([^"]+)"></script> ?')
 # The palette's attributes on <body> (Material's base.html) are set by rrChrome(), the first thing

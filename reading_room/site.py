@@ -12,7 +12,9 @@ from .slugs import RESERVED_SLUGS, slugify
 from .report import Report
 
 GENERATED_DIRS = ("reports", "years", "bodies", "slogans", "cited", "cleaning", "raw", "data", "search", "all", "reuse")
-GENERATED_FILES = ("index.md", "assets/rr-page.css", "assets/rr-page.js")  # shell.BUNDLES
+# the joined style sheets and scripts every generated page links (shell.py joins them)
+BUNDLES = {"css": "assets/rr-page.css", "js": "assets/rr-page.js"}
+GENERATED_FILES = ("index.md", *BUNDLES.values())
 UNKNOWN_BODY = "（未标明）"
 CLEANING_ANCHOR = "cleaning"  # a report's cleaning record, a section of its page
 
