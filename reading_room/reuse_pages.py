@@ -218,7 +218,7 @@ def bucket_page(view: BucketView) -> HtmlPage:
             f'<section class="reuse-passage" id="{passage.passage}"><h2>{kind} {passage.passage}</h2>'
             f"<p>{passage.reports} 篇报告 · {passage.chars} 字 · 最早 {passage.earliest or '日期不明'}</p>"
             f'<blockquote class="reuse-text">{escaped(passage.text)}</blockquote><ol class="reuse-members">')
-        base = _around(passage.base, passage.text)[0]
+        base = "" if passage.banal else _around(passage.base, passage.text)[0]  # a template's are not set beside it
         for member in passage.members:
             text, mark = excerpt(passage, member)
             if passage.banal or member.first or not mark:
