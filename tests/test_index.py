@@ -404,6 +404,12 @@ def test_a_long_formulation_counts_before_a_suffix_a_short_one_does_not():
 
 # --- what is a formulation on text that is not party-building summaries (issue 13) -------
 
+def _county_report(i: int, rest: str, *paragraphs: str, prefix: str = "r") -> Text:
+    """The i-th of a set of county reports that uphold “两个维护” and go on with ``rest`` (and
+    ``paragraphs``)."""
+    return source(f"{prefix}{i}", f"{'东西南北'[i % 4]}{i}县落实“两个维护”，{rest}", *paragraphs)
+
+
 def _filler(n: int, start: int = 0) -> list[Text]:
     """Reports about nothing political, each worded differently."""
     words = "春夏秋冬东西南北山水田林湖草"
@@ -482,9 +488,9 @@ def test_an_everyday_description_used_bare_is_not_a_formulation_a_quoted_one_may
     from reading_room.settings import load_settings
 
     curated = replace(SETTINGS, plain_starts=load_settings(ROOT / "corpus").index.plain_starts)
-    reports = [source(f"r{i}", f"{'东西南北'[i % 4]}{i}县落实“两个维护”，{('推进', '加强', '抓好', '推动')[i % 4]}生态文明建设，"
-                      f"{('会见', '看望', '欢迎', '送别', '宴请')[i % 5]}好朋友，{('赢得', '响起', '报以')[i % 3]}热烈掌声。",
-                      f"争当“好干部”。" if i % 2 else "今天晴。")
+    reports = [_county_report(i, f"{('推进', '加强', '抓好', '推动')[i % 4]}生态文明建设，"
+                                 f"{('会见', '看望', '欢迎', '送别', '宴请')[i % 5]}好朋友，{('赢得', '响起', '报以')[i % 3]}热烈掌声。",
+                                 f"争当“好干部”。" if i % 2 else "今天晴。")
                for i in range(25)]
     idx = build_index(reports + _filler(75), "slogans", curated)
     assert entry(idx, "生态文明建设") is not None and entry(idx, "好干部") is not None
@@ -511,9 +517,9 @@ def test_a_group_of_people_used_bare_is_not_a_formulation():
     from reading_room.settings import load_settings
 
     curated = replace(SETTINGS, people_ends=load_settings(ROOT / "corpus").index.people_ends)
-    reports = [source(f"r{i}", f"{'东西南北'[i % 4]}{i}县落实“两个维护”，{('推进', '加强', '抓好', '推动')[i % 4]}生态文明建设，"
-                      f"{('团结', '号召', '带领', '依靠', '动员')[i % 5]}全国各族人民，"
-                      f"{('鼓舞', '激励', '感动')[i % 3]}广大干部群众。")
+    reports = [_county_report(i, f"{('推进', '加强', '抓好', '推动')[i % 4]}生态文明建设，"
+                                 f"{('团结', '号召', '带领', '依靠', '动员')[i % 5]}全国各族人民，"
+                                 f"{('鼓舞', '激励', '感动')[i % 3]}广大干部群众。")
                for i in range(25)]
     plain = build_index(reports + _filler(75), "slogans", SETTINGS)
     assert entry(plain, "全国各族人民") is not None and entry(plain, "广大干部群众") is not None
@@ -528,9 +534,9 @@ def test_a_phrase_of_place_used_bare_is_not_a_formulation():
     from reading_room.settings import load_settings
 
     curated = replace(SETTINGS, place_ends=load_settings(ROOT / "corpus").index.place_ends)
-    reports = [source(f"r{i}", f"{'东西南北'[i % 4]}{i}县落实“两个维护”，{('推进', '加强', '抓好', '推动')[i % 4]}生态文明建设，"
-                      f"在{('上合组织', '二十国集团', '金砖合作', '亚太经合组织', '多边合作')[i % 5]}框架内"
-                      f"{('开展', '深化', '加强')[i % 3]}合作。")
+    reports = [_county_report(i, f"{('推进', '加强', '抓好', '推动')[i % 4]}生态文明建设，"
+                                 f"在{('上合组织', '二十国集团', '金砖合作', '亚太经合组织', '多边合作')[i % 5]}框架内"
+                                 f"{('开展', '深化', '加强')[i % 3]}合作。")
                for i in range(25)]
     assert entry(build_index(reports + _filler(75), "slogans", SETTINGS), "框架内") is not None
     idx = build_index(reports + _filler(75), "slogans", curated)
@@ -542,9 +548,9 @@ def test_the_cut_off_start_of_a_longer_phrase_is_not_a_formulation():
     in most of its uses (人民群众生命|财产安全, now and then |安全和身体健康), the start of longer
     phrases; 生态文明建设 is followed by all sorts of words, and by 的 as often as not, and is kept."""
     after = ("取得成效", "的成果", "迈上新台阶", "。", "的经验", "有力推进", "，")
-    reports = [source(f"r{i}", f"{'东西南北'[i % 4]}{i}县落实“两个维护”，{('推进', '加强', '抓好', '推动')[i % 4]}"
-                               f"生态文明建设{after[i % len(after)]}，{('保障', '保护', '守护')[i % 3]}人民群众生命"
-                               f"{'财产安全' if i % 10 < 7 else '安全和身体健康'}。")
+    reports = [_county_report(i, f"{('推进', '加强', '抓好', '推动')[i % 4]}"
+                                 f"生态文明建设{after[i % len(after)]}，{('保障', '保护', '守护')[i % 3]}人民群众生命"
+                                 f"{'财产安全' if i % 10 < 7 else '安全和身体健康'}。")
                for i in range(25)]
     idx = build_index(reports + _filler(75), "slogans", SETTINGS)
     kept = entry(idx, "生态文明建设")
@@ -562,8 +568,7 @@ def test_a_phrase_mostly_inside_a_longer_entry_is_not_one_of_its_own(inside, kep
     """低碳发展 written inside 绿色低碳发展 in 7 of 10 uses is that entry's piece; in 5 of 10 it is
     also a phrase of its own (坚持|低碳发展, 实现|低碳发展) and stays beside it."""
     verbs = ("坚持", "实现", "推动", "加快", "促进")
-    reports = [source(f"r{i}", f"{'东西南北'[i % 4]}{i}县落实“两个维护”，"
-                               f"{verbs[i % 5]}{'绿色' if i % 10 < inside else ''}低碳发展，{('成效明显', '取得进展', '稳步推进')[i % 3]}。")
+    reports = [_county_report(i, f"{verbs[i % 5]}{'绿色' if i % 10 < inside else ''}低碳发展，{('成效明显', '取得进展', '稳步推进')[i % 3]}。")
                for i in range(40)]
     idx = build_index(reports + _filler(110), "slogans", SETTINGS)
     assert entry(idx, "绿色低碳发展") is not None
@@ -577,9 +582,9 @@ def test_a_phrase_that_starts_inside_a_word_is_not_a_formulation():
     character of a word: it is a small part of the uses of 维护国家 (its ``head``; 新发展格局 is
     most uses of 发展格局)."""
     objects = ("主权", "利益", "安全", "统一")
-    reports = [source(f"r{i}", f"{'东西南北'[i % 4]}{i}县落实“两个维护”，支持{'斯塔摩刚尼'[i % 5]}方维护国家{objects[i % 4]}。")
+    reports = [_county_report(i, f"支持{'斯塔摩刚尼'[i % 5]}方维护国家{objects[i % 4]}。")
                for i in range(30)]
-    reports += [source(f"s{i}", f"{'东西南北'[i % 4]}{i}县落实“两个维护”，坚决维护国家{objects[i % 4]}。")
+    reports += [_county_report(i, f"坚决维护国家{objects[i % 4]}。", prefix="s")
                 for i in range(90)]
     idx = build_index(reports + _filler(300), "slogans", SETTINGS)
     assert entry(idx, "方维护国家") is None
@@ -626,8 +631,8 @@ def test_statistics_vocabulary_is_used_where_news_counts_a_formulation_is_not():
 def test_a_phrase_used_bare_where_news_counts_is_not_a_formulation():
     """Two phrases used bare in the same political reports: the one stated with its quantity
     each time (森林覆盖率达到24%) is what is counted; 生态文明建设 is kept."""
-    reports = [source(f"r{i}", f"{'东西南北'[i % 4]}{i}县落实“两个维护”，{('推进', '加强', '抓好', '推动')[i % 4]}生态文明建设，"
-                               f"森林覆盖率{('达到', '提高到', '超过', '升至', '为')[i % 5]}{20 + i}%。")
+    reports = [_county_report(i, f"{('推进', '加强', '抓好', '推动')[i % 4]}生态文明建设，"
+                                 f"森林覆盖率{('达到', '提高到', '超过', '升至', '为')[i % 5]}{20 + i}%。")
                for i in range(25)]
     idx = build_index(reports + _filler(75), "slogans", SETTINGS)
     assert entry(idx, "生态文明建设") is not None and entry(idx, "生态文明建设").evidence["reason"] == "bare"
@@ -648,11 +653,10 @@ def test_a_formulation_with_a_verb_on_it_is_a_use_of_that_formulation():
     rules = replace(SETTINGS, before_formulation_tags=curated.before_formulation_tags,
                     after_formulation_tags=curated.after_formulation_tags)
     without = replace(SETTINGS, before_formulation_tags=frozenset(), after_formulation_tags=frozenset())
-    reports = [source(f"r{i}", f"{'东西南北'[i % 4]}{i}县落实“两个维护”，"
-                               f"{'“推动高质量发展”' if i % 2 else '坚持“高质量发展”'}，"
-                               f"{('推进', '加强', '抓好', '推动')[i % 4]}生态文明建设，"
-                               f"{('参与', '促进', '支持')[i % 3]}{'命运共同体建设' if i % 2 else '“命运共同体”'}，"
-                               f"{'坚持“无禁区、全覆盖、零容忍”' if i % 5 == 0 else '反腐败“零容忍”'}。")
+    reports = [_county_report(i, f"{'“推动高质量发展”' if i % 2 else '坚持“高质量发展”'}，"
+                                 f"{('推进', '加强', '抓好', '推动')[i % 4]}生态文明建设，"
+                                 f"{('参与', '促进', '支持')[i % 3]}{'命运共同体建设' if i % 2 else '“命运共同体”'}，"
+                                 f"{'坚持“无禁区、全覆盖、零容忍”' if i % 5 == 0 else '反腐败“零容忍”'}。")
                for i in range(25)]
     plain = build_index(reports + _filler(75), "slogans", without)
     assert entry(plain, "推动高质量发展") is not None and entry(plain, "命运共同体建设") is not None
