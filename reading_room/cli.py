@@ -98,16 +98,15 @@ def _build(args) -> int:
     if not args.docs_only:
         progress.stage("mkdocs")
         try:
-            built = build_site(args.config, args.site, docs=args.docs, full=args.full, jobs=args.jobs)
+            built = build_site(args.config, args.site, docs=args.docs, full=args.full)
         except PublishError as err:
             print(f"error: {err}; the previous site/ is left as it was", file=sys.stderr)
             return 1
         for warning in built.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         progress.stage(
-            f"site: {built.rebuilt} of {built.pages} pages rendered"
-            + (f", {built.removed} stale files dropped (incremental build)" if built.dirty else " (full build)")
-            + f", {built.seconds:.1f} s; {built.bytes / 1e6:,.1f} MB in {built.files:,} files"
+            f"site: {built.changed:,} generated files new or changed, {built.removed:,} dropped, "
+            f"{built.rendered} Markdown pages rendered; {built.pages:,} pages, {built.seconds:.1f} s; {built.bytes / 1e6:,.1f} MB in {built.files:,} files"
         )
         too_large = publish_warning(built.bytes)
         if too_large:

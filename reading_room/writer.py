@@ -136,7 +136,7 @@ def write_tree(docs: Path, files: Iterable[tuple[str, bytes | Deferred]],
             same = False
             path.parent.mkdir(parents=True, exist_ok=True)
         if not same:
-            path.write_bytes(content)
+            _replace(path, content)
             changed.append(relative)
         if inputs is not None:
             kept[relative] = [inputs, *(_stamp(path) or [])]
@@ -144,6 +144,14 @@ def write_tree(docs: Path, files: Iterable[tuple[str, bytes | Deferred]],
         changed += prune(docs, docs / top, written)
     memo.files = kept
     return sorted(changed)
+
+
+def _replace(path: Path, content: bytes) -> None:
+    """Write a file as a new file put in the old one's place, never into the old one: the
+    published site holds hard links to the files of docs/ (publish.mirror)."""
+    temporary = path.with_name(f".{path.name}.writing")
+    temporary.write_bytes(content)
+    os.replace(temporary, path)
 
 
 def prune(base: Path, root: Path, keep: set[str]) -> list[str]:

@@ -1,20 +1,28 @@
-"""publish.build_site: the swap, failures and interruptions, incremental (dirty) builds."""
+"""publish.build_site: the swap, failures and interruptions, the Markdown MkDocs renders, mirroring."""
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
 from conftest import make_corpus, run_build, sample_files, tree_hashes, write_mkdocs_config
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from reading_room import pipeline, publish
+from reading_room.site import GENERATED_DIRS
+
+_NAMES = ["reports/a/index.html", "reports/b/index.html", "reports/a/x.gz", "raw/a.txt.gz", "data/t.csv", "search/k/1.json.gz"]
+_ODD = ["reports", "reports/a", "raw/a.txt.gz/inner", "data", "search/k"]  # in the way of wanted files and folders
 
 
 @pytest.fixture
 def built(tmp_path):
-    """Five sample reports generated into docs/ and built once into site/ (a full build)."""
+    """Five sample reports generated into docs/ and built once into site/ (every file copied)."""
     corpus = make_corpus(tmp_path / "corpus", sample_files())
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -22,25 +30,35 @@ def built(tmp_path):
     site = tmp_path / "site"
     pipeline.generate(corpus, docs, tmp_path / "cache")
     first = publish.build_site(config, site)
-    assert not first.dirty and first.rebuilt == first.pages > 0
+    generated = [p for top in GENERATED_DIRS for p in (docs / top).rglob("*") if p.is_file() and p.suffix != ".md"]
+    assert not first.spare and first.changed == len(generated) > 0 and first.removed == 0
+    markdown = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
+    assert first.rendered == len(markdown) and first.pages == first.rendered + sum(
+        p.name == "index.html" for p in generated)
     return tmp_path, corpus, docs, config, site
 
 
 def _leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".site.") and not p.name.endswith("state.json"))
+    """What a build left beside site/ (the spare site aside, which the next build reuses)."""
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".site.") and p.name != ".site.spare")
+
+
+def _change_a_report(root, corpus, docs):
+    name = sample_files()[0].name
+    (corpus / name).write_bytes((corpus / name).read_bytes() + "\n中断测试新增段落，检验中断后旧站点不变。\n".encode())
+    pipeline.generate(corpus, docs, root / "cache")
 
 
 def test_failed_build_leaves_the_previous_site(built, monkeypatch):
     root, corpus, docs, config, site = built
+    publish.build_site(config, site)  # leaves a spare site, which the failed build takes up
     before = tree_hashes(site)
-    state = publish.state_path(site).read_bytes()
     broken = yaml.safe_load(config.read_text(encoding="utf-8"))
     broken["theme"]["name"] = "no-such-theme"
     config.write_text(yaml.safe_dump(broken, allow_unicode=True), encoding="utf-8")
     with pytest.raises(publish.PublishError):
         publish.build_site(config, site)
     assert tree_hashes(site) == before
-    assert publish.state_path(site).read_bytes() == state
     assert _leftovers(root) == []
 
 
@@ -61,13 +79,12 @@ def test_failure_inside_mkdocs_leaves_the_previous_site(built):
 @pytest.mark.parametrize("full", [False, True])
 def test_interrupted_build_leaves_the_previous_site(built, monkeypatch, full):
     root, corpus, docs, config, site = built
+    publish.build_site(config, site)
     before = tree_hashes(site)
-    (corpus / sample_files()[0].name).write_bytes(
-        (corpus / sample_files()[0].name).read_bytes() + "\n中断测试新增段落，检验中断后旧站点不变。\n".encode())
-    pipeline.generate(corpus, docs, root / "cache")
+    _change_a_report(root, corpus, docs)
 
     def interrupted(staging, site):
-        raise KeyboardInterrupt  # after MkDocs has built the staging folder, before the swap
+        raise KeyboardInterrupt  # after the staging folder is assembled, before the swap
 
     monkeypatch.setattr(publish, "swap_in", interrupted)
     with pytest.raises(KeyboardInterrupt):
@@ -84,40 +101,45 @@ def test_search_index_is_published_with_the_site(built):
     assert sorted(p.name.removesuffix(".json.gz") for p in (site / "search" / "t").iterdir()) == reports
 
 
-def test_noop_rebuild_is_incremental_and_renders_nothing(built):
+def test_noop_rebuild_copies_nothing_and_links_the_published_files(built):
     root, corpus, docs, config, site = built
     before = tree_hashes(site)
-    again = publish.build_site(config, site)
-    assert again.dirty and again.rebuilt == 0
+    page = next((site / "reports").iterdir()) / "index.html"
+    inode = page.stat().st_ino
+    for spare in (False, True):  # the second build has no spare site yet; the third has
+        again = publish.build_site(config, site)
+        assert again.spare == spare and again.changed == 0 and again.removed == 0
+        assert page.stat().st_ino == inode  # the same file, linked into each new site
     after = tree_hashes(site)
     pages = {k: v for k, v in before.items() if k.endswith(".html") and k != "404.html"}
     assert {k: after.get(k) for k in pages} == pages
+    assert sorted(after) == sorted(before)
 
 
-def test_dirty_build_never_writes_into_the_published_site(built):
+def test_rebuild_never_writes_into_the_published_site(built):
     root, corpus, docs, config, site = built
-    reports = sorted((site / "reports").iterdir())
-    target = reports[0] / "index.html"
+    publish.build_site(config, site)  # a spare site: the next build assembles the site in it
+    target = next(p for p in (site / "reports").iterdir() if p.name.startswith(sample_files()[0].name[:12]))
+    target = target / "index.html"
     keep = root / "kept-link.html"
     os.link(target, keep)  # a second name of the published file's inode
     digest = hashlib.sha256(keep.read_bytes()).hexdigest()
-    page = docs / "reports" / reports[0].name / "index.html"  # written as HTML, copied into the site
-    page.write_text(page.read_text(encoding="utf-8").replace("</article>", "<p>追加的一段文字。</p></article>"),
-                    encoding="utf-8")
+    _change_a_report(root, corpus, docs)  # its page in docs/ is written again
     again = publish.build_site(config, site)
-    assert again.dirty and again.rebuilt >= 1
-    assert "追加的一段文字" in target.read_text(encoding="utf-8")
+    assert again.spare and again.changed >= 1
+    assert "中断测试新增段落" in target.read_text(encoding="utf-8")
     assert hashlib.sha256(keep.read_bytes()).hexdigest() == digest  # the old inode was not written
+    assert "中断测试新增段落" not in (root / ".site.spare" / target.relative_to(site)).read_text(encoding="utf-8")
 
 
-def test_dirty_build_drops_pages_whose_source_is_gone(built):
+def test_rebuild_drops_pages_whose_source_is_gone(built):
     root, corpus, docs, config, site = built
     victim = sample_files()[2].name
     report_id = next(p.name for p in (docs / "reports").iterdir() if p.name.startswith(victim[:12]))
     (corpus / victim).unlink()
     pipeline.generate(corpus, docs, root / "cache")
     again = publish.build_site(config, site)
-    assert again.dirty and again.removed > 0
+    assert again.removed > 0
     assert not (site / "reports" / report_id).exists()
     assert not (site / "cleaning" / report_id).exists()
     assert not (site / "raw" / f"{report_id}.txt.gz").exists()
@@ -125,25 +147,39 @@ def test_dirty_build_drops_pages_whose_source_is_gone(built):
     assert "sitemap.xml" in os.listdir(site)
 
 
-def test_configuration_change_forces_a_full_build(built):
+def test_configuration_change_reaches_the_markdown_pages(built):
     root, corpus, docs, config, site = built
     data = yaml.safe_load(config.read_text(encoding="utf-8"))
     data["site_name"] = "另一个名字"
     config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    again = publish.build_site(config, site)
-    assert not again.dirty and again.rebuilt == again.pages
+    publish.build_site(config, site)
     assert "另一个名字" in (site / "about" / "index.html").read_text(encoding="utf-8")
 
 
-def test_full_flag_and_missing_state_force_a_full_build(built):
+def test_full_flag_assembles_the_same_site_from_an_empty_folder(built):
     root, corpus, docs, config, site = built
-    assert not publish.build_site(config, site, full=True).dirty
-    publish.state_path(site).unlink()
-    assert not publish.build_site(config, site).dirty
-    assert publish.build_site(config, site).dirty
+    publish.build_site(config, site)
+    before = tree_hashes(site)
+    (root / ".site.spare" / "stray.html").write_text("left in the spare site", encoding="utf-8")
+    full = publish.build_site(config, site, full=True)
+    assert not full.spare and full.changed == 0
+    assert tree_hashes(site) == before
 
 
-def test_swap_in_replaces_the_site_whole(tmp_path):
+def test_markdown_is_all_mkdocs_renders(built):
+    """MkDocs renders the Markdown pages and sees no generated page: a page written as HTML that
+    MkDocs would render if it saw it (a Markdown file deep in a generated folder) is not rendered."""
+    root, corpus, docs, config, site = built
+    stray = docs / "reports" / "stray" / "page.md"
+    stray.parent.mkdir(parents=True)
+    stray.write_text("# 不应渲染\n", encoding="utf-8")
+    again = publish.build_site(config, site)
+    assert again.rendered == len(list(docs.rglob("*.md"))) - 1
+    assert not (site / "reports" / "stray").exists()
+    assert not any(p.name.startswith(".site.source") or p.name.startswith(".site.pages") for p in root.iterdir())
+
+
+def test_swap_in_replaces_the_site_whole_and_keeps_the_old_one_aside(tmp_path):
     site, staging = tmp_path / "site", tmp_path / ".site.building-x"
     site.mkdir()
     (site / "old.html").write_text("old")
@@ -151,48 +187,70 @@ def test_swap_in_replaces_the_site_whole(tmp_path):
     (staging / "new.html").write_text("new")
     publish.swap_in(staging, site)
     assert os.listdir(site) == ["new.html"]
-    assert not staging.exists() and not (tmp_path / ".site.old").exists()
+    assert os.listdir(staging) == ["old.html"]
 
 
-@pytest.mark.parametrize("shares", [2, 3])
-def test_parallel_full_build_gives_the_same_site(built, monkeypatch, shares):
-    """Two processes, or, for a large site, more shares than processes (two at a time)."""
-    root, corpus, docs, config, site = built
-    serial = publish.build_site(config, site, full=True, jobs=1)
-    before = {k: v for k, v in tree_hashes(site).items() if not k.startswith("sitemap")}
-    monkeypatch.setattr(publish, "PARALLEL_PAGES", 1)
-    monkeypatch.setattr(publish, "SHARE_PAGES", -(-serial.pages // shares))
-    assert publish.share_count(serial.pages, 2) == shares
-    parallel = publish.build_site(config, site, full=True, jobs=2)
-    assert parallel.pages == serial.pages and parallel.rebuilt == parallel.pages
-    after = {k: v for k, v in tree_hashes(site).items() if not k.startswith("sitemap")}
-    assert after == before
-    assert _leftovers(root) == []
-    assert publish.build_site(config, site).dirty  # and the next build can reuse it
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not p.is_symlink()}
 
 
-def test_the_build_prints_the_size_of_the_site_it_published(sample_build):
-    """The size a host counts (the sum of the files' sizes), taken independently with os.walk."""
-    total = files = 0
-    for folder, _, names in os.walk(sample_build.site):
-        for name in names:
-            total += os.lstat(os.path.join(folder, name)).st_size
-            files += 1
-    assert files > 10 and total > 0
-    assert f"{total / 1e6:,.1f} MB in {files:,} files" in sample_build.err + sample_build.out
-    assert "GitHub Pages" not in sample_build.err  # a few MB: no warning
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    docs_files=st.dictionaries(st.sampled_from(_NAMES), st.binary(max_size=3), max_size=8),
+    published_names=st.sets(st.sampled_from(_NAMES), max_size=8),
+    staging_files=st.dictionaries(st.sampled_from(_NAMES + _ODD), st.binary(max_size=3), max_size=8),
+    linked=st.sets(st.sampled_from(_NAMES), max_size=8),
+)
+def test_mirror_makes_the_staging_folder_exactly_the_wanted_site(tmp_path_factory, docs_files, published_names,
+                                                                  staging_files, linked):
+    """Whatever the staging folder held (stale files, files where folders are wanted and the
+    reverse, links to elsewhere, some of the wanted files already), it ends as the generated
+    files of docs/, linked, plus MkDocs' output; no file is written into."""
+    root = tmp_path_factory.mktemp("mirror")
+    docs, published, staging, rendered = (root / n for n in ("docs", "site", "staging", "pages"))
+    outside = root / "outside"
+    outside.mkdir()
+    (outside / "precious").write_bytes(b"keep")
 
+    def put(path: Path, data: bytes | None, source: Path | None = None) -> None:
+        if any(parent.is_file() for parent in path.parents) or path.is_dir():
+            return  # a file is in the way of this one's folder, or a folder in its place
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if source is not None:
+            os.link(source, path)
+        elif data == b"\x00":  # a link to a folder elsewhere, never followed, never published
+            os.symlink(outside, path)
+        else:
+            path.write_bytes(data)
 
-def test_a_site_over_the_pages_limit_is_named_with_the_way_to_publish_it(tmp_path, capsys, monkeypatch):
-    corpus = make_corpus(tmp_path / "corpus", sample_files()[:1])
-    monkeypatch.setattr(publish, "PAGES_LIMIT", 1000)  # any real site is larger
-    build = run_build(tmp_path, corpus, capsys)
-    assert build.exit_code == 0  # the site is built; where to publish it is the curator's choice
-    warning = [line for line in build.err.splitlines() if "GitHub Pages" in line]
-    assert len(warning) == 1 and warning[0].startswith("warning: site/ is ")
-    assert "object storage" in warning[0] and "Publishing a large site" in warning[0]
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    assert "### Publishing a large site" in readme
+    for name, data in docs_files.items():
+        put(docs / name, data or b"d")
+    docs_tree = _tree(docs)  # the files; links left out
+    published.mkdir()
+    for name in published_names:  # the site now: the docs/ file itself, or an older one
+        put(published / name, b"old", docs / name if name in linked and name in docs_tree else None)
+    staging.mkdir()
+    for name, data in staging_files.items():
+        put(staging / name, data, docs / name if name in linked and name in docs_tree else None)
+    (rendered / "index.html").parent.mkdir(parents=True)
+    (rendered / "index.html").write_bytes(b"home")
+    (docs / "reports" / "page.md").parent.mkdir(parents=True, exist_ok=True)
+    (docs / "reports" / "page.md").write_bytes(b"# Markdown: MkDocs renders it, mirror leaves it")
+    everything = {p: p.read_bytes() for folder in (docs, published, outside) for p in folder.rglob("*") if p.is_file()}
+
+    done = publish.mirror(staging, docs, rendered, published)
+    assert _tree(staging) == {**docs_tree, "index.html": b"home"}
+    assert not any(p.is_symlink() for p in staging.rglob("*"))
+    assert sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_dir()) == sorted(
+        {"/".join(Path(name).parts[:i]) for name in [*docs_tree, "index.html"] for i in range(1, len(Path(name).parts))})
+    assert all((staging / name).stat().st_ino == (docs / name).stat().st_ino for name in docs_tree)
+    assert {p: p.read_bytes() for p in everything} == everything
+    published_tree = _tree(published)
+    same = {name for name in docs_tree if name in published_tree
+            and (published / name).stat().st_ino == (docs / name).stat().st_ino}
+    assert done.changed == len(docs_tree) - len(same)
+    assert done.removed == len(set(published_tree) - set(docs_tree) - {"index.html"})
 
 
 def test_prune_removes_what_is_not_kept_and_the_folders_left_empty(tmp_path):
