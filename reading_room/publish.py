@@ -54,18 +54,31 @@ class SiteBuild:
 PAGES_LIMIT = 1_000_000_000
 
 
+def _entries(root: Path):
+    """(relative POSIX path, ``os.DirEntry``) of everything under ``root``, folders included,
+    links never followed; nothing when ``root`` is missing. One ``scandir`` per folder: a site
+    holds a folder per page, tens of thousands."""
+    stack = [("", str(root))]
+    while stack:
+        prefix, path = stack.pop()
+        try:
+            listing = os.scandir(path)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        with listing:
+            for entry in listing:
+                yield prefix + entry.name, entry
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((prefix + entry.name + "/", entry.path))
+
+
 def site_size(site: Path) -> tuple[int, int]:
     """(bytes, files) of a site folder: the sum of its files' sizes, as a host counts them."""
     total = files = 0
-    stack = [site]
-    while stack:
-        with os.scandir(stack.pop()) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(entry.path)
-                else:
-                    total += entry.stat(follow_symlinks=False).st_size
-                    files += 1
+    for _, entry in _entries(site):
+        if not entry.is_dir(follow_symlinks=False):
+            total += entry.stat(follow_symlinks=False).st_size
+            files += 1
     return total, files
 
 
@@ -174,21 +187,11 @@ def _walk(root: Path, links: bool = True) -> tuple[dict[str, int], set[str]]:
     and every folder."""
     files: dict[str, int] = {}
     folders: set[str] = set()
-    stack = [("", str(root))]
-    while stack:
-        prefix, path = stack.pop()
-        try:
-            listing = os.scandir(path)
-        except (FileNotFoundError, NotADirectoryError):
-            continue
-        with listing:
-            for entry in listing:
-                relative = prefix + entry.name
-                if entry.is_dir(follow_symlinks=False):
-                    folders.add(relative)
-                    stack.append((relative + "/", entry.path))
-                elif links or not entry.is_symlink():
-                    files[relative] = entry.inode()
+    for relative, entry in _entries(root):
+        if entry.is_dir(follow_symlinks=False):
+            folders.add(relative)
+        elif links or not entry.is_symlink():
+            files[relative] = entry.inode()
     return files, folders
 
 
