@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reading_room import pipeline, publish
+from reading_room.mirror import mirror
 from reading_room.site import GENERATED_DIRS
 
 _NAMES = ["reports/a/index.html", "reports/b/index.html", "reports/a/x.gz", "raw/a.txt.gz", "data/t.csv", "search/k/1.json.gz"]
@@ -239,7 +240,7 @@ def test_mirror_makes_the_staging_folder_exactly_the_wanted_site(tmp_path_factor
     (docs / "reports" / "page.md").write_bytes(b"# Markdown: MkDocs renders it, mirror leaves it")
     everything = {p: p.read_bytes() for folder in (docs, published, outside) for p in folder.rglob("*") if p.is_file()}
 
-    done = publish.mirror(staging, docs, rendered, published)
+    done = mirror(staging, docs, rendered, published)
     assert _tree(staging) == {**docs_tree, "index.html": b"home"}
     assert not any(p.is_symlink() for p in staging.rglob("*"))
     assert sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_dir()) == sorted(
